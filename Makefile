@@ -1,0 +1,36 @@
+# Every target creates .venv when missing and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test bench lint load clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/harness sandbox --seed 42 --accounts 1000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+load: $(STAMP)
+	$(BIN)/python -m pytest -q -m load -p no:xdist
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy harness mocks sync reconcile
+
+clean:
+	rm -rf $(VENV) reports bench/results.json .pytest_cache

@@ -1,0 +1,251 @@
+"""A sandbox: both mocks running on loopback, seeded from one world, with a ready config.
+
+`harness sandbox` (the job behind `make demo`), `harness mock-up` and the Gherkin step library
+all use this, so the demo, the CLI and the scenarios exercise the same wiring.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.api import open_connectors, run_reconcile, run_sync
+from harness.config import HarnessConfig, load_config, render_config
+from harness.mockrun import ADMIN_TOKEN_ENV, MockPair, RunningMock, start_mocks
+from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
+from mocks.world.generator import WorldSettings
+from reconcile.model import ReconcileReport
+from reconcile.reconciler import ProgressFn
+from sync.connectors.base import Connector
+from sync.engine import Mode, RunResult
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_MAPPING = FIXTURES / "mappings" / "salesforce_netsuite.yaml"
+
+
+@dataclass
+class SandboxOutcome:
+    sync: RunResult
+    report: ReconcileReport
+    paths: dict[str, Path]
+    config_path: Path
+
+
+@dataclass
+class MockEnvironment:
+    """What `harness mock-up` started and wrote."""
+
+    mocks: MockPair
+    config_path: Path
+    env_path: Path
+
+
+class Sandbox:
+    """Running mocks plus a config pointing at them; credentials live in `environ` only."""
+
+    def __init__(
+        self,
+        mocks: MockPair,
+        workdir: Path,
+        *,
+        mapping: Path = DEFAULT_MAPPING,
+        reports_dir: Path | None = None,
+    ) -> None:
+        self.mocks = mocks
+        self.workdir = workdir
+        self.environ: dict[str, str] = {**os.environ, **mocks.env}
+        self.config_path = write_config(
+            mocks,
+            workdir / "harness.yaml",
+            mapping=mapping,
+            state_path=workdir / "state.db",
+            reports_dir=reports_dir or workdir / "reports",
+        )
+        self.config: HarnessConfig = load_config(self.config_path, self.environ)
+
+    @classmethod
+    @contextmanager
+    def start(
+        cls, workdir: Path, world: WorldSettings | None = None, **kwargs: Any
+    ) -> Iterator[Sandbox]:
+        workdir.mkdir(parents=True, exist_ok=True)
+        with start_mocks(world=world or WorldSettings(), workdir=workdir) as mocks:
+            yield cls(mocks, workdir, **kwargs)
+
+    # -- driving ---------------------------------------------------------------------------
+
+    def reseed(self, world: WorldSettings) -> None:
+        """Fresh data in both mocks and a fresh state file."""
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "POST", "/seed", json=world.to_json())
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.config.state_path}{suffix}").unlink(missing_ok=True)
+
+    def sync(
+        self,
+        flow: str = "customers",
+        *,
+        mode: Mode = "live",
+        full: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> RunResult:
+        return run_sync(self.config, flow, mode=mode, full=full, progress=progress)
+
+    def reconcile(
+        self, flows: list[str] | None = None, *, progress: ProgressFn | None = None
+    ) -> tuple[ReconcileReport, dict[str, Path]]:
+        return run_reconcile(self.config, flows, progress=progress)
+
+    @contextmanager
+    def connectors(self) -> Iterator[dict[str, Connector]]:
+        with open_connectors(self.config) as connectors:
+            yield connectors
+
+    def erp_settings(self, **changes: Any) -> dict[str, Any]:
+        """Change the ERP mock's runtime knobs through its admin API."""
+        return self._admin(self.mocks.erp, "PATCH", "/settings", json=changes)
+
+    def restore_settings(self) -> None:
+        """Both mocks' runtime knobs back to their start-up values."""
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "DELETE", "/settings")
+
+    def crm_settings(self, **changes: Any) -> dict[str, Any]:
+        return self._admin(self.mocks.crm, "PATCH", "/settings", json=changes)
+
+    def ground_truth(self, role: str = "erp") -> list[dict[str, Any]]:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        facts: list[dict[str, Any]] = self._admin(mock, "GET", "/ground-truth")["facts"]
+        return facts
+
+    def last_change_seq(self, role: str = "erp") -> int:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        return int(self._admin(mock, "GET", "/changes", params={"since": 10**12})["last_seq"])
+
+    def changes_since(self, seq: int, role: str = "erp") -> list[dict[str, Any]]:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        changes: list[dict[str, Any]] = self._admin(mock, "GET", "/changes", params={"since": seq})[
+            "changes"
+        ]
+        return changes
+
+    def _admin(self, mock: RunningMock, method: str, path: str, **kwargs: Any) -> Any:
+        verify: str | bool = str(self.mocks.tls.ca_path) if self.mocks.tls else True
+        with httpx.Client(base_url=mock.url, verify=verify, timeout=30, trust_env=False) as client:
+            response = client.request(
+                method,
+                ADMIN_PREFIX + path,
+                headers={TOKEN_HEADER: self.mocks.admin_token},
+                **kwargs,
+            )
+            response.raise_for_status()
+            return response.json()
+
+
+def write_config(
+    mocks: MockPair, path: Path, *, mapping: Path, state_path: Path, reports_dir: Path
+) -> Path:
+    """Write a harness.yaml pointing at running mocks; credentials stay as env references."""
+    systems = {}
+    for role, mock in (("crm", mocks.crm), ("erp", mocks.erp)):
+        systems[role] = {
+            "vendor": mock.vendor.name,
+            "base_url": mock.url,
+            "ca_path": str(mocks.tls.ca_path) if mocks.tls else None,
+            "credentials": {key: env for key, (env, _attr) in mock.vendor.credentials.items()},
+            "options": mock.vendor.options({}),
+        }
+    text = render_config(
+        systems=systems,
+        mapping=mapping,
+        state_path=state_path,
+        reports_dir=reports_dir,
+        base_dir=path.parent,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_env_file(env: Mapping[str, str], path: Path) -> Path:
+    """Write the mocks' credentials as KEY=VALUE lines, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8")
+    return path
+
+
+def start_mock_environment(
+    *,
+    crm: str,
+    erp: str,
+    world: WorldSettings,
+    workdir: Path,
+    https: bool,
+    crm_port: int,
+    erp_port: int,
+    config_out: Path,
+) -> MockEnvironment:
+    mocks = start_mocks(
+        crm=crm,
+        erp=erp,
+        world=world,
+        workdir=workdir,
+        https=https,
+        crm_port=crm_port,
+        erp_port=erp_port,
+    )
+    try:
+        config_path = write_config(
+            mocks,
+            config_out,
+            mapping=DEFAULT_MAPPING,
+            state_path=workdir / "state.db",
+            reports_dir=Path("reports"),
+        )
+        env_path = write_env_file(mocks.env, workdir / "mock.env")
+    except Exception:
+        mocks.stop()
+        raise
+    return MockEnvironment(mocks, config_path, env_path)
+
+
+def run_sandbox(
+    *,
+    world: WorldSettings,
+    workdir: Path,
+    reports_dir: Path,
+    erp_overflow: str = "reject",
+    on_stage: Callable[[str], None] | None = None,
+    progress: ProgressFn | None = None,
+) -> SandboxOutcome:
+    """The main job: mocks up, seed, full sync, reconcile, reports written."""
+    stage = on_stage or (lambda _s: None)
+    stage("starting mocks")
+    with Sandbox.start(workdir, world, reports_dir=reports_dir) as box:
+        if erp_overflow != "reject":
+            box.erp_settings(on_overflow=erp_overflow)
+        stage("syncing")
+        result = box.sync(full=True, progress=progress)
+        stage("reconciling")
+        report, paths = box.reconcile(progress=progress)
+        return SandboxOutcome(result, report, paths, box.config_path)
+
+
+__all__ = [
+    "ADMIN_TOKEN_ENV",
+    "MockEnvironment",
+    "Sandbox",
+    "SandboxOutcome",
+    "run_sandbox",
+    "start_mock_environment",
+    "write_config",
+    "write_env_file",
+]

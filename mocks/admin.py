@@ -1,0 +1,134 @@
+"""The token-guarded admin API every mock serves under `/__harness/`."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from mocks.context import MockContext
+from mocks.store import RecordNotFound
+from mocks.world.generator import WorldSettings
+
+ADMIN_PREFIX = "/__harness"
+TOKEN_HEADER = "X-Harness-Token"
+
+
+class OrjsonResponse(JSONResponse):
+    """JSON rendered by orjson (FastAPI's own ORJSONResponse is deprecated)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _context(request: Request) -> MockContext:
+    ctx: MockContext = request.app.state.mock
+    return ctx
+
+
+def _require_token(
+    request: Request, x_harness_token: str | None = Header(default=None)
+) -> MockContext:
+    ctx = _context(request)
+    if x_harness_token is None or not hmac.compare_digest(x_harness_token, ctx.admin_token):
+        raise HTTPException(
+            status_code=401,
+            detail=f"admin API needs the {TOKEN_HEADER} header with the mock's admin token",
+        )
+    return ctx
+
+
+def build_admin_router() -> APIRouter:
+    """Routes shared by every vendor mock; they read the vendor's `MockContext` from app state."""
+    router = APIRouter(prefix=ADMIN_PREFIX, default_response_class=OrjsonResponse)
+
+    @router.get("/health")
+    def health(request: Request) -> dict[str, Any]:
+        ctx = _context(request)
+        return {"vendor": ctx.vendor, "status": "ok"}
+
+    @router.post("/reset")
+    def reset(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:
+        ctx.store.reset()
+        ctx.ground_truth.clear()
+        return {"reset": True}
+
+    @router.post("/seed")
+    def seed(
+        body: dict[str, Any] = Body(default_factory=dict),
+        ctx: MockContext = Depends(_require_token),
+    ) -> dict[str, Any]:
+        try:
+            settings = WorldSettings.from_mapping(body)
+        except (TypeError, ValueError) as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from exc
+        counts = ctx.seed(settings)
+        return {"seeded": counts, "settings": settings.to_json()}
+
+    @router.get("/snapshot")
+    def snapshot(
+        objects: list[str] | None = Query(default=None),
+        ctx: MockContext = Depends(_require_token),
+    ) -> dict[str, Any]:
+        return ctx.store.snapshot(objects)
+
+    @router.get("/changes")
+    def changes(
+        since: int = 0,
+        obj: str | None = Query(default=None, alias="object"),
+        ctx: MockContext = Depends(_require_token),
+    ) -> dict[str, Any]:
+        return {
+            "last_seq": ctx.store.last_seq,
+            "changes": [c.to_json() for c in ctx.store.changes(since, obj)],
+        }
+
+    @router.get("/ground-truth")
+    def ground_truth(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:
+        return {"vendor": ctx.vendor, "facts": ctx.ground_truth}
+
+    @router.get("/settings")
+    def get_settings(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:
+        return ctx.settings
+
+    @router.patch("/settings")
+    def patch_settings(
+        body: dict[str, Any] = Body(...), ctx: MockContext = Depends(_require_token)
+    ) -> dict[str, Any]:
+        unknown = sorted(set(body) - set(ctx.settings))
+        if unknown:
+            raise HTTPException(
+                status_code=400,
+                detail=f"unknown setting(s) {unknown}; known: {sorted(ctx.settings)}",
+            )
+        for key, value in body.items():
+            current = ctx.settings[key]
+            if isinstance(current, dict) and isinstance(value, dict):
+                current.update(value)
+            else:
+                ctx.settings[key] = value
+        return ctx.settings
+
+    @router.delete("/settings")
+    def restore_settings(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:
+        return ctx.restore_settings()
+
+    @router.patch("/records/{obj}/{record_id}")
+    def patch_record(
+        obj: str,
+        record_id: str,
+        body: dict[str, Any] = Body(...),
+        touch: bool = True,
+        ctx: MockContext = Depends(_require_token),
+    ) -> dict[str, Any]:
+        """Edit stored data behind the vendor API (a back-end job, a formula recalculating)."""
+        try:
+            rec = ctx.store.update(obj, record_id, body, touch=touch)
+        except RecordNotFound as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from exc
+        return rec.to_json()
+
+    return router

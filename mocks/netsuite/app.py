@@ -1,0 +1,48 @@
+"""The NetSuite REST web services mock as a FastAPI app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from mocks.admin import build_admin_router
+from mocks.context import MockContext
+from mocks.netsuite import catalog, query, records
+from mocks.netsuite.config import NetSuiteMockConfig
+from mocks.netsuite.errors import install_error_handlers
+from mocks.netsuite.limits import ConcurrencyGate
+from mocks.netsuite.seed import seed_base, seed_netsuite
+from mocks.netsuite.service import NetSuiteState
+from mocks.store import RecordStore
+
+
+def create_app(
+    config: NetSuiteMockConfig | None = None, store: RecordStore | None = None
+) -> FastAPI:
+    """Build the mock: record service, SuiteQL, metadata catalog and the admin API.
+
+    The store gets the seeded subsidiaries when it has none. Runtime knobs live in
+    `app.state.mock.settings` (`max_lengths`, `on_overflow`, `max_concurrent`, `date_format`)
+    and can be changed with `PATCH /__harness/settings`.
+    """
+    config = config or NetSuiteMockConfig()
+    config.validate()
+    store = store if store is not None else RecordStore()
+    if store.count("subsidiary") == 0:
+        seed_base(store)
+    ctx = MockContext(
+        vendor="netsuite",
+        store=store,
+        admin_token=config.admin_token,
+        seeder=seed_netsuite,
+        settings=config.initial_settings(),
+    )
+    app = FastAPI(title="NetSuite mock", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.mock = ctx
+    app.state.netsuite = NetSuiteState(config=config, ctx=ctx)
+    app.include_router(build_admin_router())
+    app.include_router(catalog.router)  # before the record routes: "metadata-catalog" is no type
+    app.include_router(records.router)
+    app.include_router(query.router)
+    install_error_handlers(app)
+    app.add_middleware(ConcurrencyGate, ctx=ctx, default_limit=config.max_concurrent)
+    return app

@@ -1,0 +1,299 @@
+"""Run a parsed SuiteQL query on the store and shape rows the way NetSuite returns them.
+
+Columns hold Oracle-like values: numbers, text ('' is NULL), 'T'/'F' for booleans and UTC
+datetimes. Output values are strings; dates use the user's date preference unless TO_CHAR
+formats them; NULL columns are left out of the row. Comparisons follow SQL's three-valued
+logic, and a string compared with a date or number is converted as Oracle would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mocks.netsuite.dates import format_user_date, oracle_format, oracle_parse, parse_loose, second
+from mocks.netsuite.render import timestamp
+from mocks.netsuite.schema import RECORD_TYPES, FieldSpec, RecordSpec, record_spec
+from mocks.netsuite.suiteql import (
+    Between,
+    Column,
+    Compare,
+    CountStar,
+    Func,
+    InList,
+    IsNull,
+    Like,
+    Literal,
+    Logical,
+    Not,
+    Query,
+    SelectItem,
+    SuiteQLError,
+)
+from mocks.store import RecordStore, StoredRecord
+
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Result:
+    total: int
+    rows: list[dict[str, Any]]  # only the requested page, already formatted
+
+
+def column_value(field: FieldSpec, rec: StoredRecord) -> Any:
+    """A record's value in SuiteQL terms."""
+    if field.kind == "id":
+        return int(rec.id) if rec.id.isdigit() else rec.id
+    if field.kind == "datetime":
+        when = timestamp(rec, field.name)
+        return None if when is None else second(when)
+    value = rec.fields.get(field.name)
+    if value is None or value == "":
+        return None
+    if field.kind == "boolean":
+        return "T" if value else "F"
+    if field.kind == "ref":
+        return int(value) if str(value).isdigit() else str(value)
+    return value
+
+
+def format_value(value: Any, date_format: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return format_user_date(value, date_format)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Executor:
+    def __init__(self, store: RecordStore, date_format: str) -> None:
+        self.store = store
+        self.date_format = date_format
+
+    def run(self, query: Query, *, limit: int, offset: int) -> Result:
+        spec = record_spec(query.table)
+        if spec is None:
+            known = ", ".join(sorted(RECORD_TYPES))
+            raise SuiteQLError(f"Record '{query.table}' was not found; this mock has: {known}")
+        columns = spec.columns()
+        aliases = {item.alias for item in query.items or () if item.alias}
+        self._check_columns(query, spec, columns, aliases)
+        records = sorted(
+            self.store.records(spec.name), key=lambda r: column_value(columns["id"], r)
+        )
+        env = _Env(self, columns)
+        if query.where is not None:
+            records = [r for r in records if env.truth(query.where, r) is True]
+        items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
+        if any(isinstance(item.expr, CountStar) for item in items):
+            if not all(isinstance(item.expr, CountStar) for item in items):
+                raise SuiteQLError("COUNT(*) cannot be mixed with columns without GROUP BY")
+            counted: dict[str, Any] = {"links": []}
+            counted.update({_key(item, i): str(len(records)) for i, item in enumerate(items, 1)})
+            return Result(1, [counted][offset : offset + limit])
+        if len(records) > MAX_ROWS:
+            raise SuiteQLError(
+                f"the query matches {len(records)} rows, more than the {MAX_ROWS} a SuiteQL"
+                " query may return; narrow it (for example WHERE id > <last id> ORDER BY id)"
+            )
+        for order in reversed(query.order_by):  # stable sorts, last key first
+            key = self._order_key(order.expr, items, env)
+            keyed = [(key(r), r) for r in records]
+            present = [pair for pair in keyed if pair[0] is not None]
+            missing = [r for k, r in keyed if k is None]
+            present.sort(key=lambda pair: pair[0], reverse=order.descending)
+            ordered = [r for _, r in present]
+            # Oracle puts NULLs last when ascending and first when descending.
+            records = missing + ordered if order.descending else ordered + missing
+        page = records[offset : offset + limit]
+        return Result(len(records), [self._project(rec, items, env) for rec in page])
+
+    def _project(
+        self, rec: StoredRecord, items: tuple[SelectItem, ...], env: _Env
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = {"links": []}
+        for i, item in enumerate(items, 1):
+            text = format_value(env.value(item.expr, rec), self.date_format)
+            if text is not None:
+                row[_key(item, i)] = text
+        return row
+
+    def _check_columns(
+        self, query: Query, spec: RecordSpec, columns: dict[str, FieldSpec], aliases: set[str]
+    ) -> None:
+        allowed_qualifiers = {spec.name, query.table, query.alias}
+
+        def visit(node: Any, in_order: bool) -> None:
+            if isinstance(node, Column):
+                if node.qualifier is not None and node.qualifier not in allowed_qualifiers:
+                    raise SuiteQLError(f"unknown table or alias '{node.qualifier}'")
+                if node.name not in columns and not (in_order and node.name in aliases):
+                    raise SuiteQLError(
+                        f"Field '{node.name}' for record '{spec.name}' was not found"
+                    )
+                return
+            for child in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
+                for part in child if isinstance(child, tuple) else (child,):
+                    if hasattr(part, "__dataclass_fields__"):
+                        visit(part, in_order)
+
+        for item in query.items or ():
+            visit(item.expr, False)
+        if query.where is not None:
+            if _contains_count(query.where):
+                raise SuiteQLError("COUNT(*) is not allowed in WHERE")
+            visit(query.where, False)
+        for order in query.order_by:
+            visit(order.expr, True)
+
+    def _order_key(
+        self, expr: Any, items: tuple[SelectItem, ...], env: _Env
+    ) -> Callable[[StoredRecord], Any]:
+        if isinstance(expr, Literal) and isinstance(expr.value, int):
+            if not 1 <= expr.value <= len(items):
+                raise SuiteQLError(f"ORDER BY position {expr.value} is out of range")
+            expr = items[expr.value - 1].expr
+        elif isinstance(expr, Column) and expr.qualifier is None:
+            expr = next((i.expr for i in items if i.alias == expr.name), expr)
+        return lambda rec: env.value(expr, rec)
+
+
+def _contains_count(node: Any) -> bool:
+    if isinstance(node, CountStar):
+        return True
+    if not hasattr(node, "__dataclass_fields__"):
+        return False
+    parts = [p for c in vars(node).values() for p in (c if isinstance(c, tuple) else (c,))]
+    return any(_contains_count(p) for p in parts)
+
+
+def _key(item: SelectItem, position: int) -> str:
+    if item.alias:
+        return item.alias
+    if isinstance(item.expr, Column):
+        return item.expr.name
+    return f"expr{position}"
+
+
+class _Env:
+    """Evaluates expressions for one query."""
+
+    def __init__(self, executor: Executor, columns: dict[str, FieldSpec]) -> None:
+        self.date_format = executor.date_format
+        self.columns = columns
+
+    def value(self, node: Any, rec: StoredRecord) -> Any:
+        if isinstance(node, Column):
+            return column_value(self.columns[node.name], rec)
+        if isinstance(node, Literal):
+            return None if node.value == "" else node.value
+        if isinstance(node, Func):
+            return self._call(node.name, [self.value(a, rec) for a in node.args])
+        raise SuiteQLError("a condition cannot be used as a value")
+
+    def _call(self, name: str, args: list[Any]) -> Any:
+        first = args[0]
+        if name == "NVL":
+            return first if first is not None else args[1]
+        if first is None:
+            return None
+        fmt = args[1] if len(args) > 1 else None
+        try:
+            if name in ("TO_DATE", "TO_TIMESTAMP"):
+                if isinstance(first, datetime):
+                    return first
+                return oracle_parse(str(first), str(fmt)) if fmt else self._as_date(str(first))
+            if name == "TO_CHAR":
+                if isinstance(first, datetime):
+                    return (
+                        oracle_format(first, str(fmt))
+                        if fmt
+                        else format_value(first, self.date_format)
+                    )
+                return format_value(first, self.date_format)
+        except ValueError as exc:
+            raise SuiteQLError(str(exc)) from exc
+        return str(first).upper() if name == "UPPER" else str(first).lower()
+
+    def _as_date(self, text: str) -> datetime:
+        moment = parse_loose(text, self.date_format)
+        if moment is None:
+            raise SuiteQLError(f"{text!r} is not a valid date (expected {self.date_format})")
+        return moment
+
+    def compare(self, a: Any, b: Any) -> int | None:
+        if a is None or b is None:
+            return None
+        if isinstance(a, datetime) or isinstance(b, datetime):
+            a, b = (self._as_date(x) if isinstance(x, str) else x for x in (a, b))
+        elif isinstance(a, int | float) != isinstance(b, int | float):
+            a, b = (_number(x) if isinstance(x, str) else x for x in (a, b))
+        if type(a) is not type(b) and not (
+            isinstance(a, int | float) and isinstance(b, int | float)
+        ):
+            raise SuiteQLError(f"cannot compare {a!r} with {b!r}")
+        return (a > b) - (a < b)
+
+    def truth(self, node: Any, rec: StoredRecord) -> bool | None:
+        if isinstance(node, Logical):
+            results = [self.truth(item, rec) for item in node.items]
+            decisive = node.op == "OR"  # OR is decided by a True, AND by a False
+            if decisive in results:
+                return decisive
+            return None if None in results else not decisive
+        if isinstance(node, Not):
+            inner = self.truth(node.expr, rec)
+            return None if inner is None else not inner
+        if isinstance(node, IsNull):
+            return (self.value(node.expr, rec) is None) != node.negated
+        if isinstance(node, Compare):
+            sign = self.compare(self.value(node.left, rec), self.value(node.right, rec))
+            return None if sign is None else _SIGN_TESTS[node.op](sign)
+        if isinstance(node, InList):
+            left = self.value(node.expr, rec)
+            signs = [self.compare(left, self.value(i, rec)) for i in node.items]
+            found = True if 0 in signs else (None if None in signs else False)
+            return None if found is None else found != node.negated
+        if isinstance(node, Like):
+            return self._like(node, rec)
+        if isinstance(node, Between):
+            value = self.value(node.expr, rec)
+            low = self.compare(value, self.value(node.low, rec))
+            high = self.compare(value, self.value(node.high, rec))
+            if low is None or high is None:
+                return None
+            return (low >= 0 and high <= 0) != node.negated
+        raise SuiteQLError("expected a condition")
+
+    def _like(self, node: Like, rec: StoredRecord) -> bool | None:
+        value = format_value(self.value(node.expr, rec), self.date_format)
+        pattern = self.value(node.pattern, rec)
+        if value is None or pattern is None:
+            return None
+        regex = "".join(
+            ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in str(pattern)
+        )
+        return (re.fullmatch(regex, value, re.DOTALL) is not None) != node.negated
+
+
+_SIGN_TESTS: dict[str, Callable[[int], bool]] = {
+    "=": lambda s: s == 0,
+    "<>": lambda s: s != 0,
+    "<": lambda s: s < 0,
+    "<=": lambda s: s <= 0,
+    ">": lambda s: s > 0,
+    ">=": lambda s: s >= 0,
+}
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SuiteQLError(f"invalid number {text!r}") from None

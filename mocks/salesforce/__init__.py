@@ -1,0 +1,9 @@
+"""Mock Salesforce REST API (the surface simple-salesforce and the harness connector use)."""
+
+from __future__ import annotations
+
+from mocks.salesforce.app import create_app
+from mocks.salesforce.config import SalesforceMockConfig
+from mocks.salesforce.seed import seed_salesforce
+
+__all__ = ["SalesforceMockConfig", "create_app", "seed_salesforce"]

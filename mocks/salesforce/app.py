@@ -1,0 +1,70 @@
+"""The mock Salesforce org as a FastAPI app: OAuth, REST data API, admin API."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from fastapi import APIRouter, FastAPI
+
+from mocks.admin import build_admin_router
+from mocks.context import MockContext
+from mocks.salesforce.auth import build_auth_router
+from mocks.salesforce.auth_tokens import TokenRegistry
+from mocks.salesforce.config import SalesforceMockConfig
+from mocks.salesforce.errors import install_error_handlers
+from mocks.salesforce.gate import ApiGate
+from mocks.salesforce.routes_composite import build_composite_router
+from mocks.salesforce.routes_meta import build_meta_router
+from mocks.salesforce.routes_query import build_query_router
+from mocks.salesforce.routes_sobjects import build_sobject_router
+from mocks.salesforce.seed import seed_salesforce
+from mocks.salesforce.state import SalesforceState, default_settings, supported_versions
+from mocks.store import RecordStore
+
+
+def create_app(
+    config: SalesforceMockConfig | None = None, store: RecordStore | None = None
+) -> FastAPI:
+    """Build a mock Salesforce org.
+
+    `app.state.mock` is the shared `MockContext` (store, admin token, seeder, settings);
+    `app.state.salesforce` holds tokens, id counters and query cursors. Routes exist with and
+    without a trailing slash and never redirect.
+    """
+    config = config or SalesforceMockConfig()
+    store = store if store is not None else RecordStore()
+    app = FastAPI(
+        title="Mock Salesforce",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,
+    )
+    app.state.mock = MockContext(
+        vendor="salesforce",
+        store=store,
+        admin_token=config.admin_token,
+        seeder=seed_salesforce,
+        settings=default_settings(config),
+    )
+    app.state.salesforce = SalesforceState(
+        config, supported_versions(config.api_version), TokenRegistry(config.org_id[:15])
+    )
+    install_error_handlers(app)
+    app.add_middleware(ApiGate)
+    for router in _routers():
+        app.include_router(router)
+    return app
+
+
+@cache
+def _routers() -> tuple[APIRouter, ...]:
+    # Order matters: `sobjects/X/describe` must match before `sobjects/X/{record_id}`.
+    return (
+        build_auth_router(),
+        build_meta_router(),
+        build_query_router(),
+        build_sobject_router(),
+        build_composite_router(),
+        build_admin_router(),
+    )

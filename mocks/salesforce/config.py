@@ -1,0 +1,31 @@
+"""Static configuration of one mock Salesforce org (credentials, ids, defaults of the knobs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mocks.salesforce.ids import make_id
+
+DEFAULT_ORG_ID = make_id("00D", 1)
+DEFAULT_USER_ID = make_id("005", 1)
+
+
+@dataclass
+class SalesforceMockConfig:
+    """What a client must know to talk to the mock, plus the starting values of its settings.
+
+    `daily_api_limit` and `token_ttl_seconds` seed the runtime settings of the same name, which
+    the admin API can change while the server runs; `token_ttl_seconds=None` means tokens
+    never expire.
+    """
+
+    client_id: str = "harness-sf-client"
+    client_secret: str = "harness-sf-secret"
+    username: str = "integration@harness.example"
+    password: str = "harness-sf-password"
+    admin_token: str = "harness-admin"
+    api_version: str = "59.0"
+    daily_api_limit: int = 100_000
+    token_ttl_seconds: float | None = None
+    org_id: str = DEFAULT_ORG_ID
+    user_id: str = DEFAULT_USER_ID

@@ -1,0 +1,100 @@
+"""`query/` and `queryAll/` with paging through `nextRecordsUrl` locators."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from mocks.salesforce.errors import ApiError, json_response
+from mocks.salesforce.records import Renderer, frozen, native_getter, renderer
+from mocks.salesforce.routing import DATA_PREFIX, add_route
+from mocks.salesforce.soql_eval import compile_query
+from mocks.salesforce.soql_lexer import SoqlError
+from mocks.salesforce.state import api_version, mock_context, sf_state
+from mocks.store import StoredRecord
+
+_BATCH_OPTION = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
+MIN_BATCH, MAX_BATCH = 200, 2000
+
+
+def _batch_size(request: Request) -> int:
+    """`Sforce-Query-Options: batchSize=N` is a hint within 200..2000; else the setting."""
+    match = _BATCH_OPTION.search(request.headers.get("sforce-query-options", ""))
+    if match:
+        return min(max(int(match.group(1)), MIN_BATCH), MAX_BATCH)
+    return max(1, int(mock_context(request).settings["default_query_batch"]))
+
+
+def _page(
+    request: Request,
+    rows: list[StoredRecord],
+    render: Renderer,
+    start: int,
+    batch: int,
+    locator: str | None,
+) -> Response:
+    end = start + batch
+    body: dict[str, Any] = {"totalSize": len(rows), "done": end >= len(rows)}
+    if end < len(rows):
+        body["nextRecordsUrl"] = f"/services/data/v{api_version(request)}/query/{locator}-{end}"
+    body["records"] = [render(rec) for rec in rows[start:end]]
+    return json_response(body)
+
+
+async def _run_query(request: Request, include_deleted: bool) -> Response:
+    state, ctx = sf_state(request), mock_context(request)
+    source = request.query_params.get("q")
+    if source is None:
+        raise ApiError(400, "MALFORMED_QUERY", "A query string must be provided.")
+    user_id = state.config.user_id
+    getter_for = partial(native_getter, user_id=user_id)
+    try:
+        query = compile_query(source, now=ctx.store.now(), getter_for=getter_for)
+    except SoqlError as exc:
+        raise ApiError(400, exc.code, exc.message) from exc
+    records = ctx.store.records(query.sobject.name, include_deleted=include_deleted)
+    matched = query.run(records)
+    if query.count:
+        return json_response({"totalSize": len(matched), "done": True, "records": []})
+    render = renderer(query.sobject, query.fields, api_version(request), user_id)
+    batch = _batch_size(request)
+    locator = None
+    if len(matched) > batch:
+        matched = [frozen(rec) for rec in matched]
+        max_open = int(ctx.settings["max_query_cursors"])
+        locator = state.cursors.open(matched, render, batch, max_open)
+    return _page(request, matched, render, 0, batch, locator)
+
+
+async def query(request: Request) -> Response:
+    return await _run_query(request, include_deleted=False)
+
+
+async def query_all(request: Request) -> Response:
+    return await _run_query(request, include_deleted=True)
+
+
+async def query_more(request: Request) -> Response:
+    """`query/<locator>-<offset>`: the next page of a snapshot taken by the first call."""
+    ctx = mock_context(request)
+    locator, _, offset_text = str(request.path_params["locator"]).rpartition("-")
+    if not locator:
+        locator, offset_text = offset_text, "0"
+    ttl = ctx.settings.get("query_cursor_ttl_seconds")
+    cursor = sf_state(request).cursors.get(locator, ttl) if offset_text.isdigit() else None
+    if cursor is None or int(offset_text) > len(cursor.rows):
+        raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+    return _page(request, cursor.rows, cursor.render, int(offset_text), cursor.batch, locator)
+
+
+def build_query_router() -> APIRouter:
+    router = APIRouter(prefix=DATA_PREFIX)
+    add_route(router, "/query", query, ["GET"])
+    add_route(router, "/queryAll", query_all, ["GET"])
+    add_route(router, "/query/{locator}", query_more, ["GET"])
+    add_route(router, "/queryAll/{locator}", query_more, ["GET"])
+    return router

@@ -1,0 +1,99 @@
+"""Canonical values and per-field comparison of a predicted target record with the real one."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sync.mapping import MappingSpec, get_path
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FieldRuleView:
+    """How one target path is compared (from the mapping's `compare` hints)."""
+
+    path: str
+    ignore_case: bool = False
+    ignore_whitespace: bool = False
+    abs_tolerance: float = 0.0
+    rel_tolerance: float = 0.0
+
+
+def compare_rules(spec: MappingSpec) -> tuple[FieldRuleView, ...]:
+    """One view per mapped target path, in the mapping's order."""
+    views = []
+    for path in spec.target_paths:
+        rule = spec.rule_for(path)
+        hints: dict[str, Any] = dict(getattr(rule, "compare", None) or {}) if rule else {}
+        views.append(
+            FieldRuleView(
+                path,
+                ignore_case=bool(hints.get("ignore_case", False)),
+                ignore_whitespace=bool(hints.get("ignore_whitespace", False)),
+                abs_tolerance=float(hints.get("abs_tolerance", hints.get("tolerance", 0.0))),
+                rel_tolerance=float(hints.get("rel_tolerance", 0.0)),
+            )
+        )
+    return tuple(views)
+
+
+def canonical(value: Any, rule: FieldRuleView) -> Any:
+    """Blank and absent are the same; strings honour the case and whitespace hints."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if isinstance(value, str):
+        text = value
+        if rule.ignore_whitespace:
+            text = _SPACES.sub(" ", text).strip()
+        if rule.ignore_case:
+            text = text.casefold()
+        return text
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    return value
+
+
+def values_equal(expected: Any, actual: Any, rule: FieldRuleView) -> bool:
+    a, b = canonical(expected, rule), canonical(actual, rule)
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=rule.rel_tolerance, abs_tol=rule.abs_tolerance)
+    if {type(a), type(b)} == {float, str}:
+        # Vendors hand numbers back as strings (SuiteQL, HubSpot): compare them as numbers.
+        try:
+            return math.isclose(
+                float(a), float(b), rel_tol=rule.rel_tolerance, abs_tol=rule.abs_tolerance
+            )
+        except ValueError:
+            return False
+    return bool(a == b)
+
+
+def signature(record: dict[str, Any], rules: Sequence[FieldRuleView]) -> tuple[Any, ...]:
+    """The canonical values of every compared path: equal signatures mean equal records
+    (exact-match rules only; tolerant numeric rules fall back to per-field comparison)."""
+    return tuple(_sig_value(canonical(get_path(record, r.path), r)) for r in rules)
+
+
+def _sig_value(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return repr(value)
+    return value
+
+
+def differing_paths(
+    expected: dict[str, Any], actual: dict[str, Any], rules: Sequence[FieldRuleView]
+) -> list[tuple[FieldRuleView, Any, Any]]:
+    """(rule, expected, actual) for every compared path whose values differ."""
+    out = []
+    for rule in rules:
+        exp, act = get_path(expected, rule.path), get_path(actual, rule.path)
+        if not values_equal(exp, act, rule):
+            out.append((rule, exp, act))
+    return out

@@ -1,0 +1,133 @@
+"""The frozen report model; renderers (JSON, Markdown) only read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+FindingKind = Literal["different", "missing_in_target", "unexpected_in_target", "duplicate"]
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    path: str
+    expected: Any  # what the mapping predicts from the source
+    actual: Any  # what the target holds
+    cause: str  # the root cause of this field's difference
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One record-level discrepancy with its explanation."""
+
+    kind: FindingKind
+    source_id: str | None
+    target_id: str | None
+    external_id: str | None
+    root_cause: str
+    detail: str
+    diffs: tuple[FieldDiff, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    path: str
+    compared: int
+    equal: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.equal / self.compared if self.compared else 1.0
+
+
+@dataclass(frozen=True)
+class FlowScore:
+    flow: str
+    source_object: str
+    target_object: str
+    source_records: int
+    target_records: int
+    matched: int
+    equal: int
+    different: int
+    missing_in_target: int
+    unexpected_in_target: int
+    duplicates: int
+    quarantined: int  # source records held in quarantine (a subset of missing or different)
+    fields_compared: int
+    fields_equal: int
+    fields: tuple[FieldScore, ...]
+    root_causes: dict[str, int]
+    findings: tuple[Finding, ...]  # every finding, sorted by kind then id
+    explanations: tuple[str, ...] = ()  # deepdiff summaries of a capped sample of differences
+    # Values the mapping's own policy dropped or truncated ("dropped phone": 3): not mismatches,
+    # since the target holds what the mapping meant, but a data steward must see them.
+    policy_flags: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def record_accuracy(self) -> float:
+        return self.equal / self.source_records if self.source_records else 1.0
+
+    @property
+    def field_accuracy(self) -> float:
+        return self.fields_equal / self.fields_compared if self.fields_compared else 1.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What GO requires; every check must hold."""
+
+    record_accuracy: float = 1.0
+    field_accuracy: float = 1.0
+    max_missing_in_target: int = 0
+    max_unexpected_in_target: int = 0
+    max_quarantined: int = 0
+
+
+@dataclass(frozen=True)
+class Check:
+    flow: str
+    name: str
+    value: float
+    threshold: float
+    ok: bool
+    comparison: Literal[">=", "<="]
+    unit: Literal["ratio", "count"]
+
+    def describe(self, value: float) -> str:
+        return f"{value:.2%}" if self.unit == "ratio" else str(int(value))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    go: bool
+    checks: tuple[Check, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(
+            f"{c.flow}: {c.name} is {c.describe(c.value)}, needs {c.comparison} "
+            f"{c.describe(c.threshold)}"
+            for c in self.checks
+            if not c.ok
+        )
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    generated_at: str
+    flows: tuple[FlowScore, ...]
+    thresholds: Thresholds
+    verdict: Verdict
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for flow_data, flow in zip(data["flows"], self.flows, strict=True):
+            flow_data["record_accuracy"] = flow.record_accuracy
+            flow_data["field_accuracy"] = flow.field_accuracy
+            for field_data, fs in zip(flow_data["fields"], flow.fields, strict=True):
+                field_data["accuracy"] = fs.accuracy
+        data["verdict"]["verdict"] = "GO" if self.verdict.go else "NO-GO"
+        data["verdict"]["reasons"] = list(self.verdict.reasons)
+        return data

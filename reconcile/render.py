@@ -1,0 +1,118 @@
+"""Renderers of the report model: JSON for machines, Markdown for a pull-request comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from reconcile.model import FlowScore, ReconcileReport
+
+FINDINGS_IN_MARKDOWN = 20
+
+
+def render_json(report: ReconcileReport) -> bytes:
+    return orjson.dumps(
+        report.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=_default
+    )
+
+
+def render_markdown(report: ReconcileReport) -> str:
+    verdict = "GO" if report.verdict.go else "NO-GO"
+    lines = [
+        f"# Reconciliation: **{verdict}**",
+        "",
+        f"Generated {report.generated_at}.",
+        "",
+        "| flow | source | target | matched | equal | different | missing | unexpected "
+        "| quarantined | record accuracy | field accuracy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in report.flows:
+        lines.append(
+            f"| {f.flow} ({f.source_object} -> {f.target_object}) | {f.source_records} "
+            f"| {f.target_records} | {f.matched} | {f.equal} | {f.different} "
+            f"| {f.missing_in_target} | {f.unexpected_in_target} | {f.quarantined} "
+            f"| {f.record_accuracy:.2%} | {f.field_accuracy:.2%} |"
+        )
+    lines += [
+        "",
+        "## Checks",
+        "",
+        "| flow | check | value | needs | result |",
+        "|---|---|---:|---|---|",
+    ]
+    for c in report.verdict.checks:
+        lines.append(
+            f"| {c.flow} | {c.name} | {c.describe(c.value)} "
+            f"| {c.comparison} {c.describe(c.threshold)} | {'pass' if c.ok else 'FAIL'} |"
+        )
+    for f in report.flows:
+        lines += _flow_details(f)
+    return "\n".join(lines) + "\n"
+
+
+def _flow_details(f: FlowScore) -> list[str]:
+    lines = [
+        "",
+        f"## {f.flow}: fields",
+        "",
+        "| field | compared | equal | accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for fs in f.fields:
+        lines.append(f"| `{fs.path}` | {fs.compared} | {fs.equal} | {fs.accuracy:.2%} |")
+    if f.policy_flags:
+        lines += [
+            "",
+            f"### {f.flow}: values dropped or cut by the mapping's policy",
+            "",
+            "| flag | records |",
+            "|---|---:|",
+        ]
+        lines += [f"| {flag} | {n} |" for flag, n in f.policy_flags.items()]
+    if f.root_causes:
+        lines += ["", f"### {f.flow}: root causes", "", "| cause | records |", "|---|---:|"]
+        lines += [f"| {cause} | {n} |" for cause, n in f.root_causes.items()]
+    if f.findings:
+        shown = f.findings[:FINDINGS_IN_MARKDOWN]
+        lines += [
+            "",
+            f"### {f.flow}: findings ({len(shown)} of {len(f.findings)})",
+            "",
+            "| kind | source id | target id | cause | detail |",
+            "|---|---|---|---|---|",
+        ]
+        for item in shown:
+            detail = _cell(item.detail)
+            for d in item.diffs[:3]:
+                expected, actual = _cell(repr(d.expected)), _cell(repr(d.actual))
+                detail += f"<br>`{d.path}`: expected {expected}, got {actual}"
+            lines.append(
+                f"| {item.kind} | {item.source_id or ''} | {item.target_id or ''} "
+                f"| {_cell(item.root_cause)} | {detail} |"
+            )
+    return lines
+
+
+def _cell(text: str, limit: int = 160) -> str:
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_reports(
+    report: ReconcileReport, directory: Path, stem: str = "reconcile"
+) -> dict[str, Path]:
+    """Write `<stem>.json` and `<stem>.md` under `directory`; returns the paths by format."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {"json": directory / f"{stem}.json", "markdown": directory / f"{stem}.md"}
+    paths["json"].write_bytes(render_json(report))
+    paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
+    return paths
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)

@@ -1,0 +1,269 @@
+"""NetSuite REST wire format <-> plain records: pure functions, no I/O.
+
+Covers record JSON (links stripped everywhere, so a reference reads `{"id", "refName"}`),
+SuiteQL key queries with `TO_TIMESTAMP` / `TO_CHAR`, the metadata-catalog JSON schema ->
+`ObjectSchema`, `Location` headers, and error bodies (`o:errorDetails`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlsplit
+
+from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record
+from sync.errors import ConfigError
+from sync.http import VendorFault
+
+REST_ROOT = "/services/rest"
+RECORD_ROOT = f"{REST_ROOT}/record/v1"
+SUITEQL_PATH = f"{REST_ROOT}/query/v1/suiteql"
+EXTERNAL_ID_FIELD = "externalId"
+MODIFIED_FIELD = "lastModifiedDate"
+MAX_PAGE = 1000  # SuiteQL `limit` ceiling
+MAX_QUERY_ROWS = 100_000  # SuiteQL rows one query may page through
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TO_CHAR_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS'
+
+
+class RowKey(NamedTuple):
+    """One SuiteQL key row: when the record last changed (to the second) and its id."""
+
+    modified_at: datetime
+    id: str
+
+
+# -- datetimes -------------------------------------------------------------------------------
+
+
+def parse_datetime(value: str) -> datetime:
+    """ISO 8601 (`2024-01-15T10:22:00Z`, offsets, or a bare TO_CHAR value read as UTC)."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def suiteql_timestamp(value: datetime) -> str:
+    """A SuiteQL timestamp literal, floored to the second (NetSuite's own grain)."""
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return f"TO_TIMESTAMP('{utc:%Y-%m-%d %H:%M:%S}', 'YYYY-MM-DD HH24:MI:SS')"
+
+
+# -- SuiteQL ---------------------------------------------------------------------------------
+
+
+def identifier(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ConfigError(f"{name!r} is not a valid NetSuite record type or field name")
+    return name
+
+
+def key_query(obj: str, since: datetime | None) -> str:
+    """Ids and last-modified seconds of `obj`, ordered by (lastmodifieddate, id)."""
+    where = f" WHERE lastmodifieddate >= {suiteql_timestamp(since)}" if since is not None else ""
+    return (
+        f"SELECT id, TO_CHAR(lastmodifieddate, '{_TO_CHAR_FORMAT}') AS modified"
+        f" FROM {identifier(obj).lower()}{where} ORDER BY lastmodifieddate, id"
+    )
+
+
+# External ids per SuiteQL lookup: keeps the query text well under any length limit.
+EXTERNAL_ID_CHUNK = 200
+
+
+def suiteql_string(value: str) -> str:
+    """A SuiteQL (Oracle) string literal: single quotes, a quote doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def external_id_query(obj: str, values: Sequence[str]) -> str:
+    """Internal ids of the records holding any of `values` as externalId."""
+    listed = ", ".join(suiteql_string(v) for v in values)
+    return (
+        f"SELECT id, externalid FROM {identifier(obj).lower()}"
+        f" WHERE externalid IN ({listed}) ORDER BY id"
+    )
+
+
+def row_key(row: dict[str, Any]) -> RowKey:
+    return RowKey(parse_datetime(str(row["modified"])), str(row["id"]))
+
+
+def strict_order(pages: Iterable[list[RowKey]]) -> Iterator[list[RowKey]]:
+    """Re-sort keys into strict (modified_at, id) order.
+
+    The server orders by the full-precision timestamp and a numeric id, the keys carry whole
+    seconds and string ids: sort each second's keys by id and hold the page's last second back
+    until a later second (or the end) shows it is complete.
+    """
+    carry: list[RowKey] = []
+    for page in pages:
+        keys = carry + page
+        cut = len(keys)
+        while cut > 0 and keys[cut - 1].modified_at == keys[-1].modified_at:
+            cut -= 1
+        ready, carry = keys[:cut], keys[cut:]
+        if ready:
+            yield sorted(ready)
+    if carry:
+        yield sorted(carry)
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+def strip_links(value: Any) -> Any:
+    """Drop every `links` key, however deep (record, references, sublist items)."""
+    if isinstance(value, dict):
+        return {k: strip_links(v) for k, v in value.items() if k != "links"}
+    if isinstance(value, list):
+        return [strip_links(v) for v in value]
+    return value
+
+
+def record_from_wire(
+    wire: dict[str, Any],
+    *,
+    modified_at: datetime | None = None,
+    fields: Sequence[str] | None = None,
+) -> Record:
+    """A record GET body as a `Record`. `modified_at` defaults to its `lastModifiedDate`;
+    `fields` keeps only those fields (plus `id`)."""
+    plain = strip_links(wire)
+    if fields is not None:
+        keep = {"id", *fields}
+        plain = {k: v for k, v in plain.items() if k in keep}
+    when = modified_at
+    if when is None:
+        stamp = wire.get(MODIFIED_FIELD)
+        when = parse_datetime(stamp) if stamp else datetime.fromtimestamp(0, UTC)
+    return Record(id=str(wire["id"]), fields=plain, modified_at=when)
+
+
+def to_wire_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: to_wire_value(v) for k, v in value.items() if k != "links"}
+    if isinstance(value, list):
+        return [to_wire_value(v) for v in value]
+    return value
+
+
+def write_body(fields: dict[str, Any], *, drop: Sequence[str] = ()) -> dict[str, Any]:
+    """A PUT/PATCH body: `drop`ped keys (the eid: external id, the path id) and links removed."""
+    skip = {"links", *drop}
+    return {k: to_wire_value(v) for k, v in fields.items() if k not in skip}
+
+
+def record_path(obj: str, record_id: str) -> str:
+    return f"{RECORD_ROOT}/{identifier(obj)}/{quote(str(record_id), safe='')}"
+
+
+def eid_path(obj: str, external_id: str) -> str:
+    return f"{RECORD_ROOT}/{identifier(obj)}/eid:{quote(str(external_id), safe='')}"
+
+
+def id_from_location(location: str | None) -> str | None:
+    """The record id at the end of a `Location` header."""
+    if not location:
+        return None
+    tail = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+    return tail or None
+
+
+# -- metadata catalog ------------------------------------------------------------------------
+
+_FORMAT_TYPES: dict[str, FieldType] = {
+    "date-time": "datetime", "date": "date", "email": "email", "uri": "url", "url": "url",
+    "phone": "phone",
+}  # fmt: skip
+_JSON_TYPES: dict[str, FieldType] = {
+    "string": "string", "boolean": "boolean", "integer": "int", "number": "double",
+    "array": "array", "object": "object",
+}  # fmt: skip
+
+
+def _field_type(name: str, prop: dict[str, Any]) -> FieldType:
+    if name == "id":
+        return "id"
+    json_type = prop.get("type")
+    if isinstance(json_type, list):  # ["string", "null"]
+        json_type = next((t for t in json_type if t != "null"), "string")
+    if json_type == "string":
+        if prop.get("enum"):
+            return "picklist"
+        return _FORMAT_TYPES.get(str(prop.get("format", "")), "string")
+    if json_type == "object" or (json_type is None and "$ref" in prop):
+        props = prop.get("properties") or {}
+        return "reference" if "id" in props and "items" not in props else "object"
+    return _JSON_TYPES.get(str(json_type), "string")
+
+
+def schema_from_jsonschema(obj: str, body: dict[str, Any]) -> ObjectSchema:
+    """A metadata-catalog JSON schema as an `ObjectSchema`: length from maxLength, required
+    from the `required` array, createable/updateable from not readOnly."""
+    required = set(body.get("required") or ())
+    fields = {}
+    for name, prop in (body.get("properties") or {}).items():
+        if name == "links":
+            continue
+        read_only = bool(prop.get("readOnly", False))
+        enum = prop.get("enum") or ()
+        fields[name] = FieldSchema(
+            name=name,
+            type=_field_type(name, prop),
+            length=prop.get("maxLength"),
+            required=name in required,
+            nillable=name not in required and bool(prop.get("nullable", True)),
+            createable=not read_only,
+            updateable=not read_only,
+            external_id=name == EXTERNAL_ID_FIELD,
+            picklist=tuple(str(v) for v in enum),
+        )
+    return ObjectSchema(name=obj, fields=fields)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _first_detail(body: Any) -> dict[str, Any]:
+    if isinstance(body, dict):
+        details = body.get("o:errorDetails")
+        if isinstance(details, list) and details and isinstance(details[0], dict):
+            return details[0]
+    return {}
+
+
+def parse_error(status: int, body: Any) -> VendorFault:
+    """An error body as (code, message): `o:errorDetails[0]` code and detail, else the title."""
+    detail = _first_detail(body)
+    if detail:
+        return VendorFault(detail.get("o:errorCode"), str(detail.get("detail", "")))
+    if isinstance(body, dict):
+        return VendorFault(None, str(body.get("title") or f"HTTP {status}"))
+    text = body if isinstance(body, str) else ""
+    return VendorFault(None, text[:500] or f"HTTP {status}")
+
+
+def error_fields(body: Any) -> tuple[str, ...]:
+    """The `o:errorPath` of each error detail (the fields NetSuite blamed)."""
+    if not isinstance(body, dict):
+        return ()
+    details = body.get("o:errorDetails") or []
+    paths = (d.get("o:errorPath") for d in details if isinstance(d, dict))
+    return tuple(dict.fromkeys(p for p in paths if p))

@@ -1,0 +1,323 @@
+"""Salesforce REST connector: OAuth token auth, SOQL paging, sObject Collections writes.
+
+Credentials: `client_id` and `client_secret`, plus `username` and `password` (and an optional
+`security_token`) for the password grant; without them the client-credentials grant is used.
+Options: `api_version` (default "59.0").
+
+Decisions:
+- Calls go to `settings.base_url` (the My Domain / instance URL); the token's `instance_url`
+  is kept in `instance_url` for information only.
+- Writes report per-record outcomes. A batch that still fails transiently after the HTTP
+  layer's retries comes back as `WriteResult(ok=False, retryable=True)` for each of its
+  records, except `REQUEST_LIMIT_EXCEEDED` (the daily allowance is spent): that is raised as
+  `TransientVendorError` at once and unretried, so the run stops and resumes another day.
+- A whole-batch 4xx (an unknown field, malformed JSON) is a mapping bug, not a record
+  problem: it is raised as `FatalVendorError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sync.connectors.base import (
+    ConnectionSettings,
+    ObjectSchema,
+    Record,
+    Watermark,
+    WriteResult,
+)
+from sync.connectors.salesforce import dialect
+from sync.errors import (
+    AuthError,
+    ConfigError,
+    FatalVendorError,
+    TransientVendorError,
+    VendorError,
+)
+from sync.http import ErrorPolicy, HttpResponse, HttpSession
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["SalesforceConnector"]
+
+DEFAULT_API_VERSION = "59.0"
+TOKEN_PATH = "/services/oauth2/token"
+ERROR_POLICY = ErrorPolicy(
+    parse=dialect.parse_error,
+    retry_codes=frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"}),
+    defer_codes=frozenset({"REQUEST_LIMIT_EXCEEDED"}),
+)
+
+
+class _TokenAuth:
+    """Bearer-token auth hook: fetches a token on first use and again after a 401."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        creds = settings.credentials
+        missing = [k for k in ("client_id", "client_secret") if not creds.get(k)]
+        if bool(creds.get("username")) != bool(creds.get("password")):
+            missing.append("password" if creds.get("username") else "username")
+        if missing:
+            raise ConfigError(
+                f"Salesforce credentials lack {', '.join(missing)}; give client_id and"
+                " client_secret, plus username and password for the password grant",
+                key="credentials",
+            )
+        self._creds = creds
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self.session: HttpSession | None = None
+        self.instance_url: str | None = None
+
+    def headers(self, method: str, url: str) -> dict[str, str]:
+        token = self._token or self._renew(None)
+        return {"Authorization": f"Bearer {token}"}
+
+    def refresh(self, rejected: Mapping[str, str]) -> bool:
+        self._renew(rejected.get("Authorization"))
+        return True
+
+    def _renew(self, rejected: str | None) -> str:
+        with self._lock:
+            # Another thread may have renewed the token while this one waited.
+            if self._token is not None and f"Bearer {self._token}" != rejected:
+                return self._token
+            self._token = self._fetch()
+            return self._token
+
+    def _fetch(self) -> str:
+        assert self.session is not None
+        creds = self._creds
+        if creds.get("username"):
+            form = {
+                "grant_type": "password",
+                "client_id": creds["client_id"],
+                "client_secret": creds["client_secret"],
+                "username": creds["username"],
+                "password": creds["password"] + creds.get("security_token", ""),
+            }
+            headers: dict[str, str] = {}
+        else:
+            form = {"grant_type": "client_credentials"}
+            pair = f"{creds['client_id']}:{creds['client_secret']}".encode()
+            headers = {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
+        try:
+            response = self.session.request(
+                "POST", TOKEN_PATH, data=form, headers=headers, read=True, authenticate=False
+            )
+        except FatalVendorError as exc:
+            raise AuthError(
+                f"Salesforce refused the {form['grant_type']} grant ({exc.code}): {exc};"
+                " check the Salesforce client id/secret (and username/password)"
+            ) from exc
+        body = response.json() or {}
+        if not body.get("access_token"):
+            raise AuthError("the Salesforce token endpoint answered without an access_token")
+        self.instance_url = body.get("instance_url")
+        return str(body["access_token"])
+
+
+class SalesforceConnector:
+    """The `Connector` for Salesforce (REST API, sObject Collections)."""
+
+    vendor = "salesforce"
+
+    def __init__(self, settings: ConnectionSettings, *, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.api_usage: dict[str, tuple[int, int]] = {}
+        version = str(settings.options.get("api_version", DEFAULT_API_VERSION))
+        self._data = f"/services/data/v{version}"
+        self._auth = _TokenAuth(settings)
+        self.http = HttpSession(
+            settings,
+            client=client,
+            auth=self._auth,
+            errors=ERROR_POLICY,
+            response_hook=self._observe,
+        )
+        self._auth.session = self.http
+        self._fields_cache: dict[str, list[str]] = {}
+
+    @property
+    def instance_url(self) -> str | None:
+        return self._auth.instance_url
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def describe(self, obj: str) -> ObjectSchema:
+        body = self.http.get(f"{self._data}/sobjects/{dialect.identifier(obj)}/describe").json()
+        self._fields_cache[obj] = dialect.selectable_fields(body)
+        return dialect.schema_from_describe(body)
+
+    def read(
+        self,
+        obj: str,
+        *,
+        fields: Sequence[str] | None = None,
+        since: Watermark | None = None,
+        include_deleted: bool = False,
+    ) -> Iterator[list[Record]]:
+        columns = dialect.select_list(
+            fields if fields is not None else self._all_fields(obj), include_deleted=include_deleted
+        )
+        soql = dialect.incremental_query(obj, columns, since.modified_at if since else None)
+        endpoint = "queryAll" if include_deleted else "query"
+        floor = dialect.as_utc(since.modified_at) if since else None
+        for rows in self._query(soql, endpoint=endpoint):
+            page = [dialect.record_from_wire(row) for row in rows]
+            if floor is not None:  # the SOQL literal is floored to the second
+                page = [r for r in page if r.modified_at >= floor]
+            if page:
+                yield page
+
+    def get_by_external_id(
+        self, obj: str, external_id_field: str, values: Sequence[str]
+    ) -> dict[str, Record]:
+        columns = dialect.select_list([*self._all_fields(obj), external_id_field])
+        wanted = list(dict.fromkeys(str(v) for v in values))
+        found: dict[str, Record] = {}
+        for chunk in dialect.chunk_values(wanted):
+            soql = dialect.lookup_query(obj, columns, external_id_field, chunk)
+            for rows in self._query(soql):
+                for row in rows:
+                    record = dialect.record_from_wire(row)
+                    key = record.fields.get(external_id_field)
+                    if key is not None:
+                        found[str(key)] = record
+        return found
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def upsert(
+        self, obj: str, external_id_field: str, records: Sequence[dict[str, Any]]
+    ) -> list[WriteResult]:
+        self.http.ensure_writable(f"upsert of {obj}")
+        path = f"{self._data}/composite/sobjects/{dialect.identifier(obj)}/"
+        path += dialect.identifier(external_id_field)
+        results: list[WriteResult | None] = [None] * len(records)
+        todo: list[tuple[int, str, Any]] = []
+        for i, record in enumerate(records):
+            key = record.get(external_id_field)
+            if key is None or key == "":
+                results[i] = WriteResult(
+                    "", False, error_code="MISSING_EXTERNAL_ID",
+                    message=f"the record carries no {external_id_field} value",
+                    fields=(external_id_field,),
+                )  # fmt: skip
+            else:
+                todo.append((i, str(key), dialect.record_to_wire(obj, record)))
+        self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
+        return [r for r in results if r is not None]
+
+    def update(self, obj: str, changes: Sequence[tuple[str, dict[str, Any]]]) -> list[WriteResult]:
+        self.http.ensure_writable(f"update of {obj}")
+        path = f"{self._data}/composite/sobjects"
+        todo = [
+            (i, record_id, dialect.record_to_wire(obj, fields, record_id=record_id))
+            for i, (record_id, fields) in enumerate(changes)
+        ]
+        results: list[WriteResult | None] = [None] * len(changes)
+        self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
+        return [r for r in results if r is not None]
+
+    def delete(self, obj: str, ids: Sequence[str]) -> list[WriteResult]:
+        self.http.ensure_writable(f"delete of {obj}")
+        path = f"{self._data}/composite/sobjects"
+        results: list[WriteResult | None] = [None] * len(ids)
+        todo: list[tuple[int, str, Any]] = []
+        for i, raw in enumerate(ids):
+            record_id = str(raw)
+            if dialect.is_record_id(record_id):
+                todo.append((i, record_id, None))
+            else:  # a comma would split the ids list
+                results[i] = WriteResult(
+                    record_id, False, error_code="MALFORMED_ID",
+                    message=f"{record_id!r} is not a Salesforce record id",
+                )  # fmt: skip
+
+        def send(keys: list[str], _: list[Any]) -> Any:
+            params = {"ids": ",".join(keys), "allOrNone": "false"}
+            return self.http.request("DELETE", path, params=params).json()
+
+        self._batches(todo, results, send)
+        return [r for r in results if r is not None]
+
+    def call_count(self) -> int:
+        return self.http.stats.total
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> SalesforceConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _all_fields(self, obj: str) -> list[str]:
+        if obj not in self._fields_cache:
+            self.describe(obj)
+        return self._fields_cache[obj]
+
+    def _query(self, soql: str, *, endpoint: str = "query") -> Iterator[list[dict[str, Any]]]:
+        """Pages of raw rows, following `nextRecordsUrl` until `done`."""
+        headers = {}
+        if self.settings.page_size:
+            headers["Sforce-Query-Options"] = f"batchSize={self.settings.page_size}"
+        body = self.http.get(f"{self._data}/{endpoint}", params={"q": soql}, headers=headers).json()
+        while True:
+            yield body.get("records", [])
+            next_url = body.get("nextRecordsUrl")
+            if body.get("done", True) or not next_url:
+                return
+            body = self.http.get(next_url, headers=headers).json()
+
+    def _collection(self, method: str, path: str, wires: list[Any]) -> Any:
+        payload = {"allOrNone": False, "records": wires}
+        return self.http.request(method, path, json=payload).json()
+
+    def _batches(
+        self,
+        todo: list[tuple[int, str, Any]],
+        results: list[WriteResult | None],
+        send: Callable[[list[str], list[Any]], Any],
+    ) -> None:
+        """`send` each slice of 200 (keys, payloads); file the outcomes at their input index."""
+        for start in range(0, len(todo), dialect.BATCH_LIMIT):
+            batch = todo[start : start + dialect.BATCH_LIMIT]
+            keys = [key for _, key, _ in batch]
+            try:
+                outcome = self._results(keys, send(keys, [wire for _, _, wire in batch]))
+            except TransientVendorError as exc:
+                outcome = self._retryable(keys, exc)
+            for (index, _, _), result in zip(batch, outcome, strict=True):
+                results[index] = result
+
+    @staticmethod
+    def _results(keys: list[str], body: Any) -> list[WriteResult]:
+        try:
+            return dialect.write_results(keys, body)
+        except ValueError as exc:
+            raise VendorError(f"Salesforce sObject Collections: {exc}", body=body) from exc
+
+    @staticmethod
+    def _retryable(keys: list[str], exc: TransientVendorError) -> list[WriteResult]:
+        if exc.code in ERROR_POLICY.defer_codes:
+            raise exc
+        return [
+            WriteResult(
+                k, False, error_code=exc.code or "TRANSIENT", message=str(exc), retryable=True
+            )
+            for k in keys
+        ]
+
+    def _observe(self, response: HttpResponse) -> None:
+        usage = dialect.parse_limit_info(response.header("sforce-limit-info"))
+        if usage:
+            self.api_usage = usage

@@ -1,0 +1,139 @@
+"""The typed, frozen form of a mapping spec, as the loader hands it to the engine and reconciler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Literal
+
+from sync.mapping.registry import transform_info
+
+OnOverflow = Literal["reject", "truncate"]
+OnInvalid = Literal["quarantine", "null"]
+RuleKind = Literal["source", "sources", "constant", "key"]
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class EndpointRef:
+    """One side of a flow. The source names its `key` (the record id) and `modified_field`
+    (the incremental cursor); the target names its `external_id` field."""
+
+    system: str
+    object: str
+    key: str | None = None
+    modified_field: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TransformStep:
+    """One parsed transform of a rule: its registered name and its (checked) params."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=_empty)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Source fields this step reads through its params (`phone_e164`'s `region_from`)."""
+        info = transform_info(self.name)
+        if info is None:
+            return ()
+        return tuple(str(self.params[p]) for p in info.field_params if self.params.get(p))
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """How one target path gets its value.
+
+    `kind` says where the value comes from: `source` (one field, `sources[0]`), `sources`
+    (several fields; the first transform receives a list), `constant` (`constant`), or `key`
+    (the rule the spec adds itself: target external id <- source key).
+    `compare` holds the reconciler's hints (`ignore_case`, `ignore_whitespace`,
+    `abs_tolerance`, `rel_tolerance`) as a read-only mapping.
+    """
+
+    target: str
+    kind: RuleKind = "source"
+    sources: tuple[str, ...] = ()
+    constant: Any = None
+    transforms: tuple[TransformStep, ...] = ()
+    required: bool = False
+    max_length: int | None = None
+    on_overflow: OnOverflow = "reject"
+    on_invalid: OnInvalid = "quarantine"
+    compare: Mapping[str, Any] = field(default_factory=_empty)
+    note: str = ""
+    line: int | None = field(default=None, compare=False)  # where the rule starts in its file
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every source field this rule reads: its sources, then fields named by params."""
+        extra = tuple(f for step in self.transforms for f in step.reads)
+        return tuple(dict.fromkeys(self.sources + extra))
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    """A loaded mapping: source and target endpoints and one rule per mapped target path.
+
+    The target's external-id field is always filled from the source key; that rule is not
+    in `fields` (which holds the rules as written) but `rule_for` and `target_paths` include
+    it. Build one with `load_mapping` or `parse_mapping`, which check it whole.
+    """
+
+    name: str
+    source: EndpointRef
+    target: EndpointRef
+    fields: tuple[FieldRule, ...]
+    description: str = ""
+    version: int = 1
+    file: str | None = field(default=None, compare=False)
+    # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
+    _plan: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.source.key:
+            raise ValueError("the source endpoint needs a key field")
+        if not self.target.external_id:
+            raise ValueError("the target endpoint needs an external_id field")
+
+    @cached_property
+    def key_rule(self) -> FieldRule:
+        """The implicit rule: target external id <- source key, as text, required."""
+        return FieldRule(
+            target=str(self.target.external_id),
+            kind="key",
+            sources=(str(self.source.key),),
+            transforms=(TransformStep("to_string"),),
+            required=True,
+        )
+
+    @cached_property
+    def source_fields(self) -> tuple[str, ...]:
+        """Every source field the mapping reads, key and modified field first, deduplicated,
+        in spec order: what a connector must select."""
+        names = [self.source.key, self.source.modified_field]
+        names += [name for rule in self.fields for name in rule.reads]
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    @cached_property
+    def target_paths(self) -> tuple[str, ...]:
+        """Every mapped target leaf path, external id first, in spec order."""
+        return (self.key_rule.target, *(rule.target for rule in self.fields))
+
+    @cached_property
+    def _rules_by_target(self) -> dict[str, FieldRule]:
+        rules = {rule.target: rule for rule in self.fields}
+        rules[self.key_rule.target] = self.key_rule
+        return rules
+
+    def rule_for(self, target_path: str) -> FieldRule | None:
+        """The rule that fills `target_path` (the implicit key rule for the external id),
+        or None when the mapping does not map it."""
+        return self._rules_by_target.get(target_path)

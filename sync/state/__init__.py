@@ -1,0 +1,29 @@
+"""The sync core's memory: runs, id crosswalk, watermarks, audit log and quarantine (SQLite).
+
+`StateStore.commit_page` is the unit of durability: a page's writes, audit rows and
+quarantine entries land in one transaction together with the watermark that covers them.
+"""
+
+from __future__ import annotations
+
+from sync.state.models import (
+    AuditEntry,
+    CrosswalkEntry,
+    PlannedChange,
+    QuarantineEntry,
+    RunInfo,
+    StateError,
+)
+from sync.state.schema import SCHEMA_VERSION
+from sync.state.store import StateStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "CrosswalkEntry",
+    "PlannedChange",
+    "QuarantineEntry",
+    "RunInfo",
+    "StateError",
+    "StateStore",
+]

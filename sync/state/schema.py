@@ -1,0 +1,176 @@
+"""The state file's schema and its migrations.
+
+`MIGRATIONS[n]` takes a file from schema version n to n + 1; `PRAGMA user_version` records
+where a file stands. Steps run one at a time, each in its own transaction, so an interrupted
+upgrade leaves the file at a version this code can continue from. Never edit a released step:
+append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sync.state.models import StateError
+
+BUSY_TIMEOUT_MS = 5_000
+
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        run_id      TEXT PRIMARY KEY,
+        flow        TEXT NOT NULL,
+        mode        TEXT NOT NULL CHECK (mode IN ('dry-run', 'shadow', 'live', 'rollback')),
+        kind        TEXT NOT NULL CHECK (kind IN ('full', 'incremental', 'replay', 'rollback')),
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL DEFAULT 'running'
+                    CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
+        counts      TEXT NOT NULL DEFAULT '{}',
+        error       TEXT
+    )
+    """,
+    "CREATE INDEX runs_by_flow ON runs (flow, started_at)",
+    """
+    CREATE TABLE crosswalk (
+        flow               TEXT NOT NULL,
+        source_id          TEXT NOT NULL,
+        target_id          TEXT NOT NULL,
+        external_id        TEXT NOT NULL,
+        content_hash       TEXT NOT NULL,
+        source_modified_at TEXT,
+        synced_at          TEXT NOT NULL,
+        last_run_id        TEXT NOT NULL REFERENCES runs (run_id),
+        PRIMARY KEY (flow, source_id)
+    )
+    """,
+    "CREATE INDEX crosswalk_by_target ON crosswalk (flow, target_id)",
+    """
+    CREATE TABLE watermarks (
+        flow        TEXT PRIMARY KEY,
+        modified_at TEXT NOT NULL,
+        record_id   TEXT NOT NULL DEFAULT '',
+        run_id      TEXT NOT NULL REFERENCES runs (run_id),
+        updated_at  TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id      TEXT NOT NULL REFERENCES runs (run_id),
+        flow        TEXT NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore')),
+        source_id   TEXT NOT NULL,
+        target_id   TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        before      TEXT,
+        after       TEXT,
+        at          TEXT NOT NULL,
+        flags       TEXT NOT NULL DEFAULT '[]',
+        CHECK (after IS NOT NULL OR action = 'delete')
+    )
+    """,
+    "CREATE INDEX audit_by_run ON audit (run_id, seq)",
+    "CREATE INDEX audit_by_source ON audit (flow, source_id, seq)",
+    """
+    CREATE TABLE quarantine (
+        qid         TEXT PRIMARY KEY,
+        run_id      TEXT NOT NULL REFERENCES runs (run_id),
+        flow        TEXT NOT NULL,
+        source_id   TEXT NOT NULL,
+        reason      TEXT NOT NULL CHECK (reason IN ('validation', 'rejected',
+                    'unresolved_reference', 'conflict', 'drift', 'rate_limit_exhausted')),
+        code        TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        mapped      TEXT,
+        status      TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'replayed', 'discarded')),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by TEXT,
+        CHECK ((status = 'open') = (resolved_at IS NULL))
+    )
+    """,
+    # At most one open entry per record and flow: re-quarantining updates it (an upsert).
+    "CREATE UNIQUE INDEX quarantine_one_open ON quarantine (flow, source_id) WHERE status = 'open'",
+    "CREATE INDEX quarantine_by_flow ON quarantine (flow, status, created_at)",
+    """
+    CREATE TABLE planned_changes (
+        seq         INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL REFERENCES runs (run_id),
+        flow        TEXT NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore')),
+        source_id   TEXT NOT NULL,
+        target_id   TEXT,
+        external_id TEXT NOT NULL,
+        fields      TEXT NOT NULL DEFAULT '[]',
+        before      TEXT,
+        after       TEXT
+    )
+    """,
+    "CREATE INDEX planned_by_run ON planned_changes (run_id, seq)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the state file at `path`.
+
+    The connection is in autocommit mode (`isolation_level=None`): the store opens its own
+    `BEGIN IMMEDIATE` transactions. It may only be used from the thread that opened it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot open state file {path}: {exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        found = user_version(conn)
+        if found > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {path} has schema version {found}, but this harness only knows "
+                f"versions up to {SCHEMA_VERSION}: it was written by a newer release. Upgrade "
+                "the harness (pip install -U crm-erp-harness) to open it."
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed page survives power loss, so a crash replays at most one page.
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StateError(f"{path} is not a usable state file: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the missing migration steps, one transaction per step."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")  # re-read the version under the write lock
+        version = user_version(conn)
+        if version >= SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return
+        try:
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StateError(
+                f"upgrading state file {path} to schema version {version + 1} failed and was "
+                f"rolled back (the file stays at version {version}): {exc}"
+            ) from exc

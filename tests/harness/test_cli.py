@@ -1,0 +1,132 @@
+"""The CLI as a user runs it: a real process, real servers on loopback, exit codes as contract."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+HARNESS = [sys.executable, "-m", "harness.cli"]
+runner = CliRunner()
+
+
+def test_malformed_config_exits_2_naming_file_line_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "harness.yaml"
+    config.write_text("version: 1\nsystems:\n  crm:\n    vendr: salesforce\n", encoding="utf-8")
+    result = runner.invoke(app, ["reconcile", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "harness.yaml" in result.output
+    assert "vendr" in result.output
+    assert re.search(r"harness\.yaml:\d+", result.output), result.output
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sync", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.output
+
+
+def test_unknown_mode_exits_2() -> None:
+    result = runner.invoke(app, ["sync", "--mode", "yolo"])
+    assert result.exit_code == 2
+    assert "dry-run" in result.output
+
+
+def test_sandbox_prints_go_scorecard_and_writes_reports(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    result = runner.invoke(
+        app,
+        ["sandbox", "--accounts", "40", "--seed", "3", "--workdir", str(tmp_path / "w"),
+         "--reports-dir", str(reports)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "GO" in result.output
+    assert (reports / "reconcile.json").exists()
+    assert (
+        (reports / "reconcile.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Reconciliation: **GO**")
+    )
+
+
+def test_sandbox_with_dirty_world_is_no_go_with_reasons(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["sandbox", "--accounts", "60", "--seed", "5", "--missing-country-rate", "0.1",
+         "--workdir", str(tmp_path / "w"), "--reports-dir", str(tmp_path / "r")],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "NO-GO" in result.output
+    assert "quarantined" in result.output
+
+
+def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    proc = subprocess.Popen(
+        [*HARNESS, "mock-up", "--accounts", "25", "--seed", "9", "--workdir", ".harness",
+         "--config-out", "harness.yaml"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "export HARNESS_NS_TOKEN_SECRET" in line:
+                break
+        text = "".join(lines)
+        urls = re.findall(r"https://127\.0\.0\.1:\d+", text)
+        assert len(urls) == 2, text
+        ca = tmp_path / ".harness" / "tls" / "ca.pem"
+        assert ca.exists() and str(ca.name) in text
+        for url in urls:
+            assert (
+                httpx.get(f"{url}/__harness/health", verify=str(ca), trust_env=False).status_code
+                == 200
+            )
+        assert (tmp_path / "harness.yaml").exists()
+        env_file = tmp_path / ".harness" / "mock.env"
+        assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+
+        sync = subprocess.run(
+            [*HARNESS, "sync", "--env-file", str(env_file), "--full"],
+            cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert sync.returncode == 0, sync.stdout + sync.stderr
+        reconcile = subprocess.run(
+            [*HARNESS, "reconcile", "--env-file", str(env_file), "--json"],
+            cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert reconcile.returncode == 0, reconcile.stdout + reconcile.stderr
+        assert '"verdict":"GO"' in reconcile.stdout
+        for secret_line in env_file.read_text().splitlines():
+            assert secret_line.split("=", 1)[1] not in reconcile.stdout + sync.stdout
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("mock-up did not stop on Ctrl-C")
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert proc.returncode == 0
+    for url in urls:
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/__harness/health", verify=str(ca), trust_env=False, timeout=2)

@@ -1,0 +1,135 @@
+"""NetSuite dialect: pure wire <-> record conversions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite.dialect import RowKey
+
+
+def at(second: int) -> datetime:
+    return datetime(2024, 1, 15, 10, 0, second, tzinfo=UTC)
+
+
+def test_key_query_uses_to_char_and_a_floored_to_timestamp() -> None:
+    since = datetime(2024, 1, 15, 10, 22, 33, 700000, tzinfo=UTC)
+    assert dialect.key_query("customer", since) == (
+        "SELECT id, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS modified"
+        " FROM customer WHERE lastmodifieddate >="
+        " TO_TIMESTAMP('2024-01-15 10:22:33', 'YYYY-MM-DD HH24:MI:SS')"
+        " ORDER BY lastmodifieddate, id"
+    )
+    assert "WHERE" not in dialect.key_query("customer", None)
+
+
+def test_row_key_reads_to_char_output_as_utc() -> None:
+    key = dialect.row_key({"links": [], "id": "7", "modified": "2024-01-15T10:00:05"})
+    assert key == RowKey(at(5), "7")
+
+
+def test_strip_links_everywhere() -> None:
+    wire = {
+        "links": [{"rel": "self", "href": "x"}],
+        "id": "5",
+        "subsidiary": {"links": [], "id": "1", "refName": "HQ"},
+        "addressBook": {"links": [], "items": [{"links": [], "addressBookAddress": {"links": []}}]},
+    }
+    assert dialect.strip_links(wire) == {
+        "id": "5",
+        "subsidiary": {"id": "1", "refName": "HQ"},
+        "addressBook": {"items": [{"addressBookAddress": {}}]},
+    }
+
+
+def test_record_from_wire_uses_last_modified_and_filters_fields() -> None:
+    wire = {"id": "5", "companyName": "Acme", "email": "a@b.c",
+            "lastModifiedDate": "2024-01-15T10:00:07Z"}  # fmt: skip
+    record = dialect.record_from_wire(wire, fields=["companyName"])
+    assert record.fields == {"id": "5", "companyName": "Acme"}
+    assert record.modified_at == at(7)
+    assert dialect.record_from_wire(wire, modified_at=at(1)).modified_at == at(1)
+
+
+def test_write_body_drops_external_id_and_links() -> None:
+    body = dialect.write_body(
+        {"externalId": "X1", "companyName": "A", "subsidiary": {"id": "1", "links": []},
+         "links": []},
+        drop=("externalId",),
+    )  # fmt: skip
+    assert body == {"companyName": "A", "subsidiary": {"id": "1"}}
+
+
+def test_paths_quote_ids() -> None:
+    assert (
+        dialect.eid_path("customer", "A/B 1") == "/services/rest/record/v1/customer/eid:A%2FB%201"
+    )
+    assert dialect.record_path("customer", "12") == "/services/rest/record/v1/customer/12"
+
+
+def test_id_from_location() -> None:
+    loc = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/customer/107"
+    assert dialect.id_from_location(loc) == "107"
+    assert dialect.id_from_location(None) is None
+
+
+def test_schema_from_jsonschema() -> None:
+    body = {
+        "type": "object",
+        "required": ["companyName", "subsidiary"],
+        "properties": {
+            "links": {"type": "array"},
+            "id": {"type": "string", "readOnly": True},
+            "companyName": {"type": "string", "maxLength": 83},
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "dateCreated": {"type": "string", "format": "date-time", "readOnly": True},
+            "isInactive": {"type": "boolean"},
+            "subsidiary": {"type": "object", "properties": {"id": {"type": "string"},
+                                                            "refName": {"type": "string"}}},
+            "addressBook": {"type": "object", "properties": {"items": {"type": "array"}}},
+            "creditLimit": {"type": "number"},
+            "status": {"type": "string", "enum": ["A", "B"]},
+        },
+    }  # fmt: skip
+    schema = dialect.schema_from_jsonschema("customer", body)
+    fields = schema.fields
+    assert "links" not in fields
+    assert (fields["companyName"].length, fields["companyName"].required) == (83, True)
+    assert fields["id"].type == "id" and not fields["id"].createable
+    assert fields["email"].type == "email"
+    assert fields["dateCreated"].type == "datetime" and not fields["dateCreated"].updateable
+    assert fields["isInactive"].type == "boolean"
+    assert fields["subsidiary"].type == "reference" and fields["subsidiary"].required
+    assert fields["addressBook"].type == "object"
+    assert fields["creditLimit"].type == "double"
+    assert fields["status"].picklist == ("A", "B")
+
+
+def test_parse_error_and_fields() -> None:
+    body = {
+        "type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.1",
+        "title": "Bad Request",
+        "status": 400,
+        "o:errorDetails": [
+            {"detail": "companyName is too long", "o:errorCode": "USER_ERROR",
+             "o:errorPath": "companyName"}
+        ],
+    }  # fmt: skip
+    assert dialect.parse_error(400, body) == ("USER_ERROR", "companyName is too long")
+    assert dialect.error_fields(body) == ("companyName",)
+    assert dialect.parse_error(404, {"title": "Not Found"}) == (None, "Not Found")
+    assert dialect.error_fields("text") == ()
+
+
+def test_strict_order_sorts_ties_by_string_id_across_pages() -> None:
+    # Server order: full-precision time, then numeric id; keys carry seconds and string ids.
+    pages = [
+        [RowKey(at(1), "9"), RowKey(at(2), "10"), RowKey(at(2), "9")],
+        [RowKey(at(2), "100"), RowKey(at(2), "2"), RowKey(at(3), "1")],
+        [RowKey(at(3), "0")],
+    ]
+    out = list(dialect.strict_order(pages))
+    flat = [k for page in out for k in page]
+    assert flat == sorted(flat)
+    assert len(flat) == 7
+    assert out[0] == [RowKey(at(1), "9")]  # second 2 is held back until it is complete

@@ -1,0 +1,97 @@
+"""The connector registry and the package's pinned public API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+import sync.connectors as connectors
+from sync.connectors import (
+    ConnectionSettings,
+    Connector,
+    create_connector,
+    known_vendors,
+    register_connector,
+)
+from sync.errors import ConfigError
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(connectors.__all__) == [
+        "ConnectionSettings", "Connector", "ConnectorFactory", "FieldSchema", "ObjectSchema",
+        "Record", "Watermark", "WriteResult", "create_connector", "known_vendors",
+        "register_connector",
+    ]  # fmt: skip
+
+
+def test_builtin_vendors_are_registered() -> None:
+    assert {"salesforce", "netsuite"} <= set(known_vendors())
+
+
+def test_unknown_vendor_names_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"known vendors: .*netsuite.*salesforce"):
+        create_connector(ConnectionSettings(vendor="hubspot", base_url="http://x"))
+
+
+SETTINGS = {
+    "salesforce": ConnectionSettings(
+        vendor="Salesforce",
+        base_url="http://sf.test",
+        credentials={"client_id": "id", "client_secret": "secret"},
+    ),
+    "netsuite": ConnectionSettings(
+        vendor="netsuite",
+        base_url="http://ns.test",
+        credentials={"consumer_key": "a", "consumer_secret": "b", "token_id": "c",
+                     "token_secret": "d"},
+        options={"account": "1234567_SB1"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("vendor", sorted(SETTINGS))
+def test_created_connectors_meet_the_protocol(vendor: str) -> None:
+    with httpx.Client() as client:
+        connector = create_connector(SETTINGS[vendor], client=client)
+        assert isinstance(connector, Connector)
+        assert connector.vendor == vendor
+        connector.close()
+
+
+@pytest.mark.parametrize(
+    ("vendor", "missing"),
+    [("salesforce", "client_secret"), ("netsuite", "token_secret")],
+    ids=["salesforce", "netsuite"],
+)
+def test_missing_credentials_are_a_config_error(vendor: str, missing: str) -> None:
+    base = SETTINGS[vendor]
+    creds = {k: v for k, v in base.credentials.items() if k != missing}
+    settings = ConnectionSettings(
+        vendor=vendor, base_url=base.base_url, credentials=creds, options=base.options
+    )
+    with pytest.raises(ConfigError, match=missing):
+        create_connector(settings)
+
+
+@pytest.fixture
+def _restore_registry() -> Iterator[None]:
+    saved = dict(connectors._REGISTRY)
+    yield
+    connectors._REGISTRY.clear()
+    connectors._REGISTRY.update(saved)
+
+
+@pytest.mark.usefixtures("_restore_registry")
+def test_a_new_vendor_joins_by_registering() -> None:
+    made: list[ConnectionSettings] = []
+
+    def factory(settings: ConnectionSettings, *, client: httpx.Client | None = None) -> Connector:
+        made.append(settings)
+        return create_connector(SETTINGS["salesforce"], client=client)
+
+    register_connector("Acme", factory)
+    assert "acme" in known_vendors()
+    create_connector(ConnectionSettings(vendor="acme", base_url="http://a")).close()
+    assert made and made[0].vendor == "acme"

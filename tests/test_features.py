@@ -1,0 +1,5 @@
+"""Binds every feature file to the shared step library (harness.steps via the pytest plugin)."""
+
+from pytest_bdd import scenarios
+
+scenarios("customers.feature")
