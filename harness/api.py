@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.config import FlowConfig, HarnessConfig
 from reconcile.explain import SyncMemory
-from reconcile.model import FlowScore, ReconcileReport, Thresholds
+from reconcile.model import FlowScore, ReconcileReport
 from reconcile.reconciler import ProgressFn, build_report, reconcile_flow
 from reconcile.render import write_reports
 from sync.connectors import create_connector
@@ -76,17 +76,6 @@ def run_sync(
         return engine.run(plan.engine_flow(), mode=mode, full=full)
 
 
-def thresholds_of(config: HarnessConfig) -> Thresholds:
-    t = config.thresholds
-    return Thresholds(
-        record_accuracy=t.record_accuracy,
-        field_accuracy=t.field_accuracy,
-        max_missing_in_target=t.max_missing_in_target,
-        max_unexpected_in_target=t.max_unexpected_in_target,
-        max_quarantined=t.max_quarantined,
-    )
-
-
 def run_reconcile(
     config: HarnessConfig,
     flow_names: Sequence[str] | None = None,
@@ -111,7 +100,7 @@ def run_reconcile(
                     progress=progress,
                 )
             )
-    report = build_report(scores, thresholds_of(config), {"config": str(config.path)})
+    report = build_report(scores, config.thresholds, {"config": str(config.path)})
     paths = write_reports(report, reports_dir or config.reports_dir) if write else {}
     return report, paths
 

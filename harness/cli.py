@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import orjson
 import typer
@@ -57,10 +57,6 @@ def _load(config: Path, env_file: Path | None) -> HarnessConfig:
     if env_file is not None:
         apply_env_file(env_file, os.environ)
     return load_config(config, os.environ)
-
-
-def _counting_progress(description: str) -> Any:
-    return output.progress_bar(description)
 
 
 @app.command("mock-up")
@@ -133,7 +129,7 @@ def sync(
                 flow,
                 mode=mode,
                 full=full,  # type: ignore[arg-type]
-                progress=lambda _e, n: bar.advance(0, n),
+                progress=lambda _e, n: bar.advance(n),
             )
         if as_json:
             sys.stdout.write(orjson.dumps(output.run_json(result)).decode() + "\n")
@@ -160,7 +156,7 @@ def reconcile(
         cfg = _load(config, env_file)
         with output.progress_bar("reconcile") as bar:
             report, paths = run_reconcile(
-                cfg, flow or None, reports_dir=reports_dir, progress=lambda _o, n: bar.advance(0, n)
+                cfg, flow or None, reports_dir=reports_dir, progress=lambda _o, n: bar.advance(n)
             )
         if as_json:
             sys.stdout.write(orjson.dumps(report.to_json()).decode() + "\n")
@@ -196,9 +192,15 @@ def sandbox(
             missing_country_rate=missing_country_rate,
             long_name_rate=long_name_rate,
         )
-        outcome = run_sandbox(
-            world=world, workdir=workdir, reports_dir=reports_dir, erp_overflow=erp_overflow
-        )
+        with output.progress_bar("starting mocks") as bar:
+            outcome = run_sandbox(
+                world=world,
+                workdir=workdir,
+                reports_dir=reports_dir,
+                erp_overflow=erp_overflow,
+                on_stage=bar.stage,
+                progress=lambda _obj, n: bar.advance(n),
+            )
         output.print_run(outcome.sync)
         output.print_scorecard(outcome.report, outcome.paths)
         return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from reconcile.model import ReconcileReport
+from reconcile.model import FlowScore, ReconcileReport
 from sync.engine import RunResult
 
 if TYPE_CHECKING:
@@ -32,9 +39,22 @@ def info(message: str) -> None:
     console.print(message)
 
 
+class Ticker:
+    """What a long job sees of its progress bar: records done, and the stage it is in."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar, self._task = bar, task
+
+    def advance(self, records: int) -> None:
+        self._bar.advance(self._task, records)
+
+    def stage(self, description: str) -> None:
+        self._bar.update(self._task, description=description, completed=0)
+
+
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Progress]:
-    """A progress bar that counts records; `advance` through the yielded Progress's task 0."""
+def progress_bar(description: str, total: int | None = None) -> Iterator[Ticker]:
+    """A transient progress bar on stderr that counts records."""
     bar = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -45,8 +65,7 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Progres
         transient=True,
     )
     with bar:
-        bar.add_task(description, total=total)
-        yield bar
+        yield Ticker(bar, bar.add_task(description, total=total))
 
 
 def print_run(result: RunResult) -> None:
@@ -84,33 +103,24 @@ def print_run(result: RunResult) -> None:
 
 
 def print_scorecard(report: ReconcileReport, paths: dict[str, Path] | None = None) -> None:
+    # One column per flow, one row per measure: stays readable in an 80-column terminal.
     table = Table(title="reconciliation scorecard")
-    for col in (
-        "flow",
-        "source",
-        "target",
-        "equal",
-        "different",
-        "missing",
-        "unexpected",
-        "quarantined",
-        "record acc.",
-        "field acc.",
-    ):
-        table.add_column(col, justify="right" if col not in ("flow",) else "left")
+    table.add_column("measure")
     for f in report.flows:
-        table.add_row(
-            f.flow,
-            str(f.source_records),
-            str(f.target_records),
-            str(f.equal),
-            str(f.different),
-            str(f.missing_in_target),
-            str(f.unexpected_in_target),
-            str(f.quarantined),
-            f"{f.record_accuracy:.2%}",
-            f"{f.field_accuracy:.2%}",
-        )
+        table.add_column(f"{f.flow}\n{f.source_object} -> {f.target_object}", justify="right")
+    rows: list[tuple[str, Callable[[FlowScore], str]]] = [
+        ("source records", lambda f: f"{f.source_records:,}"),
+        ("target records", lambda f: f"{f.target_records:,}"),
+        ("equal", lambda f: f"{f.equal:,}"),
+        ("different", lambda f: f"{f.different:,}"),
+        ("missing in target", lambda f: f"{f.missing_in_target:,}"),
+        ("unexpected in target", lambda f: f"{f.unexpected_in_target:,}"),
+        ("quarantined", lambda f: f"{f.quarantined:,}"),
+        ("record accuracy", lambda f: f"{f.record_accuracy:.2%}"),
+        ("field accuracy", lambda f: f"{f.field_accuracy:.2%}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, *(value(f) for f in report.flows))
     console.print(table)
     checks = Table(title="go/no-go checks")
     for col in ("flow", "check", "value", "needs", "result"):

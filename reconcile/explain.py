@@ -56,7 +56,7 @@ def field_cause(
         return f"quarantined ({held.reason}: {held.code})"
     if entry is None:
         return "never synced: the target record was not written by this flow"
-    if source.modified_at > entry.source_modified_at:
+    if entry.source_modified_at is not None and source.modified_at > entry.source_modified_at:
         return "edited in source after the last sync (in flight)"
     if target.modified_at > entry.synced_at + CLOCK_GRACE:
         return "edited in target after the last sync"

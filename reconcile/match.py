@@ -33,10 +33,10 @@ def pair_records(
     field holding the source key. Either alone suffices, so a lost state file still pairs.
     """
     by_external: dict[str, list[Record]] = defaultdict(list)
-    for target in targets.values():
-        ext = get_path(target.fields, external_id_path)
+    for record in targets.values():
+        ext = get_path(record.fields, external_id_path)
         if ext not in (None, ""):
-            by_external[str(ext)].append(target)
+            by_external[str(ext)].append(record)
     result = Pairing()
     claimed: set[str] = set()
     for source in sources.values():
@@ -45,7 +45,7 @@ def pair_records(
         if len(candidates) > 1:
             result.duplicates[key] = candidates
         entry = memory.crosswalk.get(key)
-        target = targets.get(entry.target_id) if entry and entry.target_id else None
+        target: Record | None = targets.get(entry.target_id) if entry and entry.target_id else None
         if target is None and candidates:
             target = candidates[0]
         if target is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from reconcile.compare import compare_rules, differing_paths, signature, values_equal
+from reconcile.compare import compare_rules, differing_paths, signature
 from reconcile.explain import SyncMemory, field_cause, missing_cause
 from reconcile.match import pair_records
 from reconcile.model import (
@@ -73,8 +73,8 @@ def compare_snapshots(
     pairing = pair_records(
         sources,
         targets,
-        source_key=spec.source.key,
-        external_id_path=spec.target.external_id,
+        source_key=spec.source_key,
+        external_id_path=spec.external_id_field,
         memory=memory,
     )
     findings: list[Finding] = []
@@ -223,11 +223,11 @@ def _at_most(flow: str, name: str, value: int, threshold: int) -> Check:
 
 
 def _key(spec: MappingSpec, record: Record) -> str:
-    return str(record.fields.get(spec.source.key) or record.id)
+    return str(record.fields.get(spec.source_key) or record.id)
 
 
 def _ext(spec: MappingSpec, record: Record) -> str | None:
-    value = get_path(record.fields, spec.target.external_id)
+    value = get_path(record.fields, spec.external_id_field)
     return None if value is None else str(value)
 
 
@@ -244,5 +244,4 @@ __all__ = [
     "judge",
     "reconcile_flow",
     "snapshot",
-    "values_equal",
 ]

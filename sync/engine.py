@@ -176,7 +176,7 @@ class SyncEngine:
         candidates: list[_Candidate] = []
         for record in page:
             result.counts.read += 1
-            source_id = str(record.fields.get(spec.source.key) or record.id)
+            source_id = str(record.fields.get(spec.source_key) or record.id)
             mapped = apply_mapping(spec, record.fields)
             issues = list(mapped.issues)
             if mapped.ok:
@@ -200,7 +200,7 @@ class SyncEngine:
             flags = [
                 {"target": f.target, "code": f.code, "message": f.message} for f in mapped.flags
             ]
-            external_id = str(get_path(mapped.payload, spec.target.external_id) or source_id)
+            external_id = str(get_path(mapped.payload, spec.external_id_field) or source_id)
             candidates.append(
                 _Candidate(record, source_id, external_id, mapped.payload, digest, flags)
             )
@@ -250,7 +250,7 @@ class SyncEngine:
         target_obj = spec.target.object
         now = self._clock()
         current = self.target.get_by_external_id(
-            target_obj, spec.target.external_id, [c.external_id for c in batch]
+            target_obj, spec.external_id_field, [c.external_id for c in batch]
         )
         to_write: list[tuple[_Candidate, PlannedWrite]] = []
         for cand in batch:
@@ -285,7 +285,7 @@ class SyncEngine:
         if not to_write:
             return
         outcomes = self.target.upsert(
-            target_obj, spec.target.external_id, [cand.payload for cand, _ in to_write]
+            target_obj, spec.external_id_field, [cand.payload for cand, _ in to_write]
         )
         now = self._clock()  # after the write: the target's modified time is not later
         for (cand, plan), outcome in zip(to_write, outcomes, strict=True):

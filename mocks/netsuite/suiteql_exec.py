@@ -187,6 +187,7 @@ class _Env:
     def __init__(self, executor: Executor, columns: dict[str, FieldSpec]) -> None:
         self.date_format = executor.date_format
         self.columns = columns
+        self._sets: dict[int, frozenset[str] | None] = {}
 
     def value(self, node: Any, rec: StoredRecord) -> Any:
         if isinstance(node, Column):
@@ -257,6 +258,10 @@ class _Env:
             return None if sign is None else _SIGN_TESTS[node.op](sign)
         if isinstance(node, InList):
             left = self.value(node.expr, rec)
+            literals = self._string_set(node)
+            if literals is not None and isinstance(left, str):
+                # An external-id lookup lists hundreds of strings: test membership once.
+                return (left in literals) != node.negated
             signs = [self.compare(left, self.value(i, rec)) for i in node.items]
             found = True if 0 in signs else (None if None in signs else False)
             return None if found is None else found != node.negated
@@ -270,6 +275,16 @@ class _Env:
                 return None
             return (low >= 0 and high <= 0) != node.negated
         raise SuiteQLError("expected a condition")
+
+    def _string_set(self, node: InList) -> frozenset[str] | None:
+        """The IN list as a set when every item is a non-empty string literal (else None)."""
+        key = id(node)
+        if key not in self._sets:
+            items = node.items
+            plain = all(isinstance(i, Literal) and isinstance(i.value, str) and i.value
+                        for i in items)  # fmt: skip
+            self._sets[key] = frozenset(str(i.value) for i in items) if plain else None
+        return self._sets[key]
 
     def _like(self, node: Like, rec: StoredRecord) -> bool | None:
         value = format_value(self.value(node.expr, rec), self.date_format)

@@ -9,6 +9,7 @@ same world on any day. Vendor mocks project the canonical world into their own o
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -198,12 +199,15 @@ def _valid_phones(fake: Faker, locale: str, n: int) -> list[str]:
             continue
         style = rng.choice(_PHONE_STYLES)
         if style == "dotted":
-            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-            out.append("".join(ch if ch.isdigit() else "." for ch in national).strip("."))
+            plain = phonenumbers.PhoneNumber(
+                country_code=number.country_code, national_number=number.national_number
+            )
+            national = phonenumbers.format_number(plain, phonenumbers.PhoneNumberFormat.NATIONAL)
+            out.append(".".join(re.findall(r"\d+", national)))
         elif style == "digits":
             out.append(phonenumbers.national_significant_number(number))
         else:
-            out.append(phonenumbers.format_number(number, style))
+            out.append(phonenumbers.format_number(number, int(style)))
     if not out:
         raise RuntimeError(f"could not build valid {region} phone numbers from Faker")
     while len(out) < n:

@@ -103,6 +103,16 @@ class MappingSpec:
         if not self.target.external_id:
             raise ValueError("the target endpoint needs an external_id field")
 
+    @property
+    def source_key(self) -> str:
+        """The source field holding each record's id (checked present at construction)."""
+        return str(self.source.key)
+
+    @property
+    def external_id_field(self) -> str:
+        """The target field that carries the source key (checked present at construction)."""
+        return str(self.target.external_id)
+
     @cached_property
     def key_rule(self) -> FieldRule:
         """The implicit rule: target external id <- source key, as text, required."""

@@ -226,3 +226,9 @@ def test_bad_token_raises_expired_session(org: Org) -> None:
     with client.session, pytest.raises(SalesforceExpiredSession) as info:
         client.query("SELECT Id FROM Account LIMIT 1")
     assert info.value.content[0]["errorCode"] == "INVALID_SESSION_ID"
+
+
+def test_malformed_json_body_raises_malformed_request(sf: Salesforce) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf.restful("sobjects/Account/", method="POST", data='{"Name": "unterminated')
+    assert info.value.content[0]["errorCode"] == "JSON_PARSER_ERROR"

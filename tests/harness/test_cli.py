@@ -15,6 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.sandbox import FIXTURES, Sandbox, write_config
+from mocks.world.generator import WorldSettings
 
 HARNESS = [sys.executable, "-m", "harness.cli"]
 runner = CliRunner()
@@ -130,3 +132,22 @@ def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config
     for url in urls:
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"{url}/__harness/health", verify=str(ca), trust_env=False, timeout=2)
+
+
+def test_malformed_mapping_exits_2_and_writes_nothing(
+    harness_sandbox_session: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = harness_sandbox_session
+    box.reseed(WorldSettings(seed=4, accounts=10))
+    broken = FIXTURES / "mappings" / "invalid" / "typo_key.yaml"
+    config = write_config(box.mocks, tmp_path / "harness.yaml", mapping=broken,
+                          state_path=tmp_path / "state.db", reports_dir=tmp_path / "r")  # fmt: skip
+    for name, value in box.mocks.env.items():
+        monkeypatch.setenv(name, value)
+    seq = box.last_change_seq("erp")
+    result = runner.invoke(app, ["sync", "--config", str(config), "--full"])
+    assert result.exit_code == 2
+    assert re.search(r"typo_key\.yaml:\d+", result.output), result.output
+    assert "did you mean" in result.output
+    assert box.last_change_seq("erp") == seq
+    assert not (tmp_path / "state.db").exists() or box.changes_since(seq) == []

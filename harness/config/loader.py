@@ -1,0 +1,108 @@
+"""`load_config`: read `harness.yaml` once, check it whole, build the typed config.
+
+Parsing, schema and cross-reference problems are gathered into one `ConfigValidationError`
+in file order; only a document that passed every check is turned into objects.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harness.config.checks import schema_problems, semantic_problems
+from harness.config.model import (
+    KNOWN_VENDORS,
+    FlowConfig,
+    HarnessConfig,
+    SystemConfig,
+    Thresholds,
+    resolve_path,
+)
+from harness.config.problems import ConfigValidationError, key_of
+from harness.config.yamllines import Lines, parse_yaml
+from sync.errors import ConfigError
+
+
+def load_config(
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    *,
+    known_vendors: Sequence[str] = KNOWN_VENDORS,
+) -> HarnessConfig:
+    """Read and validate `path`, raising one ConfigError that lists every problem.
+
+    `environ` (default: the process environment, consulted when credentials are resolved)
+    is where `SystemConfig.connection_settings()` reads secrets."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        message = "config file not found; write one with `harness mock-up` or pass --config"
+        raise ConfigError(message, file=file) from None
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f"cannot read the config file: {exc}", file=file) from None
+    data, lines = parse_yaml(text, file)
+    if lines is None:
+        raise ConfigError("the file is empty; write one with `harness mock-up`", file=file)
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of version, systems, flows, ...", file=file, line=1)
+    base = Path(path).resolve().parent
+    found = [*lines.problems, *schema_problems(data, lines)]
+    found += semantic_problems(data, lines, base, known_vendors)
+    if found:
+        ordered = sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.key or ""))
+        raise ConfigValidationError(file, ordered)
+    return _build(
+        data, lines, Path(path).resolve(), file, os.environ if environ is None else environ
+    )
+
+
+def _build(
+    data: dict[str, Any], lines: Lines, path: Path, file: str, environ: Mapping[str, str]
+) -> HarnessConfig:
+    """Typed objects from a document that passed validation."""
+    base = path.parent
+    systems: dict[str, SystemConfig] = {}
+    for name, raw in data["systems"].items():
+        credentials = {key: ref["env"] for key, ref in raw.get("credentials", {}).items()}
+        keys = [("systems", name, "credentials", key) for key in credentials]
+        systems[name] = SystemConfig(
+            name=name,
+            vendor=raw["vendor"],
+            base_url=raw["base_url"].rstrip("/"),
+            ca_path=resolve_path(base, raw["ca_path"]) if "ca_path" in raw else None,
+            read_only=raw.get("read_only", False),
+            timeout=float(raw.get("timeout", 30.0)),
+            concurrency=raw.get("concurrency", 4),
+            max_retries=raw.get("max_retries", 5),
+            page_size=raw.get("page_size"),
+            credentials=credentials,
+            options=dict(raw.get("options", {})),
+            file=file,
+            lines={key_of(k): lines.line(k) for k in keys},
+            environ=environ,
+        )
+    flows = tuple(
+        FlowConfig(
+            name=f["name"],
+            mapping=resolve_path(base, f["mapping"]),
+            source=f["source"],
+            target=f["target"],
+            batch_size=f.get("batch_size", 200),
+        )
+        for f in data["flows"]
+    )
+    limits = {**asdict(Thresholds()), **data.get("thresholds", {})}
+    for ratio in ("record_accuracy", "field_accuracy"):
+        limits[ratio] = float(limits[ratio])
+    return HarnessConfig(
+        path=path,
+        systems=systems,
+        state_path=resolve_path(base, data.get("state", {}).get("path", ".harness/state.db")),
+        reports_dir=resolve_path(base, data.get("reports", {}).get("dir", "reports")),
+        flows=flows,
+        thresholds=Thresholds(**limits),
+    )

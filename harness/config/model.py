@@ -1,0 +1,114 @@
+"""The typed config: frozen objects that `load_config` builds and the harness passes down.
+
+Nothing below `harness/` reads the config file or the environment; these objects are the
+whole contract. Credentials are environment variable *names*; the values are read only in
+`SystemConfig.connection_settings()`, and no repr carries them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.config.problems import ConfigValidationError, Problem
+from reconcile.model import Thresholds
+from sync.connectors.base import ConnectionSettings
+from sync.errors import ConfigError
+
+KNOWN_VENDORS: tuple[str, ...] = ("salesforce", "netsuite")
+CONFIG_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    """One flow: records go from the `source` system to the `target` through `mapping`."""
+
+    name: str
+    mapping: Path  # absolute
+    source: str  # system names
+    target: str
+    batch_size: int = 200
+
+
+@dataclass(frozen=True)
+class SystemConfig:
+    """One system. `credentials` maps a credential name to the name of the environment
+    variable that holds it: names only, never values."""
+
+    name: str
+    vendor: str
+    base_url: str
+    ca_path: Path | None = None
+    read_only: bool = False
+    timeout: float = 30.0
+    concurrency: int = 4
+    max_retries: int = 5
+    page_size: int | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    file: str | None = field(default=None, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def connection_settings(self) -> ConnectionSettings:
+        """Settings for a connector, credentials read from the environment now; a missing
+        variable raises ConfigError naming it and the key that wants it."""
+        resolved: dict[str, str] = {}
+        missing: list[Problem] = []
+        for key, variable in self.credentials.items():
+            if value := self.environ.get(variable):
+                resolved[key] = value
+                continue
+            path = f"systems.{self.name}.credentials.{key}"
+            hint = "export it, or put it in a file given with --env-file"
+            message = f"environment variable {variable} is not set (or empty); {hint}"
+            missing.append(Problem(message, path, self.lines.get(path)))
+        if missing:
+            raise ConfigValidationError(self.file, missing)
+        return ConnectionSettings(
+            vendor=self.vendor,
+            base_url=self.base_url,
+            credentials=resolved,
+            ca_path=None if self.ca_path is None else str(self.ca_path),
+            read_only=self.read_only,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            concurrency=self.concurrency,
+            page_size=self.page_size,
+            options=dict(self.options),
+        )
+
+
+@dataclass(frozen=True)
+class HarnessConfig:
+    """A whole `harness.yaml`: its systems, flows, state and reports places, thresholds."""
+
+    path: Path  # the config file, absolute; relative paths in it resolve against its folder
+    systems: dict[str, SystemConfig]
+    state_path: Path
+    reports_dir: Path
+    flows: tuple[FlowConfig, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def flow(self, name: str) -> FlowConfig:
+        """The flow called `name`; an unknown name raises ConfigError listing the known ones."""
+        for flow in self.flows:
+            if flow.name == name:
+                return flow
+        known = ", ".join(f.name for f in self.flows) or "none"
+        raise ConfigError(f"unknown flow {name!r}; known flows: {known}", file=str(self.path))
+
+    def system(self, name: str) -> SystemConfig:
+        """The system called `name`; an unknown name raises ConfigError listing the known ones."""
+        if name in self.systems:
+            return self.systems[name]
+        known = ", ".join(self.systems) or "none"
+        raise ConfigError(f"unknown system {name!r}; known systems: {known}", file=str(self.path))
+
+
+def resolve_path(base: Path, value: str) -> Path:
+    """A path written in the config: `~` expanded, a relative one taken from `base`."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
