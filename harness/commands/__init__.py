@@ -1,0 +1,1 @@
+"""One module per command group; `harness.cli` registers them on the app."""

@@ -1,0 +1,102 @@
+"""`harness mock-up` and `harness sandbox`: vendor mocks on loopback, and the whole loop."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness import output
+from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
+from harness.sandbox import run_sandbox, start_mock_environment
+from mocks.world.generator import WorldSettings
+from sync.errors import ConfigError
+
+
+def mock_up(
+    crm: Annotated[str, typer.Option(help="CRM mock to start.")] = "salesforce",
+    erp: Annotated[str, typer.Option(help="ERP mock to start.")] = "netsuite",
+    seed: Annotated[int, typer.Option(help="World seed; the same seed gives the same data.")] = 42,
+    accounts: Annotated[int, typer.Option(min=0, help="Accounts to seed into the CRM.")] = 1000,
+    https: Annotated[
+        bool, typer.Option("--https/--http", help="Serve TLS with a local CA.")
+    ] = True,
+    crm_port: Annotated[int, typer.Option(help="CRM port (0 = any free port).")] = 0,
+    erp_port: Annotated[int, typer.Option(help="ERP port (0 = any free port).")] = 0,
+    workdir: Annotated[Path, typer.Option(help="Where the CA, env file and state go.")] = Path(
+        ".harness"
+    ),
+    config_out: Annotated[Path, typer.Option("--config-out", help="harness.yaml to write.")] = Path(
+        "harness.yaml"
+    ),
+) -> None:
+    """Start mock vendor servers on loopback until Ctrl-C, with a ready harness.yaml."""
+
+    def body() -> None:
+        world = WorldSettings(seed=seed, accounts=accounts)
+        env = start_mock_environment(
+            crm=crm,
+            erp=erp,
+            world=world,
+            workdir=workdir,
+            https=https,
+            crm_port=crm_port,
+            erp_port=erp_port,
+            config_out=config_out,
+        )
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            output.print_mock_environment(env)
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            env.mocks.stop()
+            output.info("mocks stopped")
+
+    guarded(body)
+
+
+def sandbox(
+    seed: Annotated[int, typer.Option(help="World seed.")] = 42,
+    accounts: Annotated[int, typer.Option(min=0, help="Accounts in the CRM.")] = 1000,
+    workdir: Annotated[Path, typer.Option(help="Scratch folder (CA, config, state).")] = Path(
+        ".harness/sandbox"
+    ),
+    reports_dir: Annotated[Path, typer.Option(help="Where reports go.")] = Path("reports"),
+    erp_overflow: Annotated[
+        str, typer.Option(help="ERP behaviour on over-long text: reject or truncate.")
+    ] = "reject",
+    missing_country_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
+    long_name_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
+) -> None:
+    """Start both mocks, seed them, sync, reconcile and print the go/no-go scorecard."""
+
+    def body() -> int:
+        if erp_overflow not in ("reject", "truncate"):
+            raise ConfigError("choose reject or truncate", key="--erp-overflow")
+        world = WorldSettings(
+            seed=seed,
+            accounts=accounts,
+            missing_country_rate=missing_country_rate,
+            long_name_rate=long_name_rate,
+        )
+        with output.progress_bar("starting mocks") as bar:
+            outcome = run_sandbox(
+                world=world,
+                workdir=workdir,
+                reports_dir=reports_dir,
+                erp_overflow=erp_overflow,
+                on_stage=bar.stage,
+                progress=lambda _obj, n: bar.advance(n),
+            )
+        output.print_run(outcome.sync)
+        output.print_scorecard(outcome.report, outcome.paths)
+        return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
+
+    raise typer.Exit(guarded(body))

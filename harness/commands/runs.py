@@ -1,0 +1,84 @@
+"""`harness sync` and `harness reconcile`: run a flow, and score both systems."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from harness import output
+from harness.api import run_reconcile, run_sync
+from harness.commands.common import (
+    EXIT_ERROR,
+    EXIT_NO_GO,
+    EXIT_OK,
+    ConfigOpt,
+    EnvFileOpt,
+    JsonOpt,
+    guarded,
+    load,
+)
+from sync.engine import MODES
+from sync.errors import ConfigError
+
+
+def sync(
+    config: ConfigOpt = Path("harness.yaml"),
+    flow: Annotated[str, typer.Option(help="Flow to run (see harness.yaml).")] = "customers",
+    mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "live",
+    full: Annotated[bool, typer.Option(help="Ignore the watermark and read everything.")] = False,
+    env_file: EnvFileOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run one flow now."""
+
+    def body() -> int:
+        if mode not in MODES:
+            raise ConfigError(
+                f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", key="--mode"
+            )
+        cfg = load(config, env_file)
+        with output.progress_bar(f"sync {flow}") as bar:
+            result = run_sync(
+                cfg,
+                flow,
+                mode=mode,
+                full=full,  # type: ignore[arg-type]
+                progress=lambda _e, n: bar.advance(n),
+            )
+        if as_json:
+            sys.stdout.write(orjson.dumps(output.run_json(result)).decode() + "\n")
+        else:
+            output.print_run(result)
+        return EXIT_OK if result.status in ("succeeded", "partial") else EXIT_ERROR
+
+    raise typer.Exit(guarded(body))
+
+
+def reconcile(
+    config: ConfigOpt = Path("harness.yaml"),
+    flow: Annotated[
+        list[str] | None, typer.Option(help="Flow(s) to reconcile; all by default.")
+    ] = None,
+    reports_dir: Annotated[Path | None, typer.Option(help="Where to write the reports.")] = None,
+    env_file: EnvFileOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare both systems read-only and give a GO / NO-GO verdict (exit 0 / 1)."""
+
+    def body() -> int:
+        cfg = load(config, env_file)
+        with output.progress_bar("reconcile") as bar:
+            report, paths = run_reconcile(
+                cfg, flow or None, reports_dir=reports_dir, progress=lambda _o, n: bar.advance(n)
+            )
+        if as_json:
+            sys.stdout.write(orjson.dumps(report.to_json()).decode() + "\n")
+        else:
+            output.print_scorecard(report, paths)
+        return EXIT_OK if report.verdict.go else EXIT_NO_GO
+
+    raise typer.Exit(guarded(body))
