@@ -1,4 +1,5 @@
-"""The `harness` command line: one typer app, commands registered from `harness.commands`.
+"""The `harness` command line: one typer app; every module in `harness.commands` that
+defines `register(app)` adds its command group, so a new group never edits this file.
 
 Exit codes are a contract: 0 GO / clean, 1 NO-GO / differences, 2 error, 130 interrupted
 (see `harness.commands.common`).
@@ -6,9 +7,12 @@ Exit codes are a contract: 0 GO / clean, 1 NO-GO / differences, 2 error, 130 int
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import typer
 
-from harness.commands import mocks, runs
+import harness.commands
 
 app = typer.Typer(
     name="harness",
@@ -17,10 +21,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("mock-up")(mocks.mock_up)
-app.command("sandbox")(mocks.sandbox)
-app.command("sync")(runs.sync)
-app.command("reconcile")(runs.reconcile)
+
+for _module in sorted(pkgutil.iter_modules(harness.commands.__path__), key=lambda m: m.name):
+    _register = getattr(
+        importlib.import_module(f"harness.commands.{_module.name}"), "register", None
+    )
+    if _register is not None:
+        _register(app)
 
 
 def main() -> None:

@@ -100,3 +100,8 @@ def sandbox(
         return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
 
     raise typer.Exit(guarded(body))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("mock-up")(mock_up)
+    app.command("sandbox")(sandbox)

@@ -82,3 +82,8 @@ def reconcile(
         return EXIT_OK if report.verdict.go else EXIT_NO_GO
 
     raise typer.Exit(guarded(body))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
+    app.command("reconcile")(reconcile)
