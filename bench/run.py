@@ -28,6 +28,7 @@ from rich.table import Table
 
 from harness.api import run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config, load_env_file
+from mocks.world.generator import WorldSettings, generate_world
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 READY_LINE = "export HARNESS_NS_TOKEN_SECRET"
@@ -109,14 +110,48 @@ LABELS = {
 }
 
 
+WORLD_LABELS = {
+    "companies_per_s": "world generation, companies/s",
+    "generate_s": "world generation, seconds",
+    "defects": "world generation, defects injected",
+}
+
+
+def bench_world(companies: int, seed: int, dirty: float = 0.2) -> dict[str, float]:
+    """Generate a dirty world of `companies` in this process (pools, then composition).
+
+    Orders, contacts and products are not generated yet: companies only.
+    """
+    started = time.perf_counter()
+    world = generate_world(WorldSettings(seed=seed, accounts=companies, dirty=dirty))
+    seconds = time.perf_counter() - started
+    if len(world.companies) != companies:
+        raise RuntimeError(f"expected {companies} companies, got {len(world.companies)}")
+    return {
+        "generate_s": seconds,
+        "companies_per_s": companies / seconds,
+        "defects": float(len(world.defects)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--world-companies", type=int, default=50_000)
+    parser.add_argument("--skip-sync", action="store_true", help="Measure world generation only.")
     args = parser.parse_args()
-    runs = [bench_once(args.accounts, args.seed + i) for i in range(args.repeat)]
-    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    world_runs = [bench_world(args.world_companies, args.seed + i) for i in range(args.repeat)]
+    world_medians = {
+        key: statistics.median(run[key] for run in world_runs) for key in world_runs[0]
+    }
+    runs = (
+        []
+        if args.skip_sync
+        else [bench_once(args.accounts, args.seed + i) for i in range(args.repeat)]
+    )
+    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]} if runs else {}
     results: dict[str, Any] = {
         "machine": {
             "python": platform.python_version(),
@@ -127,13 +162,27 @@ def main() -> None:
         "repeat": args.repeat,
         "median": medians,
         "runs": runs,
+        "world_generation": {
+            "companies": args.world_companies,
+            "dirty": 0.2,
+            "median": world_medians,
+            "runs": world_runs,
+        },
     }
+    if args.skip_sync and RESULTS.exists():
+        # Keep the sync figures of the last full run; only world generation was measured.
+        previous = orjson.loads(RESULTS.read_bytes())
+        for key in ("accounts", "repeat", "median", "runs"):
+            results[key] = previous.get(key, results[key])
     RESULTS.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
     table = Table(title=f"bench: {args.accounts:,} accounts, median of {args.repeat}")
     table.add_column("figure")
     table.add_column("value", justify="right")
     for key, label in LABELS.items():
-        table.add_row(label, f"{medians[key]:,.2f}")
+        if key in medians:
+            table.add_row(label, f"{medians[key]:,.2f}")
+    for key, label in WORLD_LABELS.items():
+        table.add_row(f"{label} ({args.world_companies:,})", f"{world_medians[key]:,.2f}")
     console = Console()
     console.print(table)
     console.print(f"written to {RESULTS}")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from harness.config import FlowConfig, HarnessConfig
 from reconcile.explain import SyncMemory
+from reconcile.history import summarize
+from reconcile.mask import mask_report
 from reconcile.model import FlowScore, ReconcileReport
 from reconcile.reconciler import ProgressFn, build_report, reconcile_flow
 from reconcile.render import write_reports
@@ -20,7 +22,9 @@ from sync.connectors import create_connector
 from sync.connectors.base import Connector
 from sync.engine import Flow, Mode, RunResult, SyncEngine
 from sync.mapping import MappingSpec, load_mapping
-from sync.state import StateStore
+from sync.state import ReconcileSummary, RunInfo, StateError, StateStore
+
+TREND_DEPTH = 200  # past flow summaries the HTML report's trend chart draws
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,12 @@ def run_reconcile(
     progress: ProgressFn | None = None,
     write: bool = True,
     reports_dir: Path | None = None,
+    mask_pii: bool = False,
 ) -> tuple[ReconcileReport, dict[str, Path]]:
-    """Reconcile flows read-only and (optionally) write the JSON and Markdown reports."""
+    """Reconcile flows read-only and (optionally) write the reports (JSON, Markdown, HTML,
+    JUnit XML). The summary is recorded in the state file's reconcile log (when the file
+    exists or can be created); the HTML report draws the trend from that log. `mask_pii`
+    masks names, emails and phones in the report before anything renders it."""
     plans = load_flows(config, flow_names)
     scores: list[FlowScore] = []
     with open_connectors(config, read_only=True) as connectors:
@@ -101,8 +109,43 @@ def run_reconcile(
                 )
             )
     report = build_report(scores, config.thresholds, {"config": str(config.path)})
-    paths = write_reports(report, reports_dir or config.reports_dir) if write else {}
+    if mask_pii:
+        report = mask_report(report)
+    history = record_reconcile(config, report)
+    paths = (
+        write_reports(report, reports_dir or config.reports_dir, history=history) if write else {}
+    )
     return report, paths
+
+
+def record_reconcile(config: HarnessConfig, report: ReconcileReport) -> list[ReconcileSummary]:
+    """Log the report's per-flow summary in the state file; returns the log's recent rows
+    (this reconcile included), or nothing when the state file cannot be opened or created:
+    a reconcile is read-only towards the systems and must not fail over its own history."""
+    try:
+        with StateStore(config.state_path) as state:
+            state.record_reconcile(summarize(report, str(config.path)))
+            return state.reconcile_history(limit=TREND_DEPTH)
+    except (StateError, OSError):
+        return []
+
+
+def run_history(config: HarnessConfig, flow: str | None = None, limit: int = 50) -> list[RunInfo]:
+    """Past sync runs, newest first (none when there is no state file)."""
+    if not config.state_path.exists():
+        return []
+    with StateStore(config.state_path) as state:
+        return state.runs(flow, limit)
+
+
+def reconcile_history(
+    config: HarnessConfig, flow: str | None = None, limit: int = 50
+) -> list[ReconcileSummary]:
+    """Past reconciles' per-flow summaries, newest first (none when there is no state file)."""
+    if not config.state_path.exists():
+        return []
+    with StateStore(config.state_path) as state:
+        return state.reconcile_history(flow, limit)
 
 
 def _memory(config: HarnessConfig, flow: str) -> SyncMemory:

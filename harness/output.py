@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from rich.table import Table
 
 from reconcile.model import FlowScore, ReconcileReport
 from sync.engine import RunResult
+from sync.state import ReconcileSummary, RunInfo
 
 if TYPE_CHECKING:
     from harness.sandbox import MockEnvironment
@@ -143,6 +144,8 @@ def print_scorecard(report: ReconcileReport, paths: dict[str, Path] | None = Non
     if report.verdict.reasons:
         body += "\n" + "\n".join(f"- {r}" for r in report.verdict.reasons)
     console.print(Panel(body, title="verdict", expand=False))
+    if masked := report.meta.get("masked"):
+        console.print(escape(f"personal data masked in every report: {masked}"))
     for kind, path in (paths or {}).items():
         console.print(f"{kind} report: {path}")
 
@@ -187,3 +190,102 @@ def print_mock_environment(env: MockEnvironment) -> None:
     console.print(f"credentials (export them, or pass --env-file {env.env_path}):")
     for name, value in sorted(env.mocks.env.items()):
         console.print(f"  export {name}={value}", soft_wrap=True)
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One block character per value, scaled between the smallest and the largest."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high - low < 1e-12:
+        return SPARK[-1] * len(values) if high > 0 else SPARK[0] * len(values)
+    return "".join(SPARK[round((v - low) / (high - low) * (len(SPARK) - 1))] for v in values)
+
+
+def _run_counts(run: RunInfo) -> str:
+    c = run.counts
+    keys = ("read", "created", "updated", "quarantined")
+    return " ".join(f"{k} {c[k]:,}" for k in keys if k in c) or "-"
+
+
+def print_history(runs: Sequence[RunInfo], reconciles: Sequence[ReconcileSummary]) -> None:
+    """Past sync runs and past reconciles, newest first."""
+    if not runs and not reconciles:
+        console.print("no sync runs or reconciles recorded yet")
+        return
+    table = Table(title=f"sync runs ({len(runs)})")
+    for col in ("run id", "flow", "mode", "kind", "status", "started (UTC)", "counts"):
+        table.add_column(col)
+    for run in runs:
+        status = run.status if run.status != "failed" else "[red]failed[/]"
+        table.add_row(
+            escape(run.run_id), escape(run.flow), run.mode, run.kind, status,
+            f"{run.started_at:%Y-%m-%d %H:%M:%S}", _run_counts(run),
+        )  # fmt: skip
+    console.print(table)
+    recs = Table(title=f"reconciles ({len(reconciles)} flow results)")
+    for col in ("reconcile id", "flow", "generated (UTC)", "verdict", "flow checks",
+                "records", "missing", "record acc.", "field acc."):  # fmt: skip
+        numeric = col.endswith(("acc.", "records", "missing"))
+        recs.add_column(col, justify="right" if numeric else "left")
+    for s in reconciles:
+        verdict = "[green]GO[/]" if s.verdict == "GO" else "[red]NO-GO[/]"
+        recs.add_row(
+            escape(s.reconcile_id), escape(s.flow), f"{s.generated_at:%Y-%m-%d %H:%M:%S}",
+            verdict, "pass" if s.passed else "[red]FAIL[/]",
+            f"{s.counts.get('source_records', 0):,}", f"{s.counts.get('missing_in_target', 0):,}",
+            f"{s.record_accuracy:.2%}", f"{s.field_accuracy:.2%}",
+        )  # fmt: skip
+    console.print(recs)
+
+
+def print_trend(history: Sequence[ReconcileSummary]) -> None:
+    """Accuracy across reconciles per flow, oldest first, with a sparkline per measure."""
+    by_flow: dict[str, list[ReconcileSummary]] = {}
+    for s in sorted(history, key=lambda s: s.generated_at):
+        by_flow.setdefault(s.flow, []).append(s)
+    for flow, items in sorted(by_flow.items()):
+        table = Table(title=f"trend: {escape(flow)} ({len(items)} reconciles)")
+        for col in ("generated (UTC)", "flow checks", "record acc.", "field acc."):
+            table.add_column(col, justify="right" if "acc" in col else "left")
+        for s in items:
+            verdict = "[green]pass[/]" if s.passed else "[red]FAIL[/]"
+            table.add_row(f"{s.generated_at:%Y-%m-%d %H:%M:%S}", verdict,
+                          f"{s.record_accuracy:.2%}", f"{s.field_accuracy:.2%}")  # fmt: skip
+        console.print(table)
+        for label, values in (("record", [s.record_accuracy for s in items]),
+                              ("field", [s.field_accuracy for s in items])):  # fmt: skip
+            console.print(
+                f"  {label:<6} accuracy {sparkline(values)}  {values[0]:.2%} -> {values[-1]:.2%}"
+            )
+
+
+def summary_json(s: ReconcileSummary) -> dict[str, object]:
+    return {
+        "reconcile_id": s.reconcile_id,
+        "flow": s.flow,
+        "generated_at": s.generated_at.isoformat(),
+        "config": s.config,
+        "verdict": s.verdict,
+        "passed": s.passed,
+        "record_accuracy": s.record_accuracy,
+        "field_accuracy": s.field_accuracy,
+        "counts": dict(s.counts),
+    }
+
+
+def run_info_json(run: RunInfo) -> dict[str, object]:
+    return {
+        "run_id": run.run_id,
+        "flow": run.flow,
+        "mode": run.mode,
+        "kind": run.kind,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": None if run.finished_at is None else run.finished_at.isoformat(),
+        "counts": dict(run.counts),
+        "error": run.error,
+    }

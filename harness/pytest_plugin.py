@@ -40,3 +40,4 @@ def scenario_context() -> dict[str, Any]:
 
 
 from harness.steps import *  # noqa: E402,F403  (step definitions are fixtures; import registers them)
+from harness.steps_audit import *  # noqa: E402,F403  (the data-quality audit steps)

@@ -124,6 +124,12 @@ class Sandbox:
         facts: list[dict[str, Any]] = self._admin(mock, "GET", "/ground-truth")["facts"]
         return facts
 
+    def drift(self, role: str = "erp", **request: Any) -> list[dict[str, Any]]:
+        """Inject drift into one mock (see `mocks.drift`); returns the ground-truth facts."""
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        facts: list[dict[str, Any]] = self._admin(mock, "POST", "/drift", json=request)["facts"]
+        return facts
+
     def last_change_seq(self, role: str = "erp") -> int:
         mock = self.mocks.erp if role == "erp" else self.mocks.crm
         return int(self._admin(mock, "GET", "/changes", params={"since": 10**12})["last_seq"])

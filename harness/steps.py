@@ -4,18 +4,36 @@ connectors, as a user would."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
 from harness.sandbox import Sandbox
+from harness.shadow import shadow_report
+from harness.truth import EXPECTED_CAUSES, score_findings
 from mocks.world.generator import WorldSettings
+from reconcile.explain import CLOCK_GRACE
 from reconcile.model import FlowScore, ReconcileReport
 from sync.connectors.base import Record
 from sync.engine import RunResult
+from sync.mapping import MappingSpec, get_path, load_mapping
+from sync.state import StateStore
 
 CRM_OBJECT, ERP_OBJECT = "Account", "customer"
 EXTERNAL_ID = "externalId"
+ERP_TEXT = ("companyName", "comments", "addressBook.items.0.addressBookAddress.city")
+CRM_TEXT = ("Name", "Description", "BillingCity")
+TARGET_DRIFT = tuple(k for k in EXPECTED_CAUSES if k != "source_edit")
+SHADOW_DRIFT = ("edit_value", "truncate", "blank", "case_change", "delete")
+# case_change only where the mapping compares case-sensitively: elsewhere it is no difference.
+ERP_PATHS = {
+    "edit_value": ERP_TEXT,
+    "truncate": ERP_TEXT,
+    "blank": ERP_TEXT[1:],
+    "case_change": ERP_TEXT[:2],
+}
 
 
 # -- reading both systems ----------------------------------------------------------------------
@@ -240,3 +258,128 @@ def blamed(sandbox: Sandbox, scenario_context: dict[str, Any], cause: str) -> No
     diffs = [d for f in flow.findings if f.source_id == account for d in f.diffs]
     assert [d.cause for d in diffs if d.path == "companyName"], diffs
     assert all(d.cause.startswith(cause) for d in diffs if d.path == "companyName")
+
+
+# -- drift, ground truth and shadow runs (features/reconcile.feature) --------------------------
+
+
+def _flow_spec(box: Sandbox) -> MappingSpec:
+    return load_mapping(box.config.flow("customers").mapping)
+
+
+def _wait_past_the_sync(ctx: dict[str, Any]) -> None:
+    """Drift must happen visibly after the sync: past the reconciler's clock grace, on a
+    target that stamps whole seconds."""
+    if not ctx.get("waited"):
+        time.sleep(CLOCK_GRACE.total_seconds() + 1.2)
+        ctx["waited"] = True
+
+
+def _drift(box: Sandbox, ctx: dict[str, Any], role: str, **request: Any) -> None:
+    taken = [f["id"] for f in ctx.get("facts", [])] + [
+        str(f["external_id"]) for f in ctx.get("facts", []) if f.get("external_id")
+    ]
+    facts = box.drift(role, seed=len(ctx.get("facts", [])) + 1, exclude=taken, **request)
+    ctx.setdefault("facts", []).extend(facts)
+
+
+@when(parsers.parse("{count:d} differences of every kind drift into NetSuite after the sync"))
+def drift_every_kind(sandbox: Sandbox, scenario_context: dict[str, Any], count: int) -> None:
+    _wait_past_the_sync(scenario_context)
+    kinds = dict.fromkeys(TARGET_DRIFT, 1)
+    _drift(sandbox, scenario_context, "erp", object=ERP_OBJECT, count=count, kinds=kinds,
+           paths=ERP_PATHS)  # fmt: skip
+
+
+@when(parsers.parse("{count:d} accounts are edited in Salesforce after the sync"))
+def drift_source(sandbox: Sandbox, scenario_context: dict[str, Any], count: int) -> None:
+    _wait_past_the_sync(scenario_context)
+    _drift(sandbox, scenario_context, "crm", object=CRM_OBJECT, count=count,
+           kinds={"source_edit": 1}, paths={"source_edit": CRM_TEXT})  # fmt: skip
+
+
+@then("the reconciliation finds every injected difference and nothing else")
+def found_exactly(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    flow = _reconcile(sandbox, scenario_context)
+    score = score_findings(flow, scenario_context["facts"], _flow_spec(sandbox))
+    assert (score.recall, score.precision) == (1.0, 1.0), (score.missed, score.spurious)
+    assert score.injected == len(scenario_context["facts"])
+    scenario_context["truth"] = score
+
+
+@then("each difference is blamed on its real root cause")
+def blamed_right(scenario_context: dict[str, Any]) -> None:
+    assert scenario_context["truth"].misexplained == ()
+
+
+@given(
+    parsers.parse(
+        "{erp:d} customers drifted in NetSuite and {crm:d} accounts were edited in Salesforce"
+    )
+)
+def drifted_both(sandbox: Sandbox, scenario_context: dict[str, Any], erp: int, crm: int) -> None:
+    kinds = dict.fromkeys(SHADOW_DRIFT, 1)
+    _drift(sandbox, scenario_context, "erp", object=ERP_OBJECT, count=erp, kinds=kinds,
+           paths=ERP_PATHS)  # fmt: skip
+    _drift(sandbox, scenario_context, "crm", object=CRM_OBJECT, count=crm,
+           kinds={"source_edit": 1}, paths={"source_edit": CRM_TEXT})  # fmt: skip
+
+
+@given("the sync's state file is lost")
+def state_lost(sandbox: Sandbox) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sandbox.config.state_path}{suffix}").unlink(missing_ok=True)
+
+
+@when("the customer flow runs in shadow mode")
+def run_shadow(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    scenario_context["erp_seq_before"] = sandbox.last_change_seq("erp")
+    result = sandbox.sync(mode="shadow", full=True)
+    assert result.status == "succeeded", result.error
+    scenario_context["shadow_run"] = result
+
+
+@then(
+    parsers.parse(
+        "the shadow report plans {creates:d} creates and {updates:d} updates, "
+        "with production agreeing on {agree:d} of {read:d} accounts"
+    )
+)
+def shadow_plans(
+    sandbox: Sandbox,
+    scenario_context: dict[str, Any],
+    creates: int,
+    updates: int,
+    agree: int,
+    read: int,
+) -> None:
+    run: RunResult = scenario_context["shadow_run"]
+    report, paths = shadow_report(sandbox.config, run.run_id)
+    assert (report.would_create, report.would_update) == (creates, updates)
+    assert (report.unchanged, report.read) == (agree, read)
+    assert paths["json"].exists() and paths["markdown"].exists()
+
+
+@then("the live run wrote exactly what the shadow run planned")
+def live_as_planned(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    shadow: RunResult = scenario_context["shadow_run"]
+    live: RunResult = scenario_context["run"]
+    paths = _flow_spec(sandbox).target_paths
+    with StateStore(sandbox.config.state_path) as state:
+        planned = {(p.external_id, p.action, tuple(p.fields))
+                   for p in state.planned_for_run(shadow.run_id)}  # fmt: skip
+        written = {(a.external_id, a.action, _written_paths(paths, a.before, a.after))
+                   for a in state.audit_for_run(live.run_id)}  # fmt: skip
+    assert planned and written == planned
+
+
+def _written_paths(paths: tuple[str, ...], before: Any, after: Any) -> tuple[str, ...]:
+    """The target paths a write changed, read off its audit images."""
+    if before is None:
+        return tuple(p for p in paths if get_path(after, p) is not None)
+    return tuple(
+        p
+        for p in paths
+        if get_path(before, p) != get_path(after, p)
+        and not (get_path(before, p) in (None, "") and get_path(after, p) in (None, ""))
+    )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Requ
 from fastapi.responses import JSONResponse
 
 from mocks.context import MockContext
+from mocks.drift import DriftError, DriftRequest, inject_drift
 from mocks.store import RecordNotFound
 from mocks.world.generator import WorldSettings
 
@@ -89,6 +90,21 @@ def build_admin_router() -> APIRouter:
     @router.get("/ground-truth")
     def ground_truth(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:
         return {"vendor": ctx.vendor, "facts": ctx.ground_truth}
+
+    @router.post("/drift")
+    def drift(
+        body: dict[str, Any] = Body(...), ctx: MockContext = Depends(_require_token)
+    ) -> dict[str, Any]:
+        """Mutate records the way real systems drift after a sync; each one is ground truth."""
+        try:
+            request = DriftRequest.from_json(body)
+            facts = inject_drift(ctx, request)
+        except (DriftError, TypeError, ValueError) as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from exc
+        counts: dict[str, int] = {}
+        for fact in facts:
+            counts[fact["drift"]] = counts.get(fact["drift"], 0) + 1
+        return {"object": request.obj, "injected": counts, "facts": facts}
 
     @router.get("/settings")
     def get_settings(ctx: MockContext = Depends(_require_token)) -> dict[str, Any]:

@@ -44,6 +44,13 @@ def field_cause(
     entry: CrosswalkEntry | None,
     held: QuarantineEntry | None,
 ) -> str:
+    """Why one field differs. The order matters: a source edited since the last sync explains
+    the difference whatever the target holds (a name a user completed in the CRM otherwise
+    looks exactly like a truncation in the ERP), so it is asked before the shapes of values."""
+    if held is not None:
+        return f"quarantined ({held.reason}: {held.code})"
+    if entry is not None and _edited_in_source(source, entry):
+        return "edited in source after the last sync (in flight)"
     if (
         isinstance(expected, str)
         and isinstance(actual, str)
@@ -52,12 +59,12 @@ def field_cause(
         and expected.startswith(actual)
     ):
         return f"silently truncated by the target ({len(actual)} of {len(expected)} characters)"
-    if held is not None:
-        return f"quarantined ({held.reason}: {held.code})"
     if entry is None:
         return "never synced: the target record was not written by this flow"
-    if entry.source_modified_at is not None and source.modified_at > entry.source_modified_at:
-        return "edited in source after the last sync (in flight)"
     if target.modified_at > entry.synced_at + CLOCK_GRACE:
         return "edited in target after the last sync"
     return "transform bug or target-side rewrite: the mapping predicts another value"
+
+
+def _edited_in_source(source: Record, entry: CrosswalkEntry) -> bool:
+    return entry.source_modified_at is not None and source.modified_at > entry.source_modified_at

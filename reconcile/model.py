@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 FindingKind = Literal["different", "missing_in_target", "unexpected_in_target", "duplicate"]
+# Version of the JSON document (fixtures/schemas/reconcile-report.schema.json): bump it when a
+# key is removed or changes meaning; adding an optional key keeps it.
+REPORT_SCHEMA_VERSION = "1.0"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,14 @@ class Check:
     def describe(self, value: float) -> str:
         return f"{value:.2%}" if self.unit == "ratio" else str(int(value))
 
+    @property
+    def reason(self) -> str:
+        """Why this check fails, in one line (also said of a passing check, for a CI log)."""
+        return (
+            f"{self.flow}: {self.name} is {self.describe(self.value)}, needs {self.comparison} "
+            f"{self.describe(self.threshold)}"
+        )
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -105,12 +116,7 @@ class Verdict:
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        return tuple(
-            f"{c.flow}: {c.name} is {c.describe(c.value)}, needs {c.comparison} "
-            f"{c.describe(c.threshold)}"
-            for c in self.checks
-            if not c.ok
-        )
+        return tuple(c.reason for c in self.checks if not c.ok)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class ReconcileReport:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["schema_version"] = REPORT_SCHEMA_VERSION
         for flow_data, flow in zip(data["flows"], self.flows, strict=True):
             flow_data["record_accuracy"] = flow.record_accuracy
             flow_data["field_accuracy"] = flow.field_accuracy

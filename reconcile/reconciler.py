@@ -143,16 +143,19 @@ def compare_snapshots(
                 "created outside this flow, or its source was deleted",
             )
         )
+    paired = {tgt.id for _src, tgt in pairing.pairs}
     for ext, dupes in pairing.duplicates.items():
-        ids = ", ".join(t.id for t in dupes)
+        # Name the extra record, not the one the source is paired (and compared) with.
+        extras = [t.id for t in dupes if t.id not in paired] or [t.id for t in dupes[1:]]
+        kept = next((t.id for t in dupes if t.id in paired), dupes[0].id)
         findings.append(
             Finding(
                 "duplicate",
                 ext,
-                dupes[0].id,
+                extras[0],
                 ext,
                 "several target records carry one external id",
-                ids,
+                f"{', '.join(extras)} besides {kept}, which is paired with the source",
             )
         )
 

@@ -1,13 +1,18 @@
-"""Renderers of the report model: JSON for machines, Markdown for a pull-request comment."""
+"""Renderers of the report model: JSON for machines, Markdown for a pull-request comment;
+`write_reports` also writes the HTML page (render_html) and JUnit XML (render_junit)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from reconcile.model import FlowScore, ReconcileReport
+from reconcile.render_html import render_html
+from reconcile.render_junit import render_junit
+from sync.state import ReconcileSummary
 
 FINDINGS_IN_MARKDOWN = 20
 
@@ -102,13 +107,24 @@ def _cell(text: str, limit: int = 160) -> str:
 
 
 def write_reports(
-    report: ReconcileReport, directory: Path, stem: str = "reconcile"
+    report: ReconcileReport,
+    directory: Path,
+    stem: str = "reconcile",
+    history: Sequence[ReconcileSummary] = (),
 ) -> dict[str, Path]:
-    """Write `<stem>.json` and `<stem>.md` under `directory`; returns the paths by format."""
+    """Write `<stem>.json`, `.md`, `.html` and `.xml` (JUnit) under `directory`; returns the
+    paths by format ("json", "markdown", "html", "junit"). `history` feeds the HTML trend."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"json": directory / f"{stem}.json", "markdown": directory / f"{stem}.md"}
+    paths = {
+        "json": directory / f"{stem}.json",
+        "markdown": directory / f"{stem}.md",
+        "html": directory / f"{stem}.html",
+        "junit": directory / f"{stem}.xml",
+    }
     paths["json"].write_bytes(render_json(report))
     paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
+    paths["html"].write_text(render_html(report, history), encoding="utf-8")
+    paths["junit"].write_bytes(render_junit(report))
     return paths
 
 

@@ -3,3 +3,5 @@
 from pytest_bdd import scenarios
 
 scenarios("customers.feature")
+scenarios("reconcile.feature")
+scenarios("audit.feature")

@@ -66,14 +66,36 @@ def reconcile(
     reports_dir: Annotated[Path | None, typer.Option(help="Where to write the reports.")] = None,
     env_file: EnvFileOpt = None,
     as_json: JsonOpt = False,
+    mask_pii: Annotated[
+        bool,
+        typer.Option(
+            "--mask-pii", help="Mask names, emails and phones in every report and on stdout."
+        ),
+    ] = False,
+    shadow: Annotated[
+        str | None,
+        typer.Option(
+            "--shadow",
+            metavar="RUN_ID",
+            help="Report a shadow run's planned writes instead (as `harness shadow-report`).",
+        ),
+    ] = None,
 ) -> None:
     """Compare both systems read-only and give a GO / NO-GO verdict (exit 0 / 1)."""
+    if shadow is not None:
+        from harness.commands.shadow import run_shadow_report
+
+        raise typer.Exit(run_shadow_report(config, shadow, reports_dir, env_file, as_json))
 
     def body() -> int:
         cfg = load(config, env_file)
         with output.progress_bar("reconcile") as bar:
             report, paths = run_reconcile(
-                cfg, flow or None, reports_dir=reports_dir, progress=lambda _o, n: bar.advance(n)
+                cfg,
+                flow or None,
+                reports_dir=reports_dir,
+                progress=lambda _o, n: bar.advance(n),
+                mask_pii=mask_pii,
             )
         if as_json:
             sys.stdout.write(orjson.dumps(report.to_json()).decode() + "\n")

@@ -16,6 +16,7 @@ def account_fields(company: Company) -> dict[str, Any]:
     the world injected on purpose, and Salesforce itself never truncates)."""
     fields: dict[str, Any] = {
         "Name": company.name,
+        "AccountNumber": company.key,
         "Phone": company.phone,
         "Website": company.website,
         "Industry": company.industry,
@@ -32,14 +33,38 @@ def account_fields(company: Company) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in fields.items()}
 
 
+# Canonical company field -> Account field, for the ground truth's `vendor_field`.
+FIELD_NAMES = {
+    "key": "AccountNumber",
+    "name": "Name",
+    "phone": "Phone",
+    "website": "Website",
+    "email": "Billing_Email__c",
+    "industry": "Industry",
+    "street": "BillingStreet",
+    "city": "BillingCity",
+    "state": "BillingState",
+    "postal_code": "BillingPostalCode",
+    "country": "BillingCountry",
+    "employees": "NumberOfEmployees",
+    "annual_revenue": "AnnualRevenue",
+    "description": "Description",
+}
+
+
 def seed_salesforce(store: RecordStore, world: World) -> dict[str, int]:
-    """Insert one Account per company, created at the company's creation time.
+    """Insert one Account per company, created at the company's creation time, and tell the
+    world the Account ids so its ground truth names them. The company key is kept in
+    `AccountNumber`, so defects can be joined on either.
 
     Ids are numbered in world order, so the same world always gets the same ids.
     """
+    ids: dict[str, str] = {}
     for number, company in enumerate(world.companies, start=1):
         record_id = make_id(ACCOUNT.key_prefix, number)
         store.insert(ACCOUNT.name, record_id, account_fields(company), at=company.created_at)
+        ids[company.key] = record_id
+    world.project("salesforce", ids, FIELD_NAMES)
     for fd in ACCOUNT.external_id_fields:
         store.ensure_index(ACCOUNT.name, fd.name)
     return {ACCOUNT.name: len(world.companies)}

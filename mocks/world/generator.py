@@ -1,66 +1,49 @@
 """A Faker-seeded canonical business world, deterministic by seed.
 
-Faker is called only to fill small pools of values; records are then composed from the pools
-with a seeded `random.Random`, which is an order of magnitude faster than Faker per field.
-Every date is anchored to `WorldSettings.as_of`, never to today's clock, so a seed gives the
-same world on any day. Vendor mocks project the canonical world into their own objects.
+Faker is called only to fill small pools of values (`mocks.world.pools`); records are then
+composed from the pools with a seeded `random.Random`, which is an order of magnitude faster
+than Faker per field. Every date is anchored to `WorldSettings.as_of`, never to today's clock,
+so a seed gives the same world on any day. A clean world writes every value one way; a dirty
+one (`dirty` > 0) carries the defects of `mocks.world.defects`, each in `World.defects`.
+Vendor mocks project the canonical world into their own objects and tell the world which
+record ids and field names they gave it, so the ground truth names the vendor's records.
 """
 
 from __future__ import annotations
 
 import random
-import re
+from bisect import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
-import phonenumbers
-from faker import Faker
-
-# Locale -> the spellings of its country that real CRMs end up holding, most common first.
-COUNTRY_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "en_US": ("United States", "USA", "US", "United States of America", "U.S.A."),
-    "en_GB": ("United Kingdom", "UK", "GB", "Great Britain", "England"),
-    "de_DE": ("Germany", "DE", "Deutschland", "DEU"),
-    "fr_FR": ("France", "FR", "FRA", "france"),
-    "en_CA": ("Canada", "CA", "CAN"),
-}
-LOCALE_REGIONS = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "en_CA": "CA"}
-LOCALE_WEIGHTS = {"en_US": 0.5, "en_GB": 0.18, "de_DE": 0.12, "fr_FR": 0.1, "en_CA": 0.1}
-INDUSTRIES = (
-    "Agriculture",
-    "Apparel",
-    "Banking",
-    "Biotechnology",
-    "Chemicals",
-    "Communications",
-    "Construction",
-    "Consulting",
-    "Education",
-    "Electronics",
-    "Energy",
-    "Engineering",
-    "Entertainment",
-    "Finance",
-    "Healthcare",
-    "Hospitality",
-    "Insurance",
-    "Manufacturing",
-    "Media",
-    "Retail",
-    "Technology",
-    "Transportation",
-    "Utilities",
+from mocks.world.defects import DefectInjector, Draft
+from mocks.world.names import name_key
+from mocks.world.pools import (
+    COUNTRY_SPELLINGS,
+    INDUSTRIES,
+    LEGAL_SUFFIXES,
+    LOCALE_REGIONS,
+    LOCALE_WEIGHTS,
+    Pools,
+    build_pools,
 )
-LEGAL_SUFFIXES = {
-    "en_US": ("Inc.", "LLC", "Corp.", "Co."),
-    "en_GB": ("Ltd", "PLC", "Limited"),
-    "de_DE": ("GmbH", "AG", "KG"),
-    "fr_FR": ("SA", "SARL", "SAS"),
-    "en_CA": ("Inc.", "Ltd.", "Corp."),
-}
-_POOL_SIZE = 400
+
 DEFAULT_AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
+_MAILBOXES = ("billing", "accounts", "ap", "finance")
+_RATES = (
+    "missing_country_rate",
+    "long_name_rate",
+    "dirty",
+    "duplicate_share",
+    "missing_share",
+    "format_share",
+    "invalid_email_share",
+    "overlong_share",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +57,13 @@ class WorldSettings:
     missing_country_rate: float = 0.0
     # Share of accounts whose name is longer than the ERP's company-name limit.
     long_name_rate: float = 0.0
+    # Share of accounts carrying one injected defect, of a kind drawn by the shares below.
+    dirty: float = 0.0
+    duplicate_share: float = 0.25  # a cluster of 2-3 spellings of one company
+    missing_share: float = 0.25  # a blank phone, website, city, postal code or country
+    format_share: float = 0.3  # phone style, country spelling, casing, whitespace, postcode
+    invalid_email_share: float = 0.1
+    overlong_share: float = 0.1  # a name over the ERP's 83 characters
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> WorldSettings:
@@ -93,12 +83,23 @@ class WorldSettings:
             raise ValueError(f"seed must be an integer, got {self.seed!r}")
         if not isinstance(self.accounts, int) or self.accounts < 0:
             raise ValueError(f"accounts must be a whole number >= 0, got {self.accounts!r}")
-        for name in ("missing_country_rate", "long_name_rate"):
+        for name in _RATES:
             rate = getattr(self, name)
-            if not 0.0 <= rate <= 1.0:
+            if not isinstance(rate, int | float) or not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {rate!r}")
+        if self.dirty > 0 and not sum(self.defect_shares().values()) > 0:
+            raise ValueError("dirty > 0 needs at least one defect share above 0")
         if self.as_of.tzinfo is None:
             raise ValueError("as_of must carry a time zone")
+
+    def defect_shares(self) -> dict[str, float]:
+        return {
+            "duplicate": self.duplicate_share,
+            "missing": self.missing_share,
+            "format": self.format_share,
+            "invalid_email": self.invalid_email_share,
+            "overlong": self.overlong_share,
+        }
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,7 +122,7 @@ class Company:
     city: str
     state: str
     postal_code: str
-    country: str  # as typed by a user: a name, an ISO code or a variant
+    country: str  # as typed by a user: the country's name in a clean world
     employees: int
     annual_revenue: float
     description: str
@@ -132,92 +133,35 @@ class Company:
 class World:
     settings: WorldSettings
     companies: list[Company] = field(default_factory=list)
-    # Ground truth of every defect injected: {"kind", "entity", "key", "field", ...}
+    # Ground truth of every defect injected: {"kind", "entity", "key", "field", "details"};
+    # duplicates also carry "cluster" (the company keys of every member, original first).
     defects: list[dict[str, Any]] = field(default_factory=list)
+    # vendor -> company key -> the record id that vendor's seeder gave it
+    record_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    # vendor -> canonical field -> the vendor's field name
+    field_names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def project(self, vendor: str, ids: dict[str, str], names: dict[str, str]) -> None:
+        """A seeder says which record ids and field names it gave the companies."""
+        self.record_ids[vendor] = ids
+        self.field_names[vendor] = names
 
     def defects_for(self, vendor: str) -> list[dict[str, Any]]:
-        """Defects as seen in one vendor's projection (foundation: the CRM holds them all)."""
-        return [{**d, "vendor": vendor} for d in self.defects]
-
-
-@dataclass
-class _Pools:
-    names: list[str]
-    streets: list[str]
-    cities: list[str]
-    states: list[str]
-    postcodes: list[str]
-    phones: list[str]
-    phrases: list[str]
-
-
-def _build_pools(locale: str, seed: int) -> _Pools:
-    fake = Faker(locale, use_weighting=False)
-    fake.seed_instance(seed)
-    n = _POOL_SIZE
-    state = fake.state if hasattr(fake, "state") else fake.city
-    if locale == "en_GB":
-        state = fake.county
-    return _Pools(
-        names=[fake.last_name() for _ in range(n)],
-        streets=[fake.street_address() for _ in range(n)],
-        cities=[fake.city() for _ in range(n)],
-        states=[state() for _ in range(n)],
-        postcodes=[fake.postcode() for _ in range(n)],
-        phones=_valid_phones(fake, locale, n),
-        phrases=[fake.catch_phrase() for _ in range(n)],
-    )
-
-
-# How users type a valid number: E.164, international, national, dotted, bare digits.
-_PHONE_STYLES = (
-    phonenumbers.PhoneNumberFormat.E164,
-    phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-    phonenumbers.PhoneNumberFormat.NATIONAL,
-    "dotted",
-    "digits",
-)
-
-
-def _valid_phones(fake: Faker, locale: str, n: int) -> list[str]:
-    """Numbers valid for the locale's country, written in the mix of styles users type.
-
-    Faker's numbers are often not dialable (made-up area codes); a clean world holds real-
-    looking valid ones, and the dirty-data generator injects invalid ones as known defects.
-    """
-    region = LOCALE_REGIONS[locale]
-    rng = random.Random(f"phones-{locale}-{n}")
-    out: list[str] = []
-    for _ in range(n * 50):
-        if len(out) == n:
-            break
-        try:
-            number = phonenumbers.parse(fake.phone_number(), region)
-        except phonenumbers.NumberParseException:
-            continue
-        if not phonenumbers.is_valid_number(number):
-            continue
-        style = rng.choice(_PHONE_STYLES)
-        if style == "dotted":
-            plain = phonenumbers.PhoneNumber(
-                country_code=number.country_code, national_number=number.national_number
-            )
-            national = phonenumbers.format_number(plain, phonenumbers.PhoneNumberFormat.NATIONAL)
-            out.append(".".join(re.findall(r"\d+", national)))
-        elif style == "digits":
-            out.append(phonenumbers.national_significant_number(number))
-        else:
-            out.append(phonenumbers.format_number(number, int(style)))
-    if not out:
-        raise RuntimeError(f"could not build valid {region} phone numbers from Faker")
-    while len(out) < n:
-        out.append(out[len(out) % len(out)])
-    return out
-
-
-def _slug(text: str) -> str:
-    kept = "".join(ch for ch in text.lower() if ch.isalnum())
-    return kept or "company"
+        """Defects as seen in one vendor's projection: only the companies it holds, with its
+        record ids (`record_id`, `cluster_record_ids`) and field name (`vendor_field`)."""
+        ids = self.record_ids.get(vendor, {})
+        names = self.field_names.get(vendor, {})
+        out = []
+        for d in self.defects:
+            if d["key"] not in ids:
+                continue
+            fact = {**d, "vendor": vendor, "record_id": ids[d["key"]]}
+            fact["vendor_field"] = names.get(d["field"], d["field"])
+            if "cluster" in d:
+                fact["cluster"] = list(d["cluster"])
+                fact["cluster_record_ids"] = [ids[k] for k in d["cluster"] if k in ids]
+            out.append(fact)
+        return out
 
 
 def generate_world(settings: WorldSettings) -> World:
@@ -225,59 +169,106 @@ def generate_world(settings: WorldSettings) -> World:
     settings.validate()
     rng = random.Random(settings.seed)
     locales = list(LOCALE_WEIGHTS)
-    pools = {loc: _build_pools(loc, settings.seed + i) for i, loc in enumerate(locales)}
+    pools = {loc: build_pools(loc, settings.seed + i) for i, loc in enumerate(locales)}
     weights = [LOCALE_WEIGHTS[loc] for loc in locales]
     world = World(settings)
-    seen_names: set[str] = set()
+    taken_keys: set[str] = set()
+    injector = DefectInjector(
+        random.Random(f"defects-{settings.seed}"),
+        settings.defect_shares(),
+        settings.dirty,
+        taken_names=set(),
+        taken_domains=set(),
+    )
+    cumulative = list(accumulate(weights))
     for i in range(settings.accounts):
-        key = f"CO-{i + 1:06d}"
-        locale = rng.choices(locales, weights)[0]
+        locale = locales[bisect(cumulative, rng.random() * cumulative[-1])]
         pool = pools[locale]
-        name = _company_name(rng, pool, locale, seen_names)
-        domain = f"{_slug(name.split()[0])}{rng.randint(1, 999)}.example.com"
-        country = _country(rng, locale)
-        created = settings.as_of - timedelta(seconds=rng.randint(86_400, 5 * 365 * 86_400))
-        if rng.random() < settings.long_name_rate:
-            name = f"{name} {' '.join(rng.sample(pool.phrases, 3))} Holdings International"
-            world.defects.append(
-                {
-                    "kind": "overlong_value",
-                    "entity": "company",
-                    "key": key,
-                    "field": "name",
-                    "length": len(name),
-                }
-            )
-        if rng.random() < settings.missing_country_rate:
-            country = ""
-            world.defects.append(
-                {"kind": "missing_value", "entity": "company", "key": key, "field": "country"}
-            )
-        world.companies.append(
-            Company(
-                key=key,
-                locale=locale,
-                name=name,
-                phone=rng.choice(pool.phones),
-                website=rng.choice((f"https://www.{domain}", f"www.{domain}", f"http://{domain}")),
-                email=f"{rng.choice(('billing', 'accounts', 'ap', 'finance'))}@{domain}",
-                industry=rng.choice(INDUSTRIES),
-                street=rng.choice(pool.streets),
-                city=rng.choice(pool.cities),
-                state=rng.choice(pool.states),
-                postal_code=rng.choice(pool.postcodes),
-                country=country,
-                employees=int(rng.lognormvariate(4, 1.5)) + 1,
-                annual_revenue=round(rng.lognormvariate(15, 1.2), 2),
-                description=rng.choice(pool.phrases),
-                created_at=created.replace(microsecond=0),
-            )
-        )
+        draft = _draft(rng, f"CO-{i + 1:06d}", locale, pool, taken_keys, injector, settings)
+        before = len(injector.defects)
+        _legacy_defects(rng, draft, pool, settings, injector)
+        if len(injector.defects) == before:
+            injector.apply(draft, pool)
+        world.companies.append(Company(**draft.values))
+    world.defects = injector.defects
     return world
 
 
-def _company_name(rng: random.Random, pool: _Pools, locale: str, seen: set[str]) -> str:
-    for _ in range(20):
+def _draft(
+    rng: random.Random,
+    key: str,
+    locale: str,
+    pool: Pools,
+    taken_keys: set[str],
+    injector: DefectInjector,
+    settings: WorldSettings,
+) -> Draft:
+    pick = _picker(rng)
+    name = _company_name(rng, pool, locale, taken_keys)
+    injector.taken_names.add(name)
+    domain = _domain(rng, name, injector.taken_domains)
+    phone_index = int(rng.random() * len(pool.phones))
+    created = settings.as_of - timedelta(seconds=rng.randint(86_400, 5 * 365 * 86_400))
+    values: dict[str, Any] = {
+        "key": key,
+        "locale": locale,
+        "name": name,
+        "phone": pool.phones[phone_index],
+        "website": pick((f"https://www.{domain}", f"www.{domain}", f"http://{domain}")),
+        "email": f"{pick(_MAILBOXES)}@{domain}",
+        "industry": pick(INDUSTRIES),
+        "street": pick(pool.streets),
+        "city": pick(pool.cities),
+        "state": pick(pool.states),
+        "postal_code": pick(pool.postcodes),
+        "country": COUNTRY_SPELLINGS[locale][0],
+        "employees": int(rng.lognormvariate(4, 1.5)) + 1,
+        "annual_revenue": round(rng.lognormvariate(15, 1.2), 2),
+        "description": pick(pool.phrases),
+        "created_at": created.replace(microsecond=0),
+    }
+    return Draft(values, locale, phone_index)
+
+
+def _legacy_defects(
+    rng: random.Random, draft: Draft, pool: Pools, settings: WorldSettings, inj: DefectInjector
+) -> None:
+    """The two single-field knobs that predate `dirty` (kept for the sign-off scenarios)."""
+    v = draft.values
+    if settings.long_name_rate and rng.random() < settings.long_name_rate:
+        v["name"] = f"{v['name']} {' '.join(rng.sample(pool.phrases, 3))} Holdings International"
+        inj._record("overlong_value", draft, "name", length=len(v["name"]), limit=83)
+        draft.eligible = False
+    elif settings.missing_country_rate and rng.random() < settings.missing_country_rate:
+        v["country"] = ""
+        inj._record("missing_value", draft, "country")
+        draft.eligible = False
+
+
+def _picker(rng: random.Random) -> Callable[[Sequence[str]], str]:
+    """`rng.choice` without its overhead (a third of the time of a record in the hot loop)."""
+    draw = rng.random
+    return lambda seq: seq[int(draw() * len(seq))]
+
+
+@lru_cache(maxsize=4096)
+def _slug(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isascii() and ch.isalnum())
+
+
+def _domain(rng: random.Random, name: str, taken: set[str]) -> str:
+    slug = _slug(name.split()[0])
+    for _ in range(50):
+        domain = f"{slug or 'company'}{rng.randint(1, 9999)}.example.com"
+        if domain not in taken:
+            break
+    taken.add(domain)
+    return domain
+
+
+def _company_name(rng: random.Random, pool: Pools, locale: str, seen: set[str]) -> str:
+    """A name whose key (tokens without legal form) no other company of the world has."""
+    for _ in range(30):
         first, second = rng.sample(pool.names, 2)
         shape = rng.random()
         if shape < 0.4:
@@ -286,15 +277,21 @@ def _company_name(rng: random.Random, pool: _Pools, locale: str, seen: set[str])
             base = f"{first}-{second} {rng.choice(LEGAL_SUFFIXES[locale])}"
         else:
             base = f"{first} & {second}"
-        if base not in seen:
-            seen.add(base)
+        key = name_key(base)
+        if key not in seen:
+            seen.add(key)
             return base
-    base = f"{base} {len(seen)}"
-    seen.add(base)
+    first, second, third = rng.sample(pool.names, 3)
+    base = f"{first}, {second} & {third} {rng.choice(LEGAL_SUFFIXES[locale])}"
+    seen.add(name_key(base))
     return base
 
 
-def _country(rng: random.Random, locale: str) -> str:
-    spellings = COUNTRY_SPELLINGS[locale]
-    # Most records hold the canonical name; a minority hold the variants users type.
-    return spellings[0] if rng.random() < 0.7 else rng.choice(spellings[1:])
+__all__ = [
+    "COUNTRY_SPELLINGS",
+    "LOCALE_REGIONS",
+    "Company",
+    "World",
+    "WorldSettings",
+    "generate_world",
+]

@@ -11,6 +11,7 @@ from sync.state.models import (
     CrosswalkEntry,
     PlannedChange,
     QuarantineEntry,
+    ReconcileSummary,
     RunInfo,
     StateError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "CrosswalkEntry",
     "PlannedChange",
     "QuarantineEntry",
+    "ReconcileSummary",
     "RunInfo",
     "StateError",
     "StateStore",

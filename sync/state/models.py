@@ -23,6 +23,7 @@ QuarantineReason = Literal[
     "validation", "rejected", "unresolved_reference", "conflict", "drift", "rate_limit_exhausted"
 ]
 QuarantineStatus = Literal["open", "replayed", "discarded"]
+ReconcileVerdict = Literal["GO", "NO-GO"]
 
 RUN_MODES: tuple[RunMode, ...] = get_args(RunMode)
 RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
@@ -30,6 +31,7 @@ RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)
 ACTIONS: tuple[Action, ...] = get_args(Action)
 QUARANTINE_REASONS: tuple[QuarantineReason, ...] = get_args(QuarantineReason)
 QUARANTINE_STATUSES: tuple[QuarantineStatus, ...] = get_args(QuarantineStatus)
+RECONCILE_VERDICTS: tuple[ReconcileVerdict, ...] = get_args(ReconcileVerdict)
 
 _T = TypeVar("_T", bound=str)
 
@@ -160,6 +162,24 @@ class PlannedChange:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileSummary:
+    """One flow's scores in one reconcile: what `harness history` and `harness trend` show.
+
+    `verdict` is the whole reconcile's; `passed` says whether this flow's own checks held.
+    """
+
+    flow: str
+    generated_at: datetime
+    verdict: ReconcileVerdict
+    passed: bool
+    record_accuracy: float
+    field_accuracy: float
+    counts: dict[str, int] = field(default_factory=dict)  # source_records, missing, ...
+    config: str = ""
+    reconcile_id: str = ""  # assigned by the store; shared by the flows of one reconcile
 
 
 class PlannedWriteLike(Protocol):

@@ -113,7 +113,28 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX planned_by_run ON planned_changes (run_id, seq)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# v2: every reconcile's per-flow summary, for `harness history`, `harness trend` and the
+# HTML report's trend chart.
+_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE reconciles (
+        reconcile_id    TEXT NOT NULL,
+        flow            TEXT NOT NULL,
+        generated_at    TEXT NOT NULL,
+        config          TEXT NOT NULL DEFAULT '',
+        verdict         TEXT NOT NULL CHECK (verdict IN ('GO', 'NO-GO')),
+        passed          INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        record_accuracy REAL NOT NULL CHECK (record_accuracy BETWEEN 0 AND 1),
+        field_accuracy  REAL NOT NULL CHECK (field_accuracy BETWEEN 0 AND 1),
+        counts          TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (reconcile_id, flow)
+    )
+    """,
+    "CREATE INDEX reconciles_by_flow ON reconciles (flow, generated_at)",
+    "CREATE INDEX reconciles_by_time ON reconciles (generated_at)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

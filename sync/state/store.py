@@ -15,7 +15,7 @@ from typing import Any
 
 from sync.connectors.base import Watermark
 from sync.state import _codec as codec
-from sync.state._db import Database
+from sync.state._history import ReconcileLog
 from sync.state._page import prepare_page, write_page
 from sync.state.models import (
     QUARANTINE_STATUSES,
@@ -33,13 +33,14 @@ from sync.state.models import (
 )
 
 
-class StateStore(Database):
+class StateStore(ReconcileLog):
     """Everything a sync remembers between runs, in one SQLite file.
 
     The unit of durability is `commit_page`: a page's crosswalk, audit, quarantine and
     planned rows land together with the watermark that covers them, or none of it does.
     `StateStore(path, *, clock=None)`: open it as a context manager or call `close()`, and
     use it from one thread only (one connection per store; open one store per thread).
+    Past reconciles are logged too (`record_reconcile`, `reconcile_history`).
     """
 
     # -- runs --------------------------------------------------------------------------------

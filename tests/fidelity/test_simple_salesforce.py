@@ -57,7 +57,8 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
     tls = ensure_tls(tmp_path_factory.mktemp("tls"))
     app = create_app(CONFIG)
     with start_server(app, tls=tls) as server, httpx.Client(
-        base_url=server.url, verify=str(tls.ca_path), trust_env=False
+        # Seeding thousands of accounts can outlast httpx's 5 s default on a loaded machine.
+        base_url=server.url, verify=str(tls.ca_path), trust_env=False, timeout=60
     ) as http:  # fmt: skip
         seeded = http.post(
             "/__harness/seed",

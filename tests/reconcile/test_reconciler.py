@@ -198,7 +198,9 @@ def test_public_api_is_pinned() -> None:
     import reconcile
 
     assert sorted(reconcile.__all__) == [
-        "Check", "FieldDiff", "FieldScore", "Finding", "FlowScore", "ReconcileReport",
-        "SyncMemory", "Thresholds", "Verdict", "build_report", "compare_snapshots", "judge",
-        "reconcile_flow", "render_json", "render_markdown", "snapshot", "write_reports",
+        "Check", "FieldDiff", "FieldScore", "Finding", "FlowScore", "REPORT_SCHEMA_VERSION",
+        "ReconcileReport", "SyncMemory", "Thresholds", "Verdict", "build_report",
+        "compare_snapshots", "judge", "mask_report", "reconcile_flow", "render_html",
+        "render_json", "render_junit", "render_markdown", "snapshot", "summarize",
+        "write_reports",
     ]  # fmt: skip

@@ -10,7 +10,9 @@ import pytest
 import sync.state
 from sync.state import SCHEMA_VERSION, StateError, StateStore, schema
 
-TABLES = {"runs", "crosswalk", "watermarks", "audit", "quarantine", "planned_changes"}
+TABLES = {
+    "runs", "crosswalk", "watermarks", "audit", "quarantine", "planned_changes", "reconciles"
+}  # fmt: skip
 
 
 def _user_version(path: Path) -> int:
@@ -32,6 +34,7 @@ def test_public_api_is_pinned() -> None:
         "AuditEntry",
         "QuarantineEntry",
         "PlannedChange",
+        "ReconcileSummary",
         "StateError",
         "SCHEMA_VERSION",
     }

@@ -1,0 +1,56 @@
+"""`--dirty` on `harness mock-up` and `harness sandbox`, and the ground-truth manifest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+HARNESS = [sys.executable, "-m", "harness.cli"]
+
+
+def test_mock_up_writes_the_ground_truth_manifest_next_to_its_config(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    proc = subprocess.Popen(
+        [*HARNESS, "mock-up", "--accounts", "200", "--seed", "4", "--dirty", "0.2", "--http"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        deadline, text = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and "ground truth:" not in text:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            text += line
+        assert "ground truth:" in text, text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        assert proc.stdout is not None
+        proc.stdout.close()
+    manifest = orjson.loads((tmp_path / ".harness" / "ground-truth.json").read_bytes())
+    assert manifest["world"]["dirty"] == 0.2 and manifest["world"]["seed"] == 4
+    facts = manifest["systems"]["crm"]["facts"]
+    assert 20 <= len(facts) <= 60
+    assert {f["vendor"] for f in facts} == {"salesforce"}
+    assert all(f["record_id"].startswith("001") for f in facts)
+    assert manifest["systems"]["erp"] == {"vendor": "netsuite", "facts": []}
+
+
+def test_sandbox_with_a_dirty_world_is_no_go(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["sandbox", "--accounts", "80", "--seed", "2", "--dirty", "0.3",
+         "--workdir", str(tmp_path / "w"), "--reports-dir", str(tmp_path / "r")],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "NO-GO" in result.output

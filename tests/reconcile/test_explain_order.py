@@ -1,0 +1,59 @@
+"""Root causes the ground-truth test showed wrong: a completed name in the source is not a
+truncation, and a duplicate finding names the extra record, never the paired one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from reconcile.explain import SyncMemory
+from reconcile.reconciler import compare_snapshots
+from sync.connectors.base import Record
+from sync.mapping import MappingSpec, load_mapping
+from tests.reconcile.test_reconciler import T0, account, crosswalk, customer_for
+
+MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+
+
+@pytest.fixture(scope="module")
+def spec() -> MappingSpec:
+    return load_mapping(MAPPING)
+
+
+def test_a_name_completed_in_the_source_is_in_flight_not_truncated(spec: MappingSpec) -> None:
+    src = account(1)
+    target = customer_for(spec, src, "100")
+    completed = Record(src.id, {**src.fields, "Name": f"{src.fields['Name']} Group"},
+                       T0 + timedelta(hours=1))  # fmt: skip
+    memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
+    score = compare_snapshots("customers", spec, {src.id: completed}, {"100": target}, memory)
+    (finding,) = score.findings
+    assert finding.root_cause == "edited in source after the last sync (in flight)"
+    assert [d.cause for d in finding.diffs] == [finding.root_cause]
+
+
+def test_a_truncation_without_a_source_edit_is_still_a_truncation(spec: MappingSpec) -> None:
+    src = account(1, Name="Extraordinarily Long Company Name Incorporated")
+    target = customer_for(spec, src, "100", companyName="Extraordinarily Long")
+    memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
+    score = compare_snapshots("customers", spec, {src.id: src}, {"100": target}, memory)
+    (finding,) = score.findings
+    assert finding.root_cause.startswith("silently truncated by the target (20 of 46")
+
+
+@pytest.mark.parametrize("paired_first", [True, False], ids=["paired-first", "extra-first"])
+def test_a_duplicate_names_the_extra_record_and_is_not_unexpected(
+    spec: MappingSpec, paired_first: bool
+) -> None:
+    src = account(1)
+    original = customer_for(spec, src, "100")
+    extra = customer_for(spec, src, "099" if not paired_first else "101")
+    targets = {t.id: t for t in sorted([original, extra], key=lambda t: t.id)}
+    memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
+    score = compare_snapshots("customers", spec, {src.id: src}, targets, memory)
+    (finding,) = score.findings
+    assert (finding.kind, finding.target_id, finding.external_id) == ("duplicate", extra.id, src.id)
+    assert "besides 100" in finding.detail
+    assert (score.unexpected_in_target, score.duplicates, score.equal) == (0, 1, 1)
