@@ -152,7 +152,9 @@ def _memory(config: HarnessConfig, flow: str) -> SyncMemory:
     if not config.state_path.exists():
         return SyncMemory()
     with StateStore(config.state_path) as state:
+        live_runs = [r for r in state.runs(flow, limit=10_000) if r.mode == "live"]
         return SyncMemory(
             crosswalk=state.crosswalk_all(flow),
             quarantine={q.source_id: q for q in state.quarantined(flow, status="open")},
+            live_since=min((r.started_at for r in live_runs), default=None),
         )

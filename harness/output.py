@@ -119,6 +119,12 @@ def print_scorecard(report: ReconcileReport, paths: dict[str, Path] | None = Non
         ("quarantined", lambda f: f"{f.quarantined:,}"),
         ("record accuracy", lambda f: f"{f.record_accuracy:.2%}"),
         ("field accuracy", lambda f: f"{f.field_accuracy:.2%}"),
+        ("completeness", lambda f: f"{f.completeness:.2%}"),
+        ("uniqueness", lambda f: f"{f.uniqueness:.2%}"),
+        (
+            "sync lag p95",
+            lambda f: "-" if f.lag_p95_seconds is None else f"{f.lag_p95_seconds:,.1f} s",
+        ),
     ]
     for label, value in rows:
         table.add_row(label, *(value(f) for f in report.flows))
@@ -187,6 +193,8 @@ def print_mock_environment(env: MockEnvironment) -> None:
     if env.mocks.tls:
         console.print(f"CA certificate: {env.mocks.tls.ca_path}")
     console.print(f"config: {env.config_path}")
+    if env.retired_state:
+        console.print(f"an earlier sandbox's state file was moved to {env.retired_state}")
     console.print(f"credentials (export them, or pass --env-file {env.env_path}):")
     for name, value in sorted(env.mocks.env.items()):
         console.print(f"  export {name}={value}", soft_wrap=True)

@@ -44,6 +44,7 @@ class MockEnvironment:
     mocks: MockPair
     config_path: Path
     env_path: Path
+    retired_state: Path | None = None  # an earlier sandbox's state file, kept aside
 
 
 class Sandbox:
@@ -68,6 +69,9 @@ class Sandbox:
             reports_dir=reports_dir or workdir / "reports",
         )
         self.config: HarnessConfig = load_config(self.config_path, self.environ)
+        # Freshly started mocks hold a freshly generated world: a crosswalk left by an earlier
+        # sandbox would claim records this ERP never received.
+        self._forget_state()
 
     @classmethod
     @contextmanager
@@ -84,6 +88,10 @@ class Sandbox:
         """Fresh data in both mocks and a fresh state file."""
         for mock in (self.mocks.crm, self.mocks.erp):
             self._admin(mock, "POST", "/seed", json=world.to_json())
+        self._forget_state()
+
+    def _forget_state(self) -> None:
+        """A state file describes the systems it synced; these mocks are new worlds."""
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.config.state_path}{suffix}").unlink(missing_ok=True)
 
@@ -188,6 +196,23 @@ def write_env_file(env: Mapping[str, str], path: Path) -> Path:
     return path
 
 
+def retire_state(path: Path) -> Path | None:
+    """Move an earlier sandbox's state file aside (`state.db` -> `state.previous.db`).
+
+    New mocks hold a new world: that file's crosswalk and watermarks describe systems that are
+    gone, and would make the next sync skip records this ERP never received.
+    """
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.stem}.previous{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{kept}{suffix}").unlink(missing_ok=True)
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(f"{kept}{suffix}")
+    return kept
+
+
 def start_mock_environment(
     *,
     crm: str,
@@ -217,10 +242,11 @@ def start_mock_environment(
             reports_dir=Path("reports"),
         )
         env_path = write_env_file(mocks.env, workdir / "mock.env")
+        retired = retire_state(workdir / "state.db")
     except Exception:
         mocks.stop()
         raise
-    return MockEnvironment(mocks, config_path, env_path)
+    return MockEnvironment(mocks, config_path, env_path, retired)
 
 
 def run_sandbox(

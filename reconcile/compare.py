@@ -6,11 +6,18 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from sync.mapping import MappingSpec, get_path
+from sync.mapping import TRANSFORMS, MappingSpec, TransformError, get_path
 
 _SPACES = re.compile(r"\s+")
+ReadAs = Literal["phone", "country", "datetime", "date"]
+READ_AS: tuple[ReadAs, ...] = ("phone", "country", "datetime", "date")
+# Each kind is read by the mapping's own transform, so the reconciler and the sync agree on
+# what a phone number, a country or an instant is (phone_e164, country_iso2, datetime_iso,
+# date_iso); a value the transform refuses is compared as text.
+_READERS = {"phone": "phone_e164", "country": "country_iso2", "datetime": "datetime_iso",
+            "date": "date_iso"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class FieldRuleView:
     ignore_whitespace: bool = False
     abs_tolerance: float = 0.0
     rel_tolerance: float = 0.0
+    read_as: ReadAs | None = None  # phone: E.164; country: ISO-2; datetime: instant; date: day
+    default_region: str | None = None  # phone: the country of numbers without a country code
 
 
 def compare_rules(spec: MappingSpec) -> tuple[FieldRuleView, ...]:
@@ -30,6 +39,8 @@ def compare_rules(spec: MappingSpec) -> tuple[FieldRuleView, ...]:
     for path in spec.target_paths:
         rule = spec.rule_for(path)
         hints: dict[str, Any] = dict(getattr(rule, "compare", None) or {}) if rule else {}
+        read_as = next((kind for kind in READ_AS if hints.get(kind)), None)
+        phone = hints.get("phone")
         views.append(
             FieldRuleView(
                 path,
@@ -37,6 +48,8 @@ def compare_rules(spec: MappingSpec) -> tuple[FieldRuleView, ...]:
                 ignore_whitespace=bool(hints.get("ignore_whitespace", False)),
                 abs_tolerance=float(hints.get("abs_tolerance", hints.get("tolerance", 0.0))),
                 rel_tolerance=float(hints.get("rel_tolerance", 0.0)),
+                read_as=read_as,
+                default_region=phone.get("default_region") if isinstance(phone, dict) else None,
             )
         )
     return tuple(views)
@@ -46,6 +59,10 @@ def canonical(value: Any, rule: FieldRuleView) -> Any:
     """Blank and absent are the same; strings honour the case and whitespace hints."""
     if value is None or value == "" or value == [] or value == {}:
         return None
+    if rule.read_as is not None and not isinstance(value, bool):
+        read = _read_as(value, rule)
+        if read is not None:
+            return read
     if isinstance(value, str):
         text = value
         if rule.ignore_whitespace:
@@ -58,6 +75,18 @@ def canonical(value: Any, rule: FieldRuleView) -> Any:
     if isinstance(value, int | float):
         return float(value)
     return value
+
+
+def _read_as(value: Any, rule: FieldRuleView) -> str | None:
+    """The value in its kind's canonical text, or None when the transform refuses it."""
+    params: dict[str, Any] = {}
+    if rule.read_as == "phone":
+        params = {"default_region": rule.default_region, "validate": "possible"}
+    try:
+        read = TRANSFORMS[_READERS[str(rule.read_as)]](value, record={}, **params)
+    except TransformError:
+        return None
+    return None if read is None else str(read)
 
 
 def values_equal(expected: Any, actual: Any, rule: FieldRuleView) -> bool:

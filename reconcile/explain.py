@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sync.connectors.base import Record
@@ -19,6 +19,9 @@ class SyncMemory:
 
     crosswalk: dict[str, CrosswalkEntry] = field(default_factory=dict)
     quarantine: dict[str, QuarantineEntry] = field(default_factory=dict)
+    # When the flow first ran live: only source edits after it measure sync lag (an initial
+    # load of records last edited years ago says nothing about how late the sync is).
+    live_since: datetime | None = None
 
     @property
     def target_ids(self) -> dict[str, str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-FindingKind = Literal["different", "missing_in_target", "unexpected_in_target", "duplicate"]
+FindingKind = Literal[
+    "different", "missing_in_target", "unexpected_in_target", "duplicate", "unlinked", "ambiguous"
+]
 # Version of the JSON document (fixtures/schemas/reconcile-report.schema.json): bump it when a
 # key is removed or changes meaning; adding an optional key keeps it.
 REPORT_SCHEMA_VERSION = "1.0"
@@ -30,6 +32,11 @@ class Finding:
     root_cause: str
     detail: str
     diffs: tuple[FieldDiff, ...] = ()
+    # How the record was paired (crosswalk, external_id, business_key, fuzzy) and how sure
+    # that is (0-1); None where it was not paired (missing, unexpected, ambiguous).
+    matched_by: str | None = None
+    confidence: float | None = None
+    candidates: tuple[str, ...] = ()  # ambiguous: the target ids it could not choose between
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,19 @@ class FlowScore:
     # Values the mapping's own policy dropped or truncated ("dropped phone": 3): not mismatches,
     # since the target holds what the mapping meant, but a data steward must see them.
     policy_flags: dict[str, int] = field(default_factory=dict)
+    # Pairs per matching step (crosswalk, external_id, business_key, fuzzy). Pairs found by
+    # business key or fuzzy similarity are `unlinked` findings: the target lacks the external
+    # id, so the next upsert would duplicate it; they count as matched but never as equal.
+    matched_by: dict[str, int] = field(default_factory=dict)
+    unlinked: int = 0
+    ambiguous: int = 0  # sources with several equally good candidates: never paired
+    # Data-quality scores. completeness: share of source records present in the target, equal
+    # or not; uniqueness: 1 - extra target records sharing an external id / target records;
+    # lag: seconds from a source edit to the target's write, over equal pairs (None: no pair).
+    completeness: float = 1.0
+    uniqueness: float = 1.0
+    lag_median_seconds: float | None = None
+    lag_p95_seconds: float | None = None
 
     @property
     def record_accuracy(self) -> float:
@@ -85,6 +105,10 @@ class Thresholds:
     max_missing_in_target: int = 0
     max_unexpected_in_target: int = 0
     max_quarantined: int = 0
+    # Optional checks: None means not checked.
+    min_completeness: float | None = None
+    min_uniqueness: float | None = None
+    max_lag_p95_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,9 +119,11 @@ class Check:
     threshold: float
     ok: bool
     comparison: Literal[">=", "<="]
-    unit: Literal["ratio", "count"]
+    unit: Literal["ratio", "count", "seconds"]
 
     def describe(self, value: float) -> str:
+        if self.unit == "seconds":
+            return f"{value:,.1f} s"
         return f"{value:.2%}" if self.unit == "ratio" else str(int(value))
 
     @property

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 from deepdiff import DeepDiff
 
 from reconcile.compare import compare_rules, differing_paths, signature
 from reconcile.explain import SyncMemory, field_cause, missing_cause
 from reconcile.match import pair_records
-from reconcile.model import (
-    Check,
-    FieldDiff,
-    FieldScore,
-    Finding,
-    FlowScore,
-    ReconcileReport,
-    Thresholds,
-    Verdict,
-)
+from reconcile.model import FieldDiff, FieldScore, Finding, FlowScore
+from reconcile.verdict import build_report, judge
 from sync.connectors.base import Connector, Record
 from sync.mapping import MappingSpec, apply_mapping, get_path
 
 ProgressFn = Callable[[str, int], None]
+# Pairs found without an id: the target lacks the external id, so the sync did not create it
+# (or lost the link) and its next upsert would create a duplicate.
+UNLINKED_CAUSE = {
+    "business_key": "linked by business key only: the target lacks the external id",
+    "fuzzy": "linked by fuzzy match only: the target lacks the external id",
+}
+AMBIGUOUS_CAUSE = "several equally good candidates: not paired"
 EXPLAIN_SAMPLE = 25  # deepdiff is ~1 ms a pair: explain a sample, never the whole population
 
 
@@ -76,6 +74,10 @@ def compare_snapshots(
         source_key=spec.source_key,
         external_id_path=spec.external_id_field,
         memory=memory,
+        match=spec.match,
+        # Not cached: a million predicted payloads would not fit comfortably, and the cascade
+        # predicts only the few unpaired sources (and the paired ones when it finds a candidate).
+        predict=lambda record: apply_mapping(spec, record.fields).payload,
     )
     findings: list[Finding] = []
     field_equal: Counter[str] = Counter()
@@ -84,18 +86,27 @@ def compare_snapshots(
     quarantined = 0
     explanations: list[str] = []
     flags: Counter[str] = Counter()
+    lags: list[float] = []
 
     for src, tgt in pairing.pairs:
         key = _key(spec, src)
         mapped = apply_mapping(spec, src.fields)
+        link = pairing.links[src.id]
+        unlinked = link.matched_by in ("business_key", "fuzzy")
         flags.update(f"{flag.code} {flag.target}" for flag in mapped.flags)
         held = memory.quarantine.get(key)
         quarantined += held is not None or not mapped.ok
         expected = mapped.payload
         for rule in rules:
             field_compared[rule.path] += 1
-        if mapped.ok and signature(expected, rules) == signature(tgt.fields, rules):
+        if (
+            not unlinked
+            and mapped.ok
+            and signature(expected, rules) == signature(tgt.fields, rules)
+        ):
             equal += 1
+            if memory.live_since is None or src.modified_at >= memory.live_since:
+                lags.append(_lag(src, tgt))
             for rule in rules:
                 field_equal[rule.path] += 1
             continue
@@ -104,8 +115,10 @@ def compare_snapshots(
         for rule in rules:
             if rule.path not in different:
                 field_equal[rule.path] += 1
-        if not diffs and mapped.ok:  # tolerant numeric rules: equal after all
+        if not diffs and mapped.ok and not unlinked:  # tolerant numeric rules: equal after all
             equal += 1
+            if memory.live_since is None or src.modified_at >= memory.live_since:
+                lags.append(_lag(src, tgt))
             continue
         entry = memory.crosswalk.get(key)
         field_diffs = tuple(
@@ -118,10 +131,42 @@ def compare_snapshots(
         else:
             cause = Counter(d.cause for d in field_diffs).most_common(1)[0][0]
             detail = ", ".join(d.path for d in field_diffs)
-        findings.append(Finding("different", key, tgt.id, key, cause, detail, field_diffs))
+        if unlinked:
+            cause = UNLINKED_CAUSE[link.matched_by]
+            detail = f"confidence {link.confidence:.2f}" + (
+                f"; differs: {detail}" if detail else ""
+            )
+        findings.append(
+            Finding(
+                "unlinked" if unlinked else "different",
+                key,
+                tgt.id,
+                _ext(spec, tgt) if unlinked else key,
+                cause,
+                detail,
+                field_diffs,
+                matched_by=link.matched_by,
+                confidence=link.confidence,
+            )
+        )
         if len(explanations) < EXPLAIN_SAMPLE and field_diffs:
             explanations.append(_explain(key, field_diffs))
 
+    for proposal in pairing.ambiguous:
+        key = _key(spec, proposal.source)
+        ids = tuple(t.id for t in proposal.targets)
+        findings.append(
+            Finding(
+                "ambiguous",
+                key,
+                None,
+                key,
+                AMBIGUOUS_CAUSE,
+                f"{proposal.link.matched_by} candidates: {', '.join(ids)}"
+                + (" (also wanted by another source)" if proposal.contested else ""),
+                candidates=ids,
+            )
+        )
     for src in pairing.missing:
         key = _key(spec, src)
         mapped = apply_mapping(spec, src.fields)
@@ -159,6 +204,7 @@ def compare_snapshots(
             )
         )
 
+    extra = sum(len(dupes) - 1 for dupes in pairing.duplicates.values())
     findings.sort(key=lambda f: (f.kind, f.source_id or "", f.target_id or ""))
     return FlowScore(
         flow=name,
@@ -182,47 +228,27 @@ def compare_snapshots(
         findings=tuple(findings),
         explanations=tuple(explanations),
         policy_flags=dict(sorted(flags.items())),
+        matched_by=dict(Counter(link.matched_by for link in pairing.links.values())),
+        unlinked=sum(1 for f in findings if f.kind == "unlinked"),
+        ambiguous=len(pairing.ambiguous),
+        completeness=len(pairing.pairs) / len(sources) if sources else 1.0,
+        uniqueness=1 - extra / len(targets) if targets else 1.0,
+        lag_median_seconds=_percentile(lags, 0.5),
+        lag_p95_seconds=_percentile(lags, 0.95),
     )
 
 
-def judge(flows: Sequence[FlowScore], thresholds: Thresholds) -> Verdict:
-    checks: list[Check] = []
-    for f in flows:
-        checks += [
-            _at_least(f.flow, "record accuracy", f.record_accuracy, thresholds.record_accuracy),
-            _at_least(f.flow, "field accuracy", f.field_accuracy, thresholds.field_accuracy),
-            _at_most(
-                f.flow, "missing in target", f.missing_in_target, thresholds.max_missing_in_target
-            ),
-            _at_most(
-                f.flow,
-                "unexpected in target",
-                f.unexpected_in_target,
-                thresholds.max_unexpected_in_target,
-            ),
-            _at_most(f.flow, "quarantined", f.quarantined, thresholds.max_quarantined),
-        ]
-    return Verdict(go=all(c.ok for c in checks), checks=tuple(checks))
+def _lag(source: Record, target: Record) -> float:
+    """Seconds from the source's last edit to the target's; never negative (clock skew)."""
+    return max(0.0, (target.modified_at - source.modified_at).total_seconds())
 
 
-def build_report(
-    flows: Sequence[FlowScore], thresholds: Thresholds, meta: dict[str, Any] | None = None
-) -> ReconcileReport:
-    return ReconcileReport(
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        flows=tuple(flows),
-        thresholds=thresholds,
-        verdict=judge(flows, thresholds),
-        meta=dict(meta or {}),
-    )
-
-
-def _at_least(flow: str, name: str, value: float, threshold: float) -> Check:
-    return Check(flow, name, value, threshold, value >= threshold, ">=", "ratio")
-
-
-def _at_most(flow: str, name: str, value: int, threshold: int) -> Check:
-    return Check(flow, name, value, threshold, value <= threshold, "<=", "count")
+def _percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile (a value that occurred), None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def _key(spec: MappingSpec, record: Record) -> str:

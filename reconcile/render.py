@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from reconcile.model import FlowScore, ReconcileReport
-from reconcile.render_html import render_html
+from reconcile.render_html import quality, render_html
 from reconcile.render_junit import render_junit
 from sync.state import ReconcileSummary
 
@@ -68,6 +68,15 @@ def _flow_details(f: FlowScore) -> list[str]:
     ]
     for fs in f.fields:
         lines.append(f"| `{fs.path}` | {fs.compared} | {fs.equal} | {fs.accuracy:.2%} |")
+    scores = "; ".join(f"{name} {value}" for name, value in quality(f).items())
+    lines += ["", f"Quality: {scores}."]
+    if f.matched_by or f.ambiguous:
+        steps = ", ".join(f"{how} {n}" for how, n in f.matched_by.items()) or "none"
+        lines += [
+            "",
+            f"Matched by: {steps}; unlinked (no external id) {f.unlinked}; "
+            f"ambiguous (not paired) {f.ambiguous}.",
+        ]
     if f.policy_flags:
         lines += [
             "",

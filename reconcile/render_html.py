@@ -208,6 +208,7 @@ def _flow_section(index: int, f: FlowScore, threshold: float) -> str:
     tables = (
         ("Root causes", "cause", f.root_causes),
         ("Values dropped or cut by the mapping's policy", "flag", f.policy_flags),
+        ("Pairs by matching step", "matched by", _matching(f)),
     )
     for title, column, counts in tables:
         if counts:
@@ -218,12 +219,39 @@ def _flow_section(index: int, f: FlowScore, threshold: float) -> str:
                 f"<h3>{title}</h3><table><thead><tr><th>{column}</th>"
                 f'<th class="num">records</th></tr></thead><tbody>{rows}</tbody></table>'
             )
+    rows = "".join(
+        f'<tr><td>{_e(k)}</td><td class="num">{_e(v)}</td></tr>' for k, v in quality(f).items()
+    )
+    parts.append(
+        '<h3>Quality</h3><table class="quality"><thead><tr><th>score</th>'
+        f'<th class="num">value</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
     if f.findings:
         shown = f.findings[:MISMATCH_SAMPLE]
         parts.append(f"<h3>Mismatches ({len(shown)} of {len(f.findings)})</h3>")
         parts += [_finding(item) for item in shown]
     parts.append("</section>")
     return "".join(parts)
+
+
+def quality(f: FlowScore) -> dict[str, str]:
+    """The data-quality scores of a flow as display text (shared with the Markdown report)."""
+
+    def seconds(value: float | None) -> str:
+        return "n/a (no equal pair)" if value is None else f"{value:,.1f} s"
+
+    return {
+        "completeness": _pct(f.completeness),
+        "uniqueness": _pct(f.uniqueness),
+        "sync lag, median": seconds(f.lag_median_seconds),
+        "sync lag, p95": seconds(f.lag_p95_seconds),
+    }
+
+
+def _matching(f: FlowScore) -> dict[str, int]:
+    """Pairs per step, then the sources the cascade could not settle (shown when any)."""
+    extra = {"unlinked (no external id)": f.unlinked, "ambiguous (not paired)": f.ambiguous}
+    return {**f.matched_by, **{k: n for k, n in extra.items() if n}}
 
 
 def _finding(item: Finding) -> str:

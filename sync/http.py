@@ -43,6 +43,7 @@ from sync.errors import (
     TransientVendorError,
     VendorError,
 )
+from sync.ratelimit import bucket_from_options
 
 __all__ = [
     "AuthHook",
@@ -180,7 +181,8 @@ class HttpSession:
     Pass `client` to reuse an existing client (tests pass `TestClient(app)`); it then stays
     open on `close()`. Otherwise a client is built from `settings` (base URL, CA bundle,
     timeouts; HTTP/1.1). Relative paths are joined to `settings.base_url` when it is set.
-    `settings.options` may tune `retry_deadline`, `backoff_base` and `backoff_max` (seconds).
+    `settings.options` may tune `retry_deadline`, `backoff_base` and `backoff_max` (seconds),
+    and cap the request rate with `max_requests_per_second` (default: unlimited).
     """
 
     def __init__(
@@ -209,6 +211,8 @@ class HttpSession:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        # Polite reading: `max_requests_per_second` spaces every request, retries included.
+        self._bucket = bucket_from_options(options, clock=clock, sleep=sleep)
         self._lock = threading.Lock()
         self._total = 0
         self._by_method: dict[str, int] = {}
@@ -346,6 +350,8 @@ class HttpSession:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise ConfigError(f"bad {self.vendor} URL {url!r}: {exc}", key="base_url") from exc
         sent = dict(headers)
+        if self._bucket is not None:
+            self._bucket.acquire()
         if authenticate and self.auth is not None:
             extra = self.auth.headers(method, str(request.url))
             request.headers.update(extra)

@@ -78,7 +78,10 @@ def render_config(
         "state": _Inline(path=where(state_path)),
         "reports": _Inline(dir=where(reports_dir)),
         "flows": [{**job, "batch_size": 200}],
-        "thresholds": asdict(thresholds or Thresholds()),
+        # Optional checks left unset (None) are not written: absent means not checked.
+        "thresholds": {
+            k: v for k, v in asdict(thresholds or Thresholds()).items() if v is not None
+        },
     }
     header = (
         "# harness.yaml, written by `harness mock-up`; edit freely (schema:\n"

@@ -14,13 +14,17 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
+import orjson
+
+from mocks.world.business import generate_business
 from mocks.world.defects import DefectInjector, Draft
+from mocks.world.entities import Business
 from mocks.world.names import name_key
 from mocks.world.pools import (
     COUNTRY_SPELLINGS,
@@ -31,80 +35,9 @@ from mocks.world.pools import (
     Pools,
     build_pools,
 )
+from mocks.world.settings import DEFAULT_AS_OF, WorldSettings
 
-DEFAULT_AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
 _MAILBOXES = ("billing", "accounts", "ap", "finance")
-_RATES = (
-    "missing_country_rate",
-    "long_name_rate",
-    "dirty",
-    "duplicate_share",
-    "missing_share",
-    "format_share",
-    "invalid_email_share",
-    "overlong_share",
-)
-
-
-@dataclass(frozen=True)
-class WorldSettings:
-    """Everything that shapes a world; the same settings give the same world."""
-
-    seed: int = 42
-    accounts: int = 1000
-    as_of: datetime = DEFAULT_AS_OF
-    # Share of accounts whose country is blank (they cannot get an ERP subsidiary).
-    missing_country_rate: float = 0.0
-    # Share of accounts whose name is longer than the ERP's company-name limit.
-    long_name_rate: float = 0.0
-    # Share of accounts carrying one injected defect, of a kind drawn by the shares below.
-    dirty: float = 0.0
-    duplicate_share: float = 0.25  # a cluster of 2-3 spellings of one company
-    missing_share: float = 0.25  # a blank phone, website, city, postal code or country
-    format_share: float = 0.3  # phone style, country spelling, casing, whitespace, postcode
-    invalid_email_share: float = 0.1
-    overlong_share: float = 0.1  # a name over the ERP's 83 characters
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any]) -> WorldSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown world setting(s) {unknown}; known: {sorted(known)}")
-        values = dict(data)
-        if isinstance(values.get("as_of"), str):
-            values["as_of"] = datetime.fromisoformat(values["as_of"].replace("Z", "+00:00"))
-        settings = cls(**values)
-        settings.validate()
-        return settings
-
-    def validate(self) -> None:
-        if not isinstance(self.seed, int):
-            raise ValueError(f"seed must be an integer, got {self.seed!r}")
-        if not isinstance(self.accounts, int) or self.accounts < 0:
-            raise ValueError(f"accounts must be a whole number >= 0, got {self.accounts!r}")
-        for name in _RATES:
-            rate = getattr(self, name)
-            if not isinstance(rate, int | float) or not 0.0 <= rate <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, got {rate!r}")
-        if self.dirty > 0 and not sum(self.defect_shares().values()) > 0:
-            raise ValueError("dirty > 0 needs at least one defect share above 0")
-        if self.as_of.tzinfo is None:
-            raise ValueError("as_of must carry a time zone")
-
-    def defect_shares(self) -> dict[str, float]:
-        return {
-            "duplicate": self.duplicate_share,
-            "missing": self.missing_share,
-            "format": self.format_share,
-            "invalid_email": self.invalid_email_share,
-            "overlong": self.overlong_share,
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["as_of"] = self.as_of.isoformat()
-        return data
 
 
 @dataclass(frozen=True)
@@ -140,6 +73,28 @@ class World:
     record_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     # vendor -> canonical field -> the vendor's field name
     field_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Contacts, catalogue, orders, invoices, payments, inventory: only with `full_business`
+    # (or after `ensure_business()`); their defects join `defects`, entity by entity.
+    business: Business | None = None
+
+    def ensure_business(self) -> Business:
+        """The rest of the business, generated on first use (a pure function of the settings
+        and the companies, so generating it late gives the same records as the flag)."""
+        if self.business is None:
+            self.business, defects = generate_business(self.settings, self.companies)
+            self.defects = self.defects + defects
+        return self.business
+
+    def to_json(self) -> bytes:
+        """The whole world (settings, companies, business, ground truth) as canonical JSON:
+        byte-identical for the same settings."""
+        data = {
+            "settings": self.settings.to_json(),
+            "companies": self.companies,
+            "business": self.business,
+            "defects": self.defects,
+        }
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
     def project(self, vendor: str, ids: dict[str, str], names: dict[str, str]) -> None:
         """A seeder says which record ids and field names it gave the companies."""
@@ -191,6 +146,8 @@ def generate_world(settings: WorldSettings) -> World:
             injector.apply(draft, pool)
         world.companies.append(Company(**draft.values))
     world.defects = injector.defects
+    if settings.full_business:
+        world.ensure_business()
     return world
 
 
@@ -289,6 +246,7 @@ def _company_name(rng: random.Random, pool: Pools, locale: str, seen: set[str]) 
 
 __all__ = [
     "COUNTRY_SPELLINGS",
+    "DEFAULT_AS_OF",
     "LOCALE_REGIONS",
     "Company",
     "World",

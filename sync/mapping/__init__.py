@@ -16,7 +16,7 @@ from sync.mapping.apply import apply_mapping
 from sync.mapping.loader import load_mapping, parse_mapping
 from sync.mapping.paths import get_path, set_path
 from sync.mapping.result import FieldIssue, MappedRecord
-from sync.mapping.spec import EndpointRef, FieldRule, MappingSpec
+from sync.mapping.spec import EndpointRef, FieldRule, FuzzyMatch, MappingSpec, MatchSpec
 from sync.mapping.transforms import TRANSFORMS, TransformError, register_transform
 from sync.mapping.validate import validate_against_schema
 
@@ -25,8 +25,10 @@ __all__ = [
     "EndpointRef",
     "FieldIssue",
     "FieldRule",
+    "FuzzyMatch",
     "MappedRecord",
     "MappingSpec",
+    "MatchSpec",
     "TransformError",
     "apply_mapping",
     "get_path",

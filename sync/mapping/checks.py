@@ -24,6 +24,8 @@ from sync.mapping.registry import known_transforms, transform_info
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "schemas" / "mapping.schema.json"
 
+# The compare hints that choose how a value is read; a field is read one way only.
+COMPARE_KINDS = ("phone", "country", "datetime", "date")
 _KINDS = {
     "string": "text",
     "object": "a mapping",
@@ -96,6 +98,16 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
             problems.append(
                 Problem((*here, "value"), "a required field cannot be the constant null")
             )
+        compare = rule.get("compare")
+        if isinstance(compare, dict) and clean(*here, "compare"):
+            kinds = [k for k in COMPARE_KINDS if compare.get(k)]
+            if len(kinds) > 1:
+                problems.append(
+                    Problem(
+                        (*here, "compare"),
+                        f"compare as one of {', '.join(COMPARE_KINDS)}; got {' and '.join(kinds)}",
+                    )
+                )
         if clean(*here, "transforms"):
             for j, step in enumerate(rule.get("transforms", ())):
                 problems += _transform_problems(step, (*here, "transforms", j))
@@ -120,7 +132,26 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
             )
         else:
             targets[path] = (*here, "target")
+    problems += _match_problems(data.get("match"), set(targets), clean)
     return problems + path_conflicts(targets)
+
+
+def _match_problems(match: Any, targets: set[str], clean: Any) -> list[Problem]:
+    """Business keys and fuzzy fields must name mapped target paths: the reconciler compares
+    the mapping's prediction of them with what the target holds."""
+    if not isinstance(match, dict) or not clean("match"):
+        return []
+    named: list[tuple[tuple[Segment, ...], Any]] = []
+    for i, key in enumerate(match.get("keys", ())):
+        named += [(("match", "keys", i, path), path) for path in key]
+    fuzzy = match.get("fuzzy") or {}
+    named.append((("match", "fuzzy", "name"), fuzzy.get("name")))
+    named += [(("match", "fuzzy", "block", i), p) for i, p in enumerate(fuzzy.get("block", ()))]
+    return [
+        Problem(where, f"{path!r} is not a mapped target path{_did_you_mean(path, targets)}")
+        for where, path in named
+        if isinstance(path, str) and path not in targets
+    ]
 
 
 def json_problems(value: Any, path: tuple[Segment, ...] = ()) -> list[Problem]:

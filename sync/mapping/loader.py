@@ -26,7 +26,15 @@ from sync.mapping.checks import (
     spec_validator,
 )
 from sync.mapping.paths import Segment
-from sync.mapping.spec import EndpointRef, FieldRule, MappingSpec, RuleKind, TransformStep
+from sync.mapping.spec import (
+    EndpointRef,
+    FieldRule,
+    FuzzyMatch,
+    MappingSpec,
+    MatchSpec,
+    RuleKind,
+    TransformStep,
+)
 
 _Lines = dict[tuple[Segment, ...], int]
 
@@ -161,6 +169,21 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
         target=EndpointRef(tgt["system"], tgt["object"], external_id=tgt["external_id"]),
         fields=tuple(_rule(f, lines.get(("fields", i))) for i, f in enumerate(data["fields"])),
         file=file,
+        match=_match(data.get("match") or {}),
+    )
+
+
+def _match(data: dict[str, Any]) -> MatchSpec:
+    fuzzy = data.get("fuzzy")
+    return MatchSpec(
+        keys=tuple(MappingProxyType(dict(key)) for key in data.get("keys", ())),
+        fuzzy=FuzzyMatch(
+            name=fuzzy["name"],
+            block=tuple(fuzzy.get("block", ())),
+            threshold=float(fuzzy.get("threshold", 90)),
+        )
+        if fuzzy
+        else None,
     )
 
 

@@ -13,6 +13,9 @@ from sync.mapping.registry import transform_info
 OnOverflow = Literal["reject", "truncate"]
 OnInvalid = Literal["quarantine", "null"]
 RuleKind = Literal["source", "sources", "constant", "key"]
+# How a business-key value is normalized before comparison (reconcile.match applies them).
+KeyNormalizer = Literal["text", "email", "domain", "name"]
+KEY_NORMALIZERS: tuple[str, ...] = ("text", "email", "domain", "name")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -55,7 +58,9 @@ class FieldRule:
     (several fields; the first transform receives a list), `constant` (`constant`), or `key`
     (the rule the spec adds itself: target external id <- source key).
     `compare` holds the reconciler's hints (`ignore_case`, `ignore_whitespace`,
-    `abs_tolerance`, `rel_tolerance`) as a read-only mapping.
+    `abs_tolerance`, `rel_tolerance`, and one way to read the value: `phone` (E.164, optionally
+    `{default_region: US}`), `country` (ISO-2), `datetime` (instants), `date` (calendar days))
+    as a read-only mapping.
     """
 
     target: str
@@ -79,6 +84,25 @@ class FieldRule:
 
 
 @dataclass(frozen=True)
+class FuzzyMatch:
+    """The last step of the reconciler's matching cascade: token similarity of `name` (0-100,
+    at least `threshold`) between records sharing the normalized value of a `block` path."""
+
+    name: str
+    block: tuple[str, ...]
+    threshold: float = 90.0
+
+
+@dataclass(frozen=True)
+class MatchSpec:
+    """How the reconciler pairs records the ids do not tie: business `keys` (each a mapping
+    of target path -> normalizer, all parts equal), then `fuzzy`. Empty: ids only."""
+
+    keys: tuple[Mapping[str, KeyNormalizer], ...] = ()
+    fuzzy: FuzzyMatch | None = None
+
+
+@dataclass(frozen=True)
 class MappingSpec:
     """A loaded mapping: source and target endpoints and one rule per mapped target path.
 
@@ -94,6 +118,7 @@ class MappingSpec:
     description: str = ""
     version: int = 1
     file: str | None = field(default=None, compare=False)
+    match: MatchSpec = field(default_factory=MatchSpec)
     # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
     _plan: Any = field(default=None, init=False, repr=False, compare=False)
 

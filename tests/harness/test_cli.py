@@ -76,6 +76,9 @@ def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config
     tmp_path: Path,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    stale = tmp_path / ".harness" / "state.db"  # an earlier sandbox's crosswalk
+    stale.parent.mkdir()
+    stale.write_bytes(b"earlier sandbox")
     proc = subprocess.Popen(
         [*HARNESS, "mock-up", "--accounts", "25", "--seed", "9", "--workdir", ".harness",
          "--config-out", "harness.yaml"],
@@ -103,6 +106,8 @@ def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config
                 == 200
             )
         assert (tmp_path / "harness.yaml").exists()
+        retired = tmp_path / ".harness" / "state.previous.db"
+        assert retired.read_bytes() == b"earlier sandbox" and "state.previous.db" in text
         env_file = tmp_path / ".harness" / "mock.env"
         assert oct(env_file.stat().st_mode & 0o777) == "0o600"
 
@@ -151,3 +156,11 @@ def test_malformed_mapping_exits_2_and_writes_nothing(
     assert "did you mean" in result.output
     assert box.last_change_seq("erp") == seq
     assert not (tmp_path / "state.db").exists() or box.changes_since(seq) == []
+
+
+def test_sandbox_twice_in_one_workdir_is_go_both_times(tmp_path: Path) -> None:
+    args = ["sandbox", "--accounts", "20", "--workdir", str(tmp_path / "w"),
+            "--reports-dir", str(tmp_path / "r")]  # fmt: skip
+    for _ in range(2):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output

@@ -86,6 +86,12 @@ def no_go_report_for(spec: MappingSpec) -> ReconcileReport:
     stray = make_customer(spec, make_account(99), "900")  # unexpected
     twin = make_customer(spec, sources[ids[4]], "901")  # duplicate
     targets.update({stray.id: stray, twin.id: twin})
+    # unlinked: a target made by hand (no external id) found by its billing email
+    linked, unsure = make_account(50), make_account(60)
+    sources.update({linked.id: linked, unsure.id: unsure})
+    for target_id, src in (("950", linked), ("960", unsure), ("961", unsure)):
+        targets[target_id] = make_customer(spec, src, target_id, externalId=None)
+    # ambiguous: two such targets look exactly like the last source
     held = QuarantineEntry.new(
         run_id="run-1",
         flow=HOSTILE_FLOW,

@@ -14,6 +14,8 @@ def test_all_is_pinned() -> None:
             "MappingSpec",
             "FieldRule",
             "EndpointRef",
+            "MatchSpec",
+            "FuzzyMatch",
             "load_mapping",
             "parse_mapping",
             "apply_mapping",

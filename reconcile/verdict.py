@@ -1,0 +1,59 @@
+"""Judge flow scores against the thresholds: the GO / NO-GO verdict and the report around it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from reconcile.model import Check, FlowScore, ReconcileReport, Thresholds, Verdict
+
+
+def judge(flows: Sequence[FlowScore], thresholds: Thresholds) -> Verdict:
+    checks: list[Check] = []
+    for f in flows:
+        checks += [
+            _at_least(f.flow, "record accuracy", f.record_accuracy, thresholds.record_accuracy),
+            _at_least(f.flow, "field accuracy", f.field_accuracy, thresholds.field_accuracy),
+            _at_most(
+                f.flow, "missing in target", f.missing_in_target, thresholds.max_missing_in_target
+            ),
+            _at_most(
+                f.flow,
+                "unexpected in target",
+                f.unexpected_in_target,
+                thresholds.max_unexpected_in_target,
+            ),
+            _at_most(f.flow, "quarantined", f.quarantined, thresholds.max_quarantined),
+        ]
+        if thresholds.min_completeness is not None:
+            checks.append(
+                _at_least(f.flow, "completeness", f.completeness, thresholds.min_completeness)
+            )
+        if thresholds.min_uniqueness is not None:
+            checks.append(_at_least(f.flow, "uniqueness", f.uniqueness, thresholds.min_uniqueness))
+        if thresholds.max_lag_p95_seconds is not None:
+            # No equal pair means no lag to measure: nothing is late.
+            lag, limit = f.lag_p95_seconds or 0.0, thresholds.max_lag_p95_seconds
+            checks.append(Check(f.flow, "p95 sync lag", lag, limit, lag <= limit, "<=", "seconds"))
+    return Verdict(go=all(c.ok for c in checks), checks=tuple(checks))
+
+
+def build_report(
+    flows: Sequence[FlowScore], thresholds: Thresholds, meta: dict[str, Any] | None = None
+) -> ReconcileReport:
+    return ReconcileReport(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        flows=tuple(flows),
+        thresholds=thresholds,
+        verdict=judge(flows, thresholds),
+        meta=dict(meta or {}),
+    )
+
+
+def _at_least(flow: str, name: str, value: float, threshold: float) -> Check:
+    return Check(flow, name, value, threshold, value >= threshold, ">=", "ratio")
+
+
+def _at_most(flow: str, name: str, value: int, threshold: int) -> Check:
+    return Check(flow, name, value, threshold, value <= threshold, "<=", "count")
