@@ -26,6 +26,13 @@ def mock_up(
         float,
         typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect."),
     ] = 0.0,
+    full_business: Annotated[
+        bool,
+        typer.Option(
+            "--full-business",
+            help="Also generate contacts, catalogue, orders...; the CRM serves the contacts.",
+        ),
+    ] = False,
     https: Annotated[
         bool, typer.Option("--https/--http", help="Serve TLS with a local CA.")
     ] = True,
@@ -41,7 +48,9 @@ def mock_up(
     """Start mock vendor servers on loopback until Ctrl-C, with a ready harness.yaml."""
 
     def body() -> None:
-        world = WorldSettings(seed=seed, accounts=accounts, dirty=dirty)
+        world = WorldSettings(
+            seed=seed, accounts=accounts, dirty=dirty, full_business=full_business
+        )
         env = start_mock_environment(
             crm=crm,
             erp=erp,
@@ -89,6 +98,13 @@ def sandbox(
         float,
         typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect."),
     ] = 0.0,
+    full_business: Annotated[
+        bool,
+        typer.Option(
+            "--full-business",
+            help="Also generate contacts, catalogue, orders...; the CRM serves the contacts.",
+        ),
+    ] = False,
 ) -> None:
     """Start both mocks, seed them, sync, reconcile and print the go/no-go scorecard."""
 
@@ -101,6 +117,7 @@ def sandbox(
             missing_country_rate=missing_country_rate,
             long_name_rate=long_name_rate,
             dirty=dirty,
+            full_business=full_business,
         )
         with output.progress_bar("starting mocks") as bar:
             outcome = run_sandbox(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from mocks.salesforce.errors import NOT_FOUND_MESSAGE
 from mocks.salesforce.ids import IdAllocator, InvalidId, normalize_id
-from mocks.salesforce.schema import SOBJECTS, FieldDef, SObjectDef
+from mocks.salesforce.schema import SOBJECTS, FieldDef, SObjectDef, compound_name
 from mocks.salesforce.values import Problem, RecordError, coerce_value, prepare_fields
 from mocks.store import RecordStore, StoredRecord
 
@@ -133,7 +133,7 @@ class UnitOfWork:
     # -- planning ----------------------------------------------------------------------------
 
     def create(self, sobject: SObjectDef, body: dict[str, Any]) -> Planned:
-        values = prepare_fields(sobject, body, creating=True)
+        values = compound_name(sobject, prepare_fields(sobject, body, creating=True))
         self._check_references(sobject, values)
         self._check_unique(sobject, values, "")
         record_id = self._allocator.allocate(
@@ -152,6 +152,9 @@ class UnitOfWork:
     def update(self, sobject: SObjectDef, raw_id: Any, body: dict[str, Any]) -> Planned:
         rec = self._existing(sobject, raw_id)
         values = prepare_fields(sobject, body, creating=False)
+        if sobject.compound_name and any(p in values for p in sobject.compound_name[1]):
+            target = sobject.compound_name[0]
+            values[target] = compound_name(sobject, {**rec.fields, **values})[target]
         self._check_references(sobject, values)
         self._check_unique(sobject, values, rec.id)
         self._claim(sobject, values, rec.id)

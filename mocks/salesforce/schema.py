@@ -1,7 +1,8 @@
 """sObject and field metadata: the single source for describe, validation and SOQL.
 
-Objects are plain data. Adding Contact means writing one more `SObjectDef` with its fields
-and listing it in `SOBJECTS`; describe, writes and queries pick it up from there.
+Objects are plain data: an `SObjectDef` with its fields, listed in `SOBJECTS` (Account and
+Contact); describe, writes and queries pick it up from there. Contact's compound `Name` is
+read-only and joined from FirstName and LastName on every write (`compound_name`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class SObjectDef:
     updateable: bool = True
     deletable: bool = True
     queryable: bool = True
+    # A read-only compound name (Contact.Name): the stored field and, in order, the fields
+    # the server joins into it on every write.
+    compound_name: tuple[str, tuple[str, ...]] | None = None
     _by_lower: dict[str, FieldDef] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -213,7 +217,85 @@ ACCOUNT = SObjectDef(
     ),
 )
 
-SOBJECTS: dict[str, SObjectDef] = {s.name: s for s in (ACCOUNT,)}
+CONTACT_SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")
+
+
+def _audit_fields() -> tuple[FieldDef, ...]:
+    """Owner, created and modified stamps: the system fields every standard object carries."""
+
+    def user(name: str, label: str, rel: str) -> FieldDef:
+        return _system(name, label, "reference", "user", reference_to=("User",),
+                       relationship_name=rel)  # fmt: skip
+
+    return (
+        user("OwnerId", "Owner ID", "Owner"),
+        _system("CreatedDate", "Created Date", "datetime", "created"),
+        user("CreatedById", "Created By ID", "CreatedBy"),
+        _system("LastModifiedDate", "Last Modified Date", "datetime", "modified"),
+        user("LastModifiedById", "Last Modified By ID", "LastModifiedBy"),
+        _system("SystemModstamp", "System Modstamp", "datetime", "modified"),
+    )
+
+
+CONTACT = SObjectDef(
+    name="Contact",
+    label="Contact",
+    label_plural="Contacts",
+    key_prefix="003",
+    compound_name=("Name", ("FirstName", "LastName")),
+    fields=(
+        _system("Id", "Contact ID", "id", "id", id_lookup=True),
+        _system("IsDeleted", "Deleted", "boolean", "deleted"),
+        FieldDef(
+            "AccountId",
+            "Account ID",
+            "reference",
+            reference_to=("Account",),
+            relationship_name="Account",
+        ),
+        _text("LastName", "Last Name", 80, nillable=False),
+        _text("FirstName", "First Name", 40),
+        _text("Salutation", "Salutation", 40, "picklist", picklist=CONTACT_SALUTATIONS),
+        _text(
+            "Name",
+            "Full Name",
+            121,
+            nillable=False,
+            createable=False,
+            updateable=False,
+            id_lookup=True,
+            name_field=True,
+        ),
+        *_address("Mailing"),
+        _text("Phone", "Business Phone", 40, "phone"),
+        _text("MobilePhone", "Mobile Phone", 40, "phone"),
+        _text("Email", "Email", 80, "email", id_lookup=True),
+        _text("Title", "Title", 128),
+        _text("Department", "Department", 80),
+        _text(
+            "Description",
+            "Contact Description",
+            32000,
+            "textarea",
+            filterable=False,
+            sortable=False,
+        ),
+        *_audit_fields(),
+    ),
+)
+
+
+def compound_name(sobject: SObjectDef, fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with the object's compound name (if any) joined from its parts, as the server
+    computes it on save: non-blank parts, space-separated."""
+    if sobject.compound_name is None:
+        return fields
+    target, parts = sobject.compound_name
+    joined = " ".join(str(v) for p in parts if (v := fields.get(p)) not in (None, ""))
+    return {**fields, target: joined or None}
+
+
+SOBJECTS: dict[str, SObjectDef] = {s.name: s for s in (ACCOUNT, CONTACT)}
 _BY_LOWER = {name.lower(): s for name, s in SOBJECTS.items()}
 _BY_PREFIX = {s.key_prefix: s for s in SOBJECTS.values()}
 

@@ -71,8 +71,10 @@ class World:
     defects: list[dict[str, Any]] = field(default_factory=list)
     # vendor -> company key -> the record id that vendor's seeder gave it
     record_ids: dict[str, dict[str, str]] = field(default_factory=dict)
-    # vendor -> canonical field -> the vendor's field name
+    # vendor -> canonical field (or "<entity>.<field>") -> the vendor's field name
     field_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # vendor -> key of a record its seeder left out -> why (the vendor would refuse it)
+    not_loaded: dict[str, dict[str, str]] = field(default_factory=dict)
     # Contacts, catalogue, orders, invoices, payments, inventory: only with `full_business`
     # (or after `ensure_business()`); their defects join `defects`, entity by entity.
     business: Business | None = None
@@ -96,22 +98,41 @@ class World:
         }
         return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
-    def project(self, vendor: str, ids: dict[str, str], names: dict[str, str]) -> None:
-        """A seeder says which record ids and field names it gave the companies."""
+    def project(
+        self,
+        vendor: str,
+        ids: dict[str, str],
+        names: dict[str, str],
+        not_loaded: dict[str, str] | None = None,
+    ) -> None:
+        """A seeder says which record ids and field names it gave the world's records (keyed
+        by company or contact key; a name keyed "<entity>.<field>" wins over "<field>"), and
+        which records it left out because the vendor would refuse them, with the reason."""
         self.record_ids[vendor] = ids
         self.field_names[vendor] = names
+        self.not_loaded[vendor] = dict(not_loaded or {})
 
     def defects_for(self, vendor: str) -> list[dict[str, Any]]:
-        """Defects as seen in one vendor's projection: only the companies it holds, with its
-        record ids (`record_id`, `cluster_record_ids`) and field name (`vendor_field`)."""
+        """Defects as seen in one vendor's projection: only the records it holds, with its
+        record ids (`record_id`, `cluster_record_ids`) and field name (`vendor_field`); a
+        record the seeder left out keeps its defect with `not_loaded` (the reason) and no
+        `record_id`, since no profile of the vendor can see it."""
         ids = self.record_ids.get(vendor, {})
         names = self.field_names.get(vendor, {})
+        skipped = self.not_loaded.get(vendor, {})
         out = []
         for d in self.defects:
+            vendor_field = names.get(
+                f"{d['entity']}.{d['field']}", names.get(d["field"], d["field"])
+            )
+            if d["key"] in skipped:
+                out.append({**d, "vendor": vendor, "vendor_field": vendor_field,
+                            "not_loaded": skipped[d["key"]]})  # fmt: skip
+                continue
             if d["key"] not in ids:
                 continue
             fact = {**d, "vendor": vendor, "record_id": ids[d["key"]]}
-            fact["vendor_field"] = names.get(d["field"], d["field"])
+            fact["vendor_field"] = vendor_field
             if "cluster" in d:
                 fact["cluster"] = list(d["cluster"])
                 fact["cluster_record_ids"] = [ids[k] for k in d["cluster"] if k in ids]

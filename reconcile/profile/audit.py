@@ -16,6 +16,8 @@ from reconcile.profile.model import FORMAT_KINDS, ProfileReport
 # Ground-truth kind -> the category a profile finding of it falls in.
 TRUTH_CATEGORIES = {
     "missing_value": "missing",
+    # A record without its parent (a contact without its account): a blank reference field.
+    "orphan": "missing",
     "inconsistent_format": "format",
     "invalid_email": "format",
     "overlong_value": "overlong",

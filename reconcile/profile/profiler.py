@@ -23,6 +23,11 @@ ProgressFn = Callable[[str, int], None]
 EXPECTED_FILL = 0.5  # a field filled on at least this share of records is expected filled
 DOMINANT = 0.6  # a style held by this share of a field's values is the field's convention
 WEIGHTS = {"completeness": 0.3, "validity": 0.3, "uniqueness": 0.25, "length": 0.15}
+# The fields a company's name may be in, for duplicate clustering (the first one present).
+COMPANY_NAME_FIELDS = ("Name", "companyName", "name")
+# Objects whose records are people, matched case-insensitively: the duplicate rules are a
+# company's (name, web domain, phone), which would pair colleagues, so they are not clustered.
+PERSON_OBJECTS = frozenset({"contact", "lead"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ def profile_records(
         fp, found = _profile_field(name, fs, semantics[name], rows, countries, hints)
         profiles.append(fp)
         issues.extend(found)
-    groups = _duplicates(rows, inventory, semantics, countries)
+    groups: list[DuplicateGroup] = []
+    if schema.name.lower() not in PERSON_OBJECTS:
+        groups = _duplicates(rows, inventory, semantics, countries)
     for g in groups:
         for rid in g.record_ids:
             issues.append(Issue("duplicate", rid, "*", f"same company as {g.record_ids[0]}"))
@@ -266,7 +273,7 @@ def _duplicates(
     semantics: Mapping[str, str],
     countries: list[str | None],
 ) -> list[DuplicateGroup]:
-    name_field = next((f for f in ("Name", "companyName", "name") if f in inventory), None)
+    name_field = next((f for f in COMPANY_NAME_FIELDS if f in inventory), None)
     if name_field is None:
         return []
     web = [f for f, s in semantics.items() if s in ("url", "email")]

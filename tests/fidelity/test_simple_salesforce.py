@@ -151,12 +151,36 @@ def test_more_than_one_record_for_an_external_id(org: Org, sf: Salesforce) -> No
 def test_describes(sf: Salesforce) -> None:
     described = sf.describe()
     assert described is not None
-    assert [s["name"] for s in described["sobjects"]] == ["Account"]
+    assert [s["name"] for s in described["sobjects"]] == ["Account", "Contact"]
     account = sf.Account.describe()
     fields = {f["name"]: f for f in account["fields"]}
     assert fields["External_Id__c"]["externalId"] is True
     assert fields["Name"]["length"] == 255
     assert sf.Account.metadata()["objectDescribe"]["keyPrefix"] == "001"
+    contact = {f["name"]: f for f in sf.Contact.describe()["fields"]}
+    assert contact["LastName"]["length"] == 80 and contact["LastName"]["nillable"] is False
+    assert contact["AccountId"]["referenceTo"] == ["Account"]
+    assert contact["Name"]["createable"] is False and contact["Name"]["updateable"] is False
+    assert sf.Contact.metadata()["objectDescribe"]["keyPrefix"] == "003"
+
+
+def test_contact_round_trip(sf: Salesforce) -> None:
+    account_id = sf.Account.create({"Name": "Contact Holder"})["id"]
+    created = sf.Contact.create(
+        {"AccountId": account_id, "FirstName": "Ada", "LastName": "Lovelace",
+         "Email": "ada@example.com"}
+    )  # fmt: skip
+    assert created["success"] is True and created["id"].startswith("003")
+    rows = sf.query_all(f"SELECT Id, Name, Email FROM Contact WHERE AccountId = '{account_id}'")
+    assert [(r["Id"], r["Name"]) for r in rows["records"]] == [(created["id"], "Ada Lovelace")]
+    assert sf.Contact.update(created["id"], {"LastName": "King"}) == 204
+    assert sf.Contact.get(created["id"])["Name"] == "Ada King"
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf.Contact.create({"LastName": "Nobody", "AccountId": "001000000000000AAA"})
+    assert info.value.content[0]["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf.Contact.create({"FirstName": "No", "AccountId": account_id})
+    assert info.value.content[0]["errorCode"] == "REQUIRED_FIELD_MISSING"
 
 
 def test_composite_collection_through_restful(sf: Salesforce) -> None:

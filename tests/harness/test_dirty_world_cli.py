@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 from typer.testing import CliRunner
@@ -17,10 +18,11 @@ from harness.cli import app
 HARNESS = [sys.executable, "-m", "harness.cli"]
 
 
-def test_mock_up_writes_the_ground_truth_manifest_next_to_its_config(tmp_path: Path) -> None:
+def _mock_up(tmp_path: Path, *args: str) -> dict[str, Any]:
+    """Run `harness mock-up` until it has written its ground truth; return the manifest."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     proc = subprocess.Popen(
-        [*HARNESS, "mock-up", "--accounts", "200", "--seed", "4", "--dirty", "0.2", "--http"],
+        [*HARNESS, "mock-up", *args, "--http"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
     try:
@@ -37,13 +39,31 @@ def test_mock_up_writes_the_ground_truth_manifest_next_to_its_config(tmp_path: P
         proc.wait(timeout=20)
         assert proc.stdout is not None
         proc.stdout.close()
-    manifest = orjson.loads((tmp_path / ".harness" / "ground-truth.json").read_bytes())
+    manifest: dict[str, Any] = orjson.loads(
+        (tmp_path / ".harness" / "ground-truth.json").read_bytes()
+    )
+    return manifest
+
+
+def test_mock_up_writes_the_ground_truth_manifest_next_to_its_config(tmp_path: Path) -> None:
+    manifest = _mock_up(tmp_path, "--accounts", "200", "--seed", "4", "--dirty", "0.2")
     assert manifest["world"]["dirty"] == 0.2 and manifest["world"]["seed"] == 4
+    assert manifest["world"]["full_business"] is False
     facts = manifest["systems"]["crm"]["facts"]
     assert 20 <= len(facts) <= 60
     assert {f["vendor"] for f in facts} == {"salesforce"}
     assert all(f["record_id"].startswith("001") for f in facts)
     assert manifest["systems"]["erp"] == {"vendor": "netsuite", "facts": []}
+
+
+def test_mock_up_with_the_full_business_names_contact_records(tmp_path: Path) -> None:
+    args = ("--accounts", "100", "--seed", "4", "--dirty", "0.3", "--full-business")
+    manifest = _mock_up(tmp_path, *args)
+    assert manifest["world"]["full_business"] is True
+    contacts = [f for f in manifest["systems"]["crm"]["facts"] if f["entity"] == "contact"]
+    loaded = [f for f in contacts if "not_loaded" not in f]
+    assert loaded and all(f["record_id"].startswith("003") for f in loaded)
+    assert {f["vendor_field"] for f in loaded} <= {"AccountId", "Email"}
 
 
 def test_sandbox_with_a_dirty_world_is_no_go(tmp_path: Path) -> None:

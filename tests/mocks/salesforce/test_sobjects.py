@@ -157,8 +157,9 @@ def test_upsert_body_may_repeat_the_matching_field_only_unchanged(api: Api) -> N
 def test_sobject_list_and_metadata(api: Api) -> None:
     described = api.get("sobjects").json()
     assert described["encoding"] == "UTF-8" and described["maxBatchSize"] == 200
-    [account] = described["sobjects"]
+    account, contact = described["sobjects"]
     assert (account["name"], account["keyPrefix"], account["queryable"]) == ("Account", "001", True)
+    assert (contact["name"], contact["keyPrefix"], contact["queryable"]) == ("Contact", "003", True)
     assert account["urls"]["describe"] == f"{BASE}/sobjects/Account/describe"
     metadata = api.get("sobjects/Account/").json()
     assert metadata["objectDescribe"]["name"] == "Account"
