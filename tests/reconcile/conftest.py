@@ -15,7 +15,7 @@ from reconcile.model import ReconcileReport, Thresholds
 from reconcile.reconciler import build_report, compare_snapshots
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, apply_mapping, load_mapping
-from sync.state import QuarantineEntry
+from sync.state import CrosswalkEntry, QuarantineEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
@@ -34,7 +34,7 @@ def make_account(n: int, **changes: Any) -> Record:
         "Id": f"001A{n:014d}",
         "Name": f"Company {n} Ltd",
         "Phone": "+44 20 7946 0958",
-        "BillingStreet": f"{n} High Street",
+        "BillingStreet": f"{n} High Street\nUnit 4",
         "BillingCity": "London",
         "BillingState": "Greater London",
         "BillingPostalCode": "EC1A 1BB",
@@ -49,6 +49,7 @@ def make_account(n: int, **changes: Any) -> Record:
 
 def make_customer(spec: MappingSpec, source: Record, target_id: str, **changes: Any) -> Record:
     payload = orjson.loads(orjson.dumps(apply_mapping(spec, source.fields).payload))
+    payload["subsidiary"]["refName"] = "Harness UK Ltd"  # the target adds what it knows
     payload.update(id=target_id, entityId=f"CUST{target_id}", **changes)
     return Record(target_id, payload, T0 + timedelta(seconds=5))
 
@@ -116,3 +117,9 @@ def go_report(mapping_spec: MappingSpec) -> ReconcileReport:
 @pytest.fixture
 def no_go_report(mapping_spec: MappingSpec) -> ReconcileReport:
     return no_go_report_for(mapping_spec)
+
+
+def crosswalk(source: Record, target_id: str, synced_at: datetime = T0 + timedelta(seconds=10)
+              ) -> CrosswalkEntry:  # fmt: skip
+    return CrosswalkEntry("customers", source.id, target_id, source.id, "h", source.modified_at,
+                          synced_at, "run-1")  # fmt: skip

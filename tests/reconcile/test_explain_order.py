@@ -12,7 +12,7 @@ from reconcile.explain import SyncMemory
 from reconcile.reconciler import compare_snapshots
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, load_mapping
-from tests.reconcile.test_reconciler import T0, account, crosswalk, customer_for
+from tests.reconcile.conftest import T0, crosswalk, make_account, make_customer
 
 MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
 
@@ -23,8 +23,8 @@ def spec() -> MappingSpec:
 
 
 def test_a_name_completed_in_the_source_is_in_flight_not_truncated(spec: MappingSpec) -> None:
-    src = account(1)
-    target = customer_for(spec, src, "100")
+    src = make_account(1)
+    target = make_customer(spec, src, "100")
     completed = Record(src.id, {**src.fields, "Name": f"{src.fields['Name']} Group"},
                        T0 + timedelta(hours=1))  # fmt: skip
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
@@ -35,8 +35,8 @@ def test_a_name_completed_in_the_source_is_in_flight_not_truncated(spec: Mapping
 
 
 def test_a_truncation_without_a_source_edit_is_still_a_truncation(spec: MappingSpec) -> None:
-    src = account(1, Name="Extraordinarily Long Company Name Incorporated")
-    target = customer_for(spec, src, "100", companyName="Extraordinarily Long")
+    src = make_account(1, Name="Extraordinarily Long Company Name Incorporated")
+    target = make_customer(spec, src, "100", companyName="Extraordinarily Long")
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
     score = compare_snapshots("customers", spec, {src.id: src}, {"100": target}, memory)
     (finding,) = score.findings
@@ -47,9 +47,9 @@ def test_a_truncation_without_a_source_edit_is_still_a_truncation(spec: MappingS
 def test_a_duplicate_names_the_extra_record_and_is_not_unexpected(
     spec: MappingSpec, paired_first: bool
 ) -> None:
-    src = account(1)
-    original = customer_for(spec, src, "100")
-    extra = customer_for(spec, src, "099" if not paired_first else "101")
+    src = make_account(1)
+    original = make_customer(spec, src, "100")
+    extra = make_customer(spec, src, "099" if not paired_first else "101")
     targets = {t.id: t for t in sorted([original, extra], key=lambda t: t.id)}
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
     score = compare_snapshots("customers", spec, {src.id: src}, targets, memory)

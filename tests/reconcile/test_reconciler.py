@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
@@ -14,11 +13,16 @@ from reconcile.model import Thresholds
 from reconcile.reconciler import build_report, compare_snapshots, judge
 from reconcile.render import render_markdown, write_reports
 from sync.connectors.base import Record
-from sync.mapping import MappingSpec, apply_mapping, load_mapping
-from sync.state import CrosswalkEntry, QuarantineEntry
-
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+from sync.mapping import MappingSpec, load_mapping
+from sync.state import QuarantineEntry
+from tests.reconcile.conftest import (
+    MAPPING,
+    T0,
+    clean_world,
+    crosswalk,
+    make_account,
+    make_customer,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,49 +30,8 @@ def spec() -> MappingSpec:
     return load_mapping(MAPPING)
 
 
-def account(n: int, **changes: Any) -> Record:
-    fields = {
-        "Id": f"001A{n:014d}",
-        "Name": f"Company {n} Ltd",
-        "Phone": "+44 20 7946 0958",
-        "BillingStreet": f"{n} High Street\nUnit 4",
-        "BillingCity": "London",
-        "BillingState": "Greater London",
-        "BillingPostalCode": "EC1A 1BB",
-        "BillingCountry": "United Kingdom",
-        "Website": f"www.company{n}.example.com",
-        "Billing_Email__c": f"ap@company{n}.example.com",
-        "Description": "Wholesale",
-        **changes,
-    }
-    return Record(fields["Id"], fields, T0)
-
-
-def customer_for(spec: MappingSpec, source: Record, target_id: str, **changes: Any) -> Record:
-    payload = apply_mapping(spec, source.fields).payload
-    payload = orjson.loads(orjson.dumps(payload))
-    payload["subsidiary"]["refName"] = "Harness UK Ltd"  # the target adds what it knows
-    payload.update(id=target_id, entityId=f"CUST{target_id}", **changes)
-    return Record(target_id, payload, T0 + timedelta(seconds=5))
-
-
-def crosswalk(source: Record, target_id: str, synced_at: datetime = T0 + timedelta(seconds=10)
-              ) -> CrosswalkEntry:  # fmt: skip
-    return CrosswalkEntry("customers", source.id, target_id, source.id, "h", source.modified_at,
-                          synced_at, "run-1")  # fmt: skip
-
-
-def world(spec: MappingSpec, n: int = 5) -> tuple[dict[str, Record], dict[str, Record]]:
-    sources = {a.id: a for a in (account(i) for i in range(n))}
-    targets = {}
-    for i, src in enumerate(sources.values()):
-        tgt = customer_for(spec, src, str(100 + i))
-        targets[tgt.id] = tgt
-    return sources, targets
-
-
 def test_identical_systems_score_100_percent(spec: MappingSpec) -> None:
-    sources, targets = world(spec)
+    sources, targets = clean_world(spec, 5)
     score = compare_snapshots("customers", spec, sources, targets, SyncMemory())
     assert (score.equal, score.different, score.missing_in_target) == (5, 0, 0)
     assert score.record_accuracy == score.field_accuracy == 1.0
@@ -76,11 +39,11 @@ def test_identical_systems_score_100_percent(spec: MappingSpec) -> None:
 
 
 def test_silent_truncation_is_named_as_the_cause(spec: MappingSpec) -> None:
-    sources, targets = world(spec)
+    sources, targets = clean_world(spec, 5)
     src = next(iter(sources.values()))
     long_name = "Extraordinarily Long Company Name Incorporated"
-    sources[src.id] = account(0, Name=long_name)
-    targets["100"] = customer_for(spec, sources[src.id], "100", companyName=long_name[:30])
+    sources[src.id] = make_account(0, Name=long_name)
+    targets["100"] = make_customer(spec, sources[src.id], "100", companyName=long_name[:30])
     score = compare_snapshots("customers", spec, sources, targets, SyncMemory())
     (finding,) = score.findings
     assert finding.kind == "different"
@@ -94,7 +57,7 @@ def test_silent_truncation_is_named_as_the_cause(spec: MappingSpec) -> None:
 
 
 def test_source_edit_after_the_last_sync_is_in_flight(spec: MappingSpec) -> None:
-    sources, targets = world(spec, 1)
+    sources, targets = clean_world(spec, 1)
     (src,) = sources.values()
     edited = Record(src.id, {**src.fields, "BillingCity": "Leeds"}, T0 + timedelta(hours=1))
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
@@ -104,11 +67,11 @@ def test_source_edit_after_the_last_sync_is_in_flight(spec: MappingSpec) -> None
 
 
 def test_target_edit_after_the_sync_is_told_apart_from_a_transform_bug(spec: MappingSpec) -> None:
-    sources, _targets = world(spec, 2)
+    sources, _targets = clean_world(spec, 2)
     first, second = sources.values()
-    edited = customer_for(spec, first, "100", url="https://hand-edited.example.com")
+    edited = make_customer(spec, first, "100", url="https://hand-edited.example.com")
     edited = Record(edited.id, edited.fields, T0 + timedelta(hours=2))
-    wrong = customer_for(spec, second, "101", url="https://wrong.example.com")
+    wrong = make_customer(spec, second, "101", url="https://wrong.example.com")
     memory = SyncMemory(crosswalk={first.id: crosswalk(first, "100"),
                                    second.id: crosswalk(second, "101")})  # fmt: skip
     score = compare_snapshots("customers", spec, sources, {"100": edited, "101": wrong}, memory)
@@ -118,12 +81,12 @@ def test_target_edit_after_the_sync_is_told_apart_from_a_transform_bug(spec: Map
 
 
 def test_missing_unexpected_and_duplicates_are_classified(spec: MappingSpec) -> None:
-    sources, targets = world(spec, 4)
+    sources, targets = clean_world(spec, 4)
     ids = list(sources)
     del targets["100"]  # never synced
     del targets["101"]  # quarantined
-    stray = customer_for(spec, account(99), "900")
-    twin = customer_for(spec, sources[ids[2]], "901")
+    stray = make_customer(spec, make_account(99), "900")
+    twin = make_customer(spec, sources[ids[2]], "901")
     targets.update({stray.id: stray, twin.id: twin})
     held = QuarantineEntry.new(run_id="run-1", flow="customers", source_id=ids[1],
                                reason="validation", code="required",
@@ -140,17 +103,17 @@ def test_missing_unexpected_and_duplicates_are_classified(spec: MappingSpec) -> 
 
 
 def test_pairing_survives_a_lost_crosswalk_through_the_external_id(spec: MappingSpec) -> None:
-    sources, targets = world(spec)
+    sources, targets = clean_world(spec, 5)
     score = compare_snapshots("customers", spec, sources, targets, SyncMemory())
     assert score.matched == 5 and score.unexpected_in_target == 0
 
 
 def test_case_and_whitespace_hints_are_honoured(spec: MappingSpec) -> None:
-    sources, _targets = world(spec, 1)
+    sources, _targets = clean_world(spec, 1)
     (src,) = sources.values()
     rule = spec.rule_for("email")
     assert rule is not None and rule.compare.get("ignore_case")
-    shouty = customer_for(spec, src, "100", email="AP@COMPANY0.EXAMPLE.COM")
+    shouty = make_customer(spec, src, "100", email="AP@COMPANY0.EXAMPLE.COM")
     score = compare_snapshots("customers", spec, sources, {"100": shouty}, SyncMemory())
     assert score.equal == 1
 
@@ -162,7 +125,7 @@ def test_case_and_whitespace_hints_are_honoured(spec: MappingSpec) -> None:
 )  # fmt: skip
 def test_verdict_needs_every_threshold(spec: MappingSpec, missing: int, quarantined: int,
                                        go: bool) -> None:  # fmt: skip
-    sources, targets = world(spec, 10)
+    sources, targets = clean_world(spec, 10)
     memory = SyncMemory()
     if missing:
         del targets["100"]
@@ -179,7 +142,7 @@ def test_verdict_needs_every_threshold(spec: MappingSpec, missing: int, quaranti
 
 
 def test_reports_are_written_as_json_and_markdown(spec: MappingSpec, tmp_path: Path) -> None:
-    sources, targets = world(spec, 3)
+    sources, targets = clean_world(spec, 3)
     del targets["102"]
     score = compare_snapshots("customers", spec, sources, targets, SyncMemory())
     report = build_report([score], Thresholds())
