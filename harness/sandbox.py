@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from harness.api import open_connectors, run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config, render_config
@@ -44,6 +45,7 @@ class MockEnvironment:
     mocks: MockPair
     config_path: Path
     env_path: Path
+    manifest_path: Path  # the world's settings and every defect each mock injected
     retired_state: Path | None = None  # an earlier sandbox's state file, kept aside
 
 
@@ -196,6 +198,20 @@ def write_env_file(env: Mapping[str, str], path: Path) -> Path:
     return path
 
 
+def write_ground_truth(mocks: MockPair, world: WorldSettings, path: Path) -> Path:
+    """The world's settings and every defect each mock injected, as one JSON manifest."""
+    manifest = {
+        "world": world.to_json(),
+        "systems": {
+            role: {"vendor": mock.vendor.name, "facts": mock.app.state.mock.ground_truth}
+            for role, mock in (("crm", mocks.crm), ("erp", mocks.erp))
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    return path
+
+
 def retire_state(path: Path) -> Path | None:
     """Move an earlier sandbox's state file aside (`state.db` -> `state.previous.db`).
 
@@ -243,10 +259,11 @@ def start_mock_environment(
         )
         env_path = write_env_file(mocks.env, workdir / "mock.env")
         retired = retire_state(workdir / "state.db")
+        manifest = write_ground_truth(mocks, world, workdir / "ground-truth.json")
     except Exception:
         mocks.stop()
         raise
-    return MockEnvironment(mocks, config_path, env_path, retired)
+    return MockEnvironment(mocks, config_path, env_path, manifest, retired)
 
 
 def run_sandbox(

@@ -1,10 +1,11 @@
 """The sync engine: read -> map -> validate -> write -> record, one page at a time.
 
-Modes: `dry-run` plans the writes a live run would make (from the crosswalk and content hashes)
-and records them without touching the target; `shadow` also reads the target and plans only
-what really differs; `live` writes. Every mode reads the target's current image of each
-candidate record, which gives the audit its before-images and lets a lost state file heal
-without duplicates (writes are upserts by external id).
+Modes: `dry-run` and `shadow` compute the writes a live run would make and record them as a
+plan without touching the target (the CLI prints a dry-run's plan; `harness shadow-report`
+turns a shadow run's into a report); `live` writes. Every mode reads the target's current
+image of each changed record, so a plan lists only fields that really differ, the audit gets
+its before-images, and a lost state file heals without duplicates (writes are upserts by
+external id).
 
 A page is committed to the state store in one transaction together with the watermark that
 covers it, so a crash replays at most one page, and replays are idempotent.

@@ -7,14 +7,24 @@ import threading
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 
 from harness import output
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
-from harness.sandbox import MockEnvironment, run_sandbox, start_mock_environment
+from harness.sandbox import run_sandbox, start_mock_environment
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
+
+DirtyOpt = Annotated[
+    float, typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect.")
+]
+FullBusinessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full-business",
+        help="Also generate contacts, catalogue, orders...; the CRM serves the contacts.",
+    ),
+]
 
 
 def mock_up(
@@ -22,17 +32,8 @@ def mock_up(
     erp: Annotated[str, typer.Option(help="ERP mock to start.")] = "netsuite",
     seed: Annotated[int, typer.Option(help="World seed; the same seed gives the same data.")] = 42,
     accounts: Annotated[int, typer.Option(min=0, help="Accounts to seed into the CRM.")] = 1000,
-    dirty: Annotated[
-        float,
-        typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect."),
-    ] = 0.0,
-    full_business: Annotated[
-        bool,
-        typer.Option(
-            "--full-business",
-            help="Also generate contacts, catalogue, orders...; the CRM serves the contacts.",
-        ),
-    ] = False,
+    dirty: DirtyOpt = 0.0,
+    full_business: FullBusinessOpt = False,
     https: Annotated[
         bool, typer.Option("--https/--http", help="Serve TLS with a local CA.")
     ] = True,
@@ -61,16 +62,11 @@ def mock_up(
             erp_port=erp_port,
             config_out=config_out,
         )
-        try:
-            manifest = write_ground_truth(env, world, workdir / "ground-truth.json")
-        except Exception:
-            env.mocks.stop()
-            raise
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
             output.print_mock_environment(env)
-            output.info(f"ground truth: {manifest}")
+            output.info(f"ground truth: {env.manifest_path}")
             while not stop.wait(0.5):
                 pass
         except KeyboardInterrupt:
@@ -94,17 +90,8 @@ def sandbox(
     ] = "reject",
     missing_country_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
     long_name_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
-    dirty: Annotated[
-        float,
-        typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect."),
-    ] = 0.0,
-    full_business: Annotated[
-        bool,
-        typer.Option(
-            "--full-business",
-            help="Also generate contacts, catalogue, orders...; the CRM serves the contacts.",
-        ),
-    ] = False,
+    dirty: DirtyOpt = 0.0,
+    full_business: FullBusinessOpt = False,
 ) -> None:
     """Start both mocks, seed them, sync, reconcile and print the go/no-go scorecard."""
 
@@ -133,20 +120,6 @@ def sandbox(
         return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
 
     raise typer.Exit(guarded(body))
-
-
-def write_ground_truth(env: MockEnvironment, world: WorldSettings, path: Path) -> Path:
-    """The world's settings and every defect each mock injected, as one JSON manifest."""
-    manifest = {
-        "world": world.to_json(),
-        "systems": {
-            role: {"vendor": mock.vendor.name, "facts": mock.app.state.mock.ground_truth}
-            for role, mock in (("crm", env.mocks.crm), ("erp", env.mocks.erp))
-        },
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    return path
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,11 +15,11 @@ from typing import Any
 from reconcile.profile import formats
 from reconcile.profile.duplicates import Candidate, find_clusters, host_of
 from reconcile.profile.model import DuplicateGroup, FieldProfile, Issue, ProfileReport
+from reconcile.reconciler import ProgressFn, snapshot
 from sync.connectors.base import Connector, FieldSchema, ObjectSchema, Record
 from sync.mapping import MappingSpec
 from sync.mapping.countries import parse_phone
 
-ProgressFn = Callable[[str, int], None]
 EXPECTED_FILL = 0.5  # a field filled on at least this share of records is expected filled
 DOMINANT = 0.6  # a style held by this share of a field's values is the field's convention
 WEIGHTS = {"completeness": 0.3, "validity": 0.3, "uniqueness": 0.25, "length": 0.15}
@@ -67,16 +67,6 @@ class ProfileHints:
         return cls(limits, transforms, regions)
 
 
-def read_all(connector: Connector, obj: str, progress: ProgressFn | None = None) -> list[Record]:
-    records: list[Record] = []
-    for page in connector.read(obj):
-        live = [r for r in page if not r.deleted]
-        records.extend(live)
-        if progress:
-            progress(obj, len(page))
-    return records
-
-
 def profile_system(
     connector: Connector,
     obj: str,
@@ -87,7 +77,7 @@ def profile_system(
 ) -> ProfileReport:
     """Describe `obj`, read every record of it and profile them."""
     schema = connector.describe(obj)
-    records = read_all(connector, obj, progress)
+    records = list(snapshot(connector, obj, None, progress).values())
     return profile_records(schema, records, system=system, vendor=connector.vendor, hints=hints)
 
 
