@@ -32,7 +32,13 @@ test: $(STAMP) browser
 load: $(STAMP)
 	$(BIN)/python -m pytest -q -m load -p no:xdist
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
 lint: $(STAMP)

@@ -8,98 +8,69 @@ its before-images, and a lost state file heals without duplicates (writes are up
 external id).
 
 A page is committed to the state store in one transaction together with the watermark that
-covers it, so a crash replays at most one page, and replays are idempotent.
+covers it, so a crash (even `kill -9`) replays at most one page, and replays are idempotent.
+One process at a time runs a flow (`sync.flowlock`); a run a dead process left "running" is
+closed as failed by the next one. Both sides' schemas are watched for drift mid-run
+(`sync.schema_watch`); records touching a drifted field go to quarantine, never out wrong.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Any
 
-from sync.connectors.base import Connector, ObjectSchema, Record, Watermark, WriteResult
+from sync import _entries as entries_
+from sync._entries import Candidate
+from sync.connectors.base import Connector, Record, Watermark
+from sync.flow import (
+    MODES,
+    STAGES,
+    Action,
+    Flow,
+    Mode,
+    PlannedWrite,
+    RunCounts,
+    RunResult,
+    StageClock,
+)
+from sync.flowlock import flow_lock
 from sync.hashing import content_hash
-from sync.mapping import MappingSpec, apply_mapping, get_path, validate_against_schema
+from sync.mapping import apply_mapping, get_path, validate_against_schema
+from sync.replay import replay_records
+from sync.schema_watch import FIELD_REFUSAL_CODES, Drift, SchemaWatch
 from sync.state import AuditEntry, CrosswalkEntry, QuarantineEntry, StateStore
 
-Mode = Literal["dry-run", "shadow", "live"]
-MODES: tuple[Mode, ...] = ("dry-run", "shadow", "live")
-Action = Literal["create", "update"]
+__all__ = [
+    "MODES",
+    "STAGES",
+    "Flow",
+    "Mode",
+    "PlannedWrite",
+    "RunCounts",
+    "RunResult",
+    "SyncEngine",
+]
+
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int], None]
-
-
-@dataclass(frozen=True)
-class Flow:
-    """One configured flow: a mapping plus how to batch and look back."""
-
-    name: str
-    mapping: MappingSpec
-    batch_size: int = 200
-    # Re-read this far behind the watermark: late-visible records and timestamp ties.
-    lookback: timedelta = timedelta(seconds=0)
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    action: Action
-    source_id: str
-    external_id: str
-    target_id: str | None
-    fields: tuple[str, ...]  # target paths whose value changes
-    before: dict[str, Any] | None
-    after: dict[str, Any]
+INTERRUPTED = "interrupted: the process running it ended before the run finished"
 
 
 @dataclass
-class RunCounts:
-    read: int = 0
-    unchanged: int = 0  # same content as last synced: not even looked up in the target
-    in_sync: int = 0  # the target already held exactly this content
-    created: int = 0
-    updated: int = 0
-    quarantined: int = 0
+class _RunContext:
+    """What one run carries from page to page."""
 
-    @property
-    def written(self) -> int:
-        return self.created + self.updated
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "read": self.read,
-            "unchanged": self.unchanged,
-            "in_sync": self.in_sync,
-            "created": self.created,
-            "updated": self.updated,
-            "quarantined": self.quarantined,
-        }
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    flow: str
-    mode: Mode
-    kind: str
-    status: str
-    counts: RunCounts
-    planned: list[PlannedWrite] = field(default_factory=list)
-    quarantined: list[QuarantineEntry] = field(default_factory=list)
-    seconds: float = 0.0
-    source_calls: int = 0
-    target_calls: int = 0
-    error: str | None = None
-
-
-@dataclass
-class _Candidate:
-    record: Record
-    source_id: str
-    external_id: str
-    payload: dict[str, Any]
-    digest: str
-    flags: list[dict[str, Any]]
+    flow: Flow
+    result: RunResult
+    watch: SchemaWatch
+    crosswalk: dict[str, CrosswalkEntry]
+    open_quarantine: set[str]
+    stages: StageClock
+    reads: frozenset[str] = field(default_factory=frozenset)
 
 
 class SyncEngine:
@@ -113,35 +84,111 @@ class SyncEngine:
         *,
         progress: ProgressFn | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
         self.target = target
         self.state = state
         self._progress = progress or (lambda _event, _n: None)
         self._clock = clock
+        self._monotonic = monotonic
 
     def run(self, flow: Flow, *, mode: Mode = "live", full: bool = False) -> RunResult:
-        """Run `flow` once. Raises only `SyncError`s that abort the run (auth, config, ...);
-        the run is then marked failed with the reason, and everything committed stays."""
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        spec = flow.mapping
+        """Run `flow` once. Raises only `SyncError`s that abort the run (auth, config, an open
+        circuit, ...); the run is then marked failed with the reason, and everything
+        committed stays."""
         watermark = None if full else self.state.watermark(flow.name)
         kind = "full" if watermark is None else "incremental"
+        since = None
+        if watermark is not None:
+            since = Watermark(watermark.modified_at - flow.lookback, watermark.record_id)
+
+        def pages(ctx: _RunContext) -> Iterator[list[Record]]:
+            spec = flow.mapping
+            return self.source.read(spec.source.object, fields=spec.source_fields, since=since)
+
+        return self._execute(flow, mode, kind, pages, force=False)
+
+    def replay(self, flow: Flow, source_ids: Sequence[str], *, mode: Mode = "live") -> RunResult:
+        """Re-run only these source records (quarantined ones, typically after a mapping fix).
+
+        Each is re-read from the source by its key (the quarantined payload is used when the
+        source cannot be looked up by key); written ones leave the quarantine as 'replayed',
+        failing ones stay open with the new reason, and one the source no longer holds stays
+        open saying so. The watermark does not move.
+        """
+        wanted = list(dict.fromkeys(str(s) for s in source_ids))
+
+        def pages(ctx: _RunContext) -> Iterator[list[Record]]:
+            records, gone = replay_records(
+                self.source, self.state, flow, wanted, ctx.result, self._clock
+            )
+            if gone:
+                ctx.result.counts.quarantined += len(gone)
+                ctx.result.quarantined.extend(gone)
+            size = max(1, flow.batch_size)
+            for start in range(0, len(records), size):
+                yield records[start : start + size]
+
+        return self._execute(flow, mode, "replay", pages, force=True)
+
+    # -- one run -----------------------------------------------------------------------------
+
+    def _execute(
+        self,
+        flow: Flow,
+        mode: Mode,
+        kind: str,
+        pages: Callable[[_RunContext], Iterable[list[Record]]],
+        *,
+        force: bool,
+    ) -> RunResult:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        with flow_lock(self.state.path, flow.name):
+            self._close_interrupted(flow.name)
+            return self._locked_run(flow, mode, kind, pages, force=force)
+
+    def _locked_run(
+        self,
+        flow: Flow,
+        mode: Mode,
+        kind: str,
+        pages: Callable[[_RunContext], Iterable[list[Record]]],
+        *,
+        force: bool,
+    ) -> RunResult:
+        spec = flow.mapping
         run = self.state.start_run(flow.name, mode, kind)
         result = RunResult(run.run_id, flow.name, mode, kind, "running", RunCounts())
+        stages = StageClock()
         started = time.perf_counter()
-        source_calls, target_calls = _calls(self.source), _calls(self.target)
+        source_calls, target_calls = self.source.call_count(), self.target.call_count()
         try:
-            schema = self.target.describe(spec.target.object)
-            crosswalk = self.state.crosswalk_all(flow.name)
-            open_quarantine = self.state.quarantine_open_ids(flow.name)
-            since = None
-            if watermark is not None:
-                since = Watermark(watermark.modified_at - flow.lookback, watermark.record_id)
-            pages = self.source.read(spec.source.object, fields=spec.source_fields, since=since)
-            for page in pages:
-                self._run_page(flow, schema, page, crosswalk, open_quarantine, result)
+            watch = SchemaWatch(
+                self.source,
+                self.target,
+                spec.source.object,
+                spec.target.object,
+                every=flow.schema_recheck,
+                clock=self._monotonic,
+            )
+            ctx = _RunContext(
+                flow,
+                result,
+                watch,
+                self.state.crosswalk_all(flow.name),
+                self.state.quarantine_open_ids(flow.name),
+                stages,
+                frozenset(name.split(".")[0] for name in spec.source_fields),
+            )
+            iterator = iter(pages(ctx))
+            while True:
+                with stages.timing("read"):
+                    page = next(iterator, None)
+                if page is None:
+                    break
+                self._run_page(ctx, page, force=force, move_watermark=kind != "replay")
                 self._progress("read", len(page))
             result.status = "succeeded" if result.counts.quarantined == 0 else "partial"
         except BaseException as exc:  # the run row must never stay "running"; re-raised below
@@ -150,8 +197,9 @@ class SyncEngine:
             raise
         finally:
             result.seconds = time.perf_counter() - started
-            result.source_calls = _calls(self.source) - source_calls
-            result.target_calls = _calls(self.target) - target_calls
+            result.source_calls = self.source.call_count() - source_calls
+            result.target_calls = self.target.call_count() - target_calls
+            result.stages = {k: round(v, 6) for k, v in stages.seconds.items()}
             counts = {
                 **result.counts.as_dict(),
                 "source_calls": result.source_calls,
@@ -160,41 +208,66 @@ class SyncEngine:
             self.state.finish_run(run.run_id, result.status, counts, error=result.error)
         return result
 
+    def _close_interrupted(self, flow: str) -> None:
+        """Holding the flow lock, any run still 'running' belongs to a dead process."""
+        for run in self.state.runs(flow, limit=20):
+            if run.status == "running":
+                self.state.finish_run(run.run_id, "failed", {}, error=INTERRUPTED)
+                log.warning("run %s of %s was %s", run.run_id, flow, INTERRUPTED)
+
     # -- one page ----------------------------------------------------------------------------
 
+    def _check_drift(self, ctx: _RunContext, page: Sequence[Record], *, now: bool) -> None:
+        due = now or (bool(page) and ctx.watch.unknown_source_fields(page[0].fields))
+        fresh = ctx.watch.maybe_recheck(now=due)
+        for drift in fresh:
+            ctx.result.drift.append(drift.describe())
+            log.warning("flow %s: schema drift: %s", ctx.flow.name, drift.describe())
+
     def _run_page(
-        self,
-        flow: Flow,
-        schema: ObjectSchema,
-        page: Sequence[Record],
-        crosswalk: dict[str, CrosswalkEntry],
-        open_quarantine: set[str],
-        result: RunResult,
+        self, ctx: _RunContext, page: Sequence[Record], *, force: bool, move_watermark: bool
     ) -> None:
+        flow, result, stages = ctx.flow, ctx.result, ctx.stages
         spec = flow.mapping
+        self._check_drift(ctx, page, now=False)
         now = self._clock()
         quarantine: list[QuarantineEntry] = []
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for record in page:
             result.counts.read += 1
             source_id = str(record.fields.get(spec.source_key) or record.id)
-            mapped = apply_mapping(spec, record.fields)
+            with stages.timing("transform"):
+                mapped = apply_mapping(spec, record.fields)
             issues = list(mapped.issues)
             if mapped.ok:
-                issues = validate_against_schema(mapped.payload, schema)
+                with stages.timing("validate"):
+                    issues = validate_against_schema(mapped.payload, ctx.watch.target_schema)
+            drifts = ctx.watch.affecting(mapped.payload, ctx.reads) if ctx.watch.drifts else []
+            if drifts:
+                quarantine.append(self._drifted(ctx, record, source_id, mapped.payload, drifts))
+                continue
             if issues:
                 quarantine.append(
-                    _quarantine(
-                        result, flow, source_id, "validation", issues, record, mapped.payload, now
+                    entries_.quarantine_entry(
+                        result.run_id,
+                        flow.name,
+                        record,
+                        source_id,
+                        reason="validation",
+                        code=issues[0].code,
+                        message="; ".join(i.message for i in issues),
+                        mapped=mapped.payload,
+                        now=now,
                     )
                 )
                 continue
             digest = content_hash(mapped.payload)
-            known = crosswalk.get(source_id)
+            known = ctx.crosswalk.get(source_id)
             if (
-                known is not None
+                not force
+                and known is not None
                 and known.content_hash == digest
-                and source_id not in open_quarantine
+                and source_id not in ctx.open_quarantine
             ):
                 result.counts.unchanged += 1
                 continue
@@ -203,77 +276,104 @@ class SyncEngine:
             ]
             external_id = str(get_path(mapped.payload, spec.external_id_field) or source_id)
             candidates.append(
-                _Candidate(record, source_id, external_id, mapped.payload, digest, flags)
+                Candidate(record, source_id, external_id, mapped.payload, digest, flags)
             )
 
-        entries: list[CrosswalkEntry] = []
-        audit: list[AuditEntry] = []
-        resolved: list[str] = []
+        page_out = _PageOutcome(quarantine=quarantine)
         planned_before = len(result.planned)
-        for batch in _chunks(candidates, flow.batch_size):
-            self._write_batch(flow, batch, result, entries, audit, quarantine, resolved)
+        for start in range(0, len(candidates), max(1, flow.batch_size)):
+            batch = candidates[start : start + flow.batch_size]
+            self._write_batch(ctx, batch, page_out)
         planned = result.planned[planned_before:]
 
-        result.quarantined.extend(quarantine)
-        result.counts.quarantined += len(quarantine)
+        result.quarantined.extend(page_out.quarantine)
+        result.counts.quarantined += len(page_out.quarantine)
         if result.mode != "live":
             # A plan is recorded for review; nothing else about the target or the source moves.
-            self.state.commit_page(result.run_id, flow.name, planned=planned)
+            with stages.timing("commit"):
+                self.state.commit_page(result.run_id, flow.name, planned=planned)
             return
-        for entry in entries:
-            crosswalk[entry.source_id] = entry
-        open_quarantine.difference_update(resolved)
-        open_quarantine.update(q.source_id for q in quarantine)
-        last = max(page, key=lambda r: (r.modified_at, r.id), default=None)
-        mark = Watermark(last.modified_at, last.id) if last else None
-        self.state.commit_page(
-            result.run_id,
-            flow.name,
-            crosswalk=entries,
-            audit=audit,
-            quarantine=quarantine,
-            resolved_quarantine=resolved,
-            planned=[],
-            watermark=mark,
+        for entry in page_out.crosswalk:
+            ctx.crosswalk[entry.source_id] = entry
+        ctx.open_quarantine.difference_update(page_out.resolved)
+        ctx.open_quarantine.update(q.source_id for q in page_out.quarantine)
+        mark = None
+        if move_watermark:
+            last = max(page, key=lambda r: (r.modified_at, r.id), default=None)
+            mark = Watermark(last.modified_at, last.id) if last else None
+        with stages.timing("commit"):
+            self.state.commit_page(
+                result.run_id,
+                flow.name,
+                crosswalk=page_out.crosswalk,
+                audit=page_out.audit,
+                quarantine=page_out.quarantine,
+                resolved_quarantine=page_out.resolved,
+                planned=[],
+                watermark=mark,
+            )
+
+    def _drifted(
+        self,
+        ctx: _RunContext,
+        record: Record,
+        source_id: str,
+        mapped: dict[str, Any] | None,
+        drifts: Sequence[Drift],
+    ) -> QuarantineEntry:
+        what = "; ".join(d.describe() for d in drifts)
+        return entries_.quarantine_entry(
+            ctx.result.run_id,
+            ctx.flow.name,
+            record,
+            source_id,
+            reason="drift",
+            code="SCHEMA_DRIFT",
+            mapped=mapped,
+            now=self._clock(),
+            message=f"schema changed mid-run: {what}; fix the mapping, then "
+            "`harness quarantine replay`",
         )
 
-    def _write_batch(
-        self,
-        flow: Flow,
-        batch: list[_Candidate],
-        result: RunResult,
-        entries: list[CrosswalkEntry],
-        audit: list[AuditEntry],
-        quarantine: list[QuarantineEntry],
-        resolved: list[str],
-    ) -> None:
+    def _write_batch(self, ctx: _RunContext, batch: list[Candidate], out: _PageOutcome) -> None:
+        flow, result, stages = ctx.flow, ctx.result, ctx.stages
         spec = flow.mapping
+        if ctx.watch.drifts:  # a drift found by an earlier batch of this page
+            kept = []
+            for cand in batch:
+                hits = ctx.watch.affecting(cand.payload, ctx.reads)
+                if hits:
+                    out.quarantine.append(
+                        self._drifted(ctx, cand.record, cand.source_id, cand.payload, hits)
+                    )
+                else:
+                    kept.append(cand)
+            batch = kept
+        if not batch:
+            return
         target_obj = spec.target.object
         now = self._clock()
-        current = self.target.get_by_external_id(
-            target_obj, spec.external_id_field, [c.external_id for c in batch]
-        )
-        to_write: list[tuple[_Candidate, PlannedWrite]] = []
+        with stages.timing("lookup"):
+            current = self.target.get_by_external_id(
+                target_obj, spec.external_id_field, [c.external_id for c in batch]
+            )
+        to_write: list[tuple[Candidate, PlannedWrite]] = []
         for cand in batch:
             before = current.get(cand.external_id)
             before_fields = before.fields if before else None
-            changed = _changed_paths(spec.target_paths, cand.payload, before_fields)
+            changed = entries_.changed_paths(spec.target_paths, cand.payload, before_fields)
             if before is not None and not changed:
                 result.counts.in_sync += 1
                 if result.mode == "live":
-                    entries.append(_crosswalk(result, flow, cand, before.id, now))
-                    resolved.append(cand.source_id)
+                    out.crosswalk.append(
+                        entries_.crosswalk_entry(result.run_id, flow.name, cand, before.id, now)
+                    )
+                    out.resolved.append(cand.source_id)
                 continue
             action: Action = "create" if before is None else "update"
-            plan = PlannedWrite(
-                action,
-                cand.source_id,
-                cand.external_id,
-                before.id if before else None,
-                changed,
-                before_fields,
-                cand.payload,
-            )
+            plan = PlannedWrite(action, cand.source_id, cand.external_id,
+                                before.id if before else None, changed, before_fields,
+                                cand.payload)  # fmt: skip
             to_write.append((cand, plan))
         if result.mode != "live":
             result.planned.extend(plan for _, plan in to_write)
@@ -285,13 +385,35 @@ class SyncEngine:
             return
         if not to_write:
             return
-        outcomes = self.target.upsert(
-            target_obj, spec.external_id_field, [cand.payload for cand, _ in to_write]
-        )
+        with stages.timing("write"):
+            outcomes = self.target.upsert(
+                target_obj, spec.external_id_field, [cand.payload for cand, _ in to_write]
+            )
         now = self._clock()  # after the write: the target's modified time is not later
+        if any(not o.ok and o.error_code in FIELD_REFUSAL_CODES for o in outcomes):
+            self._check_drift(ctx, [], now=True)
         for (cand, plan), outcome in zip(to_write, outcomes, strict=True):
             if not outcome.ok:
-                quarantine.append(_rejected(result, flow, cand, outcome, now))
+                hits = ctx.watch.affecting(cand.payload, ctx.reads) if ctx.watch.drifts else []
+                if hits:
+                    out.quarantine.append(
+                        self._drifted(ctx, cand.record, cand.source_id, cand.payload, hits)
+                    )
+                    continue
+                reason, code, message = entries_.rejection(outcome)
+                out.quarantine.append(
+                    entries_.quarantine_entry(
+                        result.run_id,
+                        flow.name,
+                        cand.record,
+                        cand.source_id,
+                        reason=reason,
+                        code=code,
+                        message=message,
+                        mapped=cand.payload,
+                        now=now,
+                    )
+                )
                 continue
             target_id = outcome.id or plan.target_id or ""
             if plan.action == "create":
@@ -299,9 +421,11 @@ class SyncEngine:
             else:
                 result.counts.updated += 1
             result.planned.append(plan)
-            entries.append(_crosswalk(result, flow, cand, target_id, now))
-            resolved.append(cand.source_id)
-            audit.append(
+            out.crosswalk.append(
+                entries_.crosswalk_entry(result.run_id, flow.name, cand, target_id, now)
+            )
+            out.resolved.append(cand.source_id)
+            out.audit.append(
                 AuditEntry(
                     run_id=result.run_id,
                     flow=flow.name,
@@ -317,86 +441,9 @@ class SyncEngine:
             )
 
 
-# -- helpers -------------------------------------------------------------------------------
-
-
-def _calls(connector: Connector) -> int:
-    return connector.call_count()
-
-
-def _chunks(items: list[_Candidate], size: int) -> Iterable[list[_Candidate]]:
-    for start in range(0, len(items), max(1, size)):
-        yield items[start : start + size]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        return float(a) == float(b)
-    return bool(a == b)
-
-
-def _changed_paths(
-    paths: Sequence[str], payload: dict[str, Any], before: dict[str, Any] | None
-) -> tuple[str, ...]:
-    if before is None:
-        return tuple(p for p in paths if get_path(payload, p) is not None)
-    return tuple(p for p in paths if not _same(get_path(payload, p), get_path(before, p)))
-
-
-def _crosswalk(
-    result: RunResult, flow: Flow, cand: _Candidate, target_id: str, now: datetime
-) -> CrosswalkEntry:
-    return CrosswalkEntry(
-        flow=flow.name,
-        source_id=cand.source_id,
-        target_id=target_id,
-        external_id=cand.external_id,
-        content_hash=cand.digest,
-        source_modified_at=cand.record.modified_at,
-        synced_at=now,
-        last_run_id=result.run_id,
-    )
-
-
-def _quarantine(
-    result: RunResult,
-    flow: Flow,
-    source_id: str,
-    reason: str,
-    issues: Sequence[Any],
-    record: Record,
-    mapped: dict[str, Any] | None,
-    now: datetime,
-) -> QuarantineEntry:
-    first = issues[0]
-    return QuarantineEntry.new(
-        run_id=result.run_id,
-        flow=flow.name,
-        source_id=source_id,
-        reason=reason,
-        code=first.code,
-        message="; ".join(issue.message for issue in issues),
-        payload=record.fields,
-        mapped=mapped,
-        created_at=now,
-    )
-
-
-def _rejected(
-    result: RunResult, flow: Flow, cand: _Candidate, outcome: WriteResult, now: datetime
-) -> QuarantineEntry:
-    reason = "rate_limit_exhausted" if outcome.retryable else "rejected"
-    where = f" (fields: {', '.join(outcome.fields)})" if outcome.fields else ""
-    return QuarantineEntry.new(
-        run_id=result.run_id,
-        flow=flow.name,
-        source_id=cand.source_id,
-        reason=reason,
-        code=outcome.error_code or "UNKNOWN",
-        message=f"target refused the record: {outcome.message or 'no message'}{where}",
-        payload=cand.record.fields,
-        mapped=cand.payload,
-        created_at=now,
-    )
+@dataclass
+class _PageOutcome:
+    quarantine: list[QuarantineEntry]
+    crosswalk: list[CrosswalkEntry] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)

@@ -23,7 +23,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
@@ -33,6 +33,7 @@ import httpx
 import orjson
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from sync.circuit import DEFAULT_COOLDOWN, DEFAULT_THRESHOLD, CircuitBreaker
 from sync.connectors.base import ConnectionSettings
 from sync.errors import (
     AuthError,
@@ -98,6 +99,9 @@ class AuthHook(Protocol):
         ...
 
 
+_UNPARSED: Any = object()
+
+
 @dataclass(frozen=True)
 class HttpResponse:
     """A successful answer, free of httpx types. Header names are lower-case."""
@@ -106,12 +110,16 @@ class HttpResponse:
     url: str
     headers: Mapping[str, str]
     content: bytes
+    # A JSON body is decoded once, inside the retry loop (a malformed one is retried).
+    parsed: Any = field(default=_UNPARSED, compare=False, repr=False)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
     def json(self) -> Any:
         """The body decoded with orjson; None for an empty body."""
+        if self.parsed is not _UNPARSED:
+            return self.parsed
         if not self.content:
             return None
         try:
@@ -182,7 +190,9 @@ class HttpSession:
     open on `close()`. Otherwise a client is built from `settings` (base URL, CA bundle,
     timeouts; HTTP/1.1). Relative paths are joined to `settings.base_url` when it is set.
     `settings.options` may tune `retry_deadline`, `backoff_base` and `backoff_max` (seconds),
-    and cap the request rate with `max_requests_per_second` (default: unlimited).
+    and cap the request rate with `max_requests_per_second` (default: unlimited), and set the
+    circuit breaker's `circuit_breaker_threshold` (consecutive failed attempts) and
+    `circuit_breaker_cooldown` (seconds) - see `sync.circuit`.
     """
 
     def __init__(
@@ -213,6 +223,12 @@ class HttpSession:
         self._rng = rng or random.Random()
         # Polite reading: `max_requests_per_second` spaces every request, retries included.
         self._bucket = bucket_from_options(options, clock=clock, sleep=sleep)
+        self.breaker = CircuitBreaker(
+            settings.vendor,
+            threshold=int(options.get("circuit_breaker_threshold", DEFAULT_THRESHOLD)),
+            cooldown=float(options.get("circuit_breaker_cooldown", DEFAULT_COOLDOWN)),
+            clock=clock,
+        )
         self._lock = threading.Lock()
         self._total = 0
         self._by_method: dict[str, int] = {}
@@ -325,13 +341,23 @@ class HttpSession:
         headers: dict[str, str],
         authenticate: bool,
     ) -> HttpResponse:
-        response, sent = self._send(method, url, params, content, data, headers, authenticate)
-        auth = self.auth if authenticate else None
-        if response.status == 401 and auth is not None and auth.refresh(sent):
-            with self._lock:
-                self._refreshes += 1
-            response, _ = self._send(method, url, params, content, data, headers, True)
-        return self._check(method, response)
+        self.breaker.before_attempt()
+        try:
+            response, sent = self._send(method, url, params, content, data, headers, authenticate)
+            auth = self.auth if authenticate else None
+            if response.status == 401 and auth is not None and auth.refresh(sent):
+                with self._lock:
+                    self._refreshes += 1
+                response, _ = self._send(method, url, params, content, data, headers, True)
+            checked = self._check(method, response)
+        except _Retryable as exc:
+            self.breaker.record_failure(str(exc))
+            raise
+        except VendorError:
+            self.breaker.record_success()  # the system is up: it answered, if with a refusal
+            raise
+        self.breaker.record_success()
+        return checked
 
     def _send(
         self,
@@ -390,7 +416,7 @@ class HttpSession:
     def _check(self, method: str, response: HttpResponse) -> HttpResponse:
         status = response.status
         if 200 <= status < 300:
-            return response
+            return self._decoded(method, response)
         body = self._error_body(response)
         code, message = self._errors.parse(status, body)
         text = f"{method} {_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
@@ -404,6 +430,25 @@ class HttpSession:
         if 400 <= status < 500:
             raise FatalVendorError(text, status=status, code=code, body=body)
         raise VendorError(text, status=status, code=code, body=body)
+
+    @staticmethod
+    def _decoded(method: str, response: HttpResponse) -> HttpResponse:
+        """Decode a JSON body now, so a malformed or truncated one is retried like a 5xx."""
+        kind = response.header("content-type") or ""
+        if not response.content or "json" not in kind:
+            return response
+        try:
+            parsed = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise _Retryable(
+                f"{method} {_path(response.url)} -> {response.status} with a malformed JSON "
+                f"body ({len(response.content)} bytes: {exc})",
+                status=response.status,
+                code="MALFORMED_RESPONSE",
+                body=response.content[:200].decode("utf-8", "replace"),
+            ) from exc
+        return HttpResponse(response.status, response.url, response.headers, response.content,
+                            parsed)  # fmt: skip
 
     @staticmethod
     def _error_body(response: HttpResponse) -> Any:
