@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.connectors.base import Record, WriteResult
-from sync.mapping import get_path
+from sync.mapping import FieldRule, MappingSpec, get_path
 from sync.state import CrosswalkEntry, QuarantineEntry
 
 
@@ -33,11 +33,40 @@ def same(a: Any, b: Any) -> bool:
 
 
 def changed_paths(
-    paths: Sequence[str], payload: dict[str, Any], before: dict[str, Any] | None
+    spec: MappingSpec, payload: dict[str, Any], before: dict[str, Any] | None
 ) -> tuple[str, ...]:
+    """The mapped target paths whose value in `payload` differs from the target's `before`
+    image (every set path when there is none). A child collection differs when its length
+    or any mapped child field differs; fields the target adds to its children do not count."""
+    paths = spec.target_paths
     if before is None:
         return tuple(p for p in paths if get_path(payload, p) is not None)
-    return tuple(p for p in paths if not same(get_path(payload, p), get_path(before, p)))
+    changed = []
+    for path in paths:
+        rule = spec.rule_for(path)
+        mine, theirs = get_path(payload, path), get_path(before, path)
+        if rule is not None and rule.kind == "each":
+            if not same_children(rule.each, mine, theirs):
+                changed.append(path)
+        elif not same(mine, theirs):
+            changed.append(path)
+    return tuple(changed)
+
+
+def same_children(rules: Sequence[FieldRule], mine: Any, theirs: Any) -> bool:
+    if isinstance(theirs, dict) and isinstance(theirs.get("items"), list):
+        theirs = theirs["items"]  # a NetSuite sublist read back as {"items": [...]}
+    mine, theirs = mine or [], theirs or []
+    if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) != len(theirs):
+        return False
+    for a, b in zip(mine, theirs, strict=True):
+        for rule in rules:
+            if rule.kind == "each":
+                if not same_children(rule.each, get_path(a, rule.target), get_path(b, rule.target)):
+                    return False
+            elif not same(get_path(a, rule.target), get_path(b, rule.target)):
+                return False
+    return True
 
 
 def crosswalk_entry(

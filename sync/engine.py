@@ -40,6 +40,7 @@ from sync.flow import (
 from sync.flowlock import flow_lock
 from sync.hashing import content_hash
 from sync.mapping import apply_mapping, get_path, validate_against_schema
+from sync.references import CrosswalkResolver
 from sync.replay import replay_records
 from sync.schema_watch import FIELD_REFUSAL_CODES, Drift, SchemaWatch
 from sync.state import AuditEntry, CrosswalkEntry, QuarantineEntry, StateStore
@@ -71,6 +72,7 @@ class _RunContext:
     open_quarantine: set[str]
     stages: StageClock
     reads: frozenset[str] = field(default_factory=frozenset)
+    refs: CrosswalkResolver | None = None
 
 
 class SyncEngine:
@@ -181,7 +183,10 @@ class SyncEngine:
                 self.state.quarantine_open_ids(flow.name),
                 stages,
                 frozenset(name.split(".")[0] for name in spec.source_fields),
+                CrosswalkResolver(self.state) if spec.references else None,
             )
+            if kind != "replay" and mode == "live":
+                self._retry_waiting(ctx)
             iterator = iter(pages(ctx))
             while True:
                 with stages.timing("read"):
@@ -207,6 +212,26 @@ class SyncEngine:
             }
             self.state.finish_run(run.run_id, result.status, counts, error=result.error)
         return result
+
+    def _retry_waiting(self, ctx: _RunContext) -> None:
+        """Records quarantined for a reason that can pass by itself - a reference not synced
+        yet, a rate limit that ran out - get another try at the start of every run."""
+        waiting = [
+            q.source_id
+            for q in self.state.quarantined(ctx.flow.name)
+            if q.reason in ("unresolved_reference", "rate_limit_exhausted")
+            and q.code != "SOURCE_MISSING"
+        ]
+        if not waiting:
+            return
+        records, gone = replay_records(
+            self.source, self.state, ctx.flow, waiting, ctx.result, self._clock
+        )
+        ctx.result.quarantined.extend(gone)
+        ctx.result.counts.quarantined += len(gone)
+        size = max(1, ctx.flow.batch_size)
+        for start in range(0, len(records), size):
+            self._run_page(ctx, records[start : start + size], force=True, move_watermark=False)
 
     def _close_interrupted(self, flow: str) -> None:
         """Holding the flow lock, any run still 'running' belongs to a dead process."""
@@ -237,7 +262,7 @@ class SyncEngine:
             result.counts.read += 1
             source_id = str(record.fields.get(spec.source_key) or record.id)
             with stages.timing("transform"):
-                mapped = apply_mapping(spec, record.fields)
+                mapped = apply_mapping(spec, record.fields, refs=ctx.refs)
             issues = list(mapped.issues)
             if mapped.ok:
                 with stages.timing("validate"):
@@ -247,13 +272,14 @@ class SyncEngine:
                 quarantine.append(self._drifted(ctx, record, source_id, mapped.payload, drifts))
                 continue
             if issues:
+                waits = all(i.code == "unresolved_reference" for i in issues)
                 quarantine.append(
                     entries_.quarantine_entry(
                         result.run_id,
                         flow.name,
                         record,
                         source_id,
-                        reason="validation",
+                        reason="unresolved_reference" if waits else "validation",
                         code=issues[0].code,
                         message="; ".join(i.message for i in issues),
                         mapped=mapped.payload,
@@ -361,7 +387,7 @@ class SyncEngine:
         for cand in batch:
             before = current.get(cand.external_id)
             before_fields = before.fields if before else None
-            changed = entries_.changed_paths(spec.target_paths, cand.payload, before_fields)
+            changed = entries_.changed_paths(spec, cand.payload, before_fields)
             if before is not None and not changed:
                 result.counts.in_sync += 1
                 if result.mode == "live":

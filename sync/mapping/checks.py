@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
@@ -65,6 +65,45 @@ def schema_problems(
     return [p for err in validator.iter_errors(data) for p in _translate(err, base)]
 
 
+def _origin_problems(
+    rule: Mapping[str, Any], here: tuple[Segment, ...], clean: Callable[..., bool]
+) -> list[Problem]:
+    """One value origin per field; a child collection (`each`) reads one `source` list, and
+    each of its element rules is held to the same checks."""
+    problems: list[Problem] = []
+    given = [k for k in ("source", "sources", "value") if k in rule]
+    if len(given) != 1 and clean(*here):
+        got = f"; got {' and '.join(given)}" if given else ""
+        problems.append(
+            Problem(here, f"a field takes exactly one of source, sources or value{got}")
+        )
+    if "each" in rule and given != ["source"] and clean(*here):
+        problems.append(
+            Problem((*here, "each"), "a child collection (each) reads one `source` list")
+        )
+    if "key" in rule and "each" not in rule:
+        problems.append(
+            Problem((*here, "key"), "key names a child's identifying path; it needs each")
+        )
+    for j, child in enumerate(rule.get("each") or ()):
+        if not isinstance(child, dict):
+            continue
+        inner: tuple[Segment, ...] = (*here, "each", j)
+        problems += _origin_problems(child, inner, clean)
+        if clean(*inner, "transforms"):
+            for k, step in enumerate(child.get("transforms", ())):
+                problems += _transform_problems(step, (*inner, "transforms", k))
+    children = [c.get("target") for c in rule.get("each") or () if isinstance(c, dict)]
+    if rule.get("key") is not None and rule.get("key") not in children:
+        problems.append(
+            Problem(
+                (*here, "key"),
+                f"key {rule.get('key')!r} is not one of the child targets {children}",
+            )
+        )
+    return problems
+
+
 def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, ...]]
                       ) -> list[Problem]:  # fmt: skip
     """What the schema cannot say: one value origin per field, known transforms with valid
@@ -88,12 +127,7 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
         if not isinstance(rule, dict):
             continue
         here: tuple[Segment, ...] = ("fields", i)
-        given = [k for k in ("source", "sources", "value") if k in rule]
-        if len(given) != 1 and clean(*here):
-            got = f"; got {' and '.join(given)}" if given else ""
-            problems.append(
-                Problem(here, f"a field takes exactly one of source, sources or value{got}")
-            )
+        problems += _origin_problems(rule, here, clean)
         if "value" in rule and rule["value"] is None and rule.get("required") is True:
             problems.append(
                 Problem((*here, "value"), "a required field cannot be the constant null")

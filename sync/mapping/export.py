@@ -68,7 +68,22 @@ def _steps(rule: FieldRule) -> str:
     for step in rule.transforms:
         params = ", ".join(f"{k}={v}" for k, v in step.params.items())
         parts.append(f"{step.name}({params})" if params else step.name)
+    if rule.reference is not None:
+        parts.append(f"id via flow {rule.reference.flow} ({rule.reference.via} id)")
+    if rule.kind == "each":
+        parts.append(f"each child{f', keyed by {rule.key}' if rule.key else ''}")
     return " -> ".join(parts)
+
+
+def _flatten(
+    rules: Sequence[FieldRule], src: str = "", tgt: str = ""
+) -> Iterable[tuple[FieldRule, str, str]]:
+    """Every rule with its source and target prefixes; a child collection's element rules
+    follow it as `Lines[].Field`."""
+    for rule in rules:
+        yield rule, src, tgt
+        if rule.kind == "each":
+            yield from _flatten(rule.each, f"{src}{rule.sources[0]}[].", f"{tgt}{rule.target}[].")
 
 
 def _validation(rule: FieldRule) -> str:
@@ -98,10 +113,16 @@ def mapping_rows(
 ) -> list[MappingRow]:
     """One row per mapped target path, the external-id rule first."""
     rows = []
-    for rule in (spec.key_rule, *spec.fields):
-        src_name = ", ".join(rule.sources) if rule.sources else f"= {rule.constant!r}"
-        src = _lookup(source, rule.sources[0]) if rule.sources and len(rule.sources) == 1 else None
-        tgt = _lookup(target, rule.target)
+    for rule, src_prefix, tgt_prefix in _flatten((spec.key_rule, *spec.fields)):
+        nested = bool(src_prefix)
+        src_name = (
+            ", ".join(src_prefix + s for s in rule.sources)
+            if rule.sources
+            else f"= {rule.constant!r}"
+        )
+        single = rule.sources and len(rule.sources) == 1 and not nested
+        src = _lookup(source, rule.sources[0]) if single else None
+        tgt = None if tgt_prefix else _lookup(target, rule.target)
         limits = [x for x in (tgt.length if tgt else None, rule.max_length) if x]
         tgt_length = min(limits) if limits else None
         flags = []
@@ -114,7 +135,7 @@ def mapping_rows(
                 source_field=src_name,
                 source_type=src.type if src else ("constant" if rule.kind == "constant" else ""),
                 source_length=src.length if src else None,
-                target_field=rule.target,
+                target_field=tgt_prefix + rule.target,
                 target_type=tgt.type if tgt else "",
                 target_length=tgt_length,
                 transforms=_steps(rule),

@@ -32,6 +32,7 @@ from sync.mapping.spec import (
     FuzzyMatch,
     MappingSpec,
     MatchSpec,
+    Reference,
     RuleKind,
     TransformStep,
 )
@@ -196,6 +197,9 @@ def _rule(item: dict[str, Any], line: int | None) -> FieldRule:
         kind, sources = "sources", tuple(item["sources"])
     else:
         sources = (item["source"],)
+        if "each" in item:
+            kind = "each"
+    ref = item.get("reference")
     limit = item.get("max_length")
     overflow = "reject"
     if isinstance(limit, dict):
@@ -216,6 +220,9 @@ def _rule(item: dict[str, Any], line: int | None) -> FieldRule:
         compare=MappingProxyType(dict(item.get("compare", {}))),
         note=item.get("note", ""),
         line=line,
+        reference=Reference(ref["flow"], ref.get("via", "source")) if ref else None,
+        each=tuple(_rule(child, None) for child in item.get("each", ())),
+        key=item.get("key"),
     )
 
 

@@ -14,6 +14,7 @@ IssueCode = Literal[
     "read_only",
     "truncated",
     "dropped",
+    "unresolved_reference",
 ]
 
 

@@ -12,7 +12,8 @@ from sync.mapping.registry import transform_info
 
 OnOverflow = Literal["reject", "truncate"]
 OnInvalid = Literal["quarantine", "null"]
-RuleKind = Literal["source", "sources", "constant", "key"]
+RuleKind = Literal["source", "sources", "constant", "key", "each"]
+RefVia = Literal["source", "target"]
 # How a business-key value is normalized before comparison (reconcile.match applies them).
 KeyNormalizer = Literal["text", "email", "domain", "name"]
 KEY_NORMALIZERS: tuple[str, ...] = ("text", "email", "domain", "name")
@@ -51,12 +52,28 @@ class TransformStep:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A value that is another flow's record id, to be swapped for its id on the other side.
+
+    `via: source` (default): the value is a source id of `flow` (e.g. an order's AccountId,
+    synced by the customers flow) and becomes that record's target id. `via: target`: the value
+    is a target id of `flow` (a flow running the other way) and becomes its source id.
+    """
+
+    flow: str
+    via: RefVia = "source"
+
+
+@dataclass(frozen=True)
 class FieldRule:
     """How one target path gets its value.
 
     `kind` says where the value comes from: `source` (one field, `sources[0]`), `sources`
-    (several fields; the first transform receives a list), `constant` (`constant`), or `key`
-    (the rule the spec adds itself: target external id <- source key).
+    (several fields; the first transform receives a list), `constant` (`constant`), `key`
+    (the rule the spec adds itself: target external id <- source key), or `each` (a child
+    collection: `sources[0]` is a list, each element mapped by the rules in `each`, with
+    paths relative to the element, into the list at `target`).
+    `reference` swaps the value for the id another flow gave the record (`Reference`).
     `compare` holds the reconciler's hints (`ignore_case`, `ignore_whitespace`,
     `abs_tolerance`, `rel_tolerance`, and one way to read the value: `phone` (E.164, optionally
     `{default_region: US}`), `country` (ISO-2), `datetime` (instants), `date` (calendar days))
@@ -75,12 +92,22 @@ class FieldRule:
     compare: Mapping[str, Any] = field(default_factory=_empty)
     note: str = ""
     line: int | None = field(default=None, compare=False)  # where the rule starts in its file
+    reference: Reference | None = None
+    each: tuple[FieldRule, ...] = ()
+    key: str | None = None  # `each`: the element path that identifies a child (line number)
 
     @property
     def reads(self) -> tuple[str, ...]:
-        """Every source field this rule reads: its sources, then fields named by params."""
+        """Every source field this rule reads: its sources, then fields named by params
+        (for `each`, only the collection: the element rules read inside it)."""
         extra = tuple(f for step in self.transforms for f in step.reads)
         return tuple(dict.fromkeys(self.sources + extra))
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """This rule's reference and its element rules' ones."""
+        own = (self.reference,) if self.reference else ()
+        return own + tuple(r for rule in self.each for r in rule.references)
 
 
 @dataclass(frozen=True)
@@ -167,6 +194,11 @@ class MappingSpec:
         rules = {rule.target: rule for rule in self.fields}
         rules[self.key_rule.target] = self.key_rule
         return rules
+
+    @cached_property
+    def references(self) -> tuple[Reference, ...]:
+        """Every reference the mapping resolves, each once: the flows it depends on."""
+        return tuple(dict.fromkeys(r for rule in self.fields for r in rule.references))
 
     def rule_for(self, target_path: str) -> FieldRule | None:
         """The rule that fills `target_path` (the implicit key rule for the external id),
