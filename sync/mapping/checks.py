@@ -167,7 +167,23 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
         else:
             targets[path] = (*here, "target")
     problems += _match_problems(data.get("match"), set(targets), clean)
+    problems += _governance_problems(data.get("governance"), set(targets), clean)
     return problems + path_conflicts(targets)
+
+
+def _governance_problems(governance: Any, targets: set[str], clean: Any) -> list[Problem]:
+    """Per-field governance must name mapped target paths."""
+    if not isinstance(governance, dict) or not clean("governance"):
+        return []
+    fields = governance.get("fields") or {}
+    return [
+        Problem(
+            ("governance", "fields", path),
+            f"{path!r} is not a mapped target path{_did_you_mean(path, targets)}",
+        )
+        for path in fields
+        if path not in targets
+    ]
 
 
 def _match_problems(match: Any, targets: set[str], clean: Any) -> list[Problem]:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sync.errors import ConfigError
+from sync.governance import FieldGovernance, Governance
 from sync.mapping.apply import compile_spec
 from sync.mapping.checks import (
     Problem,
@@ -171,6 +172,21 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
         fields=tuple(_rule(f, lines.get(("fields", i))) for i, f in enumerate(data["fields"])),
         file=file,
         match=_match(data.get("match") or {}),
+        governance=_governance(data.get("governance") or {}),
+    )
+
+
+def _governance(data: dict[str, Any]) -> Governance:
+    return Governance(
+        on_conflict=data.get("on_conflict", "owner_wins"),
+        lock=bool(data.get("lock", False)),
+        watch_target=bool(data.get("watch_target", False)),
+        fields=MappingProxyType(
+            {
+                path: FieldGovernance(rule.get("owner"), rule.get("on_conflict"))
+                for path, rule in (data.get("fields") or {}).items()
+            }
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
+from sync.governance import Governance
 from sync.mapping.registry import transform_info
 
 OnOverflow = Literal["reject", "truncate"]
@@ -146,6 +147,7 @@ class MappingSpec:
     version: int = 1
     file: str | None = field(default=None, compare=False)
     match: MatchSpec = field(default_factory=MatchSpec)
+    governance: Governance = field(default_factory=Governance)
     # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
     _plan: Any = field(default=None, init=False, repr=False, compare=False)
 

@@ -25,7 +25,10 @@ fields:
     key: line
     each:
       - {target: line, source: Line__c}
-      - {target: item.id, source: Product2Id, required: true, reference: {flow: products, via: target}}
+      - target: item.id
+        source: Product2Id
+        required: true
+        reference: {flow: products, via: target}
       - {target: quantity, source: Quantity, required: true}
       - {target: rate, source: UnitPrice}
 """
