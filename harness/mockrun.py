@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from mocks.faults import FaultPlan, PlanError, apply_plan, load_plan
 from mocks.netsuite import NetSuiteMockConfig
 from mocks.netsuite import create_app as create_netsuite
 from mocks.salesforce import SalesforceMockConfig
@@ -139,8 +140,10 @@ def start_mocks(
     https: bool = True,
     crm_port: int = 0,
     erp_port: int = 0,
+    faults: FaultPlan | None = None,
 ) -> MockPair:
-    """Start a CRM and an ERP mock on loopback and seed both from one world."""
+    """Start a CRM and an ERP mock on loopback and seed both from one world; `faults`, when
+    given, becomes both mocks' active fault plan once they are seeded."""
     crm_vendor, erp_vendor = _vendor(crm, "crm"), _vendor(erp, "erp")
     tls = ensure_tls(workdir / "tls") if https else None
     admin_token = secrets.token_urlsafe(18)
@@ -154,4 +157,35 @@ def start_mocks(
     for mock in (crm_mock, erp_mock):
         mock.app.state.mock.seed(settings)
     env = {**crm_mock.env, **erp_mock.env, ADMIN_TOKEN_ENV: admin_token}
-    return MockPair(crm_mock, erp_mock, tls, admin_token, env)
+    pair = MockPair(crm_mock, erp_mock, tls, admin_token, env)
+    if faults is not None:
+        try:
+            apply_faults(pair, faults)
+        except ConfigError:
+            pair.stop()
+            raise
+    return pair
+
+
+def load_fault_plan(path: Path) -> FaultPlan:
+    """Read a fault plan file (`harness mock-up --faults`), as a config error when bad."""
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        raise ConfigError(str(exc), key="--faults") from exc
+
+
+def apply_faults(pair: MockPair, plan: FaultPlan) -> dict[str, int]:
+    """Make `plan` the active fault plan of both mocks; returns each vendor's rule count.
+
+    Each mock runs the rules without a `match.vendor` and those naming it, and patches the
+    `settings` section under its vendor name; `PUT /__harness/faults` can replace it later.
+    """
+    counts: dict[str, int] = {}
+    for mock in (pair.crm, pair.erp):
+        try:
+            apply_plan(mock.app, plan)
+        except PlanError as exc:
+            raise ConfigError(str(exc), key="--faults") from exc
+        counts[mock.vendor.name] = len(mock.app.state.faults.states)
+    return counts

@@ -11,6 +11,7 @@ import typer
 
 from harness import output
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
+from harness.mockrun import apply_faults, load_fault_plan
 from harness.sandbox import run_sandbox, start_mock_environment
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
@@ -45,10 +46,19 @@ def mock_up(
     config_out: Annotated[Path, typer.Option("--config-out", help="harness.yaml to write.")] = Path(
         "harness.yaml"
     ),
+    faults: Annotated[
+        Path | None,
+        typer.Option(
+            "--faults",
+            help="Fault plan (YAML, e.g. fixtures/faults/chaos_mixed.yaml) for both mocks;"
+            " PUT /__harness/faults changes it while they run.",
+        ),
+    ] = None,
 ) -> None:
     """Start mock vendor servers on loopback until Ctrl-C, with a ready harness.yaml."""
 
     def body() -> None:
+        plan = load_fault_plan(faults) if faults is not None else None  # fail before starting
         world = WorldSettings(
             seed=seed, accounts=accounts, dirty=dirty, full_business=full_business
         )
@@ -65,6 +75,10 @@ def mock_up(
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
+            if plan is not None:
+                counts = apply_faults(env.mocks, plan)
+                rules = ", ".join(f"{n} rule(s) on {vendor}" for vendor, n in counts.items())
+                output.info(f"fault plan {faults}: {rules}")
             output.print_mock_environment(env)
             output.info(f"ground truth: {env.manifest_path}")
             while not stop.wait(0.5):

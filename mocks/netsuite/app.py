@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from mocks.admin import build_admin_router
 from mocks.context import MockContext
+from mocks.faults.install import install_faults
 from mocks.netsuite import catalog, query, records
 from mocks.netsuite.config import NetSuiteMockConfig
 from mocks.netsuite.errors import install_error_handlers
@@ -45,4 +46,5 @@ def create_app(
     app.include_router(query.router)
     install_error_handlers(app)
     app.add_middleware(ConcurrencyGate, ctx=ctx, default_limit=config.max_concurrent)
+    install_faults(app)  # last: its middleware is outermost, so faults also cover auth
     return app

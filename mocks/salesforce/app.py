@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 
 from mocks.admin import build_admin_router
 from mocks.context import MockContext
+from mocks.faults.install import install_faults
 from mocks.salesforce.auth import build_auth_router
 from mocks.salesforce.auth_tokens import TokenRegistry
 from mocks.salesforce.config import SalesforceMockConfig
@@ -54,6 +55,7 @@ def create_app(
     app.add_middleware(ApiGate)
     for router in _routers():
         app.include_router(router)
+    install_faults(app)  # last: its middleware is outermost, so faults also cover auth
     return app
 
 

@@ -43,6 +43,14 @@ class TokenRegistry:
         with self._lock:
             return self._refresh.get(token or "")
 
+    def revoke_access(self) -> int:
+        """Invalidate every access token issued so far (refresh tokens keep working), as a
+        session timeout does; returns how many were revoked."""
+        with self._lock:
+            count = len(self._access)
+            self._access.clear()
+        return count
+
     def revoke_all(self) -> None:
         with self._lock:
             self._access.clear()
