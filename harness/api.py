@@ -6,12 +6,20 @@ library both call these functions, so a scenario exercises exactly what a user r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from harness import quarantine as qlib
 from harness.config import FlowConfig, HarnessConfig
+from harness.monitoring import alerts
+from harness.monitoring.health import HealthReport, collect_health
+from harness.monitoring.logs import adopt_config
+from harness.monitoring.metrics import render_metrics
+from harness.monitoring.retention import PruneReport, prune
 from reconcile.explain import SyncMemory
 from reconcile.history import summarize
 from reconcile.mask import mask_report
@@ -21,8 +29,10 @@ from reconcile.render import write_reports
 from sync.connectors import create_connector
 from sync.connectors.base import Connector
 from sync.engine import Flow, Mode, RunResult, SyncEngine
+from sync.errors import SyncError
 from sync.mapping import MappingSpec, load_mapping
-from sync.state import ReconcileSummary, RunInfo, StateError, StateStore
+from sync.rollback import RollbackResult, rollback_run
+from sync.state import QuarantineEntry, ReconcileSummary, RunInfo, StateError, StateStore
 
 TREND_DEPTH = 200  # past flow summaries the HTML report's trend chart draws
 
@@ -33,7 +43,13 @@ class FlowPlan:
     spec: MappingSpec
 
     def engine_flow(self) -> Flow:
-        return Flow(self.config.name, self.spec, batch_size=self.config.batch_size)
+        return Flow(
+            self.config.name,
+            self.spec,
+            batch_size=self.config.batch_size,
+            lookback=timedelta(seconds=self.config.lookback_seconds),
+            schema_recheck=timedelta(seconds=self.config.schema_recheck_seconds),
+        )
 
 
 def load_flows(config: HarnessConfig, names: Sequence[str] | None = None) -> list[FlowPlan]:
@@ -67,17 +83,42 @@ def run_sync(
     full: bool = False,
     progress: ProgressFn | None = None,
 ) -> RunResult:
-    """Run one flow once, recording into the configured state store."""
+    """Run one flow once, recording into the configured state store. Afterwards the run is
+    checked against the `alerts:` rules and any alert is posted (never failing the sync)."""
     (plan,) = load_flows(config, [flow_name])
     config.state_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        open_connectors(config, read_only=mode != "live") as connectors,
-        StateStore(config.state_path) as state,
-    ):
-        engine = SyncEngine(
-            connectors[plan.config.source], connectors[plan.config.target], state, progress=progress
-        )
-        return engine.run(plan.engine_flow(), mode=mode, full=full)
+    adopt_config(config, os.environ)
+    started = datetime.now(UTC)
+    try:
+        with (
+            open_connectors(config, read_only=mode != "live") as connectors,
+            StateStore(config.state_path) as state,
+        ):
+            engine = SyncEngine(
+                connectors[plan.config.source],
+                connectors[plan.config.target],
+                state,
+                progress=progress,
+            )
+            result = engine.run(plan.engine_flow(), mode=mode, full=full)
+    except SyncError:
+        _alert_failed_run(config, flow_name, started)
+        raise
+    alerts.after_run(config, result.run_id)
+    return result
+
+
+def _alert_failed_run(config: HarnessConfig, flow: str, started: datetime) -> None:
+    """Alert on the run that just failed (if one was started: a busy flow starts none)."""
+    if config.alerts.webhook_url() is None:
+        return
+    try:
+        with StateStore(config.state_path) as state:
+            latest = state.runs(flow, limit=1)
+    except StateError:
+        return
+    if latest and latest[0].status == "failed" and latest[0].started_at >= started:
+        alerts.after_run(config, latest[0].run_id)
 
 
 def run_reconcile(
@@ -158,3 +199,123 @@ def _memory(config: HarnessConfig, flow: str) -> SyncMemory:
             quarantine={q.source_id: q for q in state.quarantined(flow, status="open")},
             live_since=min((r.started_at for r in live_runs), default=None),
         )
+
+
+# -- operations: rollback, quarantine, monitoring --------------------------------------------
+
+
+def _existing_state(config: HarnessConfig) -> StateStore:
+    if not config.state_path.exists():
+        raise StateError(f"no state file at {config.state_path}; nothing has been synced yet")
+    return StateStore(config.state_path)
+
+
+def run_rollback(
+    config: HarnessConfig,
+    run_id: str,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RollbackResult:
+    """Undo a live run through its flow's target connector (see `sync.rollback`); with
+    `dry_run` the target is opened read-only and nothing is written anywhere."""
+    adopt_config(config, os.environ)
+    with _existing_state(config) as state:
+        of_run = state.check_rollbackable(run_id)
+        (plan,) = load_flows(config, [of_run.flow])
+        with open_connectors(config, read_only=dry_run) as connectors:
+            return rollback_run(
+                state,
+                connectors[plan.config.target],
+                run_id,
+                target_object=plan.spec.target.object,
+                external_id_field=plan.spec.external_id_field,
+                dry_run=dry_run,
+                force=force,
+                progress=progress,
+            )
+
+
+def quarantine_list(
+    config: HarnessConfig,
+    *,
+    flow: str | None = None,
+    reason: str | None = None,
+    status: str | None = "open",
+) -> list[QuarantineEntry]:
+    """Quarantine entries, oldest first (none when there is no state file)."""
+    if not config.state_path.exists():
+        return []
+    with StateStore(config.state_path) as state:
+        return qlib.list_entries(state, flow=flow, reason=reason, status=status)
+
+
+def quarantine_show(config: HarnessConfig, qid: str) -> qlib.EntryDetail:
+    with _existing_state(config) as state:
+        return qlib.entry_detail(state, qid)
+
+
+def quarantine_discard(
+    config: HarnessConfig, qids: Sequence[str], *, by: str, note: str | None = None
+) -> list[QuarantineEntry]:
+    """Close open entries as discarded by a person; all or none."""
+    with _existing_state(config) as state:
+        return state.quarantine_discard(qids, by=by, note=note)
+
+
+def select_replay(
+    config: HarnessConfig,
+    qids: Sequence[str] = (),
+    *,
+    flow: str | None = None,
+    reason: str | None = None,
+) -> dict[str, list[QuarantineEntry]]:
+    """The open entries `harness quarantine replay` would re-run, grouped by flow."""
+    with _existing_state(config) as state:
+        return qlib.select_for_replay(state, qids, flow=flow, reason=reason)
+
+
+def run_replay(
+    config: HarnessConfig,
+    flow_name: str,
+    qids_or_source_ids: Sequence[str],
+    *,
+    mode: Mode = "live",
+    progress: ProgressFn | None = None,
+) -> RunResult:
+    """Re-run only these records of one flow through the current mapping (a 'replay' run):
+    written ones leave the quarantine as replayed, failing ones stay open with the new
+    reason. Tokens may be quarantine ids or source ids."""
+    (plan,) = load_flows(config, [flow_name])
+    adopt_config(config, os.environ)
+    with (
+        _existing_state(config) as state,
+        open_connectors(config, read_only=mode != "live") as connectors,
+    ):
+        source_ids = qlib.source_ids_for(state, flow_name, qids_or_source_ids)
+        engine = SyncEngine(
+            connectors[plan.config.source], connectors[plan.config.target], state, progress=progress
+        )
+        return engine.replay(plan.engine_flow(), source_ids, mode=mode)
+
+
+def health(config: HarnessConfig, now: datetime | None = None) -> HealthReport | None:
+    """Every flow's health from the state file (None when there is none yet)."""
+    if not config.state_path.exists():
+        return None
+    with StateStore(config.state_path) as state:
+        flows = [f.name for f in config.flows]
+        return collect_health(state, flows, now or datetime.now(UTC))
+
+
+def metrics_text(config: HarnessConfig) -> str:
+    """The state file's metrics in Prometheus text format."""
+    return render_metrics(config.state_path, tuple(f.name for f in config.flows))
+
+
+def prune_history(
+    config: HarnessConfig, *, older_than: timedelta | None = None, dry_run: bool = False
+) -> PruneReport:
+    """Apply the retention window (default `retention.days`) to the state file and logs."""
+    return prune(config, datetime.now(UTC), older_than=older_than, dry_run=dry_run)

@@ -8,11 +8,14 @@ Exit codes are a contract: 0 GO / clean, 1 NO-GO / differences, 2 error, 130 int
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+from typing import Annotated
 
 import typer
 
 import harness.commands
+from harness.monitoring.logs import FORMAT_ENV, LEVEL_ENV, configure_logging
 
 app = typer.Typer(
     name="harness",
@@ -21,6 +24,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def logging_options(
+    log_json: Annotated[
+        bool,
+        typer.Option(
+            "--log-json", help=f"JSON log lines (also {FORMAT_ENV}=json), secrets masked."
+        ),
+    ] = False,
+    log_level: Annotated[
+        str | None, typer.Option("--log-level", help=f"DEBUG, INFO, WARNING (also {LEVEL_ENV}).")
+    ] = None,
+) -> None:
+    """Build, test and sign off a CRM <-> ERP integration."""
+    use_json = log_json or os.environ.get(FORMAT_ENV) == "json"
+    if use_json or log_level or os.environ.get(LEVEL_ENV):
+        # Commands that load a config add its secrets and, for JSON, its log file.
+        configure_logging(None, os.environ, json_format=use_json, level=log_level)
+
 
 for _module in sorted(pkgutil.iter_modules(harness.commands.__path__), key=lambda m: m.name):
     _register = getattr(

@@ -29,7 +29,9 @@ def harness_sandbox_session(tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def sandbox(harness_sandbox_session: Sandbox) -> Sandbox:
     """The session's sandbox, emptied: the scenario's Given steps seed it."""
     harness_sandbox_session.reseed(WorldSettings(accounts=0))
+    harness_sandbox_session.clear_faults()
     harness_sandbox_session.restore_settings()
+    harness_sandbox_session.reset_config()
     return harness_sandbox_session
 
 
@@ -41,3 +43,6 @@ def scenario_context() -> dict[str, Any]:
 
 from harness.steps import *  # noqa: E402,F403  (step definitions are fixtures; import registers them)
 from harness.steps_audit import *  # noqa: E402,F403  (the data-quality audit steps)
+from harness.steps_failures import *  # noqa: E402,F403  (faults, crashes, rollback)
+from harness.steps_governance import *  # noqa: E402,F403  (system-of-record rules)
+from harness.steps_incremental import *  # noqa: E402,F403  (ties, late commits, deletes)

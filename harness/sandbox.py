@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import orjson
+import yaml
 
 from harness.api import open_connectors, run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config, render_config
@@ -63,14 +64,12 @@ class Sandbox:
         self.mocks = mocks
         self.workdir = workdir
         self.environ: dict[str, str] = {**os.environ, **mocks.env}
-        self.config_path = write_config(
-            mocks,
-            workdir / "harness.yaml",
-            mapping=mapping,
-            state_path=workdir / "state.db",
-            reports_dir=reports_dir or workdir / "reports",
-        )
-        self.config: HarnessConfig = load_config(self.config_path, self.environ)
+        self.reports_dir = reports_dir or workdir / "reports"
+        self.mapping = mapping
+        self.flow_options: dict[str, Any] = {}
+        self.system_options: dict[str, dict[str, Any]] = {}
+        self.config_path = workdir / "harness.yaml"
+        self.config: HarnessConfig = self._configure(mapping)
         # Freshly started mocks hold a freshly generated world: a crosswalk left by an earlier
         # sandbox would claim records this ERP never received.
         self._forget_state()
@@ -83,6 +82,47 @@ class Sandbox:
         workdir.mkdir(parents=True, exist_ok=True)
         with start_mocks(world=world or WorldSettings(), workdir=workdir) as mocks:
             yield cls(mocks, workdir, **kwargs)
+
+    def _configure(self, mapping: Path) -> HarnessConfig:
+        write_config(
+            self.mocks,
+            self.config_path,
+            mapping=mapping,
+            state_path=self.workdir / "state.db",
+            reports_dir=self.reports_dir,
+        )
+        if self.flow_options or self.system_options:
+            document = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+            document["flows"][0].update(self.flow_options)
+            for role, options in self.system_options.items():
+                system = document["systems"][role]
+                for key, value in options.items():
+                    if key in ("timeout", "max_retries", "concurrency", "page_size"):
+                        system[key] = value
+                    else:
+                        system.setdefault("options", {})[key] = value
+            self.config_path.write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+        return load_config(self.config_path, self.environ)
+
+    def tune(self, role: str, **options: Any) -> None:
+        """Connection settings for one system (`timeout`, `max_retries`, or an HTTP-layer
+        option such as `backoff_base` or `circuit_breaker_threshold`); kept until `reset`."""
+        self.system_options.setdefault(role, {}).update(options)
+        self.config = self._configure(self.mapping)
+
+    def reset_config(self) -> None:
+        """The default mapping and connection settings, as the sandbox started."""
+        if self.flow_options or self.system_options or self.mapping != DEFAULT_MAPPING:
+            self.flow_options, self.system_options = {}, {}
+            self.mapping = DEFAULT_MAPPING
+            self.config = self._configure(DEFAULT_MAPPING)
+
+    def use_mapping(self, mapping: Path, **flow_options: Any) -> None:
+        """Run the customers flow through another mapping spec and flow options (as in
+        harness.yaml: `lookback_seconds`, `batch_size`, ...); same systems, same state."""
+        if mapping != self.mapping or flow_options != self.flow_options:
+            self.mapping, self.flow_options = mapping, dict(flow_options)
+            self.config = self._configure(mapping)
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -139,6 +179,26 @@ class Sandbox:
         mock = self.mocks.erp if role == "erp" else self.mocks.crm
         facts: list[dict[str, Any]] = self._admin(mock, "POST", "/drift", json=request)["facts"]
         return facts
+
+    def set_faults(self, role: str, plan: Mapping[str, Any] | Path) -> dict[str, Any]:
+        """Replace one mock's fault plan (a dict, or a YAML file as in fixtures/faults/)."""
+        body = yaml.safe_load(plan.read_text(encoding="utf-8")) if isinstance(plan, Path) else plan
+        result: dict[str, Any] = self._admin(self._mock(role), "PUT", "/faults", json=body)
+        return result
+
+    def clear_faults(self) -> None:
+        """No faults on either mock (settings a plan patched are restored)."""
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "DELETE", "/faults")
+
+    def trap(self, role: str, **request: Any) -> list[dict[str, Any]]:
+        """Set off a store-level trap (`mocks.faults.traps`); returns its ground-truth facts."""
+        facts: list[dict[str, Any]] = self._admin(self._mock(role), "POST", "/traps",
+                                                  json=request)["facts"]  # fmt: skip
+        return facts
+
+    def _mock(self, role: str) -> RunningMock:
+        return self.mocks.erp if role == "erp" else self.mocks.crm
 
     def last_change_seq(self, role: str = "erp") -> int:
         mock = self.mocks.erp if role == "erp" else self.mocks.crm

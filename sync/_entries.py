@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sync.connectors.base import Record, WriteResult
-from sync.mapping import FieldRule, MappingSpec, get_path
 from sync.state import CrosswalkEntry, QuarantineEntry
 
 
@@ -19,54 +17,16 @@ class Candidate:
     record: Record
     source_id: str
     external_id: str
-    payload: dict[str, Any]
-    digest: str
+    payload: dict[str, Any]  # what to write (after governance settled any conflict)
+    digest: str  # of the source's mapped payload: an unchanged source is skipped next time
     flags: list[dict[str, Any]]
+    mapped: dict[str, Any] | None = None  # the source's mapped payload, when it differs
+    kept: dict[str, Any] = field(default_factory=dict)  # target values a policy accepted
 
-
-def same(a: Any, b: Any) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        return float(a) == float(b)
-    return bool(a == b)
-
-
-def changed_paths(
-    spec: MappingSpec, payload: dict[str, Any], before: dict[str, Any] | None
-) -> tuple[str, ...]:
-    """The mapped target paths whose value in `payload` differs from the target's `before`
-    image (every set path when there is none). A child collection differs when its length
-    or any mapped child field differs; fields the target adds to its children do not count."""
-    paths = spec.target_paths
-    if before is None:
-        return tuple(p for p in paths if get_path(payload, p) is not None)
-    changed = []
-    for path in paths:
-        rule = spec.rule_for(path)
-        mine, theirs = get_path(payload, path), get_path(before, path)
-        if rule is not None and rule.kind == "each":
-            if not same_children(rule.each, mine, theirs):
-                changed.append(path)
-        elif not same(mine, theirs):
-            changed.append(path)
-    return tuple(changed)
-
-
-def same_children(rules: Sequence[FieldRule], mine: Any, theirs: Any) -> bool:
-    if isinstance(theirs, dict) and isinstance(theirs.get("items"), list):
-        theirs = theirs["items"]  # a NetSuite sublist read back as {"items": [...]}
-    mine, theirs = mine or [], theirs or []
-    if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) != len(theirs):
-        return False
-    for a, b in zip(mine, theirs, strict=True):
-        for rule in rules:
-            if rule.kind == "each":
-                if not same_children(rule.each, get_path(a, rule.target), get_path(b, rule.target)):
-                    return False
-            elif not same(get_path(a, rule.target), get_path(b, rule.target)):
-                return False
-    return True
+    def last_sync(self) -> dict[str, Any]:
+        """What the crosswalk keeps for governance (`sync.conflicts.LastSync`)."""
+        return {"mapped": self.mapped if self.mapped is not None else self.payload,
+                "kept": self.kept}  # fmt: skip
 
 
 def crosswalk_entry(
@@ -81,6 +41,7 @@ def crosswalk_entry(
         source_modified_at=cand.record.modified_at,
         synced_at=now,
         last_run_id=run_id,
+        last_sync=cand.last_sync(),
     )
 
 

@@ -19,17 +19,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sync import _entries as entries_
-from sync._entries import Candidate
+from sync.conflicts import edited_behind
 from sync.connectors.base import Connector, Record, Watermark
 from sync.flow import (
     MODES,
     STAGES,
-    Action,
     Flow,
     Mode,
     PlannedWrite,
@@ -38,12 +34,12 @@ from sync.flow import (
     StageClock,
 )
 from sync.flowlock import flow_lock
-from sync.hashing import content_hash
-from sync.mapping import apply_mapping, get_path, validate_against_schema
+from sync.governance import Owner
+from sync.pages import PageOutcome, PageRunner, RunContext
 from sync.references import CrosswalkResolver
 from sync.replay import replay_records
-from sync.schema_watch import FIELD_REFUSAL_CODES, Drift, SchemaWatch
-from sync.state import AuditEntry, CrosswalkEntry, QuarantineEntry, StateStore
+from sync.schema_watch import SchemaWatch
+from sync.state import StateStore
 
 __all__ = [
     "MODES",
@@ -59,20 +55,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int], None]
 INTERRUPTED = "interrupted: the process running it ended before the run finished"
-
-
-@dataclass
-class _RunContext:
-    """What one run carries from page to page."""
-
-    flow: Flow
-    result: RunResult
-    watch: SchemaWatch
-    crosswalk: dict[str, CrosswalkEntry]
-    open_quarantine: set[str]
-    stages: StageClock
-    reads: frozenset[str] = field(default_factory=frozenset)
-    refs: CrosswalkResolver | None = None
 
 
 class SyncEngine:
@@ -94,6 +76,7 @@ class SyncEngine:
         self._progress = progress or (lambda _event, _n: None)
         self._clock = clock
         self._monotonic = monotonic
+        self._pages = PageRunner(source, target, state, clock)
 
     def run(self, flow: Flow, *, mode: Mode = "live", full: bool = False) -> RunResult:
         """Run `flow` once. Raises only `SyncError`s that abort the run (auth, config, an open
@@ -105,13 +88,36 @@ class SyncEngine:
         if watermark is not None:
             since = Watermark(watermark.modified_at - flow.lookback, watermark.record_id)
 
-        def pages(ctx: _RunContext) -> Iterator[list[Record]]:
+        def pages(ctx: RunContext) -> Iterator[list[Record]]:
             spec = flow.mapping
-            return self.source.read(spec.source.object, fields=spec.source_fields, since=since)
+            return self.source.read(
+                spec.source.object,
+                fields=spec.source_fields,
+                since=since,
+                include_deleted=spec.deletes.policy != "ignore",
+            )
 
         return self._execute(flow, mode, kind, pages, force=False)
 
-    def replay(self, flow: Flow, source_ids: Sequence[str], *, mode: Mode = "live") -> RunResult:
+    def resolve_conflicts(
+        self, flow: Flow, source_ids: Sequence[str], *, keep: Owner, by: str
+    ) -> RunResult:
+        """A data steward's decision on records held for a `manual` conflict: keep the
+        source's values (written over the target's edits) or the target's (the flow stops
+        claiming those fields until the source changes them). A replay run; the entries
+        leave the quarantine when it succeeds."""
+        if keep not in ("source", "target"):
+            raise ValueError(f"keep must be 'source' or 'target', got {keep!r}")
+        return self.replay(flow, source_ids, steward=(keep, by))
+
+    def replay(
+        self,
+        flow: Flow,
+        source_ids: Sequence[str],
+        *,
+        mode: Mode = "live",
+        steward: tuple[Owner, str] | None = None,
+    ) -> RunResult:
         """Re-run only these source records (quarantined ones, typically after a mapping fix).
 
         Each is re-read from the source by its key (the quarantined payload is used when the
@@ -121,7 +127,7 @@ class SyncEngine:
         """
         wanted = list(dict.fromkeys(str(s) for s in source_ids))
 
-        def pages(ctx: _RunContext) -> Iterator[list[Record]]:
+        def pages(ctx: RunContext) -> Iterator[list[Record]]:
             records, gone = replay_records(
                 self.source, self.state, flow, wanted, ctx.result, self._clock
             )
@@ -132,7 +138,7 @@ class SyncEngine:
             for start in range(0, len(records), size):
                 yield records[start : start + size]
 
-        return self._execute(flow, mode, "replay", pages, force=True)
+        return self._execute(flow, mode, "replay", pages, force=True, steward=steward)
 
     # -- one run -----------------------------------------------------------------------------
 
@@ -141,24 +147,26 @@ class SyncEngine:
         flow: Flow,
         mode: Mode,
         kind: str,
-        pages: Callable[[_RunContext], Iterable[list[Record]]],
+        pages: Callable[[RunContext], Iterable[list[Record]]],
         *,
         force: bool,
+        steward: tuple[Owner, str] | None = None,
     ) -> RunResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         with flow_lock(self.state.path, flow.name):
             self._close_interrupted(flow.name)
-            return self._locked_run(flow, mode, kind, pages, force=force)
+            return self._locked_run(flow, mode, kind, pages, force=force, steward=steward)
 
     def _locked_run(
         self,
         flow: Flow,
         mode: Mode,
         kind: str,
-        pages: Callable[[_RunContext], Iterable[list[Record]]],
+        pages: Callable[[RunContext], Iterable[list[Record]]],
         *,
         force: bool,
+        steward: tuple[Owner, str] | None = None,
     ) -> RunResult:
         spec = flow.mapping
         run = self.state.start_run(flow.name, mode, kind)
@@ -175,7 +183,7 @@ class SyncEngine:
                 every=flow.schema_recheck,
                 clock=self._monotonic,
             )
-            ctx = _RunContext(
+            ctx = RunContext(
                 flow,
                 result,
                 watch,
@@ -184,6 +192,7 @@ class SyncEngine:
                 stages,
                 frozenset(name.split(".")[0] for name in spec.source_fields),
                 CrosswalkResolver(self.state) if spec.references else None,
+                steward,
             )
             if kind != "replay" and mode == "live":
                 self._retry_waiting(ctx)
@@ -193,8 +202,12 @@ class SyncEngine:
                     page = next(iterator, None)
                 if page is None:
                     break
-                self._run_page(ctx, page, force=force, move_watermark=kind != "replay")
+                self._pages.run_page(ctx, page, force=force, move_watermark=kind != "replay")
                 self._progress("read", len(page))
+            if kind == "full" and spec.deletes.policy != "ignore":
+                self._sweep_deletes(ctx)
+            if kind != "replay" and mode == "live" and spec.governance.watch_target:
+                self._watch_target(ctx)
             result.status = "succeeded" if result.counts.quarantined == 0 else "partial"
         except BaseException as exc:  # the run row must never stay "running"; re-raised below
             result.status = "failed"
@@ -213,7 +226,7 @@ class SyncEngine:
             self.state.finish_run(run.run_id, result.status, counts, error=result.error)
         return result
 
-    def _retry_waiting(self, ctx: _RunContext) -> None:
+    def _retry_waiting(self, ctx: RunContext) -> None:
         """Records quarantined for a reason that can pass by itself - a reference not synced
         yet, a rate limit that ran out - get another try at the start of every run."""
         waiting = [
@@ -231,7 +244,57 @@ class SyncEngine:
         ctx.result.counts.quarantined += len(gone)
         size = max(1, ctx.flow.batch_size)
         for start in range(0, len(records), size):
-            self._run_page(ctx, records[start : start + size], force=True, move_watermark=False)
+            self._pages.run_page(
+                ctx, records[start : start + size], force=True, move_watermark=False
+            )
+
+    def _watch_target(self, ctx: RunContext) -> None:
+        """Find edits made in the target to records the flow synced, while their source stayed
+        the same: each is run again (forced), so governance settles it like any conflict.
+
+        The flow's own writes show up among the target's changes too (echoes): a record whose
+        owned fields still hold what the flow last wrote (or accepted) is one, and is passed
+        over without a call.
+        """
+        flow, spec = ctx.flow, ctx.flow.mapping
+        mark = self.state.target_watermark(flow.name)
+        run = self.state.get_run(ctx.result.run_id)
+        if mark is None:  # first watch: start from now, there is no baseline to compare
+            if run is not None:
+                self.state.commit_page(
+                    run.run_id, flow.name, target_watermark=Watermark(run.started_at)
+                )
+            return
+        by_external = {e.external_id: e for e in ctx.crosswalk.values()}
+        since = Watermark(mark.modified_at - flow.lookback, mark.record_id)
+        for page in self.target.read(spec.target.object, since=since):
+            suspects = []
+            for record in page:
+                entry = by_external.get(str(record.fields.get(spec.external_id_field) or ""))
+                if entry is not None and entry.last_sync and edited_behind(spec, entry, record):
+                    suspects.append(entry.source_id)
+            if suspects:
+                records, _gone = replay_records(
+                    self.source, self.state, flow, suspects, ctx.result, self._clock
+                )
+                if records:
+                    self._pages.run_page(ctx, records, force=True, move_watermark=False)
+            last = max(page, key=lambda r: (r.modified_at, r.id))
+            self.state.commit_page(
+                ctx.result.run_id,
+                flow.name,
+                target_watermark=Watermark(last.modified_at, last.id),
+            )
+
+    def _sweep_deletes(self, ctx: RunContext) -> None:
+        """After a full read: synced records the source no longer returned were deleted
+        (hard deletes included, which no deleted-records feed shows)."""
+        gone = [e for sid, e in ctx.crosswalk.items() if sid not in ctx.seen]
+        size = max(1, ctx.flow.batch_size)
+        for start in range(0, len(gone), size):
+            out = PageOutcome(quarantine=[])
+            self._pages.delete(ctx, gone[start : start + size], out)
+            self._pages.commit(ctx, out, [], mark=None)
 
     def _close_interrupted(self, flow: str) -> None:
         """Holding the flow lock, any run still 'running' belongs to a dead process."""
@@ -241,235 +304,3 @@ class SyncEngine:
                 log.warning("run %s of %s was %s", run.run_id, flow, INTERRUPTED)
 
     # -- one page ----------------------------------------------------------------------------
-
-    def _check_drift(self, ctx: _RunContext, page: Sequence[Record], *, now: bool) -> None:
-        due = now or (bool(page) and ctx.watch.unknown_source_fields(page[0].fields))
-        fresh = ctx.watch.maybe_recheck(now=due)
-        for drift in fresh:
-            ctx.result.drift.append(drift.describe())
-            log.warning("flow %s: schema drift: %s", ctx.flow.name, drift.describe())
-
-    def _run_page(
-        self, ctx: _RunContext, page: Sequence[Record], *, force: bool, move_watermark: bool
-    ) -> None:
-        flow, result, stages = ctx.flow, ctx.result, ctx.stages
-        spec = flow.mapping
-        self._check_drift(ctx, page, now=False)
-        now = self._clock()
-        quarantine: list[QuarantineEntry] = []
-        candidates: list[Candidate] = []
-        for record in page:
-            result.counts.read += 1
-            source_id = str(record.fields.get(spec.source_key) or record.id)
-            with stages.timing("transform"):
-                mapped = apply_mapping(spec, record.fields, refs=ctx.refs)
-            issues = list(mapped.issues)
-            if mapped.ok:
-                with stages.timing("validate"):
-                    issues = validate_against_schema(mapped.payload, ctx.watch.target_schema)
-            drifts = ctx.watch.affecting(mapped.payload, ctx.reads) if ctx.watch.drifts else []
-            if drifts:
-                quarantine.append(self._drifted(ctx, record, source_id, mapped.payload, drifts))
-                continue
-            if issues:
-                waits = all(i.code == "unresolved_reference" for i in issues)
-                quarantine.append(
-                    entries_.quarantine_entry(
-                        result.run_id,
-                        flow.name,
-                        record,
-                        source_id,
-                        reason="unresolved_reference" if waits else "validation",
-                        code=issues[0].code,
-                        message="; ".join(i.message for i in issues),
-                        mapped=mapped.payload,
-                        now=now,
-                    )
-                )
-                continue
-            digest = content_hash(mapped.payload)
-            known = ctx.crosswalk.get(source_id)
-            if (
-                not force
-                and known is not None
-                and known.content_hash == digest
-                and source_id not in ctx.open_quarantine
-            ):
-                result.counts.unchanged += 1
-                continue
-            flags = [
-                {"target": f.target, "code": f.code, "message": f.message} for f in mapped.flags
-            ]
-            external_id = str(get_path(mapped.payload, spec.external_id_field) or source_id)
-            candidates.append(
-                Candidate(record, source_id, external_id, mapped.payload, digest, flags)
-            )
-
-        page_out = _PageOutcome(quarantine=quarantine)
-        planned_before = len(result.planned)
-        for start in range(0, len(candidates), max(1, flow.batch_size)):
-            batch = candidates[start : start + flow.batch_size]
-            self._write_batch(ctx, batch, page_out)
-        planned = result.planned[planned_before:]
-
-        result.quarantined.extend(page_out.quarantine)
-        result.counts.quarantined += len(page_out.quarantine)
-        if result.mode != "live":
-            # A plan is recorded for review; nothing else about the target or the source moves.
-            with stages.timing("commit"):
-                self.state.commit_page(result.run_id, flow.name, planned=planned)
-            return
-        for entry in page_out.crosswalk:
-            ctx.crosswalk[entry.source_id] = entry
-        ctx.open_quarantine.difference_update(page_out.resolved)
-        ctx.open_quarantine.update(q.source_id for q in page_out.quarantine)
-        mark = None
-        if move_watermark:
-            last = max(page, key=lambda r: (r.modified_at, r.id), default=None)
-            mark = Watermark(last.modified_at, last.id) if last else None
-        with stages.timing("commit"):
-            self.state.commit_page(
-                result.run_id,
-                flow.name,
-                crosswalk=page_out.crosswalk,
-                audit=page_out.audit,
-                quarantine=page_out.quarantine,
-                resolved_quarantine=page_out.resolved,
-                planned=[],
-                watermark=mark,
-            )
-
-    def _drifted(
-        self,
-        ctx: _RunContext,
-        record: Record,
-        source_id: str,
-        mapped: dict[str, Any] | None,
-        drifts: Sequence[Drift],
-    ) -> QuarantineEntry:
-        what = "; ".join(d.describe() for d in drifts)
-        return entries_.quarantine_entry(
-            ctx.result.run_id,
-            ctx.flow.name,
-            record,
-            source_id,
-            reason="drift",
-            code="SCHEMA_DRIFT",
-            mapped=mapped,
-            now=self._clock(),
-            message=f"schema changed mid-run: {what}; fix the mapping, then "
-            "`harness quarantine replay`",
-        )
-
-    def _write_batch(self, ctx: _RunContext, batch: list[Candidate], out: _PageOutcome) -> None:
-        flow, result, stages = ctx.flow, ctx.result, ctx.stages
-        spec = flow.mapping
-        if ctx.watch.drifts:  # a drift found by an earlier batch of this page
-            kept = []
-            for cand in batch:
-                hits = ctx.watch.affecting(cand.payload, ctx.reads)
-                if hits:
-                    out.quarantine.append(
-                        self._drifted(ctx, cand.record, cand.source_id, cand.payload, hits)
-                    )
-                else:
-                    kept.append(cand)
-            batch = kept
-        if not batch:
-            return
-        target_obj = spec.target.object
-        now = self._clock()
-        with stages.timing("lookup"):
-            current = self.target.get_by_external_id(
-                target_obj, spec.external_id_field, [c.external_id for c in batch]
-            )
-        to_write: list[tuple[Candidate, PlannedWrite]] = []
-        for cand in batch:
-            before = current.get(cand.external_id)
-            before_fields = before.fields if before else None
-            changed = entries_.changed_paths(spec, cand.payload, before_fields)
-            if before is not None and not changed:
-                result.counts.in_sync += 1
-                if result.mode == "live":
-                    out.crosswalk.append(
-                        entries_.crosswalk_entry(result.run_id, flow.name, cand, before.id, now)
-                    )
-                    out.resolved.append(cand.source_id)
-                continue
-            action: Action = "create" if before is None else "update"
-            plan = PlannedWrite(action, cand.source_id, cand.external_id,
-                                before.id if before else None, changed, before_fields,
-                                cand.payload)  # fmt: skip
-            to_write.append((cand, plan))
-        if result.mode != "live":
-            result.planned.extend(plan for _, plan in to_write)
-            for _, plan in to_write:
-                if plan.action == "create":
-                    result.counts.created += 1
-                else:
-                    result.counts.updated += 1
-            return
-        if not to_write:
-            return
-        with stages.timing("write"):
-            outcomes = self.target.upsert(
-                target_obj, spec.external_id_field, [cand.payload for cand, _ in to_write]
-            )
-        now = self._clock()  # after the write: the target's modified time is not later
-        if any(not o.ok and o.error_code in FIELD_REFUSAL_CODES for o in outcomes):
-            self._check_drift(ctx, [], now=True)
-        for (cand, plan), outcome in zip(to_write, outcomes, strict=True):
-            if not outcome.ok:
-                hits = ctx.watch.affecting(cand.payload, ctx.reads) if ctx.watch.drifts else []
-                if hits:
-                    out.quarantine.append(
-                        self._drifted(ctx, cand.record, cand.source_id, cand.payload, hits)
-                    )
-                    continue
-                reason, code, message = entries_.rejection(outcome)
-                out.quarantine.append(
-                    entries_.quarantine_entry(
-                        result.run_id,
-                        flow.name,
-                        cand.record,
-                        cand.source_id,
-                        reason=reason,
-                        code=code,
-                        message=message,
-                        mapped=cand.payload,
-                        now=now,
-                    )
-                )
-                continue
-            target_id = outcome.id or plan.target_id or ""
-            if plan.action == "create":
-                result.counts.created += 1
-            else:
-                result.counts.updated += 1
-            result.planned.append(plan)
-            out.crosswalk.append(
-                entries_.crosswalk_entry(result.run_id, flow.name, cand, target_id, now)
-            )
-            out.resolved.append(cand.source_id)
-            out.audit.append(
-                AuditEntry(
-                    run_id=result.run_id,
-                    flow=flow.name,
-                    action=plan.action,
-                    source_id=cand.source_id,
-                    target_id=target_id,
-                    external_id=cand.external_id,
-                    before=plan.before,
-                    after=cand.payload,
-                    at=now,
-                    flags=cand.flags,
-                )
-            )
-
-
-@dataclass
-class _PageOutcome:
-    quarantine: list[QuarantineEntry]
-    crosswalk: list[CrosswalkEntry] = field(default_factory=list)
-    audit: list[AuditEntry] = field(default_factory=list)
-    resolved: list[str] = field(default_factory=list)

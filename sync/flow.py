@@ -14,7 +14,7 @@ from sync.state import QuarantineEntry
 
 Mode = Literal["dry-run", "shadow", "live"]
 MODES: tuple[Mode, ...] = ("dry-run", "shadow", "live")
-Action = Literal["create", "update"]
+Action = Literal["create", "update", "delete"]
 # Where a run spends its time, in pipeline order (`RunResult.stages`).
 STAGES: tuple[str, ...] = ("read", "transform", "validate", "lookup", "write", "commit")
 
@@ -54,6 +54,8 @@ class RunCounts:
     created: int = 0
     updated: int = 0
     quarantined: int = 0
+    conflicts: int = 0  # owned fields the target changed behind the flow (see governance)
+    deleted: int = 0  # target records deleted or flagged because their source was deleted
 
     @property
     def written(self) -> int:
@@ -67,6 +69,8 @@ class RunCounts:
             "created": self.created,
             "updated": self.updated,
             "quarantined": self.quarantined,
+            "conflicts": self.conflicts,
+            "deleted": self.deleted,
         }
 
 

@@ -147,11 +147,22 @@ def filled(values: Mapping[str, Any], paths: Sequence[str], get: Callable[[Any, 
     return sum(1 for p in paths if get(values, p) not in (None, "", [], {}))
 
 
-def decide(governance: Governance, conflicts: Sequence[Conflict], sides: Sides) -> list[Decision]:
-    """Who wins each conflict. With `lock`, the owner always does (the edit was a violation)."""
+def decide(
+    governance: Governance,
+    conflicts: Sequence[Conflict],
+    sides: Sides,
+    *,
+    steward: tuple[Owner, str] | None = None,
+) -> list[Decision]:
+    """Who wins each conflict. With `lock`, the owner always does (the edit was a violation);
+    `steward` is a person's decision (`(side kept, who)`), which overrides both."""
     decisions = []
     for conflict in conflicts:
         name = governance.policy_for(conflict.path)
+        if steward is not None:
+            side, who = steward
+            decisions.append(Decision(conflict.path, side, "manual", f"{who} kept the {side}"))
+            continue
         if governance.lock:
             decisions.append(
                 Decision(

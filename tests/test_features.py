@@ -5,3 +5,6 @@ from pytest_bdd import scenarios
 scenarios("customers.feature")
 scenarios("reconcile.feature")
 scenarios("audit.feature")
+scenarios("governance.feature")
+scenarios("incremental.feature")
+scenarios("failures.feature")

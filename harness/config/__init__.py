@@ -11,7 +11,8 @@ file: credentials name environment variables, read only by
 
 Modules: `model` (the frozen objects), `loader` (`load_config`), `yamllines` (YAML with
 line marks), `checks` (schema and cross-reference checks), `problems` (what checks find),
-`envfile` (`--env-file`) and `render` (`render_config`, what `harness mock-up` writes).
+`envfile` (`--env-file`), `schedule` (flow schedules and their dependency order) and
+`render` (`render_config`, what `harness mock-up` writes).
 """
 
 from __future__ import annotations
@@ -22,23 +23,29 @@ from harness.config.loader import load_config
 from harness.config.model import (
     CONFIG_VERSION,
     KNOWN_VENDORS,
+    AlertsConfig,
     FlowConfig,
     HarnessConfig,
+    RetentionConfig,
     SystemConfig,
     Thresholds,
 )
 from harness.config.problems import ConfigValidationError, JsonPath, Problem
 from harness.config.render import render_config
+from harness.config.schedule import Schedule
 
 __all__ = [
     "CONFIG_VERSION",
     "KNOWN_VENDORS",
     "SCHEMA_PATH",
+    "AlertsConfig",
     "ConfigValidationError",
     "FlowConfig",
     "HarnessConfig",
     "JsonPath",
     "Problem",
+    "RetentionConfig",
+    "Schedule",
     "SystemConfig",
     "Thresholds",
     "apply_env_file",

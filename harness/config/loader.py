@@ -15,13 +15,16 @@ from typing import Any
 from harness.config.checks import schema_problems, semantic_problems
 from harness.config.model import (
     KNOWN_VENDORS,
+    AlertsConfig,
     FlowConfig,
     HarnessConfig,
+    RetentionConfig,
     SystemConfig,
     Thresholds,
     resolve_path,
 )
 from harness.config.problems import ConfigValidationError, key_of
+from harness.config.schedule import build_schedule, schedule_problems
 from harness.config.yamllines import Lines, parse_yaml
 from sync.errors import ConfigError
 
@@ -52,6 +55,7 @@ def load_config(
     base = Path(path).resolve().parent
     found = [*lines.problems, *schema_problems(data, lines)]
     found += semantic_problems(data, lines, base, known_vendors)
+    found += schedule_problems(data, lines)
     if found:
         ordered = sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.key or ""))
         raise ConfigValidationError(file, ordered)
@@ -92,6 +96,10 @@ def _build(
             source=f["source"],
             target=f["target"],
             batch_size=f.get("batch_size", 200),
+            schedule=build_schedule(f.get("schedule")),
+            depends_on=tuple(f.get("depends_on", ())),
+            lookback_seconds=float(f.get("lookback_seconds", 0)),
+            schema_recheck_seconds=float(f.get("schema_recheck_seconds", 60)),
         )
         for f in data["flows"]
     )
@@ -105,4 +113,19 @@ def _build(
         reports_dir=resolve_path(base, data.get("reports", {}).get("dir", "reports")),
         flows=flows,
         thresholds=Thresholds(**limits),
+        alerts=_alerts(data.get("alerts", {}), environ),
+        retention=RetentionConfig(**data.get("retention", {})),
+    )
+
+
+def _alerts(raw: dict[str, Any], environ: Mapping[str, str]) -> AlertsConfig:
+    defaults = AlertsConfig()
+    return AlertsConfig(
+        webhook_url_env=raw.get("webhook_url_env"),
+        error_rate=float(raw.get("error_rate", defaults.error_rate)),
+        volume_factor=float(raw.get("volume_factor", defaults.volume_factor)),
+        history=int(raw.get("history", defaults.history)),
+        min_usual_reads=int(raw.get("min_usual_reads", defaults.min_usual_reads)),
+        timeout=float(raw.get("timeout", defaults.timeout)),
+        environ=environ,
     )

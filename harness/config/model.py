@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config.problems import ConfigValidationError, Problem
+from harness.config.schedule import Schedule
 from reconcile.model import Thresholds
 from sync.connectors.base import ConnectionSettings
 from sync.errors import ConfigError
@@ -23,13 +24,19 @@ CONFIG_VERSION = 1
 
 @dataclass(frozen=True)
 class FlowConfig:
-    """One flow: records go from the `source` system to the `target` through `mapping`."""
+    """One flow: records go from the `source` system to the `target` through `mapping`.
+
+    `schedule` (None: on demand only) and `depends_on` are what `harness run` reads."""
 
     name: str
     mapping: Path  # absolute
     source: str  # system names
     target: str
     batch_size: int = 200
+    schedule: Schedule | None = None
+    depends_on: tuple[str, ...] = ()
+    lookback_seconds: float = 0.0
+    schema_recheck_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,35 @@ class SystemConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """When and where `harness sync` raises an alert (the `alerts:` section).
+
+    `webhook_url_env` names the environment variable holding the webhook URL; the URL is read
+    only by `webhook_url()`, never kept in a repr. Without it, alerts are off."""
+
+    webhook_url_env: str | None = None
+    error_rate: float = 0.05
+    volume_factor: float = 5.0
+    history: int = 10
+    min_usual_reads: int = 10
+    timeout: float = 10.0
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def webhook_url(self) -> str | None:
+        """The webhook URL from the environment, or None when unset (alerts are then off)."""
+        if not self.webhook_url_env:
+            return None
+        return self.environ.get(self.webhook_url_env) or None
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    """How long `harness prune` keeps run history (the `retention:` section)."""
+
+    days: int = 90
+
+
+@dataclass(frozen=True)
 class HarnessConfig:
     """A whole `harness.yaml`: its systems, flows, state and reports places, thresholds."""
 
@@ -91,6 +127,13 @@ class HarnessConfig:
     reports_dir: Path
     flows: tuple[FlowConfig, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+
+    @property
+    def logs_dir(self) -> Path:
+        """Where the harness writes its log files: `logs/` beside the state file."""
+        return self.state_path.parent / "logs"
 
     def flow(self, name: str) -> FlowConfig:
         """The flow called `name`; an unknown name raises ConfigError listing the known ones."""

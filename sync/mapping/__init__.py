@@ -13,6 +13,7 @@ as `MappedRecord.issues` (quarantine the record) or `MappedRecord.flags` (log th
 from __future__ import annotations
 
 from sync.mapping.apply import apply_mapping
+from sync.mapping.diff import changed_paths, same
 from sync.mapping.loader import load_mapping, parse_mapping
 from sync.mapping.paths import get_path, set_path
 from sync.mapping.result import FieldIssue, MappedRecord
@@ -31,10 +32,12 @@ __all__ = [
     "MatchSpec",
     "TransformError",
     "apply_mapping",
+    "changed_paths",
     "get_path",
     "load_mapping",
     "parse_mapping",
     "register_transform",
+    "same",
     "set_path",
     "validate_against_schema",
 ]

@@ -168,6 +168,16 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
             targets[path] = (*here, "target")
     problems += _match_problems(data.get("match"), set(targets), clean)
     problems += _governance_problems(data.get("governance"), set(targets), clean)
+    deletes = data.get("deletes")
+    if isinstance(deletes, dict) and clean("deletes"):
+        if deletes.get("policy") == "flag" and not deletes.get("field"):
+            problems.append(
+                Problem(("deletes",), "deletes: flag needs the target field to set (field: ...)")
+            )
+    elif deletes == "flag":
+        problems.append(
+            Problem(("deletes",), "deletes: flag needs {policy: flag, field: ..., value: ...}")
+        )
     return problems + path_conflicts(targets)
 
 

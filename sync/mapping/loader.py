@@ -28,6 +28,7 @@ from sync.mapping.checks import (
 )
 from sync.mapping.paths import Segment
 from sync.mapping.spec import (
+    Deletes,
     EndpointRef,
     FieldRule,
     FuzzyMatch,
@@ -173,7 +174,14 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
         file=file,
         match=_match(data.get("match") or {}),
         governance=_governance(data.get("governance") or {}),
+        deletes=_deletes(data.get("deletes", "ignore")),
     )
+
+
+def _deletes(data: str | dict[str, Any]) -> Deletes:
+    if isinstance(data, str):
+        return Deletes(data)  # type: ignore[arg-type]  # the schema's enum
+    return Deletes(data["policy"], data.get("field"), data.get("value", True))
 
 
 def _governance(data: dict[str, Any]) -> Governance:

@@ -52,6 +52,19 @@ class TransformStep:
         return tuple(str(self.params[p]) for p in info.field_params if self.params.get(p))
 
 
+DeletePolicy = Literal["ignore", "propagate", "flag"]
+
+
+@dataclass(frozen=True)
+class Deletes:
+    """What a source delete does to the target record: `ignore`, `propagate` (delete it), or
+    `flag` (set `field` to `value`, e.g. `isInactive: true`)."""
+
+    policy: DeletePolicy = "ignore"
+    field: str | None = None
+    value: Any = True
+
+
 @dataclass(frozen=True)
 class Reference:
     """A value that is another flow's record id, to be swapped for its id on the other side.
@@ -148,6 +161,7 @@ class MappingSpec:
     file: str | None = field(default=None, compare=False)
     match: MatchSpec = field(default_factory=MatchSpec)
     governance: Governance = field(default_factory=Governance)
+    deletes: Deletes = field(default_factory=Deletes)
     # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
     _plan: Any = field(default=None, init=False, repr=False, compare=False)
 

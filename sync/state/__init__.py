@@ -6,6 +6,7 @@ quarantine entries land in one transaction together with the watermark that cove
 
 from __future__ import annotations
 
+from sync.state._retention import PruneCounts
 from sync.state.models import (
     AuditEntry,
     CrosswalkEntry,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "CrosswalkEntry",
     "PlannedChange",
+    "PruneCounts",
     "QuarantineEntry",
     "ReconcileSummary",
     "RunInfo",

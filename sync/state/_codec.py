@@ -71,14 +71,14 @@ def loads(text: str | None) -> Any:
 RUN_COLUMNS = "run_id, flow, mode, kind, status, started_at, finished_at, counts, error"
 CROSSWALK_COLUMNS = (
     "flow, source_id, target_id, external_id, content_hash, source_modified_at, synced_at, "
-    "last_run_id"
+    "last_run_id, last_sync"
 )
 AUDIT_COLUMNS = (
     "run_id, flow, action, source_id, target_id, external_id, before, after, at, flags, seq"
 )
 QUARANTINE_COLUMNS = (
     "qid, run_id, flow, source_id, reason, code, message, payload, mapped, created_at, status, "
-    "updated_at, resolved_at, resolved_by"
+    "updated_at, resolved_at, resolved_by, note"
 )
 PLANNED_COLUMNS = (
     "run_id, flow, action, source_id, target_id, external_id, fields, before, after, seq"
@@ -94,10 +94,10 @@ def run_from_row(row: tuple[Any, ...]) -> RunInfo:
 
 
 def crosswalk_from_row(row: tuple[Any, ...]) -> CrosswalkEntry:
-    flow, source_id, target_id, external_id, digest, modified, synced, run_id = row
+    flow, source_id, target_id, external_id, digest, modified, synced, run_id, last_sync = row
     return CrosswalkEntry(
         flow, source_id, target_id, external_id, digest, parse_time_or_none(modified),
-        parse_time(synced), run_id,
+        parse_time(synced), run_id, loads(last_sync),
     )  # fmt: skip
 
 
@@ -111,11 +111,11 @@ def audit_from_row(row: tuple[Any, ...]) -> AuditEntry:
 
 def quarantine_from_row(row: tuple[Any, ...]) -> QuarantineEntry:
     (qid, run_id, flow, source_id, reason, code, message, payload, mapped, created, status,
-     updated, resolved_at, resolved_by) = row  # fmt: skip
+     updated, resolved_at, resolved_by, note) = row  # fmt: skip
     return QuarantineEntry(
         qid, run_id, flow, source_id, reason, code, message, orjson.loads(payload),
         loads(mapped), parse_time(created), status, parse_time(updated),
-        parse_time_or_none(resolved_at), resolved_by,
+        parse_time_or_none(resolved_at), resolved_by, note,
     )  # fmt: skip
 
 

@@ -30,12 +30,13 @@ Row = tuple[Any, ...]
 
 _UPSERT_CROSSWALK = """
     INSERT INTO crosswalk (flow, source_id, target_id, external_id, content_hash,
-                           source_modified_at, synced_at, last_run_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                           source_modified_at, synced_at, last_run_id, last_sync)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (flow, source_id) DO UPDATE SET
         target_id = excluded.target_id, external_id = excluded.external_id,
         content_hash = excluded.content_hash, source_modified_at = excluded.source_modified_at,
-        synced_at = excluded.synced_at, last_run_id = excluded.last_run_id
+        synced_at = excluded.synced_at, last_run_id = excluded.last_run_id,
+        last_sync = excluded.last_sync
 """
 _FORGET_CROSSWALK = "DELETE FROM crosswalk WHERE flow = ? AND source_id = ?"
 _INSERT_AUDIT = """
@@ -82,6 +83,7 @@ class PageRows:
     quarantine: list[Row] = field(default_factory=list)
     planned: list[Row] = field(default_factory=list)
     watermark: Watermark | None = None
+    target_watermark: Watermark | None = None
 
 
 def _same(run: RunInfo, flow: str, run_id: str, what: str) -> None:
@@ -102,12 +104,19 @@ def prepare_page(
     planned: Sequence[PlannedWriteLike],
     watermark: Watermark | None,
     forget: Sequence[str],
+    target_watermark: Watermark | None = None,
 ) -> PageRows:
     """Check a page against its run and serialize it; raises StateError, writes nothing."""
     if run.status != "running":
         raise StateError(f"run {run.run_id} is already {run.status}; start a new run to write")
     if run.mode in ("dry-run", "shadow") and (
-        crosswalk or audit or quarantine or resolved_quarantine or watermark or forget
+        crosswalk
+        or audit
+        or quarantine
+        or resolved_quarantine
+        or watermark
+        or forget
+        or target_watermark
     ):
         raise StateError(
             f"run {run.run_id} is a {run.mode} run: it may record planned changes only "
@@ -115,13 +124,14 @@ def prepare_page(
         )
     if run.mode == "rollback" and watermark is not None:
         raise StateError(f"run {run.run_id} is a rollback: it cannot move the watermark")
-    rows = PageRows(watermark=watermark)
+    rows = PageRows(watermark=watermark, target_watermark=target_watermark)
     for c in crosswalk:
         _same(run, c.flow, c.last_run_id, f"crosswalk entry {c.source_id!r}")
         rows.crosswalk.append((
             c.flow, c.source_id, c.target_id, c.external_id, c.content_hash,
             iso_or_none(c.source_modified_at, "source_modified_at"),
             iso(c.synced_at, "synced_at"), c.last_run_id,
+            dumps_or_none(c.last_sync, "crosswalk last_sync"),
         ))  # fmt: skip
     rows.forget = [(run.flow, source_id) for source_id in forget]
     for a in audit:
@@ -170,16 +180,29 @@ def write_page(conn: sqlite3.Connection, run: RunInfo, rows: PageRows, now: str)
     if rows.planned:
         conn.executemany(_INSERT_PLANNED, rows.planned)
     if rows.watermark is not None:
-        found = conn.execute(
-            "SELECT modified_at, record_id FROM watermarks WHERE flow = ?", (run.flow,)
-        ).fetchone()
-        current = Watermark(parse_time(found[0]), found[1]) if found else None
-        merged = merge_watermark(current, rows.watermark, run.started_at)
-        if merged != current:
-            conn.execute(
-                _UPSERT_WATERMARK,
-                (run.flow, iso(merged.modified_at, "watermark"), merged.record_id, run.run_id, now),
-            )
+        _store_watermark(conn, run, run.flow, rows.watermark, now)
+    if rows.target_watermark is not None:
+        _store_watermark(conn, run, target_watermark_key(run.flow), rows.target_watermark, now)
+
+
+def target_watermark_key(flow: str) -> str:
+    """Where a flow's cursor over the target's own changes is kept (governance's watch)."""
+    return f"{flow}@target"
+
+
+def _store_watermark(
+    conn: sqlite3.Connection, run: RunInfo, key: str, proposed: Watermark, now: str
+) -> None:
+    found = conn.execute(
+        "SELECT modified_at, record_id FROM watermarks WHERE flow = ?", (key,)
+    ).fetchone()
+    current = Watermark(parse_time(found[0]), found[1]) if found else None
+    merged = merge_watermark(current, proposed, run.started_at)
+    if merged != current:
+        conn.execute(
+            _UPSERT_WATERMARK,
+            (key, iso(merged.modified_at, "watermark"), merged.record_id, run.run_id, now),
+        )
 
 
 def merge_watermark(current: Watermark | None, proposed: Watermark, ceiling: datetime) -> Watermark:

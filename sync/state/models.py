@@ -77,6 +77,8 @@ class CrosswalkEntry:
     source_modified_at: datetime | None
     synced_at: datetime
     last_run_id: str
+    # Governance memory (`sync.conflicts.LastSync` as JSON): {"mapped": ..., "kept": ...}.
+    last_sync: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,7 @@ class QuarantineEntry:
     updated_at: datetime | None = None  # last re-quarantined; None until read back
     resolved_at: datetime | None = None
     resolved_by: str | None = None  # a person, or the run whose sync resolved it
+    note: str | None = None  # why a person discarded it
 
     @classmethod
     def new(

@@ -134,7 +134,27 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX reconciles_by_time ON reconciles (generated_at)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# v3: which rollback undid which run (so a run is never rolled back twice, and the refusal can
+# name the rollback that did it), a data steward's note on a resolved quarantine entry, and
+# time indexes for `harness prune`.
+_V3: tuple[str, ...] = (
+    """
+    CREATE TABLE rollbacks (
+        rollback_run_id TEXT PRIMARY KEY REFERENCES runs (run_id),
+        of_run_id       TEXT NOT NULL REFERENCES runs (run_id)
+    )
+    """,
+    "CREATE INDEX rollbacks_of_run ON rollbacks (of_run_id)",
+    "ALTER TABLE quarantine ADD COLUMN note TEXT",
+    "CREATE INDEX audit_by_time ON audit (at)",
+    "CREATE INDEX runs_by_time ON runs (started_at)",
+)
+
+# v4: what each record's last sync knew, for governance: the source's mapped payload then,
+# and the target values whose edits a conflict policy accepted (JSON).
+_V4: tuple[str, ...] = ("ALTER TABLE crosswalk ADD COLUMN last_sync TEXT",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,10 @@ from typing import Any
 from sync.connectors.base import Watermark
 from sync.state import _codec as codec
 from sync.state._history import ReconcileLog
-from sync.state._page import prepare_page, write_page
+from sync.state._ops import OpsLog
+from sync.state._page import prepare_page, target_watermark_key, write_page
+from sync.state._retention import Retention
+from sync.state._steward import Steward
 from sync.state.models import (
     QUARANTINE_STATUSES,
     RUN_KINDS,
@@ -33,14 +36,17 @@ from sync.state.models import (
 )
 
 
-class StateStore(ReconcileLog):
+class StateStore(OpsLog, Steward, Retention, ReconcileLog):
     """Everything a sync remembers between runs, in one SQLite file.
 
     The unit of durability is `commit_page`: a page's crosswalk, audit, quarantine and
     planned rows land together with the watermark that covers them, or none of it does.
     `StateStore(path, *, clock=None)`: open it as a context manager or call `close()`, and
     use it from one thread only (one connection per store; open one store per thread).
-    Past reconciles are logged too (`record_reconcile`, `reconcile_history`).
+    Past reconciles are logged too (`record_reconcile`, `reconcile_history`); rollbacks are
+    tied to the run they undo (`start_rollback`, `rolled_back_by`); `prune` applies a
+    retention window; the aggregates behind `harness status` and `harness metrics` are in
+    `sync.state._ops`.
     """
 
     # -- runs --------------------------------------------------------------------------------
@@ -120,6 +126,7 @@ class StateStore(ReconcileLog):
         planned: Sequence[PlannedWriteLike] = (),
         watermark: Watermark | None = None,
         forget: Sequence[str] = (),
+        target_watermark: Watermark | None = None,
     ) -> None:
         """Store one page's outcome in ONE transaction: all of it, or (on any error) none.
 
@@ -130,6 +137,7 @@ class StateStore(ReconcileLog):
         - `resolved_quarantine`: source ids now synced; their open entry becomes 'replayed'.
         - `watermark`: kept at the maximum of the stored and the given one, and clamped to
           the run's start time, so it moves only with the writes it covers.
+        - `target_watermark`: the same for the flow's cursor over the target's own changes.
 
         Entries must carry this run's id and flow. Dry-run and shadow runs may record planned
         changes only. Raises StateError; then nothing of the page was stored.
@@ -149,6 +157,7 @@ class StateStore(ReconcileLog):
                 planned=planned,
                 watermark=watermark,
                 forget=forget,
+                target_watermark=target_watermark,
             )
             write_page(conn, run, rows, now)
 
@@ -209,6 +218,10 @@ class StateStore(ReconcileLog):
         """Where the next incremental read of `flow` starts, or None before the first page."""
         rows = self._rows("SELECT modified_at, record_id FROM watermarks WHERE flow = ?", (flow,))
         return Watermark(codec.parse_time(rows[0][0]), rows[0][1]) if rows else None
+
+    def target_watermark(self, flow: str) -> Watermark | None:
+        """Where the flow's next look at the target's own changes starts (governance)."""
+        return self.watermark(target_watermark_key(flow))
 
     # -- quarantine ---------------------------------------------------------------------------
 

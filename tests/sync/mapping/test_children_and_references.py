@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync._entries import changed_paths
 from sync.errors import ConfigError
-from sync.mapping import apply_mapping, parse_mapping
+from sync.mapping import apply_mapping, changed_paths, parse_mapping
 from sync.mapping.spec import Reference
 
 ORDER_SPEC = """

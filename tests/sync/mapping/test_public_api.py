@@ -27,6 +27,8 @@ def test_all_is_pinned() -> None:
             "TRANSFORMS",
             "register_transform",
             "TransformError",
+            "changed_paths",
+            "same",
         ]
     )
 

@@ -11,7 +11,8 @@ import sync.state
 from sync.state import SCHEMA_VERSION, StateError, StateStore, schema
 
 TABLES = {
-    "runs", "crosswalk", "watermarks", "audit", "quarantine", "planned_changes", "reconciles"
+    "runs", "crosswalk", "watermarks", "audit", "quarantine", "planned_changes", "reconciles",
+    "rollbacks",
 }  # fmt: skip
 
 
@@ -34,6 +35,7 @@ def test_public_api_is_pinned() -> None:
         "AuditEntry",
         "QuarantineEntry",
         "PlannedChange",
+        "PruneCounts",
         "ReconcileSummary",
         "StateError",
         "SCHEMA_VERSION",
