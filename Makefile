@@ -30,7 +30,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 -q
 
 load: $(STAMP)
-	$(BIN)/python -m pytest -q -m load -p no:xdist
+	$(BIN)/python -m pytest -q -s -m load -p no:xdist tests/test_load.py
 
 BENCH_STAMP := $(VENV)/.bench-installed
 

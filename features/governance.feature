@@ -50,3 +50,14 @@ Feature: The CRM owns its customers' identity; edits in the ERP are settled by p
     And the customer flow has run in full
     When the customer flow runs incrementally 3 times
     Then none of those runs wrote anything or found a conflict
+
+  Scenario: Both directions at once: the CRM owns the name, the ERP owns the credit limit
+    Given every business flow is configured
+    And the "customers" flow has run in full
+    And the "customer_finance" flow has run in full
+    When a user renames one account in Salesforce to "Northwind Source Ltd"
+    And a second later finance sets that customer's credit limit to 75000 and renames it "Northwind ERP Edit" in NetSuite
+    And the customers and customer finance flows run 3 cycles
+    Then that customer's company name is "Northwind Source Ltd" in both systems
+    And its credit limit is 75000 in both systems
+    And the audit log explains every change made to that customer

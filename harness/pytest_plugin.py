@@ -46,3 +46,5 @@ from harness.steps_audit import *  # noqa: E402,F403  (the data-quality audit st
 from harness.steps_failures import *  # noqa: E402,F403  (faults, crashes, rollback)
 from harness.steps_governance import *  # noqa: E402,F403  (system-of-record rules)
 from harness.steps_incremental import *  # noqa: E402,F403  (ties, late commits, deletes)
+from harness.steps_load import *  # noqa: E402,F403  (volume, throughput, the bottleneck)
+from harness.steps_orders import *  # noqa: E402,F403  (every flow; orders with lines and references)

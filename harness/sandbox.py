@@ -7,25 +7,28 @@ all use this, so the demo, the CLI and the scenarios exercise the same wiring.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import orjson
 import yaml
 
 from harness.api import open_connectors, run_reconcile, run_sync
-from harness.config import HarnessConfig, load_config, render_config
+from harness.config import HarnessConfig, load_config
 from harness.mockrun import ADMIN_TOKEN_ENV, MockPair, RunningMock, start_mocks
+from harness.sandbox_files import retire_state, write_config, write_env_file, write_ground_truth
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
 from mocks.world.generator import WorldSettings
 from reconcile.model import ReconcileReport
 from reconcile.reconciler import ProgressFn
 from sync.connectors.base import Connector
 from sync.engine import Mode, RunResult
+
+if TYPE_CHECKING:
+    from harness.business_flows import FlowDef
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEFAULT_MAPPING = FIXTURES / "mappings" / "salesforce_netsuite.yaml"
@@ -60,12 +63,15 @@ class Sandbox:
         *,
         mapping: Path = DEFAULT_MAPPING,
         reports_dir: Path | None = None,
+        flows: Sequence[FlowDef] | None = None,
     ) -> None:
         self.mocks = mocks
         self.workdir = workdir
         self.environ: dict[str, str] = {**os.environ, **mocks.env}
         self.reports_dir = reports_dir or workdir / "reports"
         self.mapping = mapping
+        # Several flows (`harness.business_flows`), or None: the customers flow alone.
+        self.flows: tuple[FlowDef, ...] | None = tuple(flows) if flows else None
         self.flow_options: dict[str, Any] = {}
         self.system_options: dict[str, dict[str, Any]] = {}
         self.config_path = workdir / "harness.yaml"
@@ -84,12 +90,17 @@ class Sandbox:
             yield cls(mocks, workdir, **kwargs)
 
     def _configure(self, mapping: Path) -> HarnessConfig:
+        flows = self.flows
+        if flows is not None:  # the customers flow runs through `mapping`, as without flows
+            flows = tuple(replace(f, mapping=mapping) if f.name == "customers" else f
+                          for f in flows)  # fmt: skip
         write_config(
             self.mocks,
             self.config_path,
             mapping=mapping,
             state_path=self.workdir / "state.db",
             reports_dir=self.reports_dir,
+            flows=flows,
         )
         if self.flow_options or self.system_options:
             document = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
@@ -111,11 +122,20 @@ class Sandbox:
         self.config = self._configure(self.mapping)
 
     def reset_config(self) -> None:
-        """The default mapping and connection settings, as the sandbox started."""
-        if self.flow_options or self.system_options or self.mapping != DEFAULT_MAPPING:
+        """The default mapping and connection settings, the customers flow alone."""
+        changed = self.flow_options or self.system_options or self.flows is not None
+        if changed or self.mapping != DEFAULT_MAPPING:
             self.flow_options, self.system_options = {}, {}
-            self.mapping = DEFAULT_MAPPING
+            self.mapping, self.flows = DEFAULT_MAPPING, None
             self.config = self._configure(DEFAULT_MAPPING)
+
+    def use_flows(self, flows: Sequence[FlowDef] | None) -> None:
+        """Configure these flows (e.g. `harness.business_flows.BUSINESS_FLOWS`) with their
+        `depends_on`, or the customers flow alone (None); same systems, same state."""
+        wanted = tuple(flows) if flows else None
+        if wanted != self.flows:
+            self.flows = wanted
+            self.config = self._configure(self.mapping)
 
     def use_mapping(self, mapping: Path, **flow_options: Any) -> None:
         """Run the customers flow through another mapping spec and flow options (as in
@@ -222,71 +242,6 @@ class Sandbox:
             )
             response.raise_for_status()
             return response.json()
-
-
-def write_config(
-    mocks: MockPair, path: Path, *, mapping: Path, state_path: Path, reports_dir: Path
-) -> Path:
-    """Write a harness.yaml pointing at running mocks; credentials stay as env references."""
-    systems = {}
-    for role, mock in (("crm", mocks.crm), ("erp", mocks.erp)):
-        systems[role] = {
-            "vendor": mock.vendor.name,
-            "base_url": mock.url,
-            "ca_path": str(mocks.tls.ca_path) if mocks.tls else None,
-            "credentials": {key: env for key, (env, _attr) in mock.vendor.credentials.items()},
-            "options": mock.vendor.options({}),
-        }
-    text = render_config(
-        systems=systems,
-        mapping=mapping,
-        state_path=state_path,
-        reports_dir=reports_dir,
-        base_dir=path.parent,
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def write_env_file(env: Mapping[str, str], path: Path) -> Path:
-    """Write the mocks' credentials as KEY=VALUE lines, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)
-    path.chmod(0o600)
-    path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8")
-    return path
-
-
-def write_ground_truth(mocks: MockPair, world: WorldSettings, path: Path) -> Path:
-    """The world's settings and every defect each mock injected, as one JSON manifest."""
-    manifest = {
-        "world": world.to_json(),
-        "systems": {
-            role: {"vendor": mock.vendor.name, "facts": mock.app.state.mock.ground_truth}
-            for role, mock in (("crm", mocks.crm), ("erp", mocks.erp))
-        },
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    return path
-
-
-def retire_state(path: Path) -> Path | None:
-    """Move an earlier sandbox's state file aside (`state.db` -> `state.previous.db`).
-
-    New mocks hold a new world: that file's crosswalk and watermarks describe systems that are
-    gone, and would make the next sync skip records this ERP never received.
-    """
-    if not path.exists():
-        return None
-    kept = path.with_name(f"{path.stem}.previous{path.suffix}")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{kept}{suffix}").unlink(missing_ok=True)
-        source = Path(f"{path}{suffix}")
-        if source.exists():
-            source.rename(f"{kept}{suffix}")
-    return kept
 
 
 def start_mock_environment(

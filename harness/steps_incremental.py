@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.sandbox import DEFAULT_MAPPING, Sandbox
 from harness.steps import ERP_OBJECT, EXTERNAL_ID, crm_accounts, erp_customers
+from harness.variants import write_variant
 from mocks.store import RecordStore
 from sync.engine import RunResult
 from sync.errors import SyncError
@@ -56,10 +57,8 @@ def looks_back(sandbox: Sandbox, seconds: int) -> None:
 
 @given("the customer flow propagates deletes")
 def propagates_deletes(sandbox: Sandbox) -> None:
-    text = DEFAULT_MAPPING.read_text(encoding="utf-8") + "\ndeletes: propagate\n"
     path = sandbox.workdir / "customers-deletes.yaml"
-    path.write_text(text, encoding="utf-8")
-    sandbox.use_mapping(path)
+    sandbox.use_mapping(write_variant(DEFAULT_MAPPING, path, deletes="propagate"))
 
 
 @when(

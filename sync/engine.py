@@ -252,9 +252,12 @@ class SyncEngine:
         """Find edits made in the target to records the flow synced, while their source stayed
         the same: each is run again (forced), so governance settles it like any conflict.
 
-        The flow's own writes show up among the target's changes too (echoes): a record whose
-        owned fields still hold what the flow last wrote (or accepted) is one, and is passed
-        over without a call.
+        The target's changes are listed cheaply (ids, external ids, modification times). The
+        flow's own writes are among them (echoes): a change no later than the flow's last
+        write of that record is one and costs nothing more; the rest are fetched, and only
+        those whose owned fields no longer hold what the flow wrote (or accepted) are run.
+        A target that stamps changes to the second (NetSuite) hides an edit made within the
+        same second as the flow's write; the next change of that record's source finds it.
         """
         flow, spec = ctx.flow, ctx.flow.mapping
         mark = self.state.target_watermark(flow.name)
@@ -267,12 +270,21 @@ class SyncEngine:
             return
         by_external = {e.external_id: e for e in ctx.crosswalk.values()}
         since = Watermark(mark.modified_at - flow.lookback, mark.record_id)
-        for page in self.target.read(spec.target.object, since=since):
-            suspects = []
-            for record in page:
-                entry = by_external.get(str(record.fields.get(spec.external_id_field) or ""))
-                if entry is not None and entry.last_sync and edited_behind(spec, entry, record):
-                    suspects.append(entry.source_id)
+        obj, key = spec.target.object, spec.external_id_field
+        for page in self.target.changes(obj, key, since):
+            later = [
+                entry
+                for change in page
+                if (entry := by_external.get(change.external_id or "")) is not None
+                and entry.last_sync
+                and change.modified_at > entry.synced_at
+            ]
+            current = self.target.get_by_external_id(obj, key, [e.external_id for e in later])
+            suspects = [
+                e.source_id
+                for e in later
+                if e.external_id in current and edited_behind(spec, e, current[e.external_id])
+            ]
             if suspects:
                 records, _gone = replay_records(
                     self.source, self.state, flow, suspects, ctx.result, self._clock

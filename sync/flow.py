@@ -56,6 +56,7 @@ class RunCounts:
     quarantined: int = 0
     conflicts: int = 0  # owned fields the target changed behind the flow (see governance)
     deleted: int = 0  # target records deleted or flagged because their source was deleted
+    skipped: int = 0  # an update-only flow's records that are linked to no target record
 
     @property
     def written(self) -> int:
@@ -71,6 +72,7 @@ class RunCounts:
             "quarantined": self.quarantined,
             "conflicts": self.conflicts,
             "deleted": self.deleted,
+            "skipped": self.skipped,
         }
 
 

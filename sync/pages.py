@@ -15,12 +15,19 @@ from typing import Any
 from sync import _entries as entries_
 from sync._entries import Candidate
 from sync.conflicts import LastSync, settle
-from sync.connectors.base import Connector, Record, Watermark
+from sync.connectors.base import Connector, ObjectSchema, Record, Watermark
 from sync.deletes import apply_deletes
+from sync.explode import explode
 from sync.flow import Action, Flow, PlannedWrite, RunResult, StageClock
 from sync.governance import Owner
 from sync.hashing import content_hash
-from sync.mapping import apply_mapping, changed_paths, get_path, validate_against_schema
+from sync.mapping import (
+    MappingSpec,
+    apply_mapping,
+    changed_paths,
+    get_path,
+    validate_against_schema,
+)
 from sync.references import CrosswalkResolver
 from sync.schema_watch import FIELD_REFUSAL_CODES, Drift, SchemaWatch
 from sync.state import AuditEntry, CrosswalkEntry, QuarantineEntry, StateStore
@@ -88,12 +95,19 @@ class PageRunner:
         flow, result, stages = ctx.flow, ctx.result, ctx.stages
         spec = flow.mapping
         self.check_drift(ctx, page, now=False)
+        read = page  # the watermark follows the records read, exploded or not
+        if spec.source.explode is not None:
+            page = explode(spec, page)
         now = self._clock()
         quarantine: list[QuarantineEntry] = []
         candidates: list[Candidate] = []
         deleted: list[CrosswalkEntry] = []
+        update_only = spec.target.update_only
         for record in page:
             result.counts.read += 1
+            if update_only and record.fields.get(spec.source_key) in (None, ""):
+                result.counts.skipped += 1  # not linked to a target record: not this flow's
+                continue
             source_id = str(record.fields.get(spec.source_key) or record.id)
             if record.deleted:
                 if source_id in ctx.crosswalk:
@@ -105,7 +119,9 @@ class PageRunner:
             issues = list(mapped.issues)
             if mapped.ok:
                 with stages.timing("validate"):
-                    issues = validate_against_schema(mapped.payload, ctx.watch.target_schema)
+                    issues = validate_against_schema(
+                        _body(spec, mapped.payload), ctx.watch.target_schema, update=update_only
+                    )
             drifts = ctx.watch.affecting(mapped.payload, ctx.reads) if ctx.watch.drifts else []
             if drifts:
                 quarantine.append(self._drifted(ctx, record, source_id, mapped.payload, drifts))
@@ -154,7 +170,7 @@ class PageRunner:
         planned = result.planned[planned_before:]
         mark = None
         if move_watermark:
-            last = max(page, key=lambda r: (r.modified_at, r.id), default=None)
+            last = max(read, key=lambda r: (r.modified_at, r.id), default=None)
             mark = Watermark(last.modified_at, last.id) if last else None
         self.commit(ctx, page_out, planned, mark)
 
@@ -273,6 +289,18 @@ class PageRunner:
         to_write: list[tuple[Candidate, PlannedWrite]] = []
         for cand in batch:
             before = current.get(cand.external_id)
+            if before is None and spec.target.update_only:
+                out.quarantine.append(
+                    entries_.quarantine_entry(
+                        result.run_id, flow.name, cand.record, cand.source_id,
+                        reason="unresolved_reference", code="TARGET_MISSING",
+                        mapped=cand.payload, now=now,
+                        message=f"no {target_obj} with {spec.external_id_field} "
+                        f"{cand.external_id!r} in the target; this flow only updates records "
+                        "that exist there, so it waits and is retried on every run",
+                    )
+                )  # fmt: skip
+                continue
             if before is not None and self._held_for_steward(ctx, cand, before, out):
                 continue
             before_fields = before.fields if before else None
@@ -300,10 +328,26 @@ class PageRunner:
             return
         if not to_write:
             return
+        schema = ctx.watch.target_schema
         with stages.timing("write"):
-            outcomes = self.target.upsert(
-                target_obj, spec.external_id_field, [cand.payload for cand, _ in to_write]
-            )
+            if spec.target.update_only:
+                outcomes = self.target.update(
+                    target_obj,
+                    [
+                        (str(plan.target_id), _updatable(spec, schema, _body(spec, cand.payload)))
+                        for cand, plan in to_write
+                    ],
+                )
+            else:
+                outcomes = self.target.upsert(
+                    target_obj,
+                    spec.external_id_field,
+                    [
+                        cand.payload if plan.action == "create"
+                        else _updatable(spec, schema, cand.payload)
+                        for cand, plan in to_write
+                    ],
+                )  # fmt: skip
         now = self._clock()  # after the write: the target's modified time is not later
         if any(not o.ok and o.error_code in FIELD_REFUSAL_CODES for o in outcomes):
             self.check_drift(ctx, [], now=True)
@@ -363,3 +407,22 @@ class PageOutcome:
     forget: list[str] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)
+
+
+def _body(spec: MappingSpec, payload: dict[str, Any]) -> dict[str, Any]:
+    """What goes to the target: an update-only flow finds its record by the external-id
+    field (the record's own id, typically), which is never part of the written body."""
+    if not spec.target.update_only:
+        return payload
+    return {k: v for k, v in payload.items() if k != spec.external_id_field}
+
+
+def _updatable(spec: MappingSpec, schema: ObjectSchema, payload: dict[str, Any]) -> dict[str, Any]:
+    """An update leaves out fields the target sets only on create (Salesforce's
+    PricebookEntry.Product2Id, an OrderItem's OrderId): sending them again is refused."""
+
+    def keep(name: str) -> bool:
+        field = schema.field(name)
+        return name == spec.external_id_field or field is None or field.updateable
+
+    return {k: v for k, v in payload.items() if keep(k)}

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sync import _entries as entries_
 from sync.connectors.base import Connector, Record
 from sync.errors import ConfigError, FatalVendorError
+from sync.explode import explode, parent_of
 from sync.flow import Flow, RunResult
 from sync.state import QuarantineEntry, StateStore
 
@@ -35,9 +36,16 @@ def replay_records(
     spec = flow.mapping
     stored = {q.source_id: q for q in state.quarantined(flow.name) if q.source_id in wanted}
     try:
-        found: dict[str, Record] | None = source.get_by_external_id(
-            spec.source.object, spec.source_key, list(wanted)
-        )
+        if spec.source.explode is not None:  # look the parents up, then pick their rows
+            parents = list(dict.fromkeys(parent_of(s) for s in wanted))
+            rows = explode(spec, list(source.get_by_external_id(
+                spec.source.object, spec.source_key, parents, fields=spec.source_fields
+            ).values()))  # fmt: skip
+            found: dict[str, Record] | None = {r.id: r for r in rows}
+        else:
+            found = source.get_by_external_id(
+                spec.source.object, spec.source_key, list(wanted), fields=spec.source_fields
+            )
     except (FatalVendorError, ConfigError) as exc:
         log.warning(
             "cannot look %s up by %s (%s): replaying the quarantined payloads",

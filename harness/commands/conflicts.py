@@ -14,7 +14,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from harness import ops_output, output
+from harness import output
 from harness.api import quarantine_list, quarantine_show
 from harness.commands.common import (
     EXIT_NO_GO,
@@ -25,6 +25,7 @@ from harness.commands.common import (
     guarded,
     load,
 )
+from harness.commands.quarantine import show_detail, show_entries
 from harness.stewardship import run_resolve_conflicts
 
 app = typer.Typer(help="Held conflicts: list, inspect, and resolve them.", no_args_is_help=True)
@@ -40,12 +41,7 @@ def list_command(
     """Records waiting for a steward's decision, oldest first."""
 
     def body() -> int:
-        held = quarantine_list(load(config, env_file), flow=flow, reason="conflict")
-        if as_json:
-            sys.stdout.write(orjson.dumps([ops_output.quarantine_json(q) for q in held]).decode())
-            sys.stdout.write("\n")
-        else:
-            ops_output.print_quarantine_list(held)
+        show_entries(quarantine_list(load(config, env_file), flow=flow, reason="conflict"), as_json)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
@@ -64,14 +60,7 @@ def show_command(
         detail = quarantine_show(load(config, env_file), qid)
         if detail.entry.reason != "conflict":
             output.info(f"{qid} is held for {detail.entry.reason}, not a conflict")
-        if as_json:
-            doc = {
-                **ops_output.quarantine_json(detail.entry),
-                "earlier": [ops_output.quarantine_json(q) for q in detail.earlier],
-            }
-            sys.stdout.write(orjson.dumps(doc).decode() + "\n")
-        else:
-            ops_output.print_quarantine_detail(detail)
+        show_detail(detail, as_json)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from harness import output
+from harness.business_flows import per_flow, run_business_sandbox
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
 from harness.mockrun import apply_faults, load_fault_plan
 from harness.sandbox import run_sandbox, start_mock_environment
@@ -106,6 +107,14 @@ def sandbox(
     long_name_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
     dirty: DirtyOpt = 0.0,
     full_business: FullBusinessOpt = False,
+    all_flows: Annotated[
+        bool,
+        typer.Option(
+            "--all-flows",
+            help="Every business flow (fixtures/mappings/), both directions, on a"
+            " full-business world: synced in dependency order, each reconciled.",
+        ),
+    ] = False,
 ) -> None:
     """Start both mocks, seed them, sync, reconcile and print the go/no-go scorecard."""
 
@@ -118,8 +127,10 @@ def sandbox(
             missing_country_rate=missing_country_rate,
             long_name_rate=long_name_rate,
             dirty=dirty,
-            full_business=full_business,
+            full_business=full_business or all_flows,
         )
+        if all_flows:
+            return _all_flows(world, workdir, reports_dir)
         with output.progress_bar("starting mocks") as bar:
             outcome = run_sandbox(
                 world=world,
@@ -134,6 +145,26 @@ def sandbox(
         return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
 
     raise typer.Exit(guarded(body))
+
+
+def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path) -> int:
+    """Every business flow in dependency order, then a scorecard per flow."""
+    with output.progress_bar("starting mocks") as bar:
+        outcome = run_business_sandbox(
+            world=world,
+            workdir=workdir,
+            reports_dir=reports_dir,
+            on_stage=bar.stage,
+            progress=lambda _obj, n: bar.advance(n),
+        )
+    for run in outcome.runs:
+        output.print_run(run)
+    scorecards = per_flow(outcome.report)
+    for n, one in enumerate(scorecards, start=1):
+        output.print_scorecard(one, outcome.paths if n == len(scorecards) else None)
+    verdict = "GO" if outcome.report.verdict.go else "NO-GO"
+    output.info(f"all flows: {verdict} ({len(scorecards)} flows reconciled)")
+    return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ Exit codes: 0 done, 1 a replay left records in quarantine, 2 an error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,8 @@ from harness.commands.common import (
     guarded,
     load,
 )
+from harness.quarantine import EntryDetail
+from sync.state import QuarantineEntry
 
 app = typer.Typer(help="List, inspect, replay and discard quarantined records.",
                   no_args_is_help=True)  # fmt: skip
@@ -44,6 +47,27 @@ ReasonOpt = Annotated[
 
 def _emit(doc: Any) -> None:
     sys.stdout.write(orjson.dumps(doc).decode() + "\n")
+
+
+def show_entries(entries: Sequence[QuarantineEntry], as_json: bool) -> None:
+    """Entries as a table, or as JSON on stdout (`harness conflicts list` too)."""
+    if as_json:
+        _emit([ops_output.quarantine_json(q) for q in entries])
+    else:
+        ops_output.print_quarantine_list(entries)
+
+
+def show_detail(detail: EntryDetail, as_json: bool) -> None:
+    """One entry with its history, as text or JSON (`harness conflicts show` too)."""
+    if as_json:
+        _emit({
+            **ops_output.quarantine_json(detail.entry),
+            "earlier": [ops_output.quarantine_json(q) for q in detail.earlier],
+            "writes": [{"run_id": a.run_id, "action": a.action, "at": a.at.isoformat(),
+                        "target_id": a.target_id} for a in detail.writes],
+        })  # fmt: skip
+    else:
+        ops_output.print_quarantine_detail(detail)
 
 
 @app.command("list")
@@ -61,10 +85,7 @@ def list_command(
 
     def body() -> int:
         entries = quarantine_list(load(config, env_file), flow=flow, reason=reason, status=status)
-        if as_json:
-            _emit([ops_output.quarantine_json(q) for q in entries])
-        else:
-            ops_output.print_quarantine_list(entries)
+        show_entries(entries, as_json)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
@@ -80,16 +101,7 @@ def show_command(
     """One entry: payload, mapped payload, reason, code, message and the record's history."""
 
     def body() -> int:
-        detail = quarantine_show(load(config, env_file), qid)
-        if as_json:
-            _emit({
-                **ops_output.quarantine_json(detail.entry),
-                "earlier": [ops_output.quarantine_json(q) for q in detail.earlier],
-                "writes": [{"run_id": a.run_id, "action": a.action, "at": a.at.isoformat(),
-                            "target_id": a.target_id} for a in detail.writes],
-            })  # fmt: skip
-        else:
-            ops_output.print_quarantine_detail(detail)
+        show_detail(quarantine_show(load(config, env_file), qid), as_json)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

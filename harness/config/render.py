@@ -6,7 +6,7 @@ credential references on one line (`{env: NAME}`) and carries a header explainin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -43,13 +43,17 @@ def render_config(
     source: str = "crm",
     target: str = "erp",
     thresholds: Thresholds | None = None,
+    flows: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """A ready `harness.yaml` text (what `harness mock-up` writes), readable by `load_config`.
 
     `systems` maps a name to `vendor`, `base_url` and optionally `ca_path` (None: omitted),
     `credentials` ({name: ENV_VAR}), `options`, `read_only`, `timeout`, `concurrency`.
     With `base_dir` (the folder the file goes to), paths are written relative to it when
-    they lie inside it, absolute otherwise; without it they are written as given."""
+    they lie inside it, absolute otherwise; without it they are written as given.
+    One flow (`flow`, `mapping`, `source`, `target`) unless `flows` lists several, each as in
+    harness.yaml (`name`, `mapping`, `source`, `target`, optionally `batch_size`,
+    `depends_on`, `schedule`, ...); then `mapping` is ignored."""
 
     def where(value: str | Path) -> str:
         if base_dir is None:
@@ -71,13 +75,22 @@ def render_config(
         spec["options"] = _Inline(raw.get("options") or {})
         return spec
 
-    job = {"name": flow, "mapping": where(mapping), "source": source, "target": target}
+    def job(raw: Mapping[str, Any]) -> dict[str, Any]:
+        spec = {key: raw[key] for key in ("name", "mapping", "source", "target")}
+        spec["mapping"] = where(raw["mapping"])
+        spec["batch_size"] = raw.get("batch_size", 200)
+        if raw.get("depends_on"):
+            spec["depends_on"] = list(raw["depends_on"])
+        extra = {k: v for k, v in raw.items() if k not in spec and k != "depends_on"}
+        return {**spec, **extra}
+
+    jobs = flows or [{"name": flow, "mapping": mapping, "source": source, "target": target}]
     document = {
         "version": CONFIG_VERSION,
         "systems": {name: system(raw) for name, raw in systems.items()},
         "state": _Inline(path=where(state_path)),
         "reports": _Inline(dir=where(reports_dir)),
-        "flows": [{**job, "batch_size": 200}],
+        "flows": [job(raw) for raw in jobs],
         # Optional checks left unset (None) are not written: absent means not checked.
         "thresholds": {
             k: v for k, v in asdict(thresholds or Thresholds()).items() if v is not None

@@ -49,6 +49,8 @@ def _property(field: FieldSpec, lengths: Mapping[str, int], path: str) -> dict[s
         prop.update(type="number", format="double")
     elif kind == "datetime":
         prop.update(type="string", format="date-time")
+    elif kind == "date":
+        prop.update(type="string", format="date")
     elif kind == "country":
         prop.update(type="string", enum=list(country_codes()))
     elif kind == "ref":

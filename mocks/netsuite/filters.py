@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mocks.netsuite.dates import parse_loose, second
@@ -36,6 +36,7 @@ OPERATORS: dict[str, set[str]] = {
     "boolean": {"IS", "EQUAL", "IS_NOT", "EQUAL_NOT"},
     "ref": _EQUALITY | _NO_VALUE,
     "datetime": _DATE,
+    "date": _DATE,
 }
 
 
@@ -101,6 +102,8 @@ def _field_value(field: FieldSpec, rec: StoredRecord) -> Any:
         when = timestamp(rec, field.name)
         return None if when is None else second(when)
     value = rec.fields.get(field.name)
+    if field.kind == "date" and value:
+        return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
     return None if value == "" else value
 
 
@@ -111,7 +114,7 @@ def _condition(field: FieldSpec, op: str, value: Any, date_format: str) -> Predi
     negate = op.endswith("_NOT")
     base = op.removesuffix("_NOT")
     raw_values = value if isinstance(value, list) else [value]
-    if field.kind == "datetime":
+    if field.kind in ("datetime", "date"):
         test = _date_test(base, str(value), date_format)
     else:
         operands = [_coerce(field, str(v)) for v in raw_values]

@@ -13,8 +13,14 @@ from mocks.store import RecordStore, StoredRecord
 RECORD_PATH = "/services/rest/record/v1"
 _TIMESTAMPS: dict[str, Callable[[StoredRecord], datetime]] = {
     "dateCreated": lambda rec: rec.created_at,
+    "createdDate": lambda rec: rec.created_at,
     "lastModifiedDate": lambda rec: rec.modified_at,
 }
+
+
+# What a reference's refName shows, by the first of these the target record has.
+_NAME_FIELDS = ("name", "companyName", "entityId", "itemId")
+_ENUMS = frozenset({"salesOrderStatus", "invoiceStatus"})
 
 
 def record_url(base: str, record_type: str, record_id: str | None = None) -> str:
@@ -95,7 +101,8 @@ class Renderer:
         name = self.ref_name(target, ref_id)
         if name is not None:
             ref["refName"] = name
-        ref["links"] = self_link(record_url(self.base, target, ref_id))
+        if target not in _ENUMS:  # a status is a value, not a record: no link
+            ref["links"] = self_link(record_url(self.base, target, ref_id))
         return ref
 
     def ref_name(self, target: str, ref_id: str) -> str | None:
@@ -105,7 +112,10 @@ class Renderer:
         rec = self.store.get(target, ref_id) if spec else None
         if rec is None:
             return None
-        name = rec.fields.get("name") or rec.fields.get("companyName") or rec.fields.get("entityId")
+        fields = rec.fields
+        if spec is not None and spec.transaction and fields.get("tranId"):
+            return f"{spec.title} #{fields['tranId']}"  # "Sales Order #SO1001"
+        name = next((fields[k] for k in _NAME_FIELDS if fields.get(k)), None)
         return None if name is None else str(name)
 
     def _sublist_item(self, field: FieldSpec, item: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +124,8 @@ class Renderer:
             value = item.get(child.name)
             if child.kind == "boolean":
                 out[child.name] = bool(value)
+            elif child.kind == "ref" and value not in (None, ""):
+                out[child.name] = self.reference(child.ref_type or "", str(value))
             elif child.kind == "object":
                 out[child.name] = _address(value or {})
             elif value not in (None, ""):

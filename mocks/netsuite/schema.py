@@ -1,4 +1,5 @@
-"""Field metadata of the record types the mock serves: customer and subsidiary.
+"""Field metadata of the record types the mock serves: customer and subsidiary here, the
+catalogue and contacts in `schema_items`, transactions in `schema_transactions`.
 
 One table drives body validation, rendering, the `q` filter, SuiteQL columns and the
 metadata catalog, so they cannot disagree. String limits live in `RecordSpec.max_lengths`,
@@ -7,79 +8,29 @@ keyed by field path (nested paths skip the `items` level: "addressBook.addressBo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Literal
 
 import pycountry
 
-Kind = Literal[
-    "id", "string", "boolean", "number", "ref", "datetime", "country", "sublist", "object"
-]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One property of a record as the REST record service spells it."""
-
-    name: str
-    kind: Kind
-    title: str
-    read_only: bool = False
-    required: bool = False
-    ref_type: str | None = None  # target record type of a reference
-    column: str | None = None  # SuiteQL column; None when not queryable
-    children: tuple[FieldSpec, ...] = ()  # fields of a sublist item or nested object
-    description: str | None = None
-
-    def child(self, name: str) -> FieldSpec | None:
-        return next((c for c in self.children if c.name == name), None)
-
-
-@dataclass(frozen=True)
-class RecordSpec:
-    name: str
-    title: str
-    fields: tuple[FieldSpec, ...]
-    max_lengths: Mapping[str, int]
-    # Whether the runtime `max_lengths` setting applies to this type (customer only).
-    tunable: bool = False
-
-    def field(self, name: str) -> FieldSpec | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-    def field_ci(self, name: str) -> FieldSpec | None:
-        """Case-insensitive lookup, as the `q` filter and `fields=` accept."""
-        lowered = name.lower()
-        return next((f for f in self.fields if f.name.lower() == lowered), None)
-
-    def columns(self) -> dict[str, FieldSpec]:
-        """SuiteQL column name -> field, in declaration order."""
-        return {f.column: f for f in self.fields if f.column}
-
-    def lengths(self, overrides: Mapping[str, int] | None) -> dict[str, int]:
-        """Effective limits: the defaults, overridden by the runtime setting when tunable."""
-        if self.tunable and overrides:
-            return {**self.max_lengths, **overrides}
-        return dict(self.max_lengths)
-
-
-def _text(name: str, title: str, column: str | None = None) -> FieldSpec:
-    return FieldSpec(name, "string", title, column=column)
-
+from mocks.netsuite.schema_items import ITEM_TYPES, PRICE_LEVELS
+from mocks.netsuite.schema_transactions import (
+    INVOICE_STATUSES,
+    SALES_ORDER_STATUSES,
+    TRANSACTION_SPECS,
+)
+from mocks.netsuite.spec import FieldSpec, RecordSpec, text
 
 _ADDRESS = FieldSpec(
     "addressBookAddress",
     "object",
     "Address",
     children=(
-        _text("addr1", "Address 1"),
-        _text("addr2", "Address 2"),
-        _text("city", "City"),
-        _text("state", "State"),
-        _text("zip", "Zip"),
+        text("addr1", "Address 1"),
+        text("addr2", "Address 2"),
+        text("city", "City"),
+        text("state", "State"),
+        text("zip", "Zip"),
         FieldSpec("country", "country", "Country", description="ISO 3166-1 alpha-2 code"),
         FieldSpec("addrText", "string", "Address Text", read_only=True),
     ),
@@ -91,7 +42,7 @@ _ADDRESS_BOOK = FieldSpec(
     children=(
         FieldSpec("defaultBilling", "boolean", "Default Billing"),
         FieldSpec("defaultShipping", "boolean", "Default Shipping"),
-        _text("label", "Label"),
+        text("label", "Label"),
         _ADDRESS,
     ),
 )
@@ -117,14 +68,14 @@ CUSTOMER = RecordSpec(
             description="Required when isPerson is false.",
         ),
         FieldSpec("isPerson", "boolean", "Is Individual", column="isperson"),
-        _text("firstName", "First Name", "firstname"),
-        _text("lastName", "Last Name", "lastname"),
-        _text("email", "Email", "email"),
-        _text("phone", "Phone", "phone"),
-        _text("altPhone", "Alt. Phone", "altphone"),
-        _text("fax", "Fax", "fax"),
-        _text("url", "Web Address", "url"),
-        _text("comments", "Comments", "comments"),
+        text("firstName", "First Name", "firstname"),
+        text("lastName", "Last Name", "lastname"),
+        text("email", "Email", "email"),
+        text("phone", "Phone", "phone"),
+        text("altPhone", "Alt. Phone", "altphone"),
+        text("fax", "Fax", "fax"),
+        text("url", "Web Address", "url"),
+        text("comments", "Comments", "comments"),
         FieldSpec(
             "subsidiary",
             "ref",
@@ -137,7 +88,7 @@ CUSTOMER = RecordSpec(
         FieldSpec("terms", "ref", "Terms", ref_type="term", column="terms"),
         FieldSpec("creditLimit", "number", "Credit Limit", column="creditlimit"),
         FieldSpec("balance", "number", "Balance", read_only=True, column="balance"),
-        _text("externalId", "External ID", "externalid"),
+        text("externalId", "External ID", "externalid"),
         FieldSpec("isInactive", "boolean", "Inactive", column="isinactive"),
         FieldSpec("dateCreated", "datetime", "Date Created", read_only=True, column="datecreated"),
         FieldSpec(
@@ -178,12 +129,14 @@ SUBSIDIARY = RecordSpec(
         FieldSpec("name", "string", "Name", required=True, column="name"),
         FieldSpec("country", "country", "Country", column="country"),
         FieldSpec("currency", "ref", "Currency", ref_type="currency", column="currency"),
-        _text("externalId", "External ID", "externalid"),
+        text("externalId", "External ID", "externalid"),
     ),
     max_lengths=MappingProxyType({"name": 83}),
 )
 
-RECORD_TYPES: dict[str, RecordSpec] = {spec.name: spec for spec in (CUSTOMER, SUBSIDIARY)}
+RECORD_TYPES: dict[str, RecordSpec] = {
+    spec.name: spec for spec in (CUSTOMER, SUBSIDIARY, *ITEM_TYPES, *TRANSACTION_SPECS)
+}
 
 # Built-in lists a reference may point at without a record in the store (NetSuite's defaults).
 CURRENCIES: dict[str, str] = {"1": "US Dollar", "2": "British pound", "3": "Canadian Dollar",
@@ -198,7 +151,13 @@ TERMS: dict[str, str] = {
     "6": "Net 45",
     "7": "Net 60",
 }
-BUILT_IN_REFS: dict[str, dict[str, str]] = {"currency": CURRENCIES, "term": TERMS}
+BUILT_IN_REFS: dict[str, dict[str, str]] = {
+    "currency": CURRENCIES,
+    "term": TERMS,
+    "priceLevel": PRICE_LEVELS,
+    "salesOrderStatus": SALES_ORDER_STATUSES,
+    "invoiceStatus": INVOICE_STATUSES,
+}
 
 
 def record_spec(name: str) -> RecordSpec | None:

@@ -1,12 +1,23 @@
-"""What a fresh NetSuite sandbox holds before any sync: the OneWorld subsidiaries.
+"""What a fresh NetSuite sandbox holds before any sync: the OneWorld subsidiaries and, for a
+world with its full business (`WorldSettings.full_business`), the ERP's side of it.
 
-The ERP starts without customers in this milestone; the world's companies reach it only
-through the sync under test.
+A companies-only world leaves the ERP without customers: they reach it only through the
+sync under test. A full-business world adds locations, inventory items, and what an earlier
+integration already brought over (customers, contacts, orders) with the invoices and
+payments the ERP issued (`mocks.netsuite.seed_business`, `mocks.overlap`).
 """
 
 from __future__ import annotations
 
-from mocks.netsuite.schema import CURRENCY_IDS
+from mocks.netsuite.schema import CURRENCY_IDS, RECORD_TYPES
+from mocks.netsuite.seed_business import (
+    FIELD_NAMES,
+    seed_catalog,
+    seed_parties,
+    seed_transactions,
+)
+from mocks.netsuite.seed_finance import finance_fields
+from mocks.overlap import plan
 from mocks.store import RecordStore
 from mocks.world.generator import World
 
@@ -26,12 +37,27 @@ def seed_base(store: RecordStore) -> int:
         if store.get("subsidiary", record_id, include_deleted=True) is None:
             fields = {"name": name, "country": country, "currency": CURRENCY_IDS[currency]}
             store.insert("subsidiary", record_id, fields)
-    store.ensure_index("customer", "externalId")
-    store.ensure_index("subsidiary", "externalId")
+    for record_type in RECORD_TYPES:
+        store.ensure_index(record_type, "externalId")
     return store.count("subsidiary")
 
 
 def seed_netsuite(store: RecordStore, world: World) -> dict[str, int]:
-    """The `MockContext` seeder: subsidiaries only; `world` is not projected yet."""
+    """The `MockContext` seeder: subsidiaries, then the world's business when it has one
+    (telling the world the internal ids, so its ground truth names NetSuite's records)."""
     subsidiaries = seed_base(store)
-    return {"subsidiary": subsidiaries, "customer": store.count("customer")}
+    counts = {"subsidiary": subsidiaries, "customer": store.count("customer")}
+    business = world.business
+    if business is None:
+        return counts
+    overlap = plan(world)
+    seed_catalog(store, world, business, overlap.erp_ids)
+    seed_parties(store, overlap, finance_fields(overlap))
+    seed_transactions(store, business, overlap)
+    ids = dict(overlap.erp_ids)
+    for order in overlap.orders:  # a line's defects name its sales order
+        ids.update({line.key: ids[order.key] for line in overlap.lines.get(order.key, [])})
+    world.project("netsuite", ids, FIELD_NAMES)
+    for record_type in RECORD_TYPES:
+        counts[record_type] = store.count(record_type)
+    return counts

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mocks.context import MockContext
+from mocks.netsuite import rules
 from mocks.netsuite.config import NetSuiteMockConfig
 from mocks.netsuite.errors import NetSuiteError, invalid_content, nonexistent_id
-from mocks.netsuite.schema import RecordSpec
+from mocks.netsuite.schema import RECORD_TYPES, RecordSpec
 from mocks.netsuite.writes import BodyReader
 from mocks.store import RecordStore, StoredRecord
 
@@ -83,10 +84,7 @@ class RecordService:
         changes = reader.read(body)
         with self.state.write_lock:
             rec = self.find(key)
-            merged = {**rec.fields, **changes}
-            self._check_external_id(merged.get(EXTERNAL_ID), rec.id)
-            self._check_required(merged)
-            rec = self.store.update(self.spec.name, rec.id, changes)
+            rec = self._update(rec, changes)
         self._report(reader, rec)
         return rec
 
@@ -107,8 +105,7 @@ class RecordService:
             if existing is None:
                 rec, created = self._insert(changes), True
             else:
-                self._check_required({**existing.fields, **changes})
-                rec, created = self.store.update(self.spec.name, existing.id, changes), False
+                rec, created = self._update(existing, changes), False
         self._report(reader, rec)
         return rec, created
 
@@ -116,6 +113,8 @@ class RecordService:
         with self.state.write_lock:
             rec = self.find(key)
             self.store.delete(self.spec.name, rec.id)
+            if self.spec.name == "customerPayment":
+                rules.refresh_invoices(self.store, rules.applied_invoices(rec.fields))
 
     # -- rules -------------------------------------------------------------------------------
 
@@ -134,9 +133,31 @@ class RecordService:
         self._check_external_id(fields.get(EXTERNAL_ID), None)
         self._check_required(fields)
         record_id = self._allocate_id()
-        if self.spec.field("entityId") and not fields.get("entityId"):
+        fields = rules.complete(self.spec, fields, self.store, record_id)
+        self._check_required(fields)
+        if self.spec.name == "customer" and not fields.get("entityId"):
             fields["entityId"] = f"CUST{1000 + int(record_id)}"
-        return self.store.insert(self.spec.name, record_id, fields)
+        rec = self.store.insert(self.spec.name, record_id, _present(fields))
+        self._after_write(None, rec)
+        return rec
+
+    def _update(self, rec: StoredRecord, changes: dict[str, Any]) -> StoredRecord:
+        """Merge `changes`, recompute what the server computes, write the difference."""
+        merged = {**rec.fields, **changes}
+        self._check_external_id(merged.get(EXTERNAL_ID), rec.id)
+        self._check_required(merged)
+        merged = rules.complete(self.spec, merged, self.store, rec.id)
+        self._check_required(merged)
+        before = dict(rec.fields)
+        delta = {k: v for k, v in merged.items() if k in changes or before.get(k) != v}
+        updated = self.store.update(self.spec.name, rec.id, delta)
+        self._after_write(before, updated)
+        return updated
+
+    def _after_write(self, before: dict[str, Any] | None, rec: StoredRecord) -> None:
+        if self.spec.name == "customerPayment":
+            touched = rules.applied_invoices(before) | rules.applied_invoices(rec.fields)
+            rules.refresh_invoices(self.store, touched)
 
     def _defaults(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -176,14 +197,19 @@ class RecordService:
 
     def _allocate_id(self) -> str:
         """Sequential numeric ids per type; rescans the store after a reset or a seed."""
-        name = self.spec.name
+        name = "transaction" if self.spec.transaction else self.spec.name
+        tables = _TRANSACTION_TYPES if self.spec.transaction else (self.spec.name,)
+
+        def taken(record_id: str) -> bool:
+            return any(self.store.get(t, record_id, include_deleted=True) for t in tables)
+
         last = self.state.last_ids.get(name)
-        if last is None or self.store.get(name, last, include_deleted=True) is None:
-            rows = self.store.records(name, include_deleted=True)
+        if last is None or not taken(last):
+            rows = [r for t in tables for r in self.store.records(t, include_deleted=True)]
             number = max((int(r.id) for r in rows if r.id.isdigit()), default=0) + 1
         else:
             number = int(last) + 1
-        while self.store.get(name, str(number), include_deleted=True) is not None:
+        while taken(str(number)):
             number += 1
         self.state.last_ids[name] = str(number)
         return str(number)
@@ -200,6 +226,13 @@ class RecordService:
                 original_length=cut.original_length,
                 limit=cut.limit,
             )
+
+
+_TRANSACTION_TYPES = tuple(name for name, spec in RECORD_TYPES.items() if spec.transaction)
+
+
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _blank(value: Any) -> bool:

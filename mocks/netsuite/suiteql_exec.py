@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mocks.netsuite.dates import format_user_date, oracle_format, oracle_parse, parse_loose, second
-from mocks.netsuite.render import timestamp
-from mocks.netsuite.schema import RECORD_TYPES, FieldSpec, RecordSpec, record_spec
+from mocks.netsuite.dates import format_user_date, oracle_format, oracle_parse, parse_loose
 from mocks.netsuite.suiteql import (
     Between,
     Column,
@@ -33,7 +31,10 @@ from mocks.netsuite.suiteql import (
     SelectItem,
     SuiteQLError,
 )
-from mocks.store import RecordStore, StoredRecord
+from mocks.netsuite.suiteql_tables import TABLES, Getter, Row, Table, column_value, find_table
+from mocks.store import RecordStore
+
+__all__ = ["MAX_ROWS", "Executor", "Result", "column_value", "format_value"]
 
 MAX_ROWS = 100_000
 
@@ -42,23 +43,6 @@ MAX_ROWS = 100_000
 class Result:
     total: int
     rows: list[dict[str, Any]]  # only the requested page, already formatted
-
-
-def column_value(field: FieldSpec, rec: StoredRecord) -> Any:
-    """A record's value in SuiteQL terms."""
-    if field.kind == "id":
-        return int(rec.id) if rec.id.isdigit() else rec.id
-    if field.kind == "datetime":
-        when = timestamp(rec, field.name)
-        return None if when is None else second(when)
-    value = rec.fields.get(field.name)
-    if value is None or value == "":
-        return None
-    if field.kind == "boolean":
-        return "T" if value else "F"
-    if field.kind == "ref":
-        return int(value) if str(value).isdigit() else str(value)
-    return value
 
 
 def format_value(value: Any, date_format: str) -> str | None:
@@ -77,16 +61,18 @@ class Executor:
         self.date_format = date_format
 
     def run(self, query: Query, *, limit: int, offset: int) -> Result:
-        spec = record_spec(query.table)
-        if spec is None:
-            known = ", ".join(sorted(RECORD_TYPES))
+        table = find_table(query.table)
+        if table is None:
+            known = ", ".join(sorted(TABLES))
             raise SuiteQLError(f"Record '{query.table}' was not found; this mock has: {known}")
-        columns = spec.columns()
+        columns = table.columns
         aliases = {item.alias for item in query.items or () if item.alias}
-        self._check_columns(query, spec, columns, aliases)
-        records = sorted(
-            self.store.records(spec.name), key=lambda r: column_value(columns["id"], r)
-        )
+        self._check_columns(query, table, aliases)
+        wanted = _external_ids(query.where) if table.record_types else None
+        if wanted is not None:  # the full WHERE still applies to these candidates below
+            records = table.rows_by_external_id(self.store, wanted)
+        else:
+            records = list(table.rows(self.store))
         env = _Env(self, columns)
         if query.where is not None:
             records = [r for r in records if env.truth(query.where, r) is True]
@@ -114,9 +100,7 @@ class Executor:
         page = records[offset : offset + limit]
         return Result(len(records), [self._project(rec, items, env) for rec in page])
 
-    def _project(
-        self, rec: StoredRecord, items: tuple[SelectItem, ...], env: _Env
-    ) -> dict[str, Any]:
+    def _project(self, rec: Row, items: tuple[SelectItem, ...], env: _Env) -> dict[str, Any]:
         row: dict[str, Any] = {"links": []}
         for i, item in enumerate(items, 1):
             text = format_value(env.value(item.expr, rec), self.date_format)
@@ -124,10 +108,9 @@ class Executor:
                 row[_key(item, i)] = text
         return row
 
-    def _check_columns(
-        self, query: Query, spec: RecordSpec, columns: dict[str, FieldSpec], aliases: set[str]
-    ) -> None:
-        allowed_qualifiers = {spec.name, query.table, query.alias}
+    def _check_columns(self, query: Query, table: Table, aliases: set[str]) -> None:
+        allowed_qualifiers = {table.name, query.table, query.alias}
+        columns = table.columns
 
         def visit(node: Any, in_order: bool) -> None:
             if isinstance(node, Column):
@@ -135,7 +118,7 @@ class Executor:
                     raise SuiteQLError(f"unknown table or alias '{node.qualifier}'")
                 if node.name not in columns and not (in_order and node.name in aliases):
                     raise SuiteQLError(
-                        f"Field '{node.name}' for record '{spec.name}' was not found"
+                        f"Field '{node.name}' for record '{table.name}' was not found"
                     )
                 return
             for child in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
@@ -154,7 +137,7 @@ class Executor:
 
     def _order_key(
         self, expr: Any, items: tuple[SelectItem, ...], env: _Env
-    ) -> Callable[[StoredRecord], Any]:
+    ) -> Callable[[Row], Any]:
         if isinstance(expr, Literal) and isinstance(expr.value, int):
             if not 1 <= expr.value <= len(items):
                 raise SuiteQLError(f"ORDER BY position {expr.value} is out of range")
@@ -162,6 +145,35 @@ class Executor:
         elif isinstance(expr, Column) and expr.qualifier is None:
             expr = next((i.expr for i in items if i.alias == expr.name), expr)
         return lambda rec: env.value(expr, rec)
+
+
+def _external_ids(where: Any) -> list[str] | None:
+    """The string values of an `externalid IN (...)` (or `= '...'`) that the WHERE requires
+    (alone or ANDed with other conditions); None when it does not pin external ids."""
+    if isinstance(where, Logical) and where.op == "AND":
+        for item in where.items:
+            found = _external_ids(item)
+            if found is not None:
+                return found
+        return None
+    if (
+        isinstance(where, InList)
+        and not where.negated
+        and isinstance(where.expr, Column)
+        and where.expr.name == "externalid"
+        and all(isinstance(i, Literal) and isinstance(i.value, str) for i in where.items)
+    ):
+        return [str(i.value) for i in where.items]
+    if (
+        isinstance(where, Compare)
+        and where.op == "="
+        and isinstance(where.left, Column)
+        and where.left.name == "externalid"
+        and isinstance(where.right, Literal)
+        and isinstance(where.right.value, str)
+    ):
+        return [where.right.value]
+    return None
 
 
 def _contains_count(node: Any) -> bool:
@@ -184,14 +196,14 @@ def _key(item: SelectItem, position: int) -> str:
 class _Env:
     """Evaluates expressions for one query."""
 
-    def __init__(self, executor: Executor, columns: dict[str, FieldSpec]) -> None:
+    def __init__(self, executor: Executor, columns: dict[str, Getter]) -> None:
         self.date_format = executor.date_format
         self.columns = columns
         self._sets: dict[int, frozenset[str] | None] = {}
 
-    def value(self, node: Any, rec: StoredRecord) -> Any:
+    def value(self, node: Any, rec: Row) -> Any:
         if isinstance(node, Column):
-            return column_value(self.columns[node.name], rec)
+            return self.columns[node.name](rec)
         if isinstance(node, Literal):
             return None if node.value == "" else node.value
         if isinstance(node, Func):
@@ -241,7 +253,7 @@ class _Env:
             raise SuiteQLError(f"cannot compare {a!r} with {b!r}")
         return (a > b) - (a < b)
 
-    def truth(self, node: Any, rec: StoredRecord) -> bool | None:
+    def truth(self, node: Any, rec: Row) -> bool | None:
         if isinstance(node, Logical):
             results = [self.truth(item, rec) for item in node.items]
             decisive = node.op == "OR"  # OR is decided by a True, AND by a False
@@ -286,7 +298,7 @@ class _Env:
             self._sets[key] = frozenset(str(i.value) for i in items) if plain else None
         return self._sets[key]
 
-    def _like(self, node: Like, rec: StoredRecord) -> bool | None:
+    def _like(self, node: Like, rec: Row) -> bool | None:
         value = format_value(self.value(node.expr, rec), self.date_format)
         pattern = self.value(node.pattern, rec)
         if value is None or pattern is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from mocks.netsuite.errors import NetSuiteError, invalid_content
@@ -85,6 +86,8 @@ class BodyReader:
             return value
         if kind == "ref":
             return self._ref(spec, value, where)
+        if kind == "date":
+            return _date(value, where)
         if kind == "country":
             if not isinstance(value, str) or country_name(value) is None:
                 raise invalid_content(
@@ -158,6 +161,16 @@ class BodyReader:
             read = self._object(item, spec.children, f"{item_path}.", f"{length_path}.")
             items.append({k: v for k, v in read.items() if v is not None})
         return items
+
+
+def _date(value: Any, where: str) -> str:
+    """A date field's value: an ISO date (`2024-01-15`); a datetime keeps its date part."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            pass
+    raise _wrong_type(where, value, "a date such as '2024-01-15'")
 
 
 def _wrong_type(where: str, value: Any, expected: str) -> NetSuiteError:

@@ -13,9 +13,9 @@ def describe_field(fd: FieldDef) -> dict[str, Any]:
     numeric = fd.type in NUMBER_TYPES
     return {
         "aggregatable": fd.filterable and fd.type != "textarea",
-        "autoNumber": False,
+        "autoNumber": fd.auto_number is not None,
         "byteLength": fd.byte_length,
-        "calculated": False,
+        "calculated": fd.calculated,
         "caseSensitive": fd.case_sensitive,
         "createable": fd.createable,
         "custom": fd.custom,
@@ -92,7 +92,17 @@ def describe_sobject(sobject: SObjectDef, version: str) -> dict[str, Any]:
     base = f"/services/data/v{version}/sobjects/{sobject.name}"
     return {
         **sobject_summary(sobject, version),
-        "childRelationships": [],
+        "childRelationships": [
+            {
+                "cascadeDelete": True,
+                "childSObject": child,
+                "deprecatedAndHidden": False,
+                "field": field_name,
+                "relationshipName": relationship,
+                "restrictedDelete": False,
+            }
+            for relationship, child, field_name in sobject.children
+        ],
         "fields": [describe_field(fd) for fd in sobject.fields],
         "recordTypeInfos": [
             {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mocks.salesforce import commerce_rules
 from mocks.salesforce.errors import NOT_FOUND_MESSAGE
 from mocks.salesforce.ids import IdAllocator, InvalidId, normalize_id
 from mocks.salesforce.schema import SOBJECTS, FieldDef, SObjectDef, compound_name
@@ -77,6 +78,23 @@ class UnitOfWork:
             raise RecordError.one("ENTITY_IS_DELETED", "entity is deleted", status=404)
         return rec
 
+    def lookup(self, obj: str, record_id: str) -> dict[str, Any] | None:
+        """A live record's fields: the store's, or those of a create planned earlier."""
+        if record_id in self._deleted:
+            return None
+        rec = self._store.get(obj, record_id)
+        if rec is not None:
+            return rec.fields
+        return next((op.fields for op in self.ops if op.kind == "create"
+                     and op.record_id == record_id), None)  # fmt: skip
+
+    def _planned(self, obj: str) -> list[dict[str, Any]]:
+        return [op.fields for op in self.ops if op.kind == "create" and op.sobject.name == obj]
+
+    def _entries(self) -> list[dict[str, Any]]:
+        stored = [r.fields for r in self._store.records("PricebookEntry")]
+        return stored + self._planned("PricebookEntry")
+
     def holders(self, sobject: SObjectDef, fd: FieldDef, value: Any) -> list[str]:
         """Ids of live records (stored or planned) whose `fd` equals `value`."""
         if fd.case_sensitive or not isinstance(value, str):
@@ -133,9 +151,13 @@ class UnitOfWork:
     # -- planning ----------------------------------------------------------------------------
 
     def create(self, sobject: SObjectDef, body: dict[str, Any]) -> Planned:
+        commerce_rules.ensure_standard_pricebook(self._store, sobject.name)
         values = compound_name(sobject, prepare_fields(sobject, body, creating=True))
         self._check_references(sobject, values)
         self._check_unique(sobject, values, "")
+        commerce_rules.on_create(sobject, values, self.lookup, self._entries)
+        numbered = len(self._store.records(sobject.name, include_deleted=True))
+        commerce_rules.auto_numbers(sobject, values, numbered + len(self._planned(sobject.name)))
         record_id = self._allocator.allocate(
             sobject.key_prefix,
             lambda i: (
@@ -150,6 +172,7 @@ class UnitOfWork:
         return op
 
     def update(self, sobject: SObjectDef, raw_id: Any, body: dict[str, Any]) -> Planned:
+        commerce_rules.ensure_standard_pricebook(self._store, sobject.name)
         rec = self._existing(sobject, raw_id)
         values = prepare_fields(sobject, body, creating=False)
         if sobject.compound_name and any(p in values for p in sobject.compound_name[1]):
@@ -157,6 +180,7 @@ class UnitOfWork:
             values[target] = compound_name(sobject, {**rec.fields, **values})[target]
         self._check_references(sobject, values)
         self._check_unique(sobject, values, rec.id)
+        commerce_rules.on_update(sobject, rec.fields, values)
         self._claim(sobject, values, rec.id)
         op = Planned("update", sobject, rec.id, values)
         self.ops.append(op)
@@ -167,6 +191,12 @@ class UnitOfWork:
         self._deleted.add(rec.id)
         op = Planned("delete", sobject, rec.id)
         self.ops.append(op)
+        if sobject.name == "Order":  # master-detail: the order's items go with it
+            items = SOBJECTS["OrderItem"]
+            for item in self._store.records(items.name):
+                if item.fields.get("OrderId") == rec.id and item.id not in self._deleted:
+                    self._deleted.add(item.id)
+                    self.ops.append(Planned("delete", items, item.id))
         return op
 
     def external_id_field(self, sobject: SObjectDef, name: str) -> FieldDef:
@@ -217,12 +247,20 @@ class UnitOfWork:
     def commit(self) -> None:
         """Apply every planned write at one timestamp (Salesforce stamps a transaction once)."""
         at = self._store.now()
+        orders: set[str] = set()  # orders whose items changed: their TotalAmount rolls up
         for op in self.ops:
             name = op.sobject.name
+            if name == "OrderItem":
+                current = self._store.get(name, op.record_id)
+                order_id = op.fields.get("OrderId") or (current.fields.get("OrderId")
+                                                        if current else None)  # fmt: skip
+                if order_id:
+                    orders.add(str(order_id))
             if op.kind == "create":
                 self._store.insert(name, op.record_id, op.fields, at=at)
             elif op.kind == "update":
                 self._store.update(name, op.record_id, op.fields, at=at)
             else:
                 self._store.delete(name, op.record_id, at=at)
+        commerce_rules.order_totals(self._store, orders, at)
         self.ops = []

@@ -9,13 +9,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.errors import ApiError, json_response
 from mocks.salesforce.records import Renderer, frozen, native_getter, renderer
 from mocks.salesforce.routing import DATA_PREFIX, add_route
-from mocks.salesforce.soql_eval import compile_query
+from mocks.salesforce.soql_eval import BoundQuery, compile_query
 from mocks.salesforce.soql_lexer import SoqlError
 from mocks.salesforce.state import api_version, mock_context, sf_state
-from mocks.store import StoredRecord
+from mocks.store import RecordStore, StoredRecord
 
 _BATCH_OPTION = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 MIN_BATCH, MAX_BATCH = 200, 2000
@@ -56,11 +57,14 @@ async def _run_query(request: Request, include_deleted: bool) -> Response:
         query = compile_query(source, now=ctx.store.now(), getter_for=getter_for)
     except SoqlError as exc:
         raise ApiError(400, exc.code, exc.message) from exc
+    ensure_standard_pricebook(ctx.store, query.sobject.name)
     records = ctx.store.records(query.sobject.name, include_deleted=include_deleted)
     matched = query.run(records)
     if query.count:
         return json_response({"totalSize": len(matched), "done": True, "records": []})
     render = renderer(query.sobject, query.fields, api_version(request), user_id)
+    if query.children:
+        render = _with_children(render, query, ctx.store, api_version(request), user_id)
     batch = _batch_size(request)
     locator = None
     if len(matched) > batch:
@@ -68,6 +72,36 @@ async def _run_query(request: Request, include_deleted: bool) -> Response:
         max_open = int(ctx.settings["max_query_cursors"])
         locator = state.cursors.open(matched, render, batch, max_open)
     return _page(request, matched, render, 0, batch, locator)
+
+
+def _with_children(
+    render: Renderer, query: BoundQuery, store: RecordStore, version: str, user_id: str
+) -> Renderer:
+    """`render` plus each child subquery as a nested query result (null when no rows), the
+    children read when the query runs."""
+    nested = []
+    for child in query.children:
+        groups: dict[str, list[StoredRecord]] = {}
+        key = child.parent_field.name
+        for rec in store.records(child.query.sobject.name):
+            parent = rec.fields.get(key)
+            if parent is not None:
+                groups.setdefault(str(parent), []).append(frozen(rec))
+        child_render = renderer(child.query.sobject, child.query.fields, version, user_id)
+        nested.append((child, groups, child_render))
+
+    def render_with_children(rec: StoredRecord) -> dict[str, Any]:
+        out = render(rec)
+        for child, groups, child_render in nested:
+            rows = child.query.run(groups.get(rec.id, []))
+            out[child.relationship] = (
+                {"totalSize": len(rows), "done": True, "records": [child_render(r) for r in rows]}
+                if rows
+                else None
+            )
+        return out
+
+    return render_with_children
 
 
 async def query(request: Request) -> Response:

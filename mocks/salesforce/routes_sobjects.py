@@ -10,6 +10,7 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.dml import MultipleMatches, Planned, UnitOfWork, resolve_id
 from mocks.salesforce.errors import ApiError, json_response, not_found, read_object
 from mocks.salesforce.records import format_datetime, parse_datetime, record_url, render_record
@@ -37,7 +38,9 @@ def select_fields(sobject: SObjectDef, raw: str | None) -> tuple[FieldDef, ...]:
 
 
 def _respond_record(request: Request, sobject: SObjectDef, record_id: str) -> Response:
-    rec = mock_context(request).store.get(sobject.name, record_id)
+    store = mock_context(request).store
+    ensure_standard_pricebook(store, sobject.name)
+    rec = store.get(sobject.name, record_id)
     if rec is None:
         raise not_found()
     fields = select_fields(sobject, request.query_params.get("fields"))

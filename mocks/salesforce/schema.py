@@ -1,121 +1,34 @@
 """sObject and field metadata: the single source for describe, validation and SOQL.
 
 Objects are plain data: an `SObjectDef` with its fields, listed in `SOBJECTS` (Account and
-Contact); describe, writes and queries pick it up from there. Contact's compound `Name` is
-read-only and joined from FirstName and LastName on every write (`compound_name`).
+Contact here, the commerce objects from `schema_commerce`); describe, writes and queries pick
+it up from there. Contact's compound `Name` is read-only and joined from FirstName and
+LastName on every write (`compound_name`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-FieldType = Literal[
-    "id", "reference", "string", "textarea", "email", "phone", "url", "picklist",
-    "boolean", "int", "double", "currency", "percent", "date", "datetime",
+from mocks.salesforce.schema_base import (
+    NUMBER_TYPES,
+    STRING_TYPES,
+    FieldDef,
+    SObjectDef,
+    audit_fields,
+    system_field,
+    text_field,
+)
+from mocks.salesforce.schema_commerce import COMMERCE_SOBJECTS
+
+__all__ = [
+    "ACCOUNT", "CONTACT", "NUMBER_TYPES", "SOBJECTS", "STRING_TYPES", "FieldDef",
+    "SObjectDef", "compound_name", "get_sobject", "sobject_for_id",
 ]  # fmt: skip
-# Where a system field's value comes from: the store's bookkeeping, not the record's fields.
-SystemSource = Literal["id", "deleted", "created", "modified", "user"]
 
-_SOAP_TYPES: dict[str, str] = {
-    "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "int": "xsd:int",
-    "double": "xsd:double", "currency": "xsd:double", "percent": "xsd:double",
-    "date": "xsd:date", "datetime": "xsd:dateTime",
-}  # fmt: skip
-STRING_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist"})
-NUMBER_TYPES = frozenset({"int", "double", "currency", "percent"})
-
-
-@dataclass(frozen=True)
-class FieldDef:
-    """One field as describe reports it; validation and SOQL read the same attributes."""
-
-    name: str
-    label: str
-    type: FieldType
-    length: int = 0
-    precision: int = 0
-    scale: int = 0
-    digits: int = 0
-    nillable: bool = True
-    createable: bool = True
-    updateable: bool = True
-    defaulted_on_create: bool = False
-    external_id: bool = False
-    unique: bool = False
-    id_lookup: bool = False
-    case_sensitive: bool = False
-    name_field: bool = False
-    filterable: bool = True
-    sortable: bool = True
-    custom: bool = False
-    picklist: tuple[str, ...] = ()
-    restricted_picklist: bool = False
-    reference_to: tuple[str, ...] = ()
-    relationship_name: str | None = None
-    system: SystemSource | None = None
-
-    @property
-    def required(self) -> bool:
-        """Required on create: not nillable, createable and not filled in by the server."""
-        return not self.nillable and self.createable and not self.defaulted_on_create
-
-    @property
-    def soap_type(self) -> str:
-        return _SOAP_TYPES.get(self.type, "xsd:string")
-
-    @property
-    def byte_length(self) -> int:
-        if self.type in ("id", "reference"):
-            return 18
-        return self.length * 3 if self.type in STRING_TYPES else 0
-
-
-@dataclass(frozen=True)
-class SObjectDef:
-    """An sObject type: its names, key prefix, capabilities and fields in describe order."""
-
-    name: str
-    label: str
-    label_plural: str
-    key_prefix: str
-    fields: tuple[FieldDef, ...]
-    custom: bool = False
-    createable: bool = True
-    updateable: bool = True
-    deletable: bool = True
-    queryable: bool = True
-    # A read-only compound name (Contact.Name): the stored field and, in order, the fields
-    # the server joins into it on every write.
-    compound_name: tuple[str, tuple[str, ...]] | None = None
-    _by_lower: dict[str, FieldDef] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_lower.update({f.name.lower(): f for f in self.fields})
-
-    def field(self, name: str) -> FieldDef | None:
-        """The field called `name`, matched case-insensitively as Salesforce does."""
-        return self._by_lower.get(name.lower())
-
-    @property
-    def external_id_fields(self) -> tuple[FieldDef, ...]:
-        return tuple(f for f in self.fields if f.external_id)
-
-    @property
-    def unique_fields(self) -> tuple[FieldDef, ...]:
-        return tuple(f for f in self.fields if f.unique)
-
-
-def _system(name: str, label: str, type_: FieldType, source: SystemSource, **kw: Any) -> FieldDef:
-    return FieldDef(
-        name, label, type_, nillable=False, createable=False, updateable=False,
-        defaulted_on_create=True, system=source, **kw,
-    )  # fmt: skip
-
-
-def _text(name: str, label: str, length: int, type_: FieldType = "string", **kw: Any) -> FieldDef:
-    return FieldDef(name, label, type_, length=length, **kw)
-
+_system = system_field
+_text = text_field
+_audit_fields = audit_fields
 
 ACCOUNT_INDUSTRIES = (
     "Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals", "Communications",
@@ -129,6 +42,12 @@ ACCOUNT_TYPES = (
     "Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller",
     "Installation Partner", "Technology Partner", "Other",
 )  # fmt: skip
+
+# The harness org's finance picklists: the ERP's term names (unrestricted, so a term added
+# in the ERP is not refused) and the customer's standing there.
+PAYMENT_TERMS = ("1% 10 Net 30", "2% 10 Net 30", "Due on receipt", "Net 15", "Net 30",
+                 "Net 45", "Net 60")  # fmt: skip
+ACCOUNT_STATUSES = ("Active", "Inactive")
 
 
 def _address(kind: str) -> tuple[FieldDef, ...]:
@@ -214,27 +133,30 @@ ACCOUNT = SObjectDef(
             custom=True,
         ),
         _text("Billing_Email__c", "Billing Email", 80, "email", custom=True),
+        # Finance fields the ERP owns: the customer_finance flow fills them from NetSuite.
+        FieldDef("Credit_Limit__c", "Credit Limit", "currency", precision=18, scale=2, custom=True),
+        _text(
+            "Payment_Terms__c",
+            "Payment Terms",
+            255,
+            "picklist",
+            picklist=PAYMENT_TERMS,
+            custom=True,
+        ),
+        FieldDef("Balance__c", "Balance", "currency", precision=18, scale=2, custom=True),
+        _text(
+            "Account_Status__c",
+            "Account Status",
+            255,
+            "picklist",
+            picklist=ACCOUNT_STATUSES,
+            restricted_picklist=True,
+            custom=True,
+        ),
     ),
 )
 
 CONTACT_SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")
-
-
-def _audit_fields() -> tuple[FieldDef, ...]:
-    """Owner, created and modified stamps: the system fields every standard object carries."""
-
-    def user(name: str, label: str, rel: str) -> FieldDef:
-        return _system(name, label, "reference", "user", reference_to=("User",),
-                       relationship_name=rel)  # fmt: skip
-
-    return (
-        user("OwnerId", "Owner ID", "Owner"),
-        _system("CreatedDate", "Created Date", "datetime", "created"),
-        user("CreatedById", "Created By ID", "CreatedBy"),
-        _system("LastModifiedDate", "Last Modified Date", "datetime", "modified"),
-        user("LastModifiedById", "Last Modified By ID", "LastModifiedBy"),
-        _system("SystemModstamp", "System Modstamp", "datetime", "modified"),
-    )
 
 
 CONTACT = SObjectDef(
@@ -295,7 +217,7 @@ def compound_name(sobject: SObjectDef, fields: dict[str, Any]) -> dict[str, Any]
     return {**fields, target: joined or None}
 
 
-SOBJECTS: dict[str, SObjectDef] = {s.name: s for s in (ACCOUNT, CONTACT)}
+SOBJECTS: dict[str, SObjectDef] = {s.name: s for s in (ACCOUNT, CONTACT, *COMMERCE_SOBJECTS)}
 _BY_LOWER = {name.lower(): s for name, s in SOBJECTS.items()}
 _BY_PREFIX = {s.key_prefix: s for s in SOBJECTS.values()}
 

@@ -1,5 +1,6 @@
 """Project the canonical world into Salesforce Accounts and, when the world has its business
-(`WorldSettings.full_business`), Contacts (the seeder given to MockContext).
+(`WorldSettings.full_business`), Contacts and the commerce objects (`seed_commerce`): the
+seeder given to MockContext.
 
 A contact whose company is missing (an injected orphan) is stored without AccountId. A contact
 without a last name is left out: Salesforce requires LastName and refuses the row, so the
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mocks.overlap import plan
 from mocks.salesforce.ids import make_id
-from mocks.salesforce.schema import ACCOUNT, CONTACT, compound_name
+from mocks.salesforce.schema import ACCOUNT, CONTACT, SOBJECTS, compound_name
+from mocks.salesforce.seed_commerce import FIELD_NAMES as COMMERCE_FIELD_NAMES
+from mocks.salesforce.seed_commerce import seed_commerce
 from mocks.store import RecordStore
 from mocks.world.entities import Contact
 from mocks.world.generator import Company, World
@@ -110,9 +114,15 @@ def seed_salesforce(store: RecordStore, world: World) -> dict[str, int]:
     skipped: dict[str, str] = {}
     if world.business is not None and world.business.contacts:
         counts[CONTACT.name] = _seed_contacts(store, world.business.contacts, ids, skipped)
-    world.project("salesforce", ids, FIELD_NAMES, skipped)
-    for fd in ACCOUNT.external_id_fields:
-        store.ensure_index(ACCOUNT.name, fd.name)
+    if world.business is not None:
+        more, commerce_ids, left_out = seed_commerce(store, world, world.business, plan(world))
+        counts.update(more)
+        ids.update(commerce_ids)
+        skipped.update(left_out)
+    world.project("salesforce", ids, {**FIELD_NAMES, **COMMERCE_FIELD_NAMES}, skipped)
+    for sobject in SOBJECTS.values():
+        for fd in sobject.external_id_fields:
+            store.ensure_index(sobject.name, fd.name)
     return counts
 
 

@@ -2,8 +2,9 @@
 
 Grammar (keywords and field names are case-insensitive)::
 
-    SELECT field, ... | COUNT() FROM Object [WHERE cond]
+    SELECT field | (subquery), ... | COUNT() FROM Object [WHERE cond]
         [ORDER BY field [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]
+    subquery := SELECT field, ... FROM ChildRelationship [WHERE ...] [ORDER BY ...] [LIMIT n]
     cond := term {AND term} | term {OR term}      -- mixing needs parentheses, as in SOQL
     term := NOT term | '(' cond ')' | field op value | field [NOT] IN (value, ...)
           | field LIKE 'pattern'
@@ -77,6 +78,9 @@ class Query:
     order_by: tuple[OrderItem, ...]
     limit: int | None
     offset: int | None
+    # Child subqueries in the select list: `(SELECT Id FROM OrderItems)`; `sobject` is the
+    # relationship name there.
+    subqueries: tuple[Query, ...] = ()
 
 
 class _Parser:
@@ -122,8 +126,24 @@ class _Parser:
         return tok.value
 
     def parse(self) -> Query:
+        query = self.select(nested=False)
+        if self.tok.kind != "eof":
+            raise self.fail()
+        return query
+
+    def select_item(self, fields: list[FieldRef], subqueries: list[Query], nested: bool) -> None:
+        """A field, or (at the top level) a parenthesised child subquery."""
+        if not nested and self.tok.kind == "punct" and self.tok.text == "(":
+            self.advance()
+            subqueries.append(self.select(nested=True))
+            self.expect_punct(")")
+        else:
+            fields.append(self.field())
+
+    def select(self, *, nested: bool) -> Query:
         self.expect_kw("SELECT")
         fields: list[FieldRef] = []
+        subqueries: list[Query] = []
         count = False
         if self.tok.is_kw("COUNT") and self.tokens[self.i + 1].text == "(":
             self.advance()
@@ -136,13 +156,14 @@ class _Parser:
             self.advance()
             count = True
         else:
-            fields.append(self.field())
+            self.select_item(fields, subqueries, nested)
             while self.tok.text == ",":
                 self.advance()
-                fields.append(self.field())
+                self.select_item(fields, subqueries, nested)
         self.expect_kw("FROM")
         obj = self.tok
-        if obj.kind != "ident" or obj.text.upper() in KEYWORDS:
+        # `Order` is an object name as well as a keyword: after FROM it names the object.
+        if obj.kind != "ident" or obj.text.upper() in KEYWORDS - {"ORDER"}:
             raise self.fail()
         self.advance()
         where = None
@@ -164,11 +185,10 @@ class _Parser:
         if self.tok.is_kw("OFFSET"):
             self.advance()
             offset = self.integer()
-        if self.tok.kind != "eof":
-            raise self.fail()
         return Query(
-            self.source, tuple(fields), count, obj.text, obj.pos, where, tuple(order), limit, offset
-        )
+            self.source, tuple(fields), count, obj.text, obj.pos, where, tuple(order), limit,
+            offset, tuple(subqueries),
+        )  # fmt: skip
 
     def order_item(self) -> OrderItem:
         ref = self.field()

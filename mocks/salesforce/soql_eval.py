@@ -81,6 +81,16 @@ def _sort_key(
     return key
 
 
+@dataclass(frozen=True)
+class ChildQuery:
+    """A child subquery bound to its relationship: rows are the child records whose
+    `parent_field` holds the parent's id."""
+
+    relationship: str
+    parent_field: FieldDef
+    query: BoundQuery
+
+
 @dataclass
 class BoundQuery:
     """A query checked against the schema, ready to run over any records of its object."""
@@ -93,6 +103,7 @@ class BoundQuery:
     limit: int | None
     offset: int | None
     getter_for: GetterFor
+    children: tuple[ChildQuery, ...] = ()
 
     def run(self, records: Iterable[StoredRecord]) -> list[StoredRecord]:
         pred = self.predicate
@@ -254,6 +265,26 @@ def compile_query(source: str, *, now: datetime, getter_for: GetterFor) -> Bound
             source,
             query.sobject_pos,
         )
+    return _bind(query, sobject, now, getter_for)
+
+
+def _child(parent: SObjectDef, sub: Query, now: datetime, getter_for: GetterFor) -> ChildQuery:
+    found = next((c for c in parent.children if c[0].lower() == sub.sobject.lower()), None)
+    child = get_sobject(found[1]) if found else None
+    if found is None or child is None:
+        raise SoqlError(
+            "INVALID_TYPE",
+            f"Didn't understand relationship '{sub.sobject}' in FROM part of query call. "
+            + _SUFFIX_HINT.format(what="relationship").replace("'__c'", "'__r'"),
+            sub.source,
+            sub.sobject_pos,
+        )
+    parent_field = child.field(found[2])
+    assert parent_field is not None
+    return ChildQuery(found[0], parent_field, _bind(sub, child, now, getter_for))
+
+
+def _bind(query: Query, sobject: SObjectDef, now: datetime, getter_for: GetterFor) -> BoundQuery:
     binder = _Binder(query, sobject, now, getter_for)
     fields: list[FieldDef] = []
     for ref in query.fields:
@@ -275,7 +306,8 @@ def compile_query(source: str, *, now: datetime, getter_for: GetterFor) -> Bound
             "NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}"
         )
     predicate = binder.condition(query.where) if query.where is not None else None
+    children = tuple(_child(sobject, sub, now, getter_for) for sub in query.subqueries)
     return BoundQuery(
         sobject, tuple(fields), query.count, predicate, tuple(order), query.limit, query.offset,
-        getter_for,
+        getter_for, children,
     )  # fmt: skip

@@ -75,6 +75,15 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class RecordChange:
+    """That a record changed, without its content: what a cheap key listing returns."""
+
+    id: str
+    external_id: str | None
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
 class WriteResult:
     """What happened to one record of a write batch, in input order."""
 
@@ -127,9 +136,23 @@ class Connector(Protocol):
         ...
 
     def get_by_external_id(
-        self, obj: str, external_id_field: str, values: Sequence[str]
+        self,
+        obj: str,
+        external_id_field: str,
+        values: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
-        """Current records keyed by external-id value; values with no record are absent."""
+        """Current records keyed by external-id value; values with no record are absent.
+        `fields` as in `read` (child collections such as an Order's OrderItems included);
+        None: every field."""
+        ...
+
+    def changes(
+        self, obj: str, external_id_field: str, since: Watermark | None
+    ) -> Iterator[list[RecordChange]]:
+        """Ids, external ids and modification times of records changed at or after `since`,
+        in (modified_at, id) order, without their content: a few calls per thousand."""
         ...
 
     def upsert(

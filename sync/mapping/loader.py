@@ -30,6 +30,7 @@ from sync.mapping.paths import Segment
 from sync.mapping.spec import (
     Deletes,
     EndpointRef,
+    Explode,
     FieldRule,
     FuzzyMatch,
     MappingSpec,
@@ -167,9 +168,20 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
         description=data.get("description", ""),
         version=data["version"],
         source=EndpointRef(
-            src["system"], src["object"], key=src["key"], modified_field=src.get("modified_field")
+            src["system"],
+            src["object"],
+            key=src["key"],
+            modified_field=src.get("modified_field"),
+            explode=Explode(src["explode"]["path"], src["explode"]["key"])
+            if src.get("explode")
+            else None,
         ),
-        target=EndpointRef(tgt["system"], tgt["object"], external_id=tgt["external_id"]),
+        target=EndpointRef(
+            tgt["system"],
+            tgt["object"],
+            external_id=tgt["external_id"],
+            update_only=bool(tgt.get("update_only", False)),
+        ),
         fields=tuple(_rule(f, lines.get(("fields", i))) for i, f in enumerate(data["fields"])),
         file=file,
         match=_match(data.get("match") or {}),

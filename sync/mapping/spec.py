@@ -25,15 +25,28 @@ def _empty() -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True)
+class Explode:
+    """Each element of the sublist at `path` becomes one source record, keyed by the parent's
+    key and the element's `key` path ("<parent>:<element>"); the parent's fields stay
+    reachable as `parent.<field>`."""
+
+    path: str
+    key: str
+
+
+@dataclass(frozen=True)
 class EndpointRef:
-    """One side of a flow. The source names its `key` (the record id) and `modified_field`
-    (the incremental cursor); the target names its `external_id` field."""
+    """One side of a flow. The source names its `key` (the record id), `modified_field` (the
+    incremental cursor) and optionally `explode`; the target names its `external_id` field,
+    and `update_only` when the flow may only update records that already exist there."""
 
     system: str
     object: str
     key: str | None = None
     modified_field: str | None = None
     external_id: str | None = None
+    update_only: bool = False
+    explode: Explode | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +210,12 @@ class MappingSpec:
         """Every source field the mapping reads, key and modified field first, deduplicated,
         in spec order: what a connector must select."""
         names = [self.source.key, self.source.modified_field]
-        names += [name for rule in self.fields for name in rule.reads]
+        reads = [name for rule in self.fields for name in rule.reads]
+        if self.source.explode is None:
+            names += reads
+        else:  # element fields live in the sublist; `parent.X` reads the record's own X
+            names.append(self.source.explode.path.split(".")[0])
+            names += [n.removeprefix("parent.") for n in reads if n.startswith("parent.")]
         return tuple(dict.fromkeys(n for n in names if n))
 
     @cached_property

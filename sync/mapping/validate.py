@@ -34,11 +34,16 @@ _EXPECTED: dict[FieldType, tuple[tuple[type, ...], str]] = {
 
 
 def validate_against_schema(
-    payload: Mapping[str, Any], schema: ObjectSchema, *, spec: MappingSpec | None = None
+    payload: Mapping[str, Any],
+    schema: ObjectSchema,
+    *,
+    spec: MappingSpec | None = None,
+    update: bool = False,
 ) -> list[FieldIssue]:
     """Every reason `schema`'s object would refuse `payload`, in payload order, then the
-    required fields it lacks. With `spec`, messages also name the source fields mapped to
-    each target field. An empty list means the payload looks writable."""
+    required fields it lacks (on a create: an `update` of an existing record may leave them
+    out, and only blanking one is refused). With `spec`, messages also name the source fields
+    mapped to each target field. An empty list means the payload looks writable."""
     issues: list[FieldIssue] = []
     where = schema.name
     for name, value in payload.items():
@@ -73,6 +78,8 @@ def validate_against_schema(
         if issue is not None:
             issues.append(issue)
     for field in schema.fields.values():
+        if update and field.name not in payload:
+            continue
         if field.required and field.createable and blank(payload.get(field.name)):
             sources = _sources(spec, field.name)
             cause = (

@@ -151,7 +151,10 @@ def test_more_than_one_record_for_an_external_id(org: Org, sf: Salesforce) -> No
 def test_describes(sf: Salesforce) -> None:
     described = sf.describe()
     assert described is not None
-    assert [s["name"] for s in described["sobjects"]] == ["Account", "Contact"]
+    assert [s["name"] for s in described["sobjects"]] == [
+        "Account", "Contact", "Product2", "Pricebook2", "PricebookEntry", "Order", "OrderItem",
+        "Invoice__c", "Inventory_Level__c",
+    ]  # fmt: skip
     account = sf.Account.describe()
     fields = {f["name"]: f for f in account["fields"]}
     assert fields["External_Id__c"]["externalId"] is True

@@ -6,8 +6,10 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from mocks.netsuite import NetSuiteMockConfig
 from mocks.netsuite import create_app as netsuite_app
@@ -16,7 +18,7 @@ from mocks.world.generator import WorldSettings
 from sync.connectors import ConnectionSettings, create_connector
 from sync.connectors.base import Connector
 from sync.engine import Flow, SyncEngine
-from sync.mapping import load_mapping
+from sync.mapping import MappingSpec, load_mapping, parse_mapping
 from sync.state import StateStore
 
 with warnings.catch_warnings():
@@ -90,3 +92,14 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
                   _connector("netsuite", erp_client), state, state_path, flow)  # fmt: skip
         yield rig
         rig.state.close()
+
+
+def mapping_variant(**sections: Any) -> MappingSpec:
+    """The customers mapping with some top-level sections replaced (or removed with None)."""
+    data = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    for key, value in sections.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return parse_mapping(data, file=str(MAPPING))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import yaml
 
 from sync.engine import Flow
-from sync.mapping import parse_mapping
-from tests.sync.conftest import ACCOUNTS, MAPPING, Rig
+from tests.sync.conftest import ACCOUNTS, Rig, mapping_variant
 
 
 def with_deletes(section: str) -> Flow:
-    text = Path(MAPPING).read_text(encoding="utf-8") + "\n" + section
-    return Flow("customers", parse_mapping(text), batch_size=15)
+    deletes = yaml.safe_load(section)["deletes"]
+    return Flow("customers", mapping_variant(deletes=deletes, governance=None), batch_size=15)
 
 
 def test_a_delete_in_the_feed_is_propagated_with_its_before_image(rig: Rig) -> None:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+import yaml
 
 from sync.engine import Flow
-from sync.mapping import parse_mapping
-from tests.sync.conftest import MAPPING, Rig
+from tests.sync.conftest import Rig, mapping_variant
 
 
 def governed(rig: Rig, section: str) -> Flow:
-    text = Path(MAPPING).read_text(encoding="utf-8") + "\ngovernance:\n" + section
-    return Flow("customers", parse_mapping(text), batch_size=15)
+    rules = yaml.safe_load(section) or {}
+    return Flow("customers", mapping_variant(governance=rules), batch_size=15)
 
 
 def edit_both(rig: Rig, *, target_last: bool = True) -> tuple[str, str]:
@@ -121,6 +120,7 @@ def test_watching_the_target_reverts_an_edit_made_there_alone(rig: Rig) -> None:
     flow = governed(rig, "  on_conflict: owner_wins\n  watch_target: true\n")
     rig.engine().run(flow, full=True)
     rig.engine().run(flow)  # the first watch sets its baseline
+    time.sleep(1.1)  # NetSuite stamps changes to the second: an edit in the write's second hides
     account = rig.crm_store.records("Account")[3]
     original = rig.customers()[account.id]["companyName"]
     erp_id = next(r.id for r in rig.erp_store.records("customer")

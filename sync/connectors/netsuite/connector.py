@@ -13,7 +13,12 @@ Decisions:
   A record deleted between the query and its GET is skipped. NetSuite deletes are hard, so
   `include_deleted` returns nothing extra.
 - Record fields are the wire JSON without `links` (recursively): a reference reads
-  `{"id": "5", "refName": "Parent Co"}`, a sublist `{"items": [...]}`.
+  `{"id": "5", "refName": "Parent Co"}`, a sublist `{"items": [...]}` (a sales order's
+  `item` lines, a payment's `apply` lines, an item's `locations`), and a write sends
+  sublists the same way (NetSuite replaces the sublist).
+- Keys come from the SuiteQL table that holds the record type (`dialect.suiteql_source`):
+  sales orders, invoices and payments from `transaction` by `type`, inventory items from
+  `item` by `itemtype`, entities from their own table.
 - `upsert` is `PUT record/v1/{obj}/eid:{value}`; NetSuite answers 204 whether it created or
   updated, so `WriteResult.created` is always False (the vendor does not say).
 - Writes report every record's outcome; a record still failing transiently after the HTTP
@@ -39,6 +44,7 @@ from sync.connectors.base import (
     ConnectionSettings,
     ObjectSchema,
     Record,
+    RecordChange,
     Watermark,
     WriteResult,
 )
@@ -146,7 +152,12 @@ class NetSuiteConnector:
                 yield page
 
     def get_by_external_id(
-        self, obj: str, external_id_field: str, values: Sequence[str]
+        self,
+        obj: str,
+        external_id_field: str,
+        values: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
         """One SuiteQL call per 200 values finds which exist; only those are fetched, so a
         first sync of new records costs no per-record lookups."""
@@ -167,10 +178,19 @@ class NetSuiteConnector:
         existing = [v for v in wanted if v in found]
         bodies = self._map(lambda v: self._get(dialect.record_path(obj, found[v])), existing)
         return {
-            value: dialect.record_from_wire(body)
+            value: dialect.record_from_wire(body, fields=fields)
             for value, body in zip(existing, bodies, strict=True)
             if body is not None
         }
+
+    def changes(
+        self, obj: str, external_id_field: str, since: Watermark | None
+    ) -> Iterator[list[RecordChange]]:
+        """SuiteQL key rows only (id, externalid, lastmodifieddate): no record GETs."""
+        _require_external_id(external_id_field)
+        keys = self._key_pages(obj, since.modified_at if since else None, external_ids=True)
+        for batch in dialect.strict_order(keys):
+            yield [RecordChange(k.id, k.external_id, k.modified_at) for k in batch]
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -231,12 +251,14 @@ class NetSuiteConnector:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _key_pages(self, obj: str, since: datetime | None) -> Iterator[list[RowKey]]:
+    def _key_pages(
+        self, obj: str, since: datetime | None, *, external_ids: bool = False
+    ) -> Iterator[list[RowKey]]:
         """SuiteQL key rows page by page; restarts from the last second before the row cap."""
         lower = since
         seen_at_lower: set[str] = set()  # ids already yielded at second `lower`
         while True:
-            query = dialect.key_query(obj, lower)
+            query = dialect.key_query(obj, lower, external_ids=external_ids)
             offset = 0
             last: RowKey | None = None
             last_ids: set[str] = set()

@@ -1,7 +1,9 @@
 """NetSuite REST wire format <-> plain records: pure functions, no I/O.
 
-Covers record JSON (links stripped everywhere, so a reference reads `{"id", "refName"}`),
-SuiteQL key queries with `TO_TIMESTAMP` / `TO_CHAR`, the metadata-catalog JSON schema ->
+Covers record JSON (links stripped everywhere, so a reference reads `{"id", "refName"}` and
+an expanded sublist `{"items": [...]}`), SuiteQL key queries with `TO_TIMESTAMP` / `TO_CHAR`
+over the table holding each record type (`suiteql_source`: transactions in `transaction` by
+`type`, inventory items in `item` by `itemtype`), the metadata-catalog JSON schema ->
 `ObjectSchema`, `Location` headers, and error bodies (`o:errorDetails`).
 """
 
@@ -34,6 +36,7 @@ class RowKey(NamedTuple):
 
     modified_at: datetime
     id: str
+    external_id: str | None = None
 
 
 # -- datetimes -------------------------------------------------------------------------------
@@ -68,12 +71,39 @@ def identifier(name: str) -> str:
     return name
 
 
-def key_query(obj: str, since: datetime | None) -> str:
-    """Ids and last-modified seconds of `obj`, ordered by (lastmodifieddate, id)."""
-    where = f" WHERE lastmodifieddate >= {suiteql_timestamp(since)}" if since is not None else ""
+# Record types SuiteQL keeps in a shared table: record type -> (table, condition).
+SUITEQL_SOURCES: dict[str, tuple[str, str]] = {
+    "inventoryitem": ("item", "itemtype = 'InvtPart'"),
+    "salesorder": ("transaction", "type = 'SalesOrd'"),
+    "invoice": ("transaction", "type = 'CustInvc'"),
+    "customerpayment": ("transaction", "type = 'CustPymt'"),
+    "cashsale": ("transaction", "type = 'CashSale'"),
+    "creditmemo": ("transaction", "type = 'CustCred'"),
+}
+
+
+def suiteql_source(obj: str) -> tuple[str, list[str]]:
+    """The SuiteQL table holding records of type `obj`, and the conditions picking them out
+    (transactions share `transaction`, items share `item`; entities have their own table)."""
+    name = identifier(obj).lower()
+    table, condition = SUITEQL_SOURCES.get(name, (name, ""))
+    return table, [condition] if condition else []
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def key_query(obj: str, since: datetime | None, *, external_ids: bool = False) -> str:
+    """Ids (and, asked, external ids) and last-modified seconds of `obj`, ordered by
+    (lastmodifieddate, id)."""
+    table, conditions = suiteql_source(obj)
+    if since is not None:
+        conditions.append(f"lastmodifieddate >= {suiteql_timestamp(since)}")
+    extra = ", externalid" if external_ids else ""
     return (
-        f"SELECT id, TO_CHAR(lastmodifieddate, '{_TO_CHAR_FORMAT}') AS modified"
-        f" FROM {identifier(obj).lower()}{where} ORDER BY lastmodifieddate, id"
+        f"SELECT id{extra}, TO_CHAR(lastmodifieddate, '{_TO_CHAR_FORMAT}') AS modified"
+        f" FROM {table}{_where(conditions)} ORDER BY lastmodifieddate, id"
     )
 
 
@@ -89,14 +119,15 @@ def suiteql_string(value: str) -> str:
 def external_id_query(obj: str, values: Sequence[str]) -> str:
     """Internal ids of the records holding any of `values` as externalId."""
     listed = ", ".join(suiteql_string(v) for v in values)
-    return (
-        f"SELECT id, externalid FROM {identifier(obj).lower()}"
-        f" WHERE externalid IN ({listed}) ORDER BY id"
-    )
+    table, conditions = suiteql_source(obj)
+    conditions.append(f"externalid IN ({listed})")
+    return f"SELECT id, externalid FROM {table}{_where(conditions)} ORDER BY id"
 
 
 def row_key(row: dict[str, Any]) -> RowKey:
-    return RowKey(parse_datetime(str(row["modified"])), str(row["id"]))
+    external = row.get("externalid")  # SuiteQL leaves null columns out
+    return RowKey(parse_datetime(str(row["modified"])), str(row["id"]),
+                  None if external in (None, "") else str(external))  # fmt: skip
 
 
 def strict_order(pages: Iterable[list[RowKey]]) -> Iterator[list[RowKey]]:
@@ -122,10 +153,16 @@ def strict_order(pages: Iterable[list[RowKey]]) -> Iterator[list[RowKey]]:
 # -- records ---------------------------------------------------------------------------------
 
 
+# Paging keys of an expanded sublist: they describe the response, not the record.
+_SUBLIST_PAGING = frozenset({"links", "count", "hasMore", "offset", "totalResults"})
+
+
 def strip_links(value: Any) -> Any:
-    """Drop every `links` key, however deep (record, references, sublist items)."""
+    """Drop every `links` key, however deep (record, references, sublist items), and an
+    expanded sublist's paging keys, so a sublist reads `{"items": [...]}`."""
     if isinstance(value, dict):
-        return {k: strip_links(v) for k, v in value.items() if k != "links"}
+        drop = _SUBLIST_PAGING if isinstance(value.get("items"), list) else {"links"}
+        return {k: strip_links(v) for k, v in value.items() if k not in drop}
     if isinstance(value, list):
         return [strip_links(v) for v in value]
     return value
@@ -138,10 +175,11 @@ def record_from_wire(
     fields: Sequence[str] | None = None,
 ) -> Record:
     """A record GET body as a `Record`. `modified_at` defaults to its `lastModifiedDate`;
-    `fields` keeps only those fields (plus `id`)."""
+    `fields` keeps only those fields (plus `id`); a dotted path (`entity.id`) keeps its
+    top-level field."""
     plain = strip_links(wire)
     if fields is not None:
-        keep = {"id", *fields}
+        keep = {"id", *(f.split(".")[0] for f in fields)}
         plain = {k: v for k, v in plain.items() if k in keep}
     when = modified_at
     if when is None:

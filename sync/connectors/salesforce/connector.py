@@ -13,6 +13,11 @@ Decisions:
   `TransientVendorError` at once and unretried, so the run stops and resumes another day.
 - A whole-batch 4xx (an unknown field, malformed JSON) is a mapping bug, not a record
   problem: it is raised as `FatalVendorError`.
+- Child records: naming a child relationship among `read`'s fields (`fields=[...,
+  "OrderItems"]` on Order) adds a SOQL subquery, and each record carries its children as a
+  plain list of rows (all their fields, `[]` when none). Without it, children are read on
+  their own (`read("OrderItem")`), which is what incremental syncs of lines should do: an
+  order's SystemModstamp moves with its TotalAmount roll-up, not with every line edit.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sync.connectors.base import (
     ConnectionSettings,
     ObjectSchema,
     Record,
+    RecordChange,
     Watermark,
     WriteResult,
 )
@@ -141,6 +147,7 @@ class SalesforceConnector:
         )
         self._auth.session = self.http
         self._fields_cache: dict[str, list[str]] = {}
+        self._children_cache: dict[str, dict[str, str]] = {}
 
     @property
     def instance_url(self) -> str | None:
@@ -151,6 +158,7 @@ class SalesforceConnector:
     def describe(self, obj: str) -> ObjectSchema:
         body = self.http.get(f"{self._data}/sobjects/{dialect.identifier(obj)}/describe").json()
         self._fields_cache[obj] = dialect.selectable_fields(body)
+        self._children_cache[obj] = dialect.child_relationships(body)
         return dialect.schema_from_describe(body)
 
     def read(
@@ -161,34 +169,60 @@ class SalesforceConnector:
         since: Watermark | None = None,
         include_deleted: bool = False,
     ) -> Iterator[list[Record]]:
-        columns = dialect.select_list(
-            fields if fields is not None else self._all_fields(obj), include_deleted=include_deleted
-        )
+        wanted = list(fields) if fields is not None else self._all_fields(obj)
+        children = self._children(obj, wanted)
+        plain = [f for f in wanted if f not in children]
+        columns = dialect.select_list(plain, include_deleted=include_deleted)
+        columns += [
+            dialect.child_subquery(rel, self._all_fields(child)) for rel, child in children.items()
+        ]
         soql = dialect.incremental_query(obj, columns, since.modified_at if since else None)
         endpoint = "queryAll" if include_deleted else "query"
         floor = dialect.as_utc(since.modified_at) if since else None
         for rows in self._query(soql, endpoint=endpoint):
-            page = [dialect.record_from_wire(row) for row in rows]
+            page = [dialect.record_from_wire(row, tuple(children)) for row in rows]
             if floor is not None:  # the SOQL literal is floored to the second
                 page = [r for r in page if r.modified_at >= floor]
             if page:
                 yield page
 
     def get_by_external_id(
-        self, obj: str, external_id_field: str, values: Sequence[str]
+        self,
+        obj: str,
+        external_id_field: str,
+        values: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
-        columns = dialect.select_list([*self._all_fields(obj), external_id_field])
+        wanted_fields = list(fields) if fields is not None else self._all_fields(obj)
+        children = self._children(obj, wanted_fields)
+        plain = [f for f in wanted_fields if f not in children]
+        columns = dialect.select_list([*plain, external_id_field])
+        columns += [
+            dialect.child_subquery(rel, self._all_fields(child)) for rel, child in children.items()
+        ]
         wanted = list(dict.fromkeys(str(v) for v in values))
         found: dict[str, Record] = {}
         for chunk in dialect.chunk_values(wanted):
             soql = dialect.lookup_query(obj, columns, external_id_field, chunk)
             for rows in self._query(soql):
                 for row in rows:
-                    record = dialect.record_from_wire(row)
+                    record = dialect.record_from_wire(row, tuple(children))
                     key = record.fields.get(external_id_field)
                     if key is not None:
                         found[str(key)] = record
         return found
+
+    def changes(
+        self, obj: str, external_id_field: str, since: Watermark | None
+    ) -> Iterator[list[RecordChange]]:
+        """SOQL over the id, external id and SystemModstamp only."""
+        columns = dialect.select_list([external_id_field])
+        soql = dialect.incremental_query(obj, columns, since.modified_at if since else None)
+        for rows in self._query(soql):
+            records = [dialect.record_from_wire(row) for row in rows]
+            yield [RecordChange(r.id, _text(r.fields.get(external_id_field)), r.modified_at)
+                   for r in records]  # fmt: skip
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -260,6 +294,13 @@ class SalesforceConnector:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _children(self, obj: str, wanted: Sequence[str]) -> dict[str, str]:
+        """The requested names that are child relationships of `obj` -> the child object."""
+        if obj not in self._children_cache:
+            self.describe(obj)
+        known = self._children_cache[obj]
+        return {name: known[name] for name in wanted if name in known}
+
     def _all_fields(self, obj: str) -> list[str]:
         if obj not in self._fields_cache:
             self.describe(obj)
@@ -321,3 +362,7 @@ class SalesforceConnector:
         usage = dialect.parse_limit_info(response.header("sforce-limit-info"))
         if usage:
             self.api_usage = usage
+
+
+def _text(value: object) -> str | None:
+    return None if value in (None, "") else str(value)

@@ -151,9 +151,36 @@ def strip_attributes(value: Any) -> Any:
     return value
 
 
-def record_from_wire(wire: dict[str, Any]) -> Record:
-    """A query row as a `Record`; `fields` keeps every selected field except `attributes`."""
-    fields = strip_attributes(wire)
+def child_subquery(relationship: str, fields: Sequence[str]) -> str:
+    """A child-relationship subquery for a SELECT list: `(SELECT Id, ... FROM OrderItems)`."""
+    names = ", ".join(identifier(f) for f in dict.fromkeys([ID_FIELD, *fields]))
+    return f"(SELECT {names} FROM {identifier(relationship)} ORDER BY {ID_FIELD})"
+
+
+def child_relationships(body: dict[str, Any]) -> dict[str, str]:
+    """Describe's child relationships a subquery can follow: relationship name -> child."""
+    return {
+        str(rel["relationshipName"]): str(rel["childSObject"])
+        for rel in body.get("childRelationships") or ()
+        if rel.get("relationshipName") and rel.get("childSObject")
+    }
+
+
+def _nested_rows(value: Any) -> Any:
+    """A child subquery's result (`{"totalSize", "done", "records"}`) as a list of rows."""
+    if isinstance(value, dict) and isinstance(value.get("records"), list) and "done" in value:
+        return [strip_attributes(row) for row in value["records"]]
+    return value
+
+
+def record_from_wire(wire: dict[str, Any], children: Sequence[str] = ()) -> Record:
+    """A query row as a `Record`; `fields` keeps every selected field except `attributes`.
+    Child subquery results become plain row lists (empty for the `children` Salesforce
+    answered with null)."""
+    fields = {k: _nested_rows(v) for k, v in strip_attributes(wire).items()}
+    for name in children:
+        if fields.get(name) is None:
+            fields[name] = []
     return Record(
         id=str(fields[ID_FIELD]),
         fields=fields,

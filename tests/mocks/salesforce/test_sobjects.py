@@ -157,7 +157,11 @@ def test_upsert_body_may_repeat_the_matching_field_only_unchanged(api: Api) -> N
 def test_sobject_list_and_metadata(api: Api) -> None:
     described = api.get("sobjects").json()
     assert described["encoding"] == "UTF-8" and described["maxBatchSize"] == 200
-    account, contact = described["sobjects"]
+    account, contact, *commerce = described["sobjects"]
+    prefixes = {o["name"]: o["keyPrefix"] for o in commerce}
+    assert prefixes == {"Product2": "01t", "Pricebook2": "01s", "PricebookEntry": "01u",
+                        "Order": "801", "OrderItem": "802", "Invoice__c": "a01",
+                        "Inventory_Level__c": "a02"}  # fmt: skip
     assert (account["name"], account["keyPrefix"], account["queryable"]) == ("Account", "001", True)
     assert (contact["name"], contact["keyPrefix"], contact["queryable"]) == ("Contact", "003", True)
     assert account["urls"]["describe"] == f"{BASE}/sobjects/Account/describe"

@@ -189,9 +189,63 @@ def _salesforce_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
     }
 
 
+def _netsuite_order_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
+    """Sales orders with an item sublist, against a customer and an item made beforehand."""
+    app, parts = _netsuite_kit(clock)
+    store: RecordStore = app.state.mock.store
+    store.insert("customer", "1", {"companyName": "Order Customer", "subsidiary": "1",
+                                   "currency": "1", "isPerson": False})  # fmt: skip
+    store.insert("inventoryItem", "1", {"itemId": "SKU-1", "isInactive": False})
+
+    def order(key: str, **extra: Any) -> dict[str, Any]:
+        lines = {"items": [{"item": {"id": "1"}, "quantity": 2, "rate": 5.5}]}
+        return {"externalId": key, "entity": {"id": "1"}, "memo": f"Order {key}",
+                "tranDate": "2024-01-15", "item": lines, **extra}  # fmt: skip
+
+    return app, {
+        **parts,
+        "obj": "salesOrder",
+        "name_field": "memo",
+        "record": order,
+        "too_long": lambda key: order(key, memo="x" * 1200),
+        "missing_required": lambda key: {k: v for k, v in order(key).items() if k != "entity"},
+        "required_field": "entity",
+        "length_field": "memo",
+        "length": 999,
+    }
+
+
+def _salesforce_order_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
+    """Orders upserted by Order_Key__c against an account made beforehand."""
+    from mocks.salesforce.ids import make_id
+
+    app, parts = _salesforce_kit(clock)
+    account = make_id("001", 1)
+    app.state.mock.store.insert("Account", account, {"Name": "Order Customer"})
+
+    def order(key: str, **extra: Any) -> dict[str, Any]:
+        return {"Order_Key__c": key, "AccountId": account, "EffectiveDate": "2024-01-15",
+                "Status": "Draft", "PoNumber": f"PO {key}", **extra}  # fmt: skip
+
+    return app, {
+        **parts,
+        "obj": "Order",
+        "ext_field": "Order_Key__c",
+        "name_field": "PoNumber",
+        "record": order,
+        "too_long": lambda key: order(key, PoNumber="x" * 100),
+        "missing_required": lambda key: {k: v for k, v in order(key).items() if k != "AccountId"},
+        "required_field": "AccountId",
+        "length_field": "PoNumber",
+        "length": 80,
+    }
+
+
 KIT_BUILDERS: dict[str, Callable[[Clock], tuple[FastAPI, dict[str, Any]]]] = {
     "salesforce": _salesforce_kit,
     "netsuite": _netsuite_kit,
+    "salesforce-Order": _salesforce_order_kit,
+    "netsuite-salesOrder": _netsuite_order_kit,
 }
 
 

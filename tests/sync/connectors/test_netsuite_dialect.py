@@ -133,3 +133,46 @@ def test_strict_order_sorts_ties_by_string_id_across_pages() -> None:
     assert flat == sorted(flat)
     assert len(flat) == 7
     assert out[0] == [RowKey(at(1), "9")]  # second 2 is held back until it is complete
+
+
+def test_transactions_and_items_are_read_from_their_shared_tables() -> None:
+    since = datetime(2024, 1, 15, 10, 0, 0, tzinfo=UTC)
+    orders = dialect.key_query("salesOrder", since)
+    assert " FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= " in orders
+    assert orders.endswith("ORDER BY lastmodifieddate, id")
+    assert " FROM item WHERE itemtype = 'InvtPart' ORDER BY" in dialect.key_query(
+        "inventoryItem", None
+    )
+    assert dialect.suiteql_source("customerPayment") == ("transaction", ["type = 'CustPymt'"])
+    assert dialect.suiteql_source("contact") == ("contact", [])
+    lookup = dialect.external_id_query("invoice", ["801A", "O'Brien"])
+    assert lookup == (
+        "SELECT id, externalid FROM transaction WHERE type = 'CustInvc'"
+        " AND externalid IN ('801A', 'O''Brien') ORDER BY id"
+    )
+
+
+def test_expanded_sublists_read_as_plain_item_lists() -> None:
+    wire = {
+        "links": [],
+        "id": "12",
+        "lastModifiedDate": "2024-01-15T10:00:05Z",
+        "item": {
+            "links": [{"rel": "self", "href": "x"}],
+            "items": [{"line": 1, "item": {"id": "3", "refName": "SKU-3", "links": []}}],
+            "count": 1,
+            "hasMore": False,
+            "offset": 0,
+            "totalResults": 1,
+        },
+        "apply": {"links": [{"rel": "self", "href": "y"}]},  # not expanded
+    }
+    record = dialect.record_from_wire(wire)
+    assert record.fields["item"] == {
+        "items": [{"line": 1, "item": {"id": "3", "refName": "SKU-3"}}]
+    }
+    assert record.fields["apply"] == {}
+    body = dialect.write_body(
+        {"item": record.fields["item"], "externalId": "E"}, drop=["externalId"]
+    )
+    assert body == {"item": {"items": [{"line": 1, "item": {"id": "3", "refName": "SKU-3"}}]}}

@@ -172,3 +172,29 @@ def test_parse_limit_info() -> None:
         "per-app-api-usage": (2, 250),
     }
     assert dialect.parse_limit_info(None) == {}
+
+
+def test_child_subquery_and_relationships_from_describe() -> None:
+    assert dialect.child_subquery("OrderItems", ["Quantity", "Id"]) == (
+        "(SELECT Id, Quantity FROM OrderItems ORDER BY Id)"
+    )
+    body = {"childRelationships": [
+        {"relationshipName": "OrderItems", "childSObject": "OrderItem", "field": "OrderId"},
+        {"relationshipName": None, "childSObject": "OrderHistory", "field": "OrderId"},
+    ]}  # fmt: skip
+    assert dialect.child_relationships(body) == {"OrderItems": "OrderItem"}
+
+
+def test_record_from_wire_flattens_child_query_results() -> None:
+    wire = {
+        "attributes": {"type": "Order", "url": "/x"},
+        "Id": "801Dn0000000001IAA",
+        "SystemModstamp": "2024-01-15T10:22:33.000+0000",
+        "OrderItems": {"totalSize": 1, "done": True, "records": [
+            {"attributes": {"type": "OrderItem", "url": "/y"}, "Id": "802A", "Quantity": 2.0},
+        ]},
+        "Empty": None,
+    }  # fmt: skip
+    record = dialect.record_from_wire(wire, ("Empty",))
+    assert record.fields["OrderItems"] == [{"Id": "802A", "Quantity": 2.0}]
+    assert record.fields["Empty"] == []
