@@ -156,6 +156,9 @@ def print_scorecard(report: ReconcileReport, paths: dict[str, Path] | None = Non
         console.print(f"{kind} report: {path}")
 
 
+JSON_PLANNED_CAP = 1000
+
+
 def run_json(result: RunResult) -> dict[str, object]:
     return {
         "run_id": result.run_id,
@@ -166,6 +169,9 @@ def run_json(result: RunResult) -> dict[str, object]:
         "counts": result.counts.as_dict(),
         "seconds": round(result.seconds, 3),
         "calls": {"source": result.source_calls, "target": result.target_calls},
+        # Capped: a run of 50,000 creates would print megabytes; the whole plan stays in the
+        # state store (`harness shadow-report RUN_ID`, `harness history`).
+        "planned_total": len(result.planned),
         "planned": [
             {
                 "action": p.action,
@@ -173,7 +179,7 @@ def run_json(result: RunResult) -> dict[str, object]:
                 "target_id": p.target_id,
                 "fields": list(p.fields),
             }
-            for p in result.planned
+            for p in result.planned[:JSON_PLANNED_CAP]
         ],
         "quarantined": [
             {"source_id": q.source_id, "reason": q.reason, "code": q.code, "message": q.message}

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.requests import ClientDisconnect
 
 from mocks.netsuite.auth import require_login
 from mocks.netsuite.errors import (
@@ -27,7 +28,10 @@ VALIDATION_HEADER = "X-NetSuite-PropertyNameValidation"
 
 async def json_body(request: Request) -> Any:
     """The parsed JSON body; malformed or empty bodies are 400 INVALID_CONTENT."""
-    raw = await request.body()
+    try:
+        raw = await request.body()
+    except ClientDisconnect:  # the client went away mid-body (a killed sync): nobody to answer
+        raise invalid_content("The client disconnected before sending the whole body.") from None
     if not raw.strip():
         raise invalid_content("The request body is empty; send a JSON object.")
     try:

@@ -9,6 +9,7 @@ logic, and a string compared with a date or number is converted as Oracle would.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,12 +69,18 @@ class Executor:
         columns = table.columns
         aliases = {item.alias for item in query.items or () if item.alias}
         self._check_columns(query, table, aliases)
+        env = _Env(self, columns)
+        cache_key = _cache_key(query, self.store, self.date_format)
+        cached = _RESULTS.get(self.store, {}).get(cache_key) if cache_key else None
+        if cached is not None:  # the next page of a result set nothing has changed since
+            records, items = cached
+            page = records[offset : offset + limit]
+            return Result(len(records), [self._project(rec, items, env) for rec in page])
         wanted = _external_ids(query.where) if table.record_types else None
         if wanted is not None:  # the full WHERE still applies to these candidates below
             records = table.rows_by_external_id(self.store, wanted)
         else:
             records = list(table.rows(self.store))
-        env = _Env(self, columns)
         if query.where is not None:
             records = [r for r in records if env.truth(query.where, r) is True]
         items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
@@ -97,6 +104,11 @@ class Executor:
             ordered = [r for _, r in present]
             # Oracle puts NULLs last when ascending and first when descending.
             records = missing + ordered if order.descending else ordered + missing
+        if cache_key is not None:
+            kept = _RESULTS.setdefault(self.store, {})
+            if len(kept) >= _CACHED_RESULTS:
+                kept.pop(next(iter(kept)))
+            kept[cache_key] = (records, items)
         page = records[offset : offset + limit]
         return Result(len(records), [self._project(rec, items, env) for rec in page])
 
@@ -145,6 +157,23 @@ class Executor:
         elif isinstance(expr, Column) and expr.qualifier is None:
             expr = next((i.expr for i in items if i.alias == expr.name), expr)
         return lambda rec: env.value(expr, rec)
+
+
+# Sorted result sets by store, reused while the store is unchanged: a client paging through
+# 50,000 keys asks the same query 50 times, and NetSuite itself serves a result set, not a
+# fresh scan, per page. Any write to the store starts a new set (its change sequence moves).
+_RESULTS: weakref.WeakKeyDictionary[RecordStore, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHED_RESULTS = 8
+
+
+def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any, ...] | None:
+    try:
+        hash(query)
+    except TypeError:
+        return None
+    return (query, store.last_seq, date_format)
 
 
 def _external_ids(where: Any) -> list[str] | None:
