@@ -90,7 +90,12 @@ def _read_as(value: Any, rule: FieldRuleView) -> str | None:
 
 
 def values_equal(expected: Any, actual: Any, rule: FieldRuleView) -> bool:
-    a, b = canonical(expected, rule), canonical(actual, rule)
+    return canonical_values_equal(canonical(expected, rule), canonical(actual, rule), rule)
+
+
+def canonical_values_equal(a: Any, b: Any, rule: FieldRuleView) -> bool:
+    """`values_equal` on values already through `canonical` (the columnar engine stores
+    canonical values, and re-checks only the cells its SQL could not settle)."""
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=rule.rel_tolerance, abs_tol=rule.abs_tolerance)
     if {type(a), type(b)} == {float, str}:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from deepdiff import DeepDiff
 
+from reconcile.columnar.pairs import ColumnarOptions, PairVerdict, judge_pairs
 from reconcile.compare import compare_rules, differing_paths, signature
 from reconcile.explain import SyncMemory, field_cause, missing_cause
 from reconcile.match import pair_records
@@ -52,11 +53,13 @@ def reconcile_flow(
     *,
     memory: SyncMemory | None = None,
     progress: ProgressFn | None = None,
+    columnar: ColumnarOptions | None = None,
 ) -> FlowScore:
+    """Snapshot both sides read-only and score them (`compare_snapshots`)."""
     memory = memory or SyncMemory()
     sources = snapshot(source, spec.source.object, spec.source_fields, progress)
     targets = snapshot(target, spec.target.object, None, progress)
-    return compare_snapshots(name, spec, sources, targets, memory)
+    return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar)
 
 
 def compare_snapshots(
@@ -65,9 +68,16 @@ def compare_snapshots(
     sources: dict[str, Record],
     targets: dict[str, Record],
     memory: SyncMemory,
+    *,
+    columnar: ColumnarOptions | None = None,
 ) -> FlowScore:
-    """Score two snapshots through the mapping; pure, so it is testable without servers."""
+    """Score two snapshots through the mapping; pure, so it is testable without servers.
+
+    From `columnar.threshold` matched pairs (reconcile.columnar.pairs.COLUMNAR_THRESHOLD by
+    default) the equal pairs are found by the columnar engine in DuckDB instead of one
+    signature per pair in Python; the findings are the same either way."""
     rules = compare_rules(spec)
+    columnar = columnar or ColumnarOptions()
     pairing = pair_records(
         sources,
         targets,
@@ -88,28 +98,37 @@ def compare_snapshots(
     flags: Counter[str] = Counter()
     lags: list[float] = []
 
-    for src, tgt in pairing.pairs:
+    verdicts: list[PairVerdict] | None = None
+    if columnar.applies(len(pairing.pairs)):
+        verdicts = judge_pairs(spec, rules, pairing.pairs, columnar)
+    for index, (src, tgt) in enumerate(pairing.pairs):
         key = _key(spec, src)
-        mapped = apply_mapping(spec, src.fields)
         link = pairing.links[src.id]
         unlinked = link.matched_by in ("business_key", "fuzzy")
-        flags.update(f"{flag.code} {flag.target}" for flag in mapped.flags)
+        if verdicts is None:
+            mapped = apply_mapping(spec, src.fields)
+            verdict = PairVerdict(
+                mapped.ok,
+                tuple(f"{flag.code} {flag.target}" for flag in mapped.flags),
+                mapped.ok and signature(mapped.payload, rules) == signature(tgt.fields, rules),
+            )
+        else:
+            verdict = verdicts[index]
+        flags.update(verdict.flags)
         held = memory.quarantine.get(key)
-        quarantined += held is not None or not mapped.ok
-        expected = mapped.payload
+        quarantined += held is not None or not verdict.ok
         for rule in rules:
             field_compared[rule.path] += 1
-        if (
-            not unlinked
-            and mapped.ok
-            and signature(expected, rules) == signature(tgt.fields, rules)
-        ):
+        if not unlinked and verdict.same:
             equal += 1
             if memory.live_since is None or src.modified_at >= memory.live_since:
                 lags.append(_lag(src, tgt))
             for rule in rules:
                 field_equal[rule.path] += 1
             continue
+        if verdicts is not None:  # the engine kept no payload: map the few unequal pairs again
+            mapped = apply_mapping(spec, src.fields)
+        expected = mapped.payload
         diffs = differing_paths(expected, tgt.fields, rules)
         different = {rule.path for rule, _, _ in diffs}
         for rule in rules:

@@ -1,0 +1,98 @@
+"""The sync and reconcile figures over HTTP: `harness mock-up` in its own process, as a vendor.
+
+A full sync of a freshly seeded world, a reconcile of it (read both + compare), and an
+unchanged re-run that must write nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness.api import run_reconcile, run_sync
+from harness.config import HarnessConfig, load_config, load_env_file
+
+READY_LINE = "export HARNESS_NS_TOKEN_SECRET"
+
+
+@contextmanager
+def mocks_process(workdir: Path, accounts: int, seed: int) -> Iterator[HarnessConfig]:
+    """`harness mock-up` in a child process; yields the config it wrote, stops it after."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    command = [
+        sys.executable,
+        "-m",
+        "harness.cli",
+        "mock-up",
+        "--accounts",
+        str(accounts),
+        "--seed",
+        str(seed),
+        "--workdir",
+        ".harness",
+        "--config-out",
+        "harness.yaml",
+    ]
+    with subprocess.Popen(
+        command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            seen = []
+            for line in proc.stdout:
+                seen.append(line)
+                if READY_LINE in line:
+                    break
+            else:
+                raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
+            environ = {**env, **load_env_file(workdir / ".harness" / "mock.env")}
+            yield load_config(workdir / "harness.yaml", environ)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+
+
+def bench_once(accounts: int, seed: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp, mocks_process(Path(tmp), accounts, seed) as config:
+        started = time.perf_counter()
+        result = run_sync(config, "customers", full=True)
+        sync_s = time.perf_counter() - started
+        if result.counts.created != accounts:
+            raise RuntimeError(f"expected {accounts} creates, got {result.counts}")
+        started = time.perf_counter()
+        report, _ = run_reconcile(config, write=False)
+        reconcile_s = time.perf_counter() - started
+        (flow,) = report.flows
+        if flow.equal != accounts:
+            raise RuntimeError(f"reconcile found differences: {flow.root_causes}")
+        started = time.perf_counter()
+        again = run_sync(config, "customers", full=True)
+        rerun_s = time.perf_counter() - started
+        return {
+            "sync_s": sync_s,
+            "accounts_per_s": accounts / sync_s,
+            "sync_calls": float(result.source_calls + result.target_calls),
+            "calls_per_account": (result.source_calls + result.target_calls) / accounts,
+            "reconcile_s": reconcile_s,
+            "pairs_per_s": flow.matched / reconcile_s,
+            "rerun_s": rerun_s,
+            "rerun_writes": float(again.counts.written),
+        }
+
+
+LABELS = {
+    "accounts_per_s": "full sync, accounts/s",
+    "sync_s": "full sync, seconds",
+    "calls_per_account": "full sync, API calls per account",
+    "pairs_per_s": "reconcile (read both + compare), pairs/s",
+    "reconcile_s": "reconcile, seconds",
+    "rerun_s": "unchanged re-run, seconds",
+    "rerun_writes": "unchanged re-run, writes",
+}
