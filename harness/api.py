@@ -31,6 +31,7 @@ from sync.connectors.base import Connector
 from sync.engine import Flow, Mode, RunResult, SyncEngine
 from sync.errors import SyncError
 from sync.mapping import MappingSpec, load_mapping
+from sync.references import TableResolver, load_reference_tables
 from sync.rollback import RollbackResult, rollback_run
 from sync.state import QuarantineEntry, ReconcileSummary, RunInfo, StateError, StateStore
 
@@ -138,7 +139,7 @@ def run_reconcile(
     scores: list[FlowScore] = []
     with open_connectors(config, read_only=True) as connectors:
         for plan in plans:
-            memory = _memory(config, plan.config.name)
+            memory = _memory(config, plan.config.name, plan.spec)
             scores.append(
                 reconcile_flow(
                     plan.config.name,
@@ -189,15 +190,17 @@ def reconcile_history(
         return state.reconcile_history(flow, limit)
 
 
-def _memory(config: HarnessConfig, flow: str) -> SyncMemory:
+def _memory(config: HarnessConfig, flow: str, spec: MappingSpec | None = None) -> SyncMemory:
     if not config.state_path.exists():
         return SyncMemory()
     with StateStore(config.state_path) as state:
         live_runs = [r for r in state.runs(flow, limit=10_000) if r.mode == "live"]
+        refs = spec.references if spec is not None else ()
         return SyncMemory(
             crosswalk=state.crosswalk_all(flow),
             quarantine={q.source_id: q for q in state.quarantined(flow, status="open")},
             live_since=min((r.started_at for r in live_runs), default=None),
+            refs=TableResolver(load_reference_tables(state, refs)) if refs else None,
         )
 
 

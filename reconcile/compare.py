@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sync.mapping import TRANSFORMS, MappingSpec, TransformError, get_path
+from sync.mapping import TRANSFORMS, FieldRule, MappingSpec, TransformError, get_path
 
 _SPACES = re.compile(r"\s+")
 ReadAs = Literal["phone", "country", "datetime", "date"]
@@ -31,32 +31,42 @@ class FieldRuleView:
     rel_tolerance: float = 0.0
     read_as: ReadAs | None = None  # phone: E.164; country: ISO-2; datetime: instant; date: day
     default_region: str | None = None  # phone: the country of numbers without a country code
+    # A child collection (order lines): each element compared on these paths, the elements
+    # paired by `key` (order aside) - fields the target adds to its lines do not count.
+    children: tuple[FieldRuleView, ...] = ()
+    key: str | None = None
 
 
 def compare_rules(spec: MappingSpec) -> tuple[FieldRuleView, ...]:
     """One view per mapped target path, in the mapping's order."""
-    views = []
-    for path in spec.target_paths:
-        rule = spec.rule_for(path)
-        hints: dict[str, Any] = dict(getattr(rule, "compare", None) or {}) if rule else {}
-        read_as = next((kind for kind in READ_AS if hints.get(kind)), None)
-        phone = hints.get("phone")
-        views.append(
-            FieldRuleView(
-                path,
-                ignore_case=bool(hints.get("ignore_case", False)),
-                ignore_whitespace=bool(hints.get("ignore_whitespace", False)),
-                abs_tolerance=float(hints.get("abs_tolerance", hints.get("tolerance", 0.0))),
-                rel_tolerance=float(hints.get("rel_tolerance", 0.0)),
-                read_as=read_as,
-                default_region=phone.get("default_region") if isinstance(phone, dict) else None,
-            )
-        )
-    return tuple(views)
+    return tuple(_view(path, spec.rule_for(path)) for path in spec.target_paths)
+
+
+def _view(path: str, rule: FieldRule | None) -> FieldRuleView:
+    hints: dict[str, Any] = dict(getattr(rule, "compare", None) or {}) if rule else {}
+    read_as = next((kind for kind in READ_AS if hints.get(kind)), None)
+    phone = hints.get("phone")
+    children: tuple[FieldRuleView, ...] = ()
+    if rule is not None and rule.kind == "each":
+        children = tuple(_view(child.target, child) for child in rule.each)
+    return FieldRuleView(
+        path,
+        ignore_case=bool(hints.get("ignore_case", False)),
+        ignore_whitespace=bool(hints.get("ignore_whitespace", False)),
+        abs_tolerance=float(hints.get("abs_tolerance", hints.get("tolerance", 0.0))),
+        rel_tolerance=float(hints.get("rel_tolerance", 0.0)),
+        read_as=read_as,
+        default_region=phone.get("default_region") if isinstance(phone, dict) else None,
+        children=children,
+        key=rule.key if rule is not None else None,
+    )
 
 
 def canonical(value: Any, rule: FieldRuleView) -> Any:
-    """Blank and absent are the same; strings honour the case and whitespace hints."""
+    """Blank and absent are the same; strings honour the case and whitespace hints; a child
+    collection becomes its elements' compared values, in key order."""
+    if rule.children:
+        return _children(value, rule)
     if value is None or value == "" or value == [] or value == {}:
         return None
     if rule.read_as is not None and not isinstance(value, bool):
@@ -75,6 +85,23 @@ def canonical(value: Any, rule: FieldRuleView) -> Any:
     if isinstance(value, int | float):
         return float(value)
     return value
+
+
+def _children(value: Any, rule: FieldRuleView) -> tuple[tuple[Any, ...], ...] | None:
+    if isinstance(value, dict) and isinstance(value.get("items"), list):
+        value = value["items"]  # a NetSuite sublist read back as {"items": [...]}
+    if not isinstance(value, list) or not value:
+        return None
+    rows = [
+        tuple(canonical(get_path(row, child.path), child) for child in rule.children)
+        for row in value
+        if isinstance(row, dict)
+    ]
+    paths = [child.path for child in rule.children]
+    if rule.key in paths:
+        at = paths.index(str(rule.key))
+        rows.sort(key=lambda row: repr(row[at]))
+    return tuple(rows)
 
 
 def _read_as(value: Any, rule: FieldRuleView) -> str | None:

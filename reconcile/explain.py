@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sync.connectors.base import Record
+from sync.mapping.apply import ReferenceResolver
 from sync.state import CrosswalkEntry, QuarantineEntry
 
 # Vendor clocks and ours disagree a little; a target edit must be later than this to count.
@@ -22,6 +23,9 @@ class SyncMemory:
     # When the flow first ran live: only source edits after it measure sync lag (an initial
     # load of records last edited years ago says nothing about how late the sync is).
     live_since: datetime | None = None
+    # Resolves references to other flows' records (their crosswalks), so the mapping predicts
+    # the ids the target holds; None: references pass through unresolved.
+    refs: ReferenceResolver | None = None
 
     @property
     def target_ids(self) -> dict[str, str]:

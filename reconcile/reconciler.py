@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from deepdiff import DeepDiff
 
@@ -15,6 +16,7 @@ from reconcile.match import pair_records
 from reconcile.model import FieldDiff, FieldScore, Finding, FlowScore
 from reconcile.verdict import build_report, judge
 from sync.connectors.base import Connector, Record
+from sync.explode import explode
 from sync.mapping import MappingSpec, apply_mapping, get_path
 
 ProgressFn = Callable[[str, int], None]
@@ -59,7 +61,37 @@ def reconcile_flow(
     memory = memory or SyncMemory()
     sources = snapshot(source, spec.source.object, spec.source_fields, progress)
     targets = snapshot(target, spec.target.object, None, progress)
+    sources, targets = flow_scope(spec, sources, targets)
     return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar)
+
+
+def flow_scope(
+    spec: MappingSpec, sources: dict[str, Record], targets: dict[str, Record]
+) -> tuple[dict[str, Record], dict[str, Record]]:
+    """The records the flow answers for: exploded source rows (stock per location), the
+    target subset the mapping scopes (`target.scope`), and for an update-only flow only
+    linked sources and the targets they name (other targets are not the flow's)."""
+    if spec.source.explode is not None:
+        sources = {r.id: r for r in explode(spec, list(sources.values()))}
+    if spec.target.scope:
+        targets = {
+            k: t for k, t in targets.items()
+            if all(_same_text(get_path(t.fields, p), v) for p, v in spec.target.scope.items())
+        }  # fmt: skip
+    if spec.target.update_only:
+        sources = {
+            k: s for k, s in sources.items() if s.fields.get(spec.source_key) not in (None, "")
+        }
+        keys = {str(s.fields[spec.source_key]) for s in sources.values()}
+        targets = {
+            k: t for k, t in targets.items()
+            if str(get_path(t.fields, spec.external_id_field)) in keys
+        }  # fmt: skip
+    return sources, targets
+
+
+def _same_text(value: Any, wanted: Any) -> bool:
+    return value is not None and str(value) == str(wanted)
 
 
 def compare_snapshots(
@@ -87,7 +119,7 @@ def compare_snapshots(
         match=spec.match,
         # Not cached: a million predicted payloads would not fit comfortably, and the cascade
         # predicts only the few unpaired sources (and the paired ones when it finds a candidate).
-        predict=lambda record: apply_mapping(spec, record.fields).payload,
+        predict=lambda record: apply_mapping(spec, record.fields, refs=memory.refs).payload,
     )
     findings: list[Finding] = []
     field_equal: Counter[str] = Counter()
@@ -100,13 +132,13 @@ def compare_snapshots(
 
     verdicts: list[PairVerdict] | None = None
     if columnar.applies(len(pairing.pairs)):
-        verdicts = judge_pairs(spec, rules, pairing.pairs, columnar)
+        verdicts = judge_pairs(spec, rules, pairing.pairs, columnar, refs=memory.refs)
     for index, (src, tgt) in enumerate(pairing.pairs):
         key = _key(spec, src)
         link = pairing.links[src.id]
         unlinked = link.matched_by in ("business_key", "fuzzy")
         if verdicts is None:
-            mapped = apply_mapping(spec, src.fields)
+            mapped = apply_mapping(spec, src.fields, refs=memory.refs)
             verdict = PairVerdict(
                 mapped.ok,
                 tuple(f"{flag.code} {flag.target}" for flag in mapped.flags),
@@ -127,7 +159,7 @@ def compare_snapshots(
                 field_equal[rule.path] += 1
             continue
         if verdicts is not None:  # the engine kept no payload: map the few unequal pairs again
-            mapped = apply_mapping(spec, src.fields)
+            mapped = apply_mapping(spec, src.fields, refs=memory.refs)
         expected = mapped.payload
         diffs = differing_paths(expected, tgt.fields, rules)
         different = {rule.path for rule, _, _ in diffs}
@@ -188,7 +220,7 @@ def compare_snapshots(
         )
     for src in pairing.missing:
         key = _key(spec, src)
-        mapped = apply_mapping(spec, src.fields)
+        mapped = apply_mapping(spec, src.fields, refs=memory.refs)
         issues = [i.message for i in mapped.issues]
         held = memory.quarantine.get(key)
         quarantined += held is not None or bool(issues)

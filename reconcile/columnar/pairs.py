@@ -20,6 +20,7 @@ from reconcile.columnar.store import ColumnarStore
 from reconcile.compare import FieldRuleView
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, apply_mapping
+from sync.mapping.apply import ReferenceResolver
 
 PAGE = 1_000
 COLUMNAR_THRESHOLD = 50_000  # matched pairs from which the columnar engine is used
@@ -57,6 +58,8 @@ def judge_pairs(
     rules: Sequence[FieldRuleView],
     pairs: Sequence[tuple[Record, Record]],
     options: ColumnarOptions,
+    *,
+    refs: ReferenceResolver | None = None,
 ) -> list[PairVerdict]:
     """One verdict per pair, in order."""
     mapped: list[tuple[bool, tuple[str, ...]]] = []
@@ -65,7 +68,7 @@ def judge_pairs(
         for start in range(0, len(pairs), PAGE):
             page = []
             for index in range(start, min(start + PAGE, len(pairs))):
-                result = apply_mapping(spec, pairs[index][0].fields)
+                result = apply_mapping(spec, pairs[index][0].fields, refs=refs)
                 mapped.append((result.ok, tuple(f"{f.code} {f.target}" for f in result.flags)))
                 page.append((str(index), result.payload))
             yield page

@@ -181,6 +181,7 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
             tgt["object"],
             external_id=tgt["external_id"],
             update_only=bool(tgt.get("update_only", False)),
+            scope=MappingProxyType(dict(tgt.get("scope") or {})),
         ),
         fields=tuple(_rule(f, lines.get(("fields", i))) for i, f in enumerate(data["fields"])),
         file=file,

@@ -47,6 +47,9 @@ class EndpointRef:
     external_id: str | None = None
     update_only: bool = False
     explode: Explode | None = None
+    # Target records this flow answers for, by field value (e.g. one price book and one
+    # currency of all PricebookEntries): the reconciler ignores the rest.
+    scope: Mapping[str, Any] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True)
