@@ -50,12 +50,19 @@ def field_cause(
     target: Record,
     entry: CrosswalkEntry | None,
     held: QuarantineEntry | None,
+    path: str | None = None,
 ) -> str:
     """Why one field differs. The order matters: a source edited since the last sync explains
     the difference whatever the target holds (a name a user completed in the CRM otherwise
     looks exactly like a truncation in the ERP), so it is asked before the shapes of values."""
     if held is not None:
         return f"quarantined ({held.reason}: {held.code})"
+    kept = (entry.last_sync or {}).get("kept") or {} if entry is not None else {}
+    if path is not None and path in kept:
+        return (
+            "conflict settled for the target: its edit was kept by the flow's policy, so the "
+            "source's value is not claimed there (see the audit flags)"
+        )
     if entry is not None and _edited_in_source(source, entry):
         return "edited in source after the last sync (in flight)"
     if (

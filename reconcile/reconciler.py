@@ -173,7 +173,7 @@ def compare_snapshots(
             continue
         entry = memory.crosswalk.get(key)
         field_diffs = tuple(
-            FieldDiff(rule.path, exp, act, field_cause(exp, act, src, tgt, entry, held))
+            FieldDiff(rule.path, exp, act, field_cause(exp, act, src, tgt, entry, held, rule.path))
             for rule, exp, act in diffs
         )
         if not mapped.ok:

@@ -7,6 +7,8 @@ import time
 import pytest
 import yaml
 
+from reconcile.explain import SyncMemory
+from reconcile.reconciler import reconcile_flow
 from sync.engine import Flow
 from tests.sync.conftest import Rig, mapping_variant
 
@@ -67,6 +69,12 @@ def test_last_modified_wins_keeps_a_newer_target_edit_and_stops_claiming_it(rig:
         "ERP Edit GmbH",
         "https://later.example.com",
     )
+    # The reconciler sees the difference, and says a conflict policy kept it there.
+    memory = SyncMemory(crosswalk=rig.state.crosswalk_all("customers"))
+    score = reconcile_flow("customers", flow.mapping, rig.crm, rig.erp, memory=memory)
+    (finding,) = [f for f in score.findings if f.source_id == account_id]
+    (diff,) = finding.diffs
+    assert diff.path == "companyName" and diff.cause.startswith("conflict settled for the target")
 
 
 def test_last_modified_wins_writes_a_newer_source_change(rig: Rig) -> None:
