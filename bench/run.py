@@ -1,10 +1,11 @@
 """`make bench`: measured figures, written to bench/results.json and printed as a table.
 
-Speed is measured here, never asserted in tests. Three groups of figures, each in its module:
+Speed is measured here, never asserted in tests. Four groups of figures, each in its module:
 - sync and reconcile over HTTP (bench.sync_bench): the mocks run in their own process
   (`harness mock-up`, HTTPS with the local CA), as a vendor does; median of `--repeat` runs,
   each on a freshly seeded world;
 - world generation (bench.world_bench), median of `--repeat` runs;
+- profile throughput (bench.profile_bench): the CRM audit of a dirty world, in process;
 - reconcile at scale (bench.reconcile_scale): our columnar engine against datacompy, reladiff
   and DeepDiff on identical synthetic datasets (`--scale 100k,1m`), each tool in its own
   process: ours and datacompy's two backends `--scale-repeat` times (medians), the slow
@@ -26,6 +27,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from bench.profile_bench import PROFILE_LABELS, bench_profile
 from bench.reconcile_scale import (
     TOOL_LABELS,
     TOOLS,
@@ -47,6 +49,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--world-companies", type=int, default=50_000)
+    parser.add_argument("--profile-accounts", type=int, default=20_000)
     parser.add_argument("--skip-sync", action="store_true", help="Skip the sync over HTTP.")
     parser.add_argument("--skip-scale", action="store_true", help="Skip reconcile at scale.")
     parser.add_argument(
@@ -81,6 +84,10 @@ def main() -> None:
     world_medians = {
         key: statistics.median(run[key] for run in world_runs) for key in world_runs[0]
     }
+    profile_runs = [bench_profile(args.profile_accounts, args.seed + i) for i in range(args.repeat)]
+    profile_medians = {
+        key: statistics.median(run[key] for run in profile_runs) for key in profile_runs[0]
+    }
     runs = (
         []
         if args.skip_sync
@@ -109,6 +116,12 @@ def main() -> None:
             "median": world_medians,
             "runs": world_runs,
         },
+        "profile": {
+            "accounts": args.profile_accounts,
+            "dirty": 0.2,
+            "median": profile_medians,
+            "runs": profile_runs,
+        },
         "reconcile_scale": {
             "scales": scale,
             "targets": {name: targets(figures) for name, figures in scale.items()},
@@ -133,6 +146,10 @@ def main() -> None:
         value = world_medians[key]
         text = f"{value:,.2f}" if key.endswith("_s") else f"{value:,.0f}"
         table.add_row(f"{label} ({args.world_companies:,} companies)", text)
+    for key, label in PROFILE_LABELS.items():
+        value = profile_medians[key]
+        text = f"{value:,.2f}" if key.endswith("_s") or key == "seconds" else f"{value:,.0f}"
+        table.add_row(label, text)
     console = Console(width=None if sys.stdout.isatty() else 150)
     console.print(table)
     for name, figures in scale.items():
