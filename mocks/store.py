@@ -107,6 +107,7 @@ class RecordStore:
         self._lock = threading.RLock()
         self._tables: dict[str, _Table] = {}
         self._changes: list[Change] = []
+        self._writes = 0  # every write, silent ones and resets included: `state_token`
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -117,6 +118,7 @@ class RecordStore:
         return self._tables.setdefault(obj, _Table())
 
     def _log(self, rec: StoredRecord, kind: ChangeKind, at: datetime) -> None:
+        self._writes += 1
         self._changes.append(Change(len(self._changes) + 1, rec.obj, rec.id, kind, rec.version, at))
 
     def _index_add(self, table: _Table, rec: StoredRecord) -> None:
@@ -179,6 +181,7 @@ class RecordStore:
             self._index_remove(table, rec)
             rec.fields.update(copy.deepcopy(changes))
             self._index_add(table, rec)
+            self._writes += not touch  # a touched write counts in `_log`
             if touch:
                 when = at or self._clock()
                 rec.version += 1
@@ -234,6 +237,7 @@ class RecordStore:
                 for index in table.indexes.values():
                     index.clear()
             self._changes.clear()
+            self._writes += 1
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -287,6 +291,12 @@ class RecordStore:
     @property
     def last_seq(self) -> int:
         return len(self._changes)
+
+    @property
+    def state_token(self) -> int:
+        """Moves on every write and reset (unlike `last_seq`, which a reset sets back to 0):
+        a cache of query results is valid while it stays the same."""
+        return self._writes
 
     def snapshot(self, objects: Iterable[str] | None = None) -> dict[str, Any]:
         with self._lock:

@@ -173,7 +173,7 @@ def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any,
         hash(query)
     except TypeError:
         return None
-    return (query, store.last_seq, date_format)
+    return (query, store.state_token, date_format)
 
 
 def _external_ids(where: Any) -> list[str] | None:

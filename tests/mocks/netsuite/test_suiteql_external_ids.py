@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from mocks.netsuite.seed import seed_base
+from mocks.store import RecordStore
 from tests.mocks.netsuite.support import SUITEQL, TestClient
 
 
@@ -60,3 +62,17 @@ def test_an_in_list_finds_exactly_the_named_records(
 ) -> None:
     got = _ids(client, "SELECT id FROM customer WHERE externalid IN ('CRM-01', 'CRM-99', 'CRM-10')")
     assert got == sorted([many["CRM-01"], many["CRM-10"]], key=int)
+
+
+def test_a_reset_store_never_serves_the_previous_worlds_result_set(
+    client: TestClient, store: RecordStore, make_customer: Callable[..., str]
+) -> None:
+    query = "SELECT id, companyname FROM customer ORDER BY id"
+    first = [make_customer(companyName=f"Old {i}") for i in range(3)]
+    assert _ids(client, query) == first
+    store.reset()  # a reseed: the change sequence starts again at zero
+    seed_base(store)
+    second = [make_customer(companyName=f"New {i}") for i in range(3)]
+    response = client.post(SUITEQL, json={"q": query}, headers={"Prefer": "transient"})
+    names = [row["companyname"] for row in response.json()["items"]]
+    assert names == ["New 0", "New 1", "New 2"] and _ids(client, query) == second
