@@ -8,9 +8,9 @@ from typing import Any
 import yaml
 from pytest_bdd import given, parsers, then, when
 
+from harness.api import run_resolve_conflicts
 from harness.sandbox import DEFAULT_MAPPING, Sandbox
 from harness.steps import ERP_OBJECT, EXTERNAL_ID, crm_accounts, erp_customers
-from harness.stewardship import run_resolve_conflicts
 from harness.variants import write_variant
 from sync.engine import RunResult
 from sync.state import StateStore

@@ -70,7 +70,14 @@ def settle(
 ) -> Settlement:
     rules = spec.governance
     paths = [p for p in spec.target_paths if p != spec.external_id_field]
-    payload = copy.deepcopy(mapped)
+    # Copied on the first change only: most updates settle nothing, on the sync's hot path.
+    holder = {"payload": mapped}
+
+    def keep_target(path: str, value: Any) -> None:
+        if holder["payload"] is mapped:
+            holder["payload"] = copy.deepcopy(mapped)
+        set_path(holder["payload"], path, copy.deepcopy(value))
+
     kept: dict[str, Any] = {}
     flags: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
@@ -78,7 +85,7 @@ def settle(
         mine, theirs = get_path(mapped, path), get_path(target, path)
         if rules.owner(path) == "target":
             if theirs not in (None, ""):  # the target owns it: the flow only fills a blank
-                set_path(payload, path, copy.deepcopy(theirs))
+                keep_target(path, theirs)
             continue
         if last is None:
             continue
@@ -87,7 +94,7 @@ def settle(
             accepted = last.kept[path]
             if same(mine, before) and same(theirs, accepted):
                 kept[path] = accepted  # the source has not changed it since: the edit stands
-                set_path(payload, path, copy.deepcopy(theirs))
+                keep_target(path, theirs)
                 continue
             written = accepted
         else:
@@ -95,7 +102,7 @@ def settle(
         if not same(theirs, written) and not same(mine, theirs):
             conflicts.append(Conflict(path, written, mine, theirs))
     if not conflicts:
-        return Settlement(payload, kept, [], flags)
+        return Settlement(holder["payload"], kept, [], flags)
     sides = Sides(
         source_modified,
         target_modified,
@@ -118,7 +125,7 @@ def settle(
         )
         if decision.winner == "target":
             kept[conflict.path] = copy.deepcopy(conflict.target_value)
-            set_path(payload, conflict.path, copy.deepcopy(conflict.target_value))
+            keep_target(conflict.path, conflict.target_value)
         elif decision.winner == "steward":
             held = True
-    return Settlement(payload, kept, decisions, flags, held)
+    return Settlement(holder["payload"], kept, decisions, flags, held)

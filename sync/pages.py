@@ -258,7 +258,7 @@ class PageRunner:
                 )
             )  # fmt: skip
             return True
-        if settled.payload != cand.payload or settled.kept:
+        if settled.payload is not cand.payload or settled.kept:
             cand.mapped, cand.payload = cand.payload, settled.payload
             cand.kept = settled.kept
         cand.flags.extend(settled.flags)

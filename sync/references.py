@@ -52,7 +52,3 @@ class CrosswalkResolver:
         if table is None:
             table = self._tables[(ref.flow, ref.via)] = reference_table(self._state, ref)
         return table.get(value)
-
-    def forget(self) -> None:
-        """Drop what was read, so the next lookup sees records synced since."""
-        self._tables.clear()

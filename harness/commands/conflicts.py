@@ -15,7 +15,7 @@ import orjson
 import typer
 
 from harness import output
-from harness.api import quarantine_list, quarantine_show
+from harness.api import quarantine_list, quarantine_show, run_resolve_conflicts
 from harness.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
@@ -26,7 +26,6 @@ from harness.commands.common import (
     load,
 )
 from harness.commands.quarantine import show_detail, show_entries
-from harness.stewardship import run_resolve_conflicts
 
 app = typer.Typer(help="Held conflicts: list, inspect, and resolve them.", no_args_is_help=True)
 
