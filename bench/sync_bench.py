@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
+
 from harness.api import run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config, load_env_file
 
@@ -23,8 +25,18 @@ READY_LINE = "export HARNESS_NS_TOKEN_SECRET"
 
 
 @contextmanager
-def mocks_process(workdir: Path, accounts: int, seed: int) -> Iterator[HarnessConfig]:
-    """`harness mock-up` in a child process; yields the config it wrote, stops it after."""
+def mocks_process(
+    workdir: Path,
+    accounts: int,
+    seed: int,
+    *,
+    faults: Path | None = None,
+    systems: dict[str, dict[str, object]] | None = None,
+) -> Iterator[HarnessConfig]:
+    """`harness mock-up` in a child process; yields the config it wrote, stops it after.
+
+    `faults` is a fault plan for both mocks; `systems` overrides connection settings in the
+    written config per system name (e.g. `{"netsuite": {"concurrency": 15}}`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     command = [
         sys.executable,
@@ -39,6 +51,7 @@ def mocks_process(workdir: Path, accounts: int, seed: int) -> Iterator[HarnessCo
         ".harness",
         "--config-out",
         "harness.yaml",
+        *(["--faults", str(faults)] if faults is not None else []),
     ]
     with subprocess.Popen(
         command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -53,10 +66,19 @@ def mocks_process(workdir: Path, accounts: int, seed: int) -> Iterator[HarnessCo
             else:
                 raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
             environ = {**env, **load_env_file(workdir / ".harness" / "mock.env")}
+            if systems:
+                _override_systems(workdir / "harness.yaml", systems)
             yield load_config(workdir / "harness.yaml", environ)
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
+
+
+def _override_systems(path: Path, systems: dict[str, dict[str, object]]) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name, settings in systems.items():
+        document["systems"][name].update(settings)
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
 
 
 def bench_once(accounts: int, seed: int) -> dict[str, float]:

@@ -19,6 +19,11 @@ Action = Literal["create", "update", "delete"]
 STAGES: tuple[str, ...] = ("read", "transform", "validate", "lookup", "write", "commit")
 
 DEFAULT_SCHEMA_RECHECK = timedelta(seconds=60)
+# Records one write round takes (a lookup of which exist, then the writes). Connectors split a
+# round into the vendor's own batch limit (Salesforce: 200 a call) and keep up to their
+# `concurrency` calls in flight, so a large round mostly matters for targets that write one
+# record a call (NetSuite): every round ends waiting on its slowest call, with slots idle.
+DEFAULT_BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Flow:
 
     name: str
     mapping: MappingSpec
-    batch_size: int = 200
+    batch_size: int = DEFAULT_BATCH_SIZE
     # Re-read this far behind the watermark: late-visible records and timestamp ties.
     lookback: timedelta = timedelta(seconds=0)
     # How often both sides' describe/metadata is re-read mid-run to catch schema drift

@@ -236,6 +236,11 @@ class HttpSession:
         self._refreshes = 0
         self._owns_client = client is None
         self._client = client if client is not None else self._build_client(settings)
+        # `concurrency` caps requests in flight on this connection, whichever thread sends
+        # them: a vendor that rejects excess concurrent calls at once (NetSuite's account
+        # pool) must never see more than the account allows, lookups and writes together.
+        self._in_flight = threading.BoundedSemaphore(max(1, settings.concurrency))
+        self._listeners: list[Callable[[str, str, bytes | None], None]] = []
 
     @staticmethod
     def _build_client(settings: ConnectionSettings) -> httpx.Client:
@@ -311,6 +316,11 @@ class HttpSession:
                 retry_after=exc.retry_after,
             ) from exc
 
+    def observe(self, listener: Callable[[str, str, bytes | None], None]) -> None:
+        """Call `listener(method, url, body)` for every request sent, retries included: for
+        benchmarks and debugging that attribute calls to the records they served."""
+        self._listeners.append(listener)
+
     def ensure_writable(self, action: str) -> None:
         """Refuse a write operation up front on a read-only connection."""
         if self.read_only:
@@ -385,9 +395,12 @@ class HttpSession:
         with self._lock:
             self._total += 1
             self._by_method[method] = self._by_method.get(method, 0) + 1
+        for listener in self._listeners:
+            listener(method, str(request.url), content)
         where = f"{method} {_path(url)}"
         try:
-            raw = self._client.send(request)
+            with self._in_flight:
+                raw = self._client.send(request)
         except httpx.TimeoutException as exc:
             raise _Retryable(f"{where} timed out ({type(exc).__name__})", code="TIMEOUT") from exc
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:

@@ -27,6 +27,7 @@ from harness.config.problems import ConfigValidationError, key_of
 from harness.config.schedule import build_schedule, schedule_problems
 from harness.config.yamllines import Lines, parse_yaml
 from sync.errors import ConfigError
+from sync.flow import DEFAULT_BATCH_SIZE
 
 
 def load_config(
@@ -95,7 +96,7 @@ def _build(
             mapping=resolve_path(base, f["mapping"]),
             source=f["source"],
             target=f["target"],
-            batch_size=f.get("batch_size", 200),
+            batch_size=f.get("batch_size", DEFAULT_BATCH_SIZE),
             schedule=build_schedule(f.get("schedule")),
             depends_on=tuple(f.get("depends_on", ())),
             lookback_seconds=float(f.get("lookback_seconds", 0)),

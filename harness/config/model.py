@@ -17,6 +17,7 @@ from harness.config.schedule import Schedule
 from reconcile.model import Thresholds
 from sync.connectors.base import ConnectionSettings
 from sync.errors import ConfigError
+from sync.flow import DEFAULT_BATCH_SIZE
 
 KNOWN_VENDORS: tuple[str, ...] = ("salesforce", "netsuite")
 CONFIG_VERSION = 1
@@ -32,7 +33,7 @@ class FlowConfig:
     mapping: Path  # absolute
     source: str  # system names
     target: str
-    batch_size: int = 200
+    batch_size: int = DEFAULT_BATCH_SIZE
     schedule: Schedule | None = None
     depends_on: tuple[str, ...] = ()
     lookback_seconds: float = 0.0

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from harness.config.model import CONFIG_VERSION, Thresholds
+from sync.flow import DEFAULT_BATCH_SIZE
 
 
 class _Inline(dict[str, Any]):
@@ -78,7 +79,7 @@ def render_config(
     def job(raw: Mapping[str, Any]) -> dict[str, Any]:
         spec = {key: raw[key] for key in ("name", "mapping", "source", "target")}
         spec["mapping"] = where(raw["mapping"])
-        spec["batch_size"] = raw.get("batch_size", 200)
+        spec["batch_size"] = raw.get("batch_size", DEFAULT_BATCH_SIZE)
         if raw.get("depends_on"):
             spec["depends_on"] = list(raw["depends_on"])
         extra = {k: v for k, v in raw.items() if k not in spec and k != "depends_on"}

@@ -22,6 +22,7 @@ from harness.config import (
     render_config,
 )
 from sync.errors import ConfigError, FatalError
+from sync.flow import DEFAULT_BATCH_SIZE
 
 VALID = """\
 version: 1
@@ -528,7 +529,7 @@ def test_render_config_round_trips(write: Write, tmp_path: Path) -> None:
     assert erp.credentials == {"token_secret": "MY_NS_SECRET"}
     assert erp.options == {"account": "1234567_SB1"}
     mapping = tmp_path / "mappings" / "customers.yaml"
-    assert config.flows == (FlowConfig("customers", mapping, "crm", "erp", 200),)
+    assert config.flows == (FlowConfig("customers", mapping, "crm", "erp", DEFAULT_BATCH_SIZE),)
     assert config.thresholds == Thresholds(record_accuracy=0.95, max_quarantined=2)
     assert config.state_path == tmp_path / ".harness" / "state.db"
     assert crm.connection_settings().credentials["client_secret"] == SECRET

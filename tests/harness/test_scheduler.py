@@ -15,6 +15,7 @@ from harness.config.schedule import Schedule, dependency_order, find_cycles
 from harness.scheduler import RunOutcome, Scheduler, next_due
 from sync.engine import RunCounts, RunResult
 from sync.errors import ConfigError, FatalError
+from sync.flow import DEFAULT_BATCH_SIZE
 from sync.flowlock import FlowBusyError
 
 MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
@@ -81,7 +82,7 @@ def test_engine_flow_carries_lookback_and_schema_recheck(tmp_path: Path) -> None
     flow = plan.engine_flow()
     assert flow.lookback == timedelta(seconds=90)
     assert flow.schema_recheck == timedelta(seconds=15)
-    assert flow.batch_size == 200
+    assert flow.batch_size == DEFAULT_BATCH_SIZE
 
 
 @pytest.mark.parametrize(

@@ -159,22 +159,28 @@ class NetSuiteConnector:
         *,
         fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
-        """One SuiteQL call per 200 values finds which exist; only those are fetched, so a
-        first sync of new records costs no per-record lookups."""
+        """One SuiteQL call per 200 values (the chunks in flight together) finds which exist;
+        only those are fetched, so a first sync of new records costs no per-record lookups."""
         _require_external_id(external_id_field)
         wanted = list(dict.fromkeys(str(v) for v in values))
-        found: dict[str, str] = {}  # external id -> internal id
         chunk = dialect.EXTERNAL_ID_CHUNK
-        for start in range(0, len(wanted), chunk):
-            query = dialect.external_id_query(obj, wanted[start : start + chunk])
+
+        def internal_ids(values: list[str]) -> dict[str, str]:  # external id -> internal id
+            query = dialect.external_id_query(obj, values)
+            ids: dict[str, str] = {}
             offset = 0
             while True:
                 body = self._suiteql(query, offset)
                 for row in body.get("items", []):
-                    found[str(row["externalid"])] = str(row["id"])
+                    ids[str(row["externalid"])] = str(row["id"])
                 if not body.get("hasMore"):
-                    break
+                    return ids
                 offset += self._page
+
+        found: dict[str, str] = {}
+        chunks = [wanted[start : start + chunk] for start in range(0, len(wanted), chunk)]
+        for ids in self._map(internal_ids, chunks):
+            found.update(ids)
         existing = [v for v in wanted if v in found]
         bodies = self._map(lambda v: self._get(dialect.record_path(obj, found[v])), existing)
         return {

@@ -5,8 +5,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -395,6 +397,45 @@ def test_call_counter_counts_every_send_by_method() -> None:
     assert stats.total == 4
     assert dict(stats.by_method) == {"GET": 2, "PATCH": 1, "DELETE": 1}
     assert stats.retries == 1
+
+
+def test_observers_see_every_attempt_with_its_body() -> None:
+    script = Script(status(503), ok(), ok())
+    session = make_session(script)
+    seen: list[tuple[str, str, bytes | None]] = []
+    session.observe(lambda method, url, body: seen.append((method, url, body)))
+    session.request("PUT", "/records/7", json={"name": "x"})
+    session.get("/records")
+    assert seen == [
+        ("PUT", "https://acme.test/api/records/7", b'{"name":"x"}'),
+        ("PUT", "https://acme.test/api/records/7", b'{"name":"x"}'),  # the retry
+        ("GET", "https://acme.test/api/records", None),
+    ]
+
+
+def test_concurrency_caps_requests_in_flight_across_threads() -> None:
+    """A vendor that rejects excess concurrent calls (NetSuite) never sees more than the
+    connection's `concurrency`, whichever threads send them."""
+    lock = threading.Lock()
+    in_flight, peak = 0, 0
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        time.sleep(0.02)
+        with lock:
+            in_flight -= 1
+        return ok({"ok": True})
+
+    settings = ConnectionSettings(vendor="acme", base_url="https://acme.test", concurrency=2)
+    client = httpx.Client(transport=httpx.MockTransport(slow))
+    session = HttpSession(settings, client=client, errors=POLICY)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda i: session.get(f"/r/{i}").json(), range(24)))
+    assert answers == [{"ok": True}] * 24
+    assert 1 <= peak <= 2
 
 
 def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
