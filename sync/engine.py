@@ -36,6 +36,7 @@ from sync.flow import (
 from sync.flowlock import flow_lock
 from sync.governance import Owner
 from sync.pages import PageOutcome, PageRunner, RunContext
+from sync.readahead import ReadAhead
 from sync.references import CrosswalkResolver
 from sync.replay import replay_records
 from sync.schema_watch import SchemaWatch
@@ -90,11 +91,14 @@ class SyncEngine:
 
         def pages(ctx: RunContext) -> Iterator[list[Record]]:
             spec = flow.mapping
-            return self.source.read(
-                spec.source.object,
-                fields=spec.source_fields,
-                since=since,
-                include_deleted=spec.deletes.policy != "ignore",
+            return ReadAhead(
+                self.source.read(
+                    spec.source.object,
+                    fields=spec.source_fields,
+                    since=since,
+                    include_deleted=spec.deletes.policy != "ignore",
+                ),
+                name=f"read-ahead {flow.name}",
             )
 
         return self._execute(flow, mode, kind, pages, force=False)
@@ -197,13 +201,18 @@ class SyncEngine:
             if kind != "replay" and mode == "live":
                 self._retry_waiting(ctx)
             iterator = iter(pages(ctx))
-            while True:
-                with stages.timing("read"):
-                    page = next(iterator, None)
-                if page is None:
-                    break
-                self._pages.run_page(ctx, page, force=force, move_watermark=kind != "replay")
-                self._progress("read", len(page))
+            try:
+                while True:
+                    with stages.timing("read"):  # waiting on the source, not overlapped
+                        page = next(iterator, None)
+                    if page is None:
+                        break
+                    self._pages.run_page(ctx, page, force=force, move_watermark=kind != "replay")
+                    self._progress("read", len(page))
+            finally:
+                close = getattr(iterator, "close", None)
+                if close is not None:
+                    close()
             if kind == "full" and spec.deletes.policy != "ignore":
                 self._sweep_deletes(ctx)
             if kind != "replay" and mode == "live" and spec.governance.watch_target:
