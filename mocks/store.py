@@ -48,7 +48,11 @@ class DuplicateId(StoreError):
 
 @dataclass
 class StoredRecord:
-    """One record: vendor field names in `fields`, bookkeeping beside them."""
+    """One record: vendor field names in `fields`, bookkeeping beside them.
+
+    The store never changes a `fields` dict in place: a write to the fields gives the record
+    a new dict, so the identity of `fields` moves with every change of its content (silent
+    ones too)."""
 
     obj: str
     id: str
@@ -108,6 +112,7 @@ class RecordStore:
         self._tables: dict[str, _Table] = {}
         self._changes: list[Change] = []
         self._writes = 0  # every write, silent ones and resets included: `state_token`
+        self._generation = 0  # every reset (and load): `generation`
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -174,12 +179,17 @@ class RecordStore:
         touch: bool = True,
     ) -> StoredRecord:
         """Merge `changes` into a live record. `touch=False` changes data without bumping the
-        version or modified time (a formula or roll-up field recalculating, say)."""
+        version or modified time (a formula or roll-up field recalculating, say).
+
+        Copy-on-write: the record gets a new `fields` dict and the old one is never changed,
+        so a reader holding it (a query snapshot, a render cache) sees the data as it was."""
         with self._lock:
             rec = self._live(obj, record_id)
             table = self._table(obj)
             self._index_remove(table, rec)
-            rec.fields.update(copy.deepcopy(changes))
+            merged = dict(rec.fields)
+            merged.update(copy.deepcopy(changes))
+            rec.fields = merged
             self._index_add(table, rec)
             self._writes += not touch  # a touched write counts in `_log`
             if touch:
@@ -238,6 +248,7 @@ class RecordStore:
                     index.clear()
             self._changes.clear()
             self._writes += 1
+            self._generation += 1
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -297,6 +308,12 @@ class RecordStore:
         """Moves on every write and reset (unlike `last_seq`, which a reset sets back to 0):
         a cache of query results is valid while it stays the same."""
         return self._writes
+
+    @property
+    def generation(self) -> int:
+        """Moves on every reset (a reseed, a `load`): the records of an earlier generation
+        are gone, so caches derived from them can be dropped whole."""
+        return self._generation
 
     def snapshot(self, objects: Iterable[str] | None = None) -> dict[str, Any]:
         with self._lock:

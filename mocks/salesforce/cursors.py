@@ -1,9 +1,9 @@
 """Query locators: the result of a query, kept so later pages are stable.
 
-Salesforce snapshots a query's result when it runs (here: frozen copies of the matched
-records, rendered a page at a time); `nextRecordsUrl` pages through that snapshot even if
-records change meanwhile. Locators expire when idle, and a user holds only a
-few at once: opening one more drops the least recently used.
+Salesforce snapshots a query's result when it runs (here: the matched rows already encoded,
+or, with `render`, frozen copies rendered a page at a time); `nextRecordsUrl` pages through
+that snapshot even if records change meanwhile. Locators expire when idle, and a user holds
+only a few at once: opening one more drops the least recently used.
 """
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from mocks.salesforce.ids import make_id
 from mocks.salesforce.records import Renderer
-from mocks.store import StoredRecord
 
 LOCATOR_PREFIX = "01g"
 
 
 @dataclass
 class Cursor:
-    rows: list[StoredRecord]  # frozen copies, rendered a page at a time
-    render: Renderer
+    rows: list[Any]  # encoded rows, or frozen records when `render` is set
+    render: Renderer | None
     batch: int
     touched: float
 
@@ -34,7 +34,7 @@ class QueryCursors:
         self._counter = 0
         self._lock = threading.Lock()
 
-    def open(self, rows: list[StoredRecord], render: Renderer, batch: int, max_open: int) -> str:
+    def open(self, rows: list[Any], render: Renderer | None, batch: int, max_open: int) -> str:
         with self._lock:
             self._counter += 1
             locator = make_id(LOCATOR_PREFIX, self._counter)

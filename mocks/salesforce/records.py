@@ -105,8 +105,9 @@ def render_record(
 
 
 def frozen(rec: StoredRecord) -> StoredRecord:
-    """A copy that later writes to the store cannot change (a query locator's snapshot)."""
+    """A copy that later writes to the store cannot change (a query locator's snapshot).
+    The `fields` dict is shared: the store never changes one in place (copy-on-write)."""
     return StoredRecord(
-        rec.obj, rec.id, dict(rec.fields), rec.version, rec.created_at, rec.modified_at,
+        rec.obj, rec.id, rec.fields, rec.version, rec.created_at, rec.modified_at,
         rec.deleted, rec.deleted_at,
     )  # fmt: skip

@@ -32,17 +32,19 @@ def _batch_size(request: Request) -> int:
 
 def _page(
     request: Request,
-    rows: list[StoredRecord],
-    render: Renderer,
+    rows: list[Any],
+    render: Renderer | None,
     start: int,
     batch: int,
     locator: str | None,
 ) -> Response:
+    """One page of `rows`: encoded rows as they are, records through `render`."""
     end = start + batch
     body: dict[str, Any] = {"totalSize": len(rows), "done": end >= len(rows)}
     if end < len(rows):
         body["nextRecordsUrl"] = f"/services/data/v{api_version(request)}/query/{locator}-{end}"
-    body["records"] = [render(rec) for rec in rows[start:end]]
+    page = rows[start:end]
+    body["records"] = page if render is None else [render(rec) for rec in page]
     return json_response(body)
 
 
@@ -62,16 +64,25 @@ async def _run_query(request: Request, include_deleted: bool) -> Response:
     matched = query.run(records)
     if query.count:
         return json_response({"totalSize": len(matched), "done": True, "records": []})
-    render = renderer(query.sobject, query.fields, api_version(request), user_id)
-    if query.children:
-        render = _with_children(render, query, ctx.store, api_version(request), user_id)
+    version = api_version(request)
     batch = _batch_size(request)
+    rows: list[Any]
+    render: Renderer | None = None
+    if query.children:
+        # Child rows are read when the query runs: rendered a page at a time, uncached.
+        render = renderer(query.sobject, query.fields, version, user_id)
+        render = _with_children(render, query, ctx.store, version, user_id)
+        rows = [frozen(rec) for rec in matched] if len(matched) > batch else matched
+    else:
+        # Encoded now, so the rows are also the locator's snapshot.
+        rows = state.rendered.rows(
+            ctx.store, query.sobject, query.fields, version, user_id, matched, len(records)
+        )
     locator = None
-    if len(matched) > batch:
-        matched = [frozen(rec) for rec in matched]
+    if len(rows) > batch:
         max_open = int(ctx.settings["max_query_cursors"])
-        locator = state.cursors.open(matched, render, batch, max_open)
-    return _page(request, matched, render, 0, batch, locator)
+        locator = state.cursors.open(rows, render, batch, max_open)
+    return _page(request, rows, render, 0, batch, locator)
 
 
 def _with_children(

@@ -19,6 +19,8 @@ from mocks.salesforce.records import parse_datetime
 from mocks.salesforce.schema import NUMBER_TYPES, STRING_TYPES, FieldDef, SObjectDef, get_sobject
 from mocks.salesforce.soql import Comparison, Condition, FieldRef, Query, Value, parse
 from mocks.salesforce.soql_lexer import SoqlError
+from mocks.salesforce.soql_sort import fold as _fold
+from mocks.salesforce.soql_sort import sort_rows
 from mocks.store import StoredRecord
 
 GetterFor = Callable[[FieldDef], Callable[[StoredRecord], Any]]
@@ -37,10 +39,6 @@ def _type_name(fd: FieldDef) -> str:
     if fd.type in NUMBER_TYPES:
         return "integer" if fd.type == "int" else "double"
     return {"id": "id", "reference": "id", "datetime": "dateTime"}.get(fd.type, fd.type)
-
-
-def _fold(fd: FieldDef) -> Callable[[Any], Any]:
-    return str.casefold if fd.type in STRING_TYPES else (lambda v: v)
 
 
 def _like_regex(pattern: str) -> re.Pattern[str]:
@@ -71,16 +69,6 @@ def _relative_days(name: str, n: int | None, today: date) -> tuple[date, date]:
     return today + one, today + (1 + (n or 0)) * one  # NEXT_N_DAYS
 
 
-def _sort_key(
-    get: Callable[[StoredRecord], Any], null_group: int, fold: Callable[[Any], Any]
-) -> Callable[[StoredRecord], tuple[int, Any]]:
-    def key(rec: StoredRecord) -> tuple[int, Any]:
-        value = get(rec)
-        return (null_group, 0) if value is None else (1 - null_group, fold(value))
-
-    return key
-
-
 @dataclass(frozen=True)
 class ChildQuery:
     """A child subquery bound to its relationship: rows are the child records whose
@@ -108,11 +96,7 @@ class BoundQuery:
     def run(self, records: Iterable[StoredRecord]) -> list[StoredRecord]:
         pred = self.predicate
         rows = [r for r in records if pred(r)] if pred else list(records)
-        for fd, descending, nulls_last in reversed(self.order):
-            # `reverse=True` flips the groups too, so nulls-first means the higher group then.
-            null_group = int(nulls_last != descending)
-            key = _sort_key(self.getter_for(fd), null_group, _fold(fd))
-            rows.sort(key=key, reverse=descending)
+        sort_rows(rows, self.order, self.getter_for)
         start = self.offset or 0
         end = None if self.limit is None else start + self.limit
         return rows[start:end]

@@ -13,6 +13,7 @@ from mocks.salesforce.auth_tokens import TokenRegistry
 from mocks.salesforce.config import SalesforceMockConfig
 from mocks.salesforce.cursors import QueryCursors
 from mocks.salesforce.ids import IdAllocator
+from mocks.salesforce.render_cache import RenderCache
 
 OLDEST_VERSION = 31
 
@@ -44,6 +45,7 @@ class SalesforceState:
     tokens: TokenRegistry = field(default_factory=TokenRegistry)
     ids: IdAllocator = field(default_factory=IdAllocator)
     cursors: QueryCursors = field(default_factory=QueryCursors)
+    rendered: RenderCache = field(default_factory=RenderCache)
     usage_lock: threading.Lock = field(default_factory=threading.Lock)
     # Held from the first planned write of a request to its commit (see `dml.UnitOfWork`).
     write_lock: threading.RLock = field(default_factory=threading.RLock)
