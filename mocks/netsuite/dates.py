@@ -4,7 +4,9 @@ SuiteQL output, and Oracle format models in TO_DATE / TO_TIMESTAMP / TO_CHAR."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 # Tokens of the user date preference ("M/D/YYYY", "DD.MM.YYYY", "YYYY-MM-DD", ...).
 _USER_TOKENS = re.compile(r"YYYY|YY|MM|M|DD|D")
@@ -27,15 +29,33 @@ def iso_z(value: datetime) -> str:
 
 def format_user_date(value: date, fmt: str) -> str:
     """Render a date per the user's date preference (a datetime loses its time, as in SuiteQL)."""
-    parts = {
-        "YYYY": f"{value.year:04d}",
-        "YY": f"{value.year % 100:02d}",
-        "MM": f"{value.month:02d}",
-        "M": str(value.month),
-        "DD": f"{value.day:02d}",
-        "D": str(value.day),
-    }
-    return _USER_TOKENS.sub(lambda m: parts[m.group(0)], fmt)
+    return user_date_formatter(fmt)(value)
+
+
+@lru_cache(maxsize=64)
+def user_date_template(fmt: str) -> str:
+    """A user date preference as a `str.format` template of (year, month, day, year % 100):
+    "M/D/YYYY" becomes "{1}/{2}/{0:04d}"."""
+    fields = {"YYYY": "{0:04d}", "YY": "{3:02d}", "MM": "{1:02d}", "M": "{1}", "DD": "{2:02d}",
+              "D": "{2}"}  # fmt: skip
+    template, pos = "", 0
+    for m in _USER_TOKENS.finditer(fmt):
+        template += fmt[pos : m.start()].replace("{", "{{").replace("}", "}}")
+        template += fields[m.group(0)]
+        pos = m.end()
+    return template + fmt[pos:].replace("{", "{{").replace("}", "}}")
+
+
+@lru_cache(maxsize=64)
+def user_date_formatter(fmt: str) -> Callable[[date], str]:
+    """`format_user_date` for one preference, its tokens read once."""
+    fill = user_date_template(fmt).format
+
+    def render(value: date) -> str:
+        year = value.year
+        return fill(year, value.month, value.day, year % 100)
+
+    return render
 
 
 def parse_user_date(text: str, fmt: str) -> date | None:

@@ -34,8 +34,16 @@ def page_links(
 ) -> list[dict[str, str]]:
     """self/first/prev/next/last links with absolute hrefs; `params` are kept on each."""
 
-    def href(at: int) -> str:
-        return f"{url}?{urlencode({**params, 'limit': limit, 'offset': at})}"
+    if params:
+
+        def href(at: int) -> str:
+            return f"{url}?{urlencode({**params, 'limit': limit, 'offset': at})}"
+
+    else:  # what urlencode gives for two integers, without its per-character quoting
+        prefix = f"{url}?limit={limit}&offset="
+
+        def href(at: int) -> str:
+            return f"{prefix}{at}"
 
     last = max(0, (total - 1) // limit * limit)
     links = [{"rel": "first", "href": href(0)}]

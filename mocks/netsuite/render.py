@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from mocks.netsuite.dates import iso_z
@@ -12,9 +13,9 @@ from mocks.store import RecordStore, StoredRecord
 
 RECORD_PATH = "/services/rest/record/v1"
 _TIMESTAMPS: dict[str, Callable[[StoredRecord], datetime]] = {
-    "dateCreated": lambda rec: rec.created_at,
-    "createdDate": lambda rec: rec.created_at,
-    "lastModifiedDate": lambda rec: rec.modified_at,
+    "dateCreated": attrgetter("created_at"),
+    "createdDate": attrgetter("created_at"),
+    "lastModifiedDate": attrgetter("modified_at"),
 }
 
 
@@ -36,6 +37,11 @@ def self_link(href: str) -> list[dict[str, str]]:
 def timestamp(rec: StoredRecord, name: str) -> datetime | None:
     getter = _TIMESTAMPS.get(name)
     return getter(rec) if getter else None
+
+
+def timestamp_getter(name: str) -> Callable[[StoredRecord], datetime] | None:
+    """What `timestamp(rec, name)` reads, as one function (None: the field has no timestamp)."""
+    return _TIMESTAMPS.get(name)
 
 
 class Renderer:

@@ -9,13 +9,13 @@ logic, and a string compared with a date or number is converted as Oracle would.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mocks.netsuite.dates import format_user_date, oracle_format, oracle_parse, parse_loose
 from mocks.netsuite.suiteql import (
     Between,
     Column,
@@ -32,7 +32,21 @@ from mocks.netsuite.suiteql import (
     SelectItem,
     SuiteQLError,
 )
-from mocks.netsuite.suiteql_tables import TABLES, Getter, Row, Table, column_value, find_table
+from mocks.netsuite.suiteql_compile import (
+    compile_projection,
+    ordered,
+    read_in_order,
+    value_vector,
+)
+from mocks.netsuite.suiteql_tables import TABLES, Getter, Table, column_value, find_table
+from mocks.netsuite.suiteql_values import (
+    as_date,
+    call_function,
+    contains_count,
+    external_ids,
+    format_value,
+    item_key,
+)
 from mocks.store import RecordStore
 
 __all__ = ["MAX_ROWS", "Executor", "Result", "column_value", "format_value"]
@@ -46,20 +60,21 @@ class Result:
     rows: list[dict[str, Any]]  # only the requested page, already formatted
 
 
-def format_value(value: Any, date_format: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return format_user_date(value, date_format)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 class Executor:
     def __init__(self, store: RecordStore, date_format: str) -> None:
         self.store = store
         self.date_format = date_format
+
+    def cached_page(self, query: Query, *, limit: int, offset: int) -> Result | None:
+        """A page of a result set nothing has changed since it was computed, else None (the
+        query ran without error then, so `run` would skip to the same page). Reads no store
+        lock: cheap enough to serve on the event loop."""
+        cache_key = _cache_key(query, self.store, self.date_format)
+        cached = _RESULTS.get(self.store, {}).get(cache_key) if cache_key else None
+        if cached is None:
+            return None
+        records, project = cached
+        return Result(len(records), project(records[offset : offset + limit]))
 
     def run(self, query: Query, *, limit: int, offset: int) -> Result:
         table = find_table(query.table)
@@ -69,56 +84,46 @@ class Executor:
         columns = table.columns
         aliases = {item.alias for item in query.items or () if item.alias}
         self._check_columns(query, table, aliases)
-        env = _Env(self, columns)
         cache_key = _cache_key(query, self.store, self.date_format)
         cached = _RESULTS.get(self.store, {}).get(cache_key) if cache_key else None
         if cached is not None:  # the next page of a result set nothing has changed since
-            records, items = cached
-            page = records[offset : offset + limit]
-            return Result(len(records), [self._project(rec, items, env) for rec in page])
-        wanted = _external_ids(query.where) if table.record_types else None
+            records, project = cached
+            return Result(len(records), project(records[offset : offset + limit]))
+        wanted = external_ids(query.where) if table.record_types else None
         if wanted is not None:  # the full WHERE still applies to these candidates below
             records = table.rows_by_external_id(self.store, wanted)
         else:
             records = list(table.rows(self.store))
         if query.where is not None:
+            env = _Env(self, columns)
             records = [r for r in records if env.truth(query.where, r) is True]
         items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
         if any(isinstance(item.expr, CountStar) for item in items):
             if not all(isinstance(item.expr, CountStar) for item in items):
                 raise SuiteQLError("COUNT(*) cannot be mixed with columns without GROUP BY")
             counted: dict[str, Any] = {"links": []}
-            counted.update({_key(item, i): str(len(records)) for i, item in enumerate(items, 1)})
+            total = str(len(records))
+            counted.update({item_key(item, i): total for i, item in enumerate(items, 1)})
             return Result(1, [counted][offset : offset + limit])
         if len(records) > MAX_ROWS:
             raise SuiteQLError(
                 f"the query matches {len(records)} rows, more than the {MAX_ROWS} a SuiteQL"
                 " query may return; narrow it (for example WHERE id > <last id> ORDER BY id)"
             )
-        for order in reversed(query.order_by):  # stable sorts, last key first
-            key = self._order_key(order.expr, items, env)
-            keyed = [(key(r), r) for r in records]
-            present = [pair for pair in keyed if pair[0] is not None]
-            missing = [r for k, r in keyed if k is None]
-            present.sort(key=lambda pair: pair[0], reverse=order.descending)
-            ordered = [r for _, r in present]
-            # Oracle puts NULLs last when ascending and first when descending.
-            records = missing + ordered if order.descending else ordered + missing
+        for n, order in enumerate(reversed(query.order_by)):  # stable sorts, last key first
+            expr = self._order_expr(order.expr, items)
+            if n == 0 and not order.descending and read_in_order(expr, table, records):
+                continue  # ORDER BY id of a table of records: read in that order
+            keys = value_vector(expr, table, self.date_format)(records)
+            records = ordered(records, keys, order.descending)
+        project = compile_projection(items, table, self.date_format)
         if cache_key is not None:
-            kept = _RESULTS.setdefault(self.store, {})
-            if len(kept) >= _CACHED_RESULTS:
-                kept.pop(next(iter(kept)))
-            kept[cache_key] = (records, items)
-        page = records[offset : offset + limit]
-        return Result(len(records), [self._project(rec, items, env) for rec in page])
-
-    def _project(self, rec: Row, items: tuple[SelectItem, ...], env: _Env) -> dict[str, Any]:
-        row: dict[str, Any] = {"links": []}
-        for i, item in enumerate(items, 1):
-            text = format_value(env.value(item.expr, rec), self.date_format)
-            if text is not None:
-                row[_key(item, i)] = text
-        return row
+            with _RESULTS_LOCK:  # queries run on several threadpool threads at once
+                kept = _RESULTS.setdefault(self.store, {})
+                while len(kept) >= _CACHED_RESULTS:
+                    kept.pop(next(iter(kept)))
+                kept[cache_key] = (records, project)
+        return Result(len(records), project(records[offset : offset + limit]))
 
     def _check_columns(self, query: Query, table: Table, aliases: set[str]) -> None:
         allowed_qualifiers = {table.name, query.table, query.alias}
@@ -141,22 +146,21 @@ class Executor:
         for item in query.items or ():
             visit(item.expr, False)
         if query.where is not None:
-            if _contains_count(query.where):
+            if contains_count(query.where):
                 raise SuiteQLError("COUNT(*) is not allowed in WHERE")
             visit(query.where, False)
         for order in query.order_by:
             visit(order.expr, True)
 
-    def _order_key(
-        self, expr: Any, items: tuple[SelectItem, ...], env: _Env
-    ) -> Callable[[Row], Any]:
+    def _order_expr(self, expr: Any, items: tuple[SelectItem, ...]) -> Any:
+        """What an ORDER BY item sorts by: a select item (by position or alias) or itself."""
         if isinstance(expr, Literal) and isinstance(expr.value, int):
             if not 1 <= expr.value <= len(items):
                 raise SuiteQLError(f"ORDER BY position {expr.value} is out of range")
-            expr = items[expr.value - 1].expr
-        elif isinstance(expr, Column) and expr.qualifier is None:
-            expr = next((i.expr for i in items if i.alias == expr.name), expr)
-        return lambda rec: env.value(expr, rec)
+            return items[expr.value - 1].expr
+        if isinstance(expr, Column) and expr.qualifier is None:
+            return next((i.expr for i in items if i.alias == expr.name), expr)
+        return expr
 
 
 # Sorted result sets by store, reused while the store is unchanged: a client paging through
@@ -166,6 +170,7 @@ _RESULTS: weakref.WeakKeyDictionary[RecordStore, dict[tuple[Any, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
 _CACHED_RESULTS = 8
+_RESULTS_LOCK = threading.Lock()
 
 
 def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any, ...] | None:
@@ -176,52 +181,6 @@ def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any,
     return (query, store.state_token, date_format)
 
 
-def _external_ids(where: Any) -> list[str] | None:
-    """The string values of an `externalid IN (...)` (or `= '...'`) that the WHERE requires
-    (alone or ANDed with other conditions); None when it does not pin external ids."""
-    if isinstance(where, Logical) and where.op == "AND":
-        for item in where.items:
-            found = _external_ids(item)
-            if found is not None:
-                return found
-        return None
-    if (
-        isinstance(where, InList)
-        and not where.negated
-        and isinstance(where.expr, Column)
-        and where.expr.name == "externalid"
-        and all(isinstance(i, Literal) and isinstance(i.value, str) for i in where.items)
-    ):
-        return [str(i.value) for i in where.items]
-    if (
-        isinstance(where, Compare)
-        and where.op == "="
-        and isinstance(where.left, Column)
-        and where.left.name == "externalid"
-        and isinstance(where.right, Literal)
-        and isinstance(where.right.value, str)
-    ):
-        return [where.right.value]
-    return None
-
-
-def _contains_count(node: Any) -> bool:
-    if isinstance(node, CountStar):
-        return True
-    if not hasattr(node, "__dataclass_fields__"):
-        return False
-    parts = [p for c in vars(node).values() for p in (c if isinstance(c, tuple) else (c,))]
-    return any(_contains_count(p) for p in parts)
-
-
-def _key(item: SelectItem, position: int) -> str:
-    if item.alias:
-        return item.alias
-    if isinstance(item.expr, Column):
-        return item.expr.name
-    return f"expr{position}"
-
-
 class _Env:
     """Evaluates expressions for one query."""
 
@@ -230,44 +189,18 @@ class _Env:
         self.columns = columns
         self._sets: dict[int, frozenset[str] | None] = {}
 
-    def value(self, node: Any, rec: Row) -> Any:
+    def value(self, node: Any, rec: Any) -> Any:
         if isinstance(node, Column):
             return self.columns[node.name](rec)
         if isinstance(node, Literal):
             return None if node.value == "" else node.value
         if isinstance(node, Func):
-            return self._call(node.name, [self.value(a, rec) for a in node.args])
+            args = [self.value(a, rec) for a in node.args]
+            return call_function(node.name, args, self.date_format)
         raise SuiteQLError("a condition cannot be used as a value")
 
-    def _call(self, name: str, args: list[Any]) -> Any:
-        first = args[0]
-        if name == "NVL":
-            return first if first is not None else args[1]
-        if first is None:
-            return None
-        fmt = args[1] if len(args) > 1 else None
-        try:
-            if name in ("TO_DATE", "TO_TIMESTAMP"):
-                if isinstance(first, datetime):
-                    return first
-                return oracle_parse(str(first), str(fmt)) if fmt else self._as_date(str(first))
-            if name == "TO_CHAR":
-                if isinstance(first, datetime):
-                    return (
-                        oracle_format(first, str(fmt))
-                        if fmt
-                        else format_value(first, self.date_format)
-                    )
-                return format_value(first, self.date_format)
-        except ValueError as exc:
-            raise SuiteQLError(str(exc)) from exc
-        return str(first).upper() if name == "UPPER" else str(first).lower()
-
     def _as_date(self, text: str) -> datetime:
-        moment = parse_loose(text, self.date_format)
-        if moment is None:
-            raise SuiteQLError(f"{text!r} is not a valid date (expected {self.date_format})")
-        return moment
+        return as_date(text, self.date_format)
 
     def compare(self, a: Any, b: Any) -> int | None:
         if a is None or b is None:
@@ -282,7 +215,7 @@ class _Env:
             raise SuiteQLError(f"cannot compare {a!r} with {b!r}")
         return (a > b) - (a < b)
 
-    def truth(self, node: Any, rec: Row) -> bool | None:
+    def truth(self, node: Any, rec: Any) -> bool | None:
         if isinstance(node, Logical):
             results = [self.truth(item, rec) for item in node.items]
             decisive = node.op == "OR"  # OR is decided by a True, AND by a False
@@ -327,7 +260,7 @@ class _Env:
             self._sets[key] = frozenset(str(i.value) for i in items) if plain else None
         return self._sets[key]
 
-    def _like(self, node: Like, rec: Row) -> bool | None:
+    def _like(self, node: Like, rec: Any) -> bool | None:
         value = format_value(self.value(node.expr, rec), self.date_format)
         pattern = self.value(node.pattern, rec)
         if value is None or pattern is None:

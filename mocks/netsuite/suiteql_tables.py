@@ -14,15 +14,20 @@ exposes them.
   sales order (`linktype` 'OrdBill'), a payment's application to an invoice ('Payment',
   `foreignamount` applied).
 
-A row is a record (and, for line tables, one of its lines); a column is a getter returning
-the Oracle-like value the executor formats (numbers, text, 'T'/'F', UTC datetimes, None).
+A row of a table of records (one per record: the entity tables, `item`, `transaction`) is
+the `StoredRecord` itself; a row of a line table is a `Row` (record, line, line number). A
+column is a getter of a row returning the Oracle-like value the executor formats (numbers,
+text, 'T'/'F', UTC datetimes, None).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from operator import attrgetter, le
 from typing import Any, NamedTuple
 
 from mocks.netsuite.dates import second
@@ -33,31 +38,35 @@ from mocks.store import RecordStore, StoredRecord
 
 
 class Row(NamedTuple):
+    """A row of a line table."""
+
     rec: StoredRecord
     line: dict[str, Any] | None = None
     number: int = 0  # line number; 0 for a record or a main line
 
 
-Getter = Callable[[Row], Any]
+Getter = Callable[[Any], Any]  # row (a StoredRecord or a Row, by table) -> value
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: dict[str, Getter]
-    rows: Callable[[RecordStore], Iterator[Row]]
-    # Record types whose records are this table's rows (one row per record), so a query
-    # naming external ids can start from the store's externalId index instead of a scan.
+    rows: Callable[[RecordStore], Iterable[Any]]
+    # Record types whose records are this table's rows (one row per record, the record
+    # itself), so a query naming external ids can start from the store's externalId index.
     record_types: tuple[str, ...] = ()
+    # Columns whose getter is `column_value(field, record)`: compiled readers may read the
+    # record field themselves (`suiteql_compile`).
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
 
-    def rows_by_external_id(self, store: RecordStore, values: Iterable[str]) -> list[Row]:
-        """The rows whose record carries one of `values` as externalId, in id order."""
+    def rows_by_external_id(self, store: RecordStore, values: Iterable[str]) -> list[Any]:
+        """The rows (records) carrying one of `values` as externalId, in id order."""
         found = {
             rec.id: rec for t in self.record_types for v in values
             for rec in store.find(t, "externalId", v)
         }  # fmt: skip
-        ordered = sorted(found.values(), key=_id_order)
-        return [Row(rec) for rec in ordered]
+        return _in_id_order(list(found.values()))
 
 
 def plain_value(kind: str, value: Any) -> Any:
@@ -83,34 +92,63 @@ def column_value(field: FieldSpec, rec: StoredRecord) -> Any:
     return plain_value(field.kind, rec.fields.get(field.name))
 
 
-def _record_getter(field: FieldSpec) -> Getter:
-    return lambda row: column_value(field, row.rec)
+def _record_getter(spec: FieldSpec) -> Getter:
+    return partial(column_value, spec)
 
 
 def _id_order(rec: StoredRecord) -> tuple[int, int, str]:
     return (0, int(rec.id), "") if rec.id.isdigit() else (1, 0, rec.id)
 
 
-def _records(*types: str) -> Callable[[RecordStore], Iterator[Row]]:
-    def rows(store: RecordStore) -> Iterator[Row]:
-        records = [rec for t in types for rec in store.records(t)]
-        records.sort(key=_id_order)
-        return (Row(rec) for rec in records)
+_DIGITS = re.compile(r"[0-9]+(?:/[0-9]+)*")
+_NUMBERS = re.compile(r"(?:0|[1-9][0-9]*)(?:/(?:0|[1-9][0-9]*))*")
+
+
+def all_digits(texts: list[str], *, canonical: bool = False) -> bool:
+    """Every text is ASCII digits (so `int` reads it and `isdigit` holds); `canonical`: also
+    without leading zeros (so `str(int(text)) == text`). One scan of the texts joined."""
+    joined = "/".join(texts)
+    if joined.count("/") != len(texts) - 1:  # empty, or a text holds the separator
+        return False
+    return (_NUMBERS if canonical else _DIGITS).fullmatch(joined) is not None
+
+
+def _in_id_order(records: list[StoredRecord]) -> list[StoredRecord]:
+    """`sorted(records, key=_id_order)`, cheap when every id is ASCII digits (the usual
+    case): numbers compared without a Python key call, no sort when already in order."""
+    ids = list(map(_ID, records))
+    if not all_digits(ids):
+        return sorted(records, key=_id_order)
+    numbers = list(map(int, ids))
+    if all(map(le, numbers, numbers[1:])):
+        return records
+    return [records[i] for i in sorted(range(len(numbers)), key=numbers.__getitem__)]
+
+
+_ID = attrgetter("id")
+
+
+def _records(*types: str) -> Callable[[RecordStore], list[StoredRecord]]:
+    def rows(store: RecordStore) -> list[StoredRecord]:
+        if len(types) == 1:
+            return _in_id_order(store.records(types[0]))
+        return _in_id_order([rec for t in types for rec in store.records(t)])
 
     return rows
 
 
 def _record_table(name: str, spec: RecordSpec, **extra: Getter) -> Table:
-    columns = {col: _record_getter(f) for col, f in spec.columns().items()}
-    return Table(name, {**columns, **extra}, _records(spec.name), (spec.name,))
+    fields = spec.columns()
+    columns = {col: _record_getter(f) for col, f in fields.items()}
+    return Table(name, {**columns, **extra}, _records(spec.name), (spec.name,), fields)
 
 
 def _union_getter(column: str, specs: list[RecordSpec]) -> Getter:
     by_type = {s.name: s.columns().get(column) for s in specs}
 
-    def get(row: Row) -> Any:
-        field = by_type.get(row.rec.obj)
-        return None if field is None else column_value(field, row.rec)
+    def get(rec: StoredRecord) -> Any:
+        field = by_type.get(rec.obj)
+        return None if field is None else column_value(field, rec)
 
     return get
 
@@ -119,7 +157,7 @@ def _transaction_table() -> Table:
     specs = [RECORD_TYPES[name] for name in TRANSACTION_TYPES]
     names = list(dict.fromkeys(col for s in specs for col in s.columns()))
     columns = {col: _union_getter(col, specs) for col in names}
-    columns["type"] = lambda row: TRANSACTION_TYPES[row.rec.obj]
+    columns["type"] = lambda rec: TRANSACTION_TYPES[rec.obj]
     return Table("transaction", columns, _records(*TRANSACTION_TYPES), tuple(TRANSACTION_TYPES))
 
 
@@ -128,10 +166,10 @@ def _negated(value: Any) -> Any:
 
 
 def _line_rows(store: RecordStore) -> Iterator[Row]:
-    for main in _records("salesOrder", "invoice")(store):
-        yield main
-        for number, line in enumerate(main.rec.fields.get("item") or [], start=1):
-            yield Row(main.rec, line, number)
+    for rec in _records("salesOrder", "invoice")(store):
+        yield Row(rec)
+        for number, line in enumerate(rec.fields.get("item") or [], start=1):
+            yield Row(rec, line, number)
 
 
 def _line_field(name: str, kind: str, *, signed: bool = False) -> Getter:
@@ -175,9 +213,9 @@ def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Ta
     assert field is not None and field.kind == "sublist"
 
     def rows(store: RecordStore) -> Iterator[Row]:
-        for main in _records(record_type)(store):
-            for number, line in enumerate(main.rec.fields.get(sublist) or [], start=1):
-                yield Row(main.rec, line, number)
+        for rec in _records(record_type)(store):
+            for number, line in enumerate(rec.fields.get(sublist) or [], start=1):
+                yield Row(rec, line, number)
 
     columns: dict[str, Getter] = {parent: lambda row: int(row.rec.id)}
     for child in field.children:
@@ -188,16 +226,16 @@ def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Ta
 
 def _link_rows(store: RecordStore) -> Iterator[Row]:
     """Invoice <- sales order ('OrdBill') and payment -> invoice ('Payment') links."""
-    for main in _records("invoice", "customerPayment")(store):
-        fields = main.rec.fields
-        if main.rec.obj == "invoice":
+    for rec in _records("invoice", "customerPayment")(store):
+        fields = rec.fields
+        if rec.obj == "invoice":
             if fields.get("createdFrom"):
                 link = {"doc": fields["createdFrom"], "amount": fields.get("total")}
-                yield Row(main.rec, link, 0)
+                yield Row(rec, link, 0)
             continue
         for number, line in enumerate(fields.get("apply") or [], start=1):
             if line.get("apply", True) and line.get("doc"):
-                yield Row(main.rec, line, number)
+                yield Row(rec, line, number)
 
 
 def _link_table(name: str) -> Table:
@@ -219,7 +257,7 @@ def _build() -> dict[str, Table]:
             continue
         tables[spec.name.lower()] = _record_table(spec.name.lower(), spec)
     item = RECORD_TYPES["inventoryItem"]
-    tables["item"] = _record_table("item", item, itemtype=lambda row: "InvtPart")
+    tables["item"] = _record_table("item", item, itemtype=lambda rec: "InvtPart")
     tables["transaction"] = _transaction_table()
     tables["transactionline"] = _transactionline_table()
     tables["inventoryitemlocations"] = _sublist_table(

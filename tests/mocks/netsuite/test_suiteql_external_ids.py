@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from mocks.netsuite.seed import seed_base
+from mocks.netsuite.suiteql import parse
+from mocks.netsuite.suiteql_exec import Executor
 from mocks.store import RecordStore
 from tests.mocks.netsuite.support import SUITEQL, TestClient
 
@@ -76,3 +79,26 @@ def test_a_reset_store_never_serves_the_previous_worlds_result_set(
     response = client.post(SUITEQL, json={"q": query}, headers={"Prefer": "transient"})
     names = [row["companyname"] for row in response.json()["items"]]
     assert names == ["New 0", "New 1", "New 2"] and _ids(client, query) == second
+
+
+def test_lookups_from_many_threads_share_the_result_cache_safely(
+    store: RecordStore, many: dict[str, str]
+) -> None:
+    """A sync sends its lookup chunks together, so the mock runs queries on several threadpool
+    threads at once, sharing cached result sets and compiled projections: every answer must
+    stay right while the cache turns over."""
+    wanted = sorted(many)
+    queries = [
+        f"SELECT id, externalid FROM customer WHERE externalid IN ('{a}', '{b}') ORDER BY id"
+        for a in wanted
+        for b in wanted
+    ] * 4
+    executor = Executor(store, "M/D/YYYY")
+
+    def ids(query: str) -> set[str]:
+        return {row["id"] for row in executor.run(parse(query), limit=1000, offset=0).rows}
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ids, queries))
+    for query, found in zip(queries, answers, strict=True):
+        assert found == {many[e] for e in wanted if f"'{e}'" in query}
