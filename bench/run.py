@@ -1,16 +1,21 @@
-"""`make bench`: measured figures, written to bench/results.json and printed as a table.
+"""`make bench`: every figure of issue #7 from one run, written to bench/results.json and
+printed as tables, ending with the targets judged on this run's figures.
 
-Speed is measured here, never asserted in tests. Four groups of figures, each in its module:
-- sync and reconcile over HTTP (bench.sync_bench): the mocks run in their own process
-  (`harness mock-up`, HTTPS with the local CA), as a vendor does; median of `--repeat` runs,
-  each on a freshly seeded world;
-- world generation (bench.world_bench), median of `--repeat` runs;
-- profile throughput (bench.profile_bench): the CRM audit of a dirty world, in process;
-- reconcile at scale (bench.reconcile_scale): our columnar engine against datacompy, reladiff
-  and DeepDiff on identical synthetic datasets (`--scale 100k,1m`), each tool in its own
-  process: ours and datacompy's two backends `--scale-repeat` times (medians), the slow
-  reference tools once; plus `compare_snapshots` per-record against columnar (`--snapshots`).
-  `--skip-sync` / `--skip-scale` keep the last figures of what they skip.
+Sections (each in its module; `--skip a,b` keeps the last run's figures for those, marked
+`from_run` with that run's start time, so a reader sees they were not measured now):
+- world: world generation (`bench.world_bench`), median of `--repeat`;
+- profile: the CRM audit of a dirty world (`bench.profile_bench`), median of `--repeat`;
+- sync: full sync, reconcile and an unchanged re-run over HTTPS with the mocks in their own
+  process (`bench.sync_bench`), median of `--repeat`;
+- ceiling: the sync and the reconcile's reads against a bare httpx loop doing the same
+  requests to the same mock (`bench.ceiling_bench`), median of `--ceiling-repeat` paired runs;
+- limits: the sync under vendor-realistic latency and concurrency, against the theoretical
+  maximum those limits allow; calls per record; calls on an incremental run (`bench.limits_bench`);
+- paging: each mock's query paging against a bare FastAPI endpoint serving the same bytes
+  (`bench.paging_bench`);
+- scale: reconcile at 100k and 1M a side, our columnar engine against datacompy (pandas and
+  polars), reladiff and DeepDiff on identical data (`bench.reconcile_scale`), and
+  `compare_snapshots` per-record against columnar (`bench.snapshots_bench`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ import os
 import platform
 import statistics
 import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,203 +35,192 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from bench.ceiling_bench import CEILING_LABELS, bench_ceiling
+from bench.limits_bench import LIMITS_LABELS, bench_limits
+from bench.paging_bench import PAGING_LABELS, bench_paging
 from bench.profile_bench import PROFILE_LABELS, bench_profile
-from bench.reconcile_scale import (
-    TOOL_LABELS,
-    TOOLS,
-    parse_scales,
-    parse_tools,
-    run_scale,
-    targets,
-)
+from bench.reconcile_scale import TOOLS, parse_scales, parse_tools, run_scale, targets
+from bench.scale_tables import scale_table, targets_table
 from bench.snapshots_bench import bench_snapshots
 from bench.sync_bench import LABELS, bench_once
+from bench.targets import judge, targets_summary
 from bench.world_bench import WORLD_LABELS, bench_world
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+SECTIONS = ("world", "profile", "sync", "ceiling", "limits", "paging", "scale")
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--accounts", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip", default="", help=f"Sections to skip: {', '.join(SECTIONS)}.")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of world, profile, sync.")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--accounts", type=int, default=10_000, help="Accounts for the sync section."
+    )
     parser.add_argument("--world-companies", type=int, default=50_000)
     parser.add_argument("--profile-accounts", type=int, default=20_000)
-    parser.add_argument("--skip-sync", action="store_true", help="Skip the sync over HTTP.")
-    parser.add_argument("--skip-scale", action="store_true", help="Skip reconcile at scale.")
+    parser.add_argument("--ceiling-accounts", type=int, default=5_000)
+    parser.add_argument("--ceiling-repeat", type=int, default=3, help="Paired runs (medians).")
+    parser.add_argument("--limits-accounts", type=int, default=2_000)
+    parser.add_argument("--limits-changes", type=int, default=200)
+    parser.add_argument("--paging-records", type=int, default=20_000)
+    parser.add_argument("--scale", default="100k,1m", help="Scales: 10k, 100k, 1m.")
+    parser.add_argument("--scale-tools", default=",".join(TOOLS), help="Tools at scale.")
     parser.add_argument(
-        "--scale", default="100k,1m", help="Scales for reconcile at scale: 10k, 100k, 1m."
+        "--scale-timeout", type=float, default=300, help="Seconds one tool may take at one scale."
     )
     parser.add_argument(
-        "--scale-tools", default=",".join(TOOLS), help="Tools to run at scale (comma-separated)."
+        "--scale-repeat", type=int, default=3, help="Runs of ours and datacompy (medians)."
     )
     parser.add_argument(
-        "--scale-timeout", type=float, default=600, help="Seconds one tool may take at one scale."
+        "--snapshots", type=int, default=10_000, help="Pairs for compare_snapshots (0: skip)."
     )
-    parser.add_argument(
-        "--scale-repeat",
-        type=int,
-        default=3,
-        help="Runs of ours and datacompy at each scale (medians); the others run once.",
-    )
-    parser.add_argument(
-        "--snapshots",
-        type=int,
-        default=10_000,
-        help="Pairs for compare_snapshots per-record vs columnar (0: skip; with the scale).",
-    )
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = args.skip - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; known: {SECTIONS}")
+    return args
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def repeated(fn: Callable[[int], dict[str, float]], repeat: int, seed: int) -> dict[str, Any]:
+    """`fn(seed + i)` `repeat` times, each on a fresh seed: medians and every run."""
+    runs = [fn(seed + i) for i in range(repeat)]
+    return {"repeat": repeat, "median": medians(runs), "runs": runs}
+
+
+def measure(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]:
+    """What each section runs; called lazily, in order."""
+    scales = parse_scales(args.scale)
+    tools = parse_tools(args.scale_tools)
+
+    def scale() -> dict[str, Any]:
+        figures = {
+            name: run_scale(name, tools, args.scale_timeout, repeat=args.scale_repeat)
+            for name in scales
+        }
+        snapshots = bench_snapshots(args.snapshots) if args.snapshots else None
+        return {
+            "scales": figures,
+            "targets": {name: targets(f) for name, f in figures.items()},
+            "compare_snapshots": snapshots,
+        }
+
+    return {
+        "world": lambda: {
+            "companies": args.world_companies,
+            "dirty": 0.2,
+            "full_business": True,
+            **repeated(lambda s: bench_world(args.world_companies, s), args.repeat, args.seed),
+        },
+        "profile": lambda: {
+            "accounts": args.profile_accounts,
+            "dirty": 0.2,
+            **repeated(lambda s: bench_profile(args.profile_accounts, s), args.repeat, args.seed),
+        },
+        "sync": lambda: {
+            "accounts": args.accounts,
+            **repeated(lambda s: bench_once(args.accounts, s), args.repeat, args.seed),
+        },
+        "ceiling": lambda: {
+            "accounts": args.ceiling_accounts,
+            **repeated(
+                lambda s: bench_ceiling(args.ceiling_accounts, s), args.ceiling_repeat, args.seed
+            ),
+        },
+        "limits": lambda: {
+            "accounts": args.limits_accounts,
+            "figures": bench_limits(args.limits_accounts, args.limits_changes, args.seed),
+        },
+        "paging": lambda: {
+            "records": args.paging_records,
+            "figures": bench_paging(args.paging_records, args.seed),
+        },
+        "scale": scale,
+    }
+
+
+# Section -> the key results.json has used for it (kept stable for readers of the file).
+KEYS = {"world": "world_generation", "scale": "reconcile_scale"}
 
 
 def main() -> None:
     args = arguments()
-    scales = () if args.skip_scale else parse_scales(args.scale)
-    tools = parse_tools(args.scale_tools)
-    world_runs = [bench_world(args.world_companies, args.seed + i) for i in range(args.repeat)]
-    world_medians = {
-        key: statistics.median(run[key] for run in world_runs) for key in world_runs[0]
-    }
-    profile_runs = [bench_profile(args.profile_accounts, args.seed + i) for i in range(args.repeat)]
-    profile_medians = {
-        key: statistics.median(run[key] for run in profile_runs) for key in profile_runs[0]
-    }
-    runs = (
-        []
-        if args.skip_sync
-        else [bench_once(args.accounts, args.seed + i) for i in range(args.repeat)]
-    )
-    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]} if runs else {}
-    scale = {
-        name: run_scale(name, tools, args.scale_timeout, repeat=args.scale_repeat)
-        for name in scales
-    }
-    snapshots = bench_snapshots(args.snapshots) if scales and args.snapshots else None
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    previous = orjson.loads(RESULTS.read_bytes()) if RESULTS.exists() else {}
+    console = Console(width=None if sys.stdout.isatty() else 150)
     results: dict[str, Any] = {
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
         },
-        "accounts": args.accounts,
-        "repeat": args.repeat,
-        "median": medians,
-        "runs": runs,
-        "world_generation": {
-            "companies": args.world_companies,
-            "dirty": 0.2,
-            "full_business": True,
-            "median": world_medians,
-            "runs": world_runs,
-        },
-        "profile": {
-            "accounts": args.profile_accounts,
-            "dirty": 0.2,
-            "median": profile_medians,
-            "runs": profile_runs,
-        },
-        "reconcile_scale": {
-            "scales": scale,
-            "targets": {name: targets(figures) for name, figures in scale.items()},
-            "compare_snapshots": snapshots,
-        },
+        "run": {"started_at": started, "skipped": sorted(args.skip), "seconds": {}},
     }
-    previous = orjson.loads(RESULTS.read_bytes()) if RESULTS.exists() else {}
-    if args.skip_sync:
-        # Keep the sync figures of the last full run.
-        for key in ("accounts", "repeat", "median", "runs"):
-            results[key] = previous.get(key, results[key])
-    if args.skip_scale and "reconcile_scale" in previous:
-        results["reconcile_scale"] = previous["reconcile_scale"]
+    for name, fn in measure(args).items():
+        key = KEYS.get(name, name)
+        if name in args.skip:
+            kept = previous.get(key)
+            if kept is not None:
+                kept.setdefault("from_run", previous.get("run", {}).get("started_at", "unknown"))
+            results[key] = kept
+            continue
+        console.print(f"[bold]bench[/]: {name} ...")
+        clock = time.perf_counter()
+        results[key] = {**fn(), "from_run": started}
+        results["run"]["seconds"][name] = round(time.perf_counter() - clock, 1)
+    results["targets"] = judge(results)
     RESULTS.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    table = Table(title=f"bench: {args.accounts:,} accounts, median of {args.repeat}")
+    print_tables(console, results)
+    console.print(f"written to {RESULTS}")
+
+
+def figures_table(results: dict[str, Any]) -> Table:
+    table = Table(title=f"bench, run of {results['run']['started_at']}")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for key, label in LABELS.items():
-        if key in medians:
-            table.add_row(label, f"{medians[key]:,.2f}")
-    for key, label in WORLD_LABELS.items():
-        value = world_medians[key]
-        text = f"{value:,.2f}" if key.endswith("_s") else f"{value:,.0f}"
-        table.add_row(f"{label} ({args.world_companies:,} companies)", text)
-    for key, label in PROFILE_LABELS.items():
-        value = profile_medians[key]
-        text = f"{value:,.2f}" if key.endswith("_s") or key == "seconds" else f"{value:,.0f}"
-        table.add_row(label, text)
-    console = Console(width=None if sys.stdout.isatty() else 150)
-    console.print(table)
-    for name, figures in scale.items():
+    table.add_column("run", justify="left")
+    groups: list[tuple[str, dict[str, str], Callable[[dict[str, Any]], dict[str, Any]]]] = [
+        ("sync", LABELS, lambda s: s["median"]),
+        ("ceiling", CEILING_LABELS, lambda s: s["median"]),
+        ("limits", LIMITS_LABELS, lambda s: s["figures"]),
+        ("paging", PAGING_LABELS, lambda s: s["figures"]),
+        ("world_generation", WORLD_LABELS, lambda s: s["median"]),
+        ("profile", PROFILE_LABELS, lambda s: s["median"]),
+    ]
+    for key, labels, pick in groups:
+        section = results.get(key)
+        if not section:
+            continue
+        values = pick(section)
+        this_run = section["from_run"] == results["run"]["started_at"]
+        when = "this" if this_run else section["from_run"]
+        for name, label in labels.items():
+            value = values.get(name)
+            if isinstance(value, int | float):
+                table.add_row(label, f"{value:,.2f}", when)
+    return table
+
+
+def print_tables(console: Console, results: dict[str, Any]) -> None:
+    console.print(figures_table(results))
+    scale = results.get("reconcile_scale") or {}
+    for name, figures in (scale.get("scales") or {}).items():
         console.print(scale_table(name, figures))
-        console.print(targets_table(name, results["reconcile_scale"]["targets"][name]))
+        console.print(targets_table(name, scale["targets"][name]))
+    snapshots = scale.get("compare_snapshots")
     if snapshots:
         console.print(
             f"compare_snapshots through the mapping, {snapshots['pairs']:,} pairs: per-record "
             f"{snapshots['per_record_s']:,.2f} s, columnar {snapshots['columnar_s']:,.2f} s, "
             f"identical scores: {'yes' if snapshots['identical_scores'] else 'NO'}"
         )
-    console.print(f"written to {RESULTS}")
-
-
-def scale_table(name: str, figures: dict[str, Any]) -> Table:
-    """One row per tool: its times, peak memory and whether it found what the truth holds."""
-    truth = figures["truth"]
-    table = Table(
-        title=(
-            f"reconcile at scale: {figures['rows_per_side']:,} a side ({truth['differing']:,} "
-            f"differing, {truth['missing']:,} missing, {truth['extra']:,} extra); each tool in "
-            f"its own process; ours and datacompy: median of {figures['repeat']}, others: 1 run"
-        )
-    )
-    for column in ("tool", "load s", "compare s", "peak RSS MB", "findings match", "per-field"):
-        table.add_column(column, justify="left" if column == "tool" else "right")
-    for tool, run in figures["tools"].items():
-        label = TOOL_LABELS.get(tool, tool)
-        if "error" in run:
-            table.add_row(label, "-", "-", "-", run["error"], "-")
-            continue
-        compare = f"{run['compare_s']:,.2f}" + (" (extrapolated)" if run["extrapolated"] else "")
-        table.add_row(
-            label,
-            f"{run['load_s']:,.2f}",
-            compare,
-            f"{run['peak_rss_mb']:,.0f}",
-            "yes" if run["findings_match"] else "NO",
-            "yes" if run["per_field"] else "no",
-        )
-    return table
-
-
-def targets_table(name: str, met: dict[str, Any]) -> Table:
-    """Issue #7's targets for the columnar engine at this scale."""
-
-    def verdict(value: bool | None) -> str:
-        return "unknown" if value is None else ("met" if value else "NOT met")
-
-    def times(value: float | None) -> str:
-        return "-" if value is None else f"{value:,.1f}x"
-
-    table = Table(title=f"targets at {name} (issue #7: judged at 1m)")
-    table.add_column("target")
-    table.add_column("measured", justify="right")
-    table.add_column("verdict")
-    table.add_row(
-        "compare >= 5x faster than datacompy pandas",
-        times(met["faster_than_datacompy_pandas"]),
-        verdict(met["met_5x_pandas"]),
-    )
-    table.add_row(
-        "compare >= 2x faster than datacompy polars",
-        times(met["faster_than_datacompy_polars"]),
-        verdict(met["met_2x_polars"]),
-    )
-    table.add_row("per-field findings included", "", verdict(met["met_per_field"]))
-    rss = met["peak_rss_mb"]
-    table.add_row(
-        "peak RSS < 2 GB",
-        "-" if rss is None else f"{rss:,.0f} MB",
-        verdict(met["met_rss_under_2gb"]),
-    )
-    return table
+    console.print(targets_summary(results["targets"]))
 
 
 if __name__ == "__main__":
