@@ -38,6 +38,7 @@ from mocks.netsuite.suiteql_compile import (
     read_in_order,
     value_vector,
 )
+from mocks.netsuite.suiteql_rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.suiteql_tables import TABLES, Getter, Table, column_value, find_table
 from mocks.netsuite.suiteql_values import (
     as_date,
@@ -117,6 +118,8 @@ class Executor:
             keys = value_vector(expr, table, self.date_format)(records)
             records = ordered(records, keys, order.descending)
         project = compile_projection(items, table, self.date_format)
+        if cacheable(items, table):  # each record's row reused while the record is unchanged
+            project = ROW_CACHE.wrap(self.store, items, table, self.date_format, project)
         if cache_key is not None:
             with _RESULTS_LOCK:  # queries run on several threadpool threads at once
                 kept = _RESULTS.setdefault(self.store, {})
