@@ -19,21 +19,18 @@ most about twice the table's record count; a new store or a store reset drops ev
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from mocks.netsuite.suiteql import Column, Literal, SelectItem
 from mocks.netsuite.suiteql_tables import Table
+from mocks.record_cache import RecordCache, Stamp, fresh, stamp
 from mocks.store import RecordStore
 
 MAX_SIGNATURES = 16  # (table, select items, date preference) combinations kept
 SLACK = 1024  # entries allowed beyond twice the record count before a signature is dropped
 
 Projection = Callable[[list[Any]], list[dict[str, Any]]]
-# (fields dict, object type, created_at, modified_at, row)
-Entry = tuple[dict[str, Any], str, Any, Any, dict[str, Any]]
 Signature = tuple[str, tuple[SelectItem, ...], str]
 
 
@@ -46,29 +43,10 @@ def cacheable(items: tuple[SelectItem, ...], table: Table) -> bool:
 
 class RowCache:
     def __init__(self, max_signatures: int = MAX_SIGNATURES) -> None:
-        self._max = max(1, max_signatures)
-        self._entries: OrderedDict[Signature, dict[str, Entry]] = OrderedDict()
-        self._store: RecordStore | None = None
-        self._generation = -1
-        self._lock = threading.Lock()
+        self._cache = RecordCache(max_signatures)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._store, self._generation = None, -1
-
-    def _table(self, store: RecordStore, sig: Signature, bound: int) -> dict[str, Entry]:
-        with self._lock:
-            if store is not self._store or store.generation != self._generation:
-                self._entries.clear()
-                self._store, self._generation = store, store.generation
-            table = self._entries.get(sig)
-            if table is None or len(table) > bound:
-                table = self._entries[sig] = {}
-            self._entries.move_to_end(sig)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-            return table
+        self._cache.clear()
 
     def wrap(
         self,
@@ -85,33 +63,25 @@ class RowCache:
         bound = 2 * sum(store.count(t) for t in table.record_types) + SLACK
 
         def cached(recs: list[Any]) -> list[dict[str, Any]]:
-            entries = self._table(store, sig, bound)
+            entries = self._cache.table(store, sig, bound)
             lookup = entries.get
             out: list[Any] = []
             misses: list[int] = []
-            stamps: list[tuple[dict[str, Any], str, Any, Any]] = []
+            stamps: list[Stamp] = []
             for rec in recs:
-                # Read before projecting: a write racing the projection leaves an entry that
-                # no longer matches, never a stale one that does.
-                data, obj, created, modified = rec.fields, rec.obj, rec.created_at, rec.modified_at
+                now = stamp(rec)  # before projecting (see mocks.record_cache)
                 entry = lookup(rec.id)
-                if (
-                    entry is not None
-                    and entry[0] is data
-                    and entry[3] == modified
-                    and entry[2] == created
-                    and entry[1] == obj
-                ):
-                    out.append(entry[4])
+                if fresh(entry, now):
+                    out.append(entry[1])  # type: ignore[index]
                     continue
                 misses.append(len(out))
-                stamps.append((data, obj, created, modified))
+                stamps.append(now)
                 out.append(rec)
             if not misses:
                 return out
-            fresh = project([out[i] for i in misses])
-            for i, stamp, row in zip(misses, stamps, fresh, strict=True):
-                entries[out[i].id] = (*stamp, row)
+            fresh_rows = project([out[i] for i in misses])
+            for i, now, row in zip(misses, stamps, fresh_rows, strict=True):
+                entries[out[i].id] = (now, row)
                 out[i] = row
             return out
 

@@ -16,13 +16,11 @@ the object's record count; a store reset (a reseed, a load) drops everything.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import orjson
 
+from mocks.record_cache import RecordCache, fresh, stamp
 from mocks.salesforce.records import renderer
 from mocks.salesforce.schema import FieldDef, SObjectDef
 from mocks.store import RecordStore, StoredRecord
@@ -30,31 +28,12 @@ from mocks.store import RecordStore, StoredRecord
 MAX_SIGNATURES = 8  # (object, fields, version, user) combinations kept
 SLACK = 1024  # entries allowed beyond twice the record count before a signature is dropped
 
-# (fields dict, created_at, modified_at, deleted, encoded row)
-Entry = tuple[dict[str, Any], Any, Any, bool, orjson.Fragment]
 Signature = tuple[str, tuple[tuple[str, str | None], ...], str, str]
 
 
 class RenderCache:
     def __init__(self, max_signatures: int = MAX_SIGNATURES) -> None:
-        self._max = max(1, max_signatures)
-        self._entries: OrderedDict[Signature, dict[str, Entry]] = OrderedDict()
-        self._store: RecordStore | None = None
-        self._generation = -1
-        self._lock = threading.Lock()
-
-    def _table(self, store: RecordStore, sig: Signature, records: int) -> dict[str, Entry]:
-        with self._lock:
-            if store is not self._store or store.generation != self._generation:
-                self._entries.clear()
-                self._store, self._generation = store, store.generation
-            table = self._entries.get(sig)
-            if table is None or len(table) > 2 * records + SLACK:
-                table = self._entries[sig] = {}
-            self._entries.move_to_end(sig)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-            return table
+        self._cache = RecordCache(max_signatures)
 
     def rows(
         self,
@@ -72,28 +51,19 @@ class RenderCache:
         sig: Signature = (
             sobject.name, tuple((fd.name, fd.system) for fd in fields), version, user_id,
         )  # fmt: skip
-        table = self._table(store, sig, records)
+        table = self._cache.table(store, sig, 2 * records + SLACK)
         render = renderer(sobject, fields, version, user_id)
         dumps, fragment = orjson.dumps, orjson.Fragment
         out: list[orjson.Fragment] = []
         append = out.append
         lookup = table.get
         for rec in rows:
-            # The stamp is read before rendering: a write racing the render leaves an entry
-            # that no longer matches, never a stale one that does.
-            data, modified, deleted = rec.fields, rec.modified_at, rec.deleted
-            created = rec.created_at
+            now = stamp(rec)  # before rendering (see mocks.record_cache)
             entry = lookup(rec.id)
-            if (
-                entry is not None
-                and entry[0] is data
-                and entry[2] == modified
-                and entry[3] == deleted
-                and entry[1] == created
-            ):
-                append(entry[4])
+            if fresh(entry, now):
+                append(entry[1])  # type: ignore[index]
                 continue
             encoded = fragment(dumps(render(rec)))
-            table[rec.id] = (data, created, modified, deleted, encoded)
+            table[rec.id] = (now, encoded)
             append(encoded)
         return out
