@@ -37,6 +37,8 @@ import yaml
 from bench.sync_bench import mocks_process
 from harness.api import load_flows, open_connectors
 from harness.config import HarnessConfig
+from mocks.faults import load_plan
+from mocks.faults.plan import Latency
 from sync.engine import RunResult, SyncEngine
 from sync.state import StateStore
 
@@ -121,28 +123,24 @@ def _route(path: str) -> str:
 
 
 def mean_latency_s(plan: Path, vendor: str, kind: str | None = None) -> float:
-    """The mean delay a fault plan's latency rule adds to one call of `vendor`."""
-    document = yaml.safe_load(plan.read_text(encoding="utf-8"))
-    for rule in document["rules"]:
-        match, effect = rule.get("match", {}), rule["effect"]
-        kinds = match.get("kind")
-        kinds = [kinds] if isinstance(kinds, str) else kinds
-        if match.get("vendor") != vendor or effect.get("type") != "latency":
+    """The mean delay a fault plan's latency rule adds to one call of `vendor` (of `kind`)."""
+    for rule in load_plan(plan).rules_for(vendor):
+        effect, kinds = rule.effect, rule.match.kinds
+        if not isinstance(effect, Latency) or rule.match.vendor != vendor:
             continue
-        if kind is not None and kinds is not None and kind not in kinds:
+        if kind is not None and kinds and kind not in kinds and "any" not in kinds:
             continue
-        if "ms" in effect:
-            return float(effect["ms"]) / 1000
-        if "min_ms" in effect:
-            return (float(effect["min_ms"]) + float(effect["max_ms"])) / 2000
-        sigma = float(effect.get("sigma", 0.0))
-        return float(effect["median_ms"]) * math.exp(sigma * sigma / 2) / 1000
+        if effect.ms is not None:
+            return effect.ms / 1000
+        if effect.min_ms is not None and effect.max_ms is not None:
+            return (effect.min_ms + effect.max_ms) / 2000
+        sigma = effect.sigma or 0.0
+        return (effect.median_ms or 0.0) * math.exp(sigma * sigma / 2) / 1000
     raise ValueError(f"{plan.name} has no latency rule for {vendor} {kind or ''}")
 
 
 def concurrency_limit(plan: Path) -> int:
-    document = yaml.safe_load(plan.read_text(encoding="utf-8"))
-    return int(document["settings"]["netsuite"]["max_concurrent"])
+    return int(load_plan(plan).settings_for("netsuite")["max_concurrent"])
 
 
 def observed_run(config: HarnessConfig, log: CallLog, *, full: bool) -> tuple[RunResult, float]:
