@@ -85,11 +85,10 @@ class Executor:
         columns = table.columns
         aliases = {item.alias for item in query.items or () if item.alias}
         self._check_columns(query, table, aliases)
+        hit = self.cached_page(query, limit=limit, offset=offset)
+        if hit is not None:  # the next page of a result set nothing has changed since
+            return hit
         cache_key = _cache_key(query, self.store, self.date_format)
-        cached = _RESULTS.get(self.store, {}).get(cache_key) if cache_key else None
-        if cached is not None:  # the next page of a result set nothing has changed since
-            records, project = cached
-            return Result(len(records), project(records[offset : offset + limit]))
         wanted = external_ids(query.where) if table.record_types else None
         if wanted is not None:  # the full WHERE still applies to these candidates below
             records = table.rows_by_external_id(self.store, wanted)
