@@ -18,7 +18,7 @@ from harness.config import HarnessConfig
 from sync.connectors import create_connector
 from sync.connectors.base import ConnectionSettings
 from sync.connectors.netsuite import dialect as ns_dialect
-from sync.http import AuthHook
+from sync.http import AuthHook, HttpSession
 
 _USER_AGENT = "crm-erp-harness-sync/0.1"  # what sync.http sends
 _NS_WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # as the connector's upsert
@@ -38,18 +38,8 @@ def settings_of(config: HarnessConfig, system: str) -> ConnectionSettings:
 
 
 def client_for(settings: ConnectionSettings, **kwargs: Any) -> httpx.Client:
-    """An httpx client built like sync.http's (HTTP/1.1, CA bundle, pool size)."""
-    workers = max(1, settings.concurrency)
-    return httpx.Client(
-        verify=settings.ca_path if settings.ca_path else True,
-        timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
-        limits=httpx.Limits(
-            max_connections=max(10, workers * 2), max_keepalive_connections=max(5, workers)
-        ),
-        http2=False,
-        trust_env=False,
-        **kwargs,
-    )
+    """An httpx client built exactly as sync.http builds the connectors'."""
+    return HttpSession.build_client(settings, **kwargs)
 
 
 def ns_page_size(settings: ConnectionSettings) -> int:

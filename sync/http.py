@@ -235,7 +235,7 @@ class HttpSession:
         self._retries = 0
         self._refreshes = 0
         self._owns_client = client is None
-        self._client = client if client is not None else self._build_client(settings)
+        self._client = client if client is not None else self.build_client(settings)
         # `concurrency` caps requests in flight on this connection, whichever thread sends
         # them: a vendor that rejects excess concurrent calls at once (NetSuite's account
         # pool) must never see more than the account allows, lookups and writes together.
@@ -243,7 +243,9 @@ class HttpSession:
         self._listeners: list[Callable[[str, str, bytes | None], None]] = []
 
     @staticmethod
-    def _build_client(settings: ConnectionSettings) -> httpx.Client:
+    def build_client(settings: ConnectionSettings, **kwargs: Any) -> httpx.Client:
+        """The client a session builds for `settings` (`kwargs`: more httpx options, such as
+        `event_hooks`): also what a benchmark's bare loop must use to be comparable."""
         workers = max(1, settings.concurrency)
         return httpx.Client(
             base_url=settings.base_url,
@@ -254,6 +256,7 @@ class HttpSession:
             ),
             http2=False,
             trust_env=False,  # the harness decides about proxies and CA bundles, not the shell
+            **kwargs,
         )
 
     # -- public ------------------------------------------------------------------------------
