@@ -17,10 +17,10 @@ from harness.api import FlowPlan
 from harness.config import HarnessConfig
 from sync.connectors import create_connector
 from sync.connectors.base import ConnectionSettings
+from sync.connectors.http import AuthHook, HttpSession
 from sync.connectors.netsuite import dialect as ns_dialect
-from sync.http import AuthHook, HttpSession
 
-_USER_AGENT = "crm-erp-harness-sync/0.1"  # what sync.http sends
+_USER_AGENT = "crm-erp-harness-sync/0.1"  # what sync.connectors.http sends
 _NS_WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # as the connector's upsert
 _DROP_HEADERS = frozenset({"host", "content-length", "connection", "accept-encoding"})
 
@@ -38,7 +38,7 @@ def settings_of(config: HarnessConfig, system: str) -> ConnectionSettings:
 
 
 def client_for(settings: ConnectionSettings, **kwargs: Any) -> httpx.Client:
-    """An httpx client built exactly as sync.http builds the connectors'."""
+    """An httpx client built exactly as sync.connectors.http builds the connectors'."""
     return HttpSession.build_client(settings, **kwargs)
 
 

@@ -74,7 +74,7 @@ from sync.connectors.netsuite import dialect as ns_dialect
 from sync.mapping import apply_mapping, get_path, validate_against_schema
 
 FLOW = "customers"
-_USER_AGENT = "crm-erp-harness-sync/0.1"  # what sync.http sends
+_USER_AGENT = "crm-erp-harness-sync/0.1"  # what sync.connectors.http sends
 _NS_WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "error"}  # as the connector's upsert
 _DROP_HEADERS = frozenset({"host", "content-length", "connection", "accept-encoding"})
 

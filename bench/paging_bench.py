@@ -76,16 +76,16 @@ def _salesforce_mock(records: int, seed: int) -> FastAPI:
 def _netsuite_mock(records: int, seed: int) -> FastAPI:
     """The mock account with one customer per company of the world (the mock's own seeder)."""
     from mocks.netsuite import NetSuiteMockConfig, create_app
-    from mocks.netsuite.seed_business import seed_parties
-    from mocks.overlap import Overlap, crm_id
+    from mocks.netsuite.seed.business import seed_parties
+    from mocks.salesforce.seed.ids import world_ids
     from mocks.world.generator import WorldSettings, generate_world
+    from mocks.world.overlap import Overlap
 
     app = create_app(NetSuiteMockConfig())
     world = generate_world(WorldSettings(seed=seed, accounts=records))
-    overlap = Overlap(customers=list(world.companies))
+    overlap = Overlap(customers=list(world.companies), crm_ids=world_ids(world))
     for number, company in enumerate(world.companies, start=1):
         overlap.erp_ids[company.key] = str(number)
-        overlap.crm_ids[company.key] = crm_id("account", number)
     seed_parties(app.state.mock.store, overlap)
     return app
 
@@ -188,7 +188,7 @@ def page_salesforce(client: httpx.Client, soql: str, token: str, *, capture: boo
 def netsuite_signer() -> Callable[[str, str], dict[str, str]]:
     """OAuth 1.0a headers (HMAC-SHA256) as the NetSuite connector signs every request."""
     from sync.connectors.base import ConnectionSettings
-    from sync.connectors.netsuite.connector import _TokenBasedAuth
+    from sync.connectors.netsuite.auth import TokenBasedAuth
 
     credentials = {
         "consumer_key": "harness-ns-consumer",
@@ -199,7 +199,7 @@ def netsuite_signer() -> Callable[[str, str], dict[str, str]]:
     settings = ConnectionSettings(
         "netsuite", "http://unused", credentials, options={"account": NS_ACCOUNT}
     )
-    return _TokenBasedAuth(settings).headers
+    return TokenBasedAuth(settings).headers
 
 
 def forget_netsuite_results(client: httpx.Client) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from mocks.salesforce.describe import describe_sobject
 from mocks.salesforce.schema import ACCOUNT
+from mocks.salesforce.schema.describe import describe_sobject
 from mocks.salesforce.seed import account_fields
 from mocks.world.generator import WorldSettings, generate_world
 from reconcile.profile.profiler import profile_records

@@ -1,4 +1,4 @@
-"""Binds every feature file to the shared step library (harness.steps via the pytest plugin)."""
+"""Binds every feature file to the shared step library (harness.bdd, via the pytest plugin)."""
 
 from pytest_bdd import scenarios
 

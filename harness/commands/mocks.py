@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 
 from harness import output
-from harness.business_flows import per_flow, run_business_sandbox
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
-from harness.mockrun import apply_faults, load_fault_plan
 from harness.sandbox import run_sandbox, start_mock_environment
+from harness.sandbox.flows import per_flow, run_business_sandbox
+from harness.sandbox.mocks import apply_faults, load_fault_plan
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
 

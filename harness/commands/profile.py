@@ -10,6 +10,7 @@ import orjson
 import typer
 
 from harness import output
+from harness.api.profiling import run_profile
 from harness.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
@@ -19,8 +20,7 @@ from harness.commands.common import (
     guarded,
     load,
 )
-from harness.profile_output import print_profile
-from harness.profiling import run_profile
+from harness.output.profile import print_profile
 
 
 def profile(

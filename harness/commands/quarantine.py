@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from harness import ops_output, output
+from harness import output
 from harness.api import (
     quarantine_discard,
     quarantine_list,
@@ -32,8 +32,9 @@ from harness.commands.common import (
     guarded,
     load,
 )
-from harness.quarantine import EntryDetail
+from harness.output import ops as ops_output
 from sync.state import QuarantineEntry
+from sync.state.quarantine import EntryDetail
 
 app = typer.Typer(help="List, inspect, replay and discard quarantined records.",
                   no_args_is_help=True)  # fmt: skip

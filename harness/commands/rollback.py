@@ -14,7 +14,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from harness import ops_output, output
+from harness import output
 from harness.api import run_rollback
 from harness.commands.common import (
     EXIT_NO_GO,
@@ -25,6 +25,7 @@ from harness.commands.common import (
     guarded,
     load,
 )
+from harness.output import ops as ops_output
 
 
 def rollback(

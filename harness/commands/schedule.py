@@ -28,10 +28,10 @@ from harness.commands.common import (
     guarded,
     load,
 )
+from harness.commands.shutdown import GracefulShutdown
 from harness.config import HarnessConfig
 from harness.monitoring.metrics import serve_metrics
 from harness.scheduler import RunOutcome, Scheduler, SchedulerSummary, log_outcome, utc_now
-from harness.shutdown import GracefulShutdown
 from sync.engine import MODES
 from sync.errors import ConfigError
 

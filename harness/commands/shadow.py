@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from harness import output
+from harness.api.shadow import shadow_report
 from harness.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
@@ -23,7 +24,6 @@ from harness.commands.common import (
     guarded,
     load,
 )
-from harness.shadow import shadow_report
 from reconcile.shadow import render_shadow_json
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from harness import ops_output, output
+from harness import output
 from harness.api import health, metrics_text, prune_history
 from harness.commands.common import (
     EXIT_ERROR,
@@ -29,6 +29,7 @@ from harness.commands.common import (
 from harness.monitoring.alerts import WebhookError, send_test
 from harness.monitoring.health import health_json
 from harness.monitoring.retention import parse_window
+from harness.output import ops as ops_output
 from sync.errors import ConfigError
 
 

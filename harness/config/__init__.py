@@ -22,7 +22,6 @@ from harness.config.envfile import apply_env_file, load_env_file
 from harness.config.loader import load_config
 from harness.config.model import (
     CONFIG_VERSION,
-    KNOWN_VENDORS,
     AlertsConfig,
     FlowConfig,
     HarnessConfig,
@@ -36,7 +35,6 @@ from harness.config.schedule import Schedule
 
 __all__ = [
     "CONFIG_VERSION",
-    "KNOWN_VENDORS",
     "SCHEMA_PATH",
     "AlertsConfig",
     "ConfigValidationError",

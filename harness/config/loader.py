@@ -14,7 +14,6 @@ from typing import Any
 
 from harness.config.checks import schema_problems, semantic_problems
 from harness.config.model import (
-    KNOWN_VENDORS,
     AlertsConfig,
     FlowConfig,
     HarnessConfig,
@@ -26,6 +25,7 @@ from harness.config.model import (
 from harness.config.problems import ConfigValidationError, key_of
 from harness.config.schedule import build_schedule, schedule_problems
 from harness.config.yamllines import Lines, parse_yaml
+from sync.connectors import known_vendors as registered_vendors
 from sync.errors import ConfigError
 from sync.flow import DEFAULT_BATCH_SIZE
 
@@ -34,12 +34,13 @@ def load_config(
     path: Path,
     environ: Mapping[str, str] | None = None,
     *,
-    known_vendors: Sequence[str] = KNOWN_VENDORS,
+    known_vendors: Sequence[str] | None = None,
 ) -> HarnessConfig:
     """Read and validate `path`, raising one ConfigError that lists every problem.
 
     `environ` (default: the process environment, consulted when credentials are resolved)
-    is where `SystemConfig.connection_settings()` reads secrets."""
+    is where `SystemConfig.connection_settings()` reads secrets. `known_vendors` defaults to
+    the registered connector packs."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -55,7 +56,8 @@ def load_config(
         raise ConfigError("expected a mapping of version, systems, flows, ...", file=file, line=1)
     base = Path(path).resolve().parent
     found = [*lines.problems, *schema_problems(data, lines)]
-    found += semantic_problems(data, lines, base, known_vendors)
+    vendors = registered_vendors() if known_vendors is None else known_vendors
+    found += semantic_problems(data, lines, base, vendors)
     found += schedule_problems(data, lines)
     if found:
         ordered = sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.key or ""))

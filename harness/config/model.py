@@ -19,7 +19,6 @@ from sync.connectors.base import ConnectionSettings
 from sync.errors import ConfigError
 from sync.flow import DEFAULT_BATCH_SIZE
 
-KNOWN_VENDORS: tuple[str, ...] = ("salesforce", "netsuite")
 CONFIG_VERSION = 1
 
 

@@ -2,7 +2,7 @@
 
 Per flow: the last run (status, age, volumes), the error rate over recent runs (quarantined /
 read), open quarantine by reason, lag (now minus the last successful live sync, and minus the
-watermark) and the last reconcile's verdict. A frozen model first; `harness.ops_output`
+watermark) and the last reconcile's verdict. A frozen model first; `harness.output.ops`
 renders it, `health_json` serializes it.
 """
 

@@ -2,13 +2,12 @@
 
 A dialect sorts a request into an operation kind, renders the vendor's error bodies, and
 carries the vendor-specific effects (token expiry, schema drift on the wire, partial
-batches, duplicate rules, paging drift, late visibility). Dialects are looked up by vendor
-name and imported on first use, so the vendor apps can import this package freely.
+batches, duplicate rules, paging drift, late visibility). Each mock pack keeps its dialect
+in its own `faults` module and hands it to `install_faults`.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 from typing import Any, Protocol
 
@@ -19,12 +18,6 @@ from mocks.faults.plan import Effect, RateLimit, SchemaDrift
 
 Body = dict[str, Any] | list[Any]
 Headers = list[tuple[bytes, bytes]]
-
-# vendor name -> module holding `DIALECT`
-DIALECT_MODULES: dict[str, str] = {
-    "salesforce": "mocks.faults.salesforce",
-    "netsuite": "mocks.faults.netsuite",
-}
 
 
 class Stage(Protocol):
@@ -73,14 +66,3 @@ class Dialect(Protocol):
     def drift_stage(self, drifts: list[SchemaDrift]) -> Stage:
         """Rewrites requests and responses so the drifts in force show on the wire."""
         ...
-
-
-def dialect_for(vendor: str) -> Dialect:
-    """The dialect of `vendor`; an unknown vendor fails with the list of known ones."""
-    module_name = DIALECT_MODULES.get(vendor)
-    if module_name is None:
-        raise LookupError(
-            f"no fault dialect for vendor {vendor!r}; known: {', '.join(sorted(DIALECT_MODULES))}"
-        )
-    dialect: Dialect = importlib.import_module(module_name).DIALECT
-    return dialect

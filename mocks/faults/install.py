@@ -7,17 +7,17 @@ from fastapi import FastAPI
 
 from mocks.context import MockContext
 from mocks.faults.admin import build_faults_router
-from mocks.faults.dialect import dialect_for
+from mocks.faults.dialect import Dialect
 from mocks.faults.middleware import FaultMiddleware
 from mocks.faults.plan import FaultPlan
 from mocks.faults.runtime import FaultRuntime
 
 
-def install_faults(app: FastAPI) -> FaultRuntime:
+def install_faults(app: FastAPI, dialect: Dialect) -> FaultRuntime:
     """Call last in `create_app`, after the vendor's own middleware, so faults also cover
-    authentication and the vendor's gates. Needs `app.state.mock` set."""
+    authentication and the vendor's gates. Needs `app.state.mock` set; `dialect` is the
+    pack's own (`mocks.<vendor>.faults.DIALECT`)."""
     ctx: MockContext = app.state.mock
-    dialect = dialect_for(ctx.vendor)
     runtime = FaultRuntime(ctx, supported=dialect.supported)
     app.state.faults = runtime
     app.add_middleware(FaultMiddleware, runtime=runtime, dialect=dialect)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 
 from mocks.admin import build_admin_router
 from mocks.context import MockContext
 from mocks.faults.install import install_faults
-from mocks.netsuite import catalog, query, records
 from mocks.netsuite.config import NetSuiteMockConfig
 from mocks.netsuite.errors import install_error_handlers
+from mocks.netsuite.faults import DIALECT
 from mocks.netsuite.limits import ConcurrencyGate
+from mocks.netsuite.routes import catalog, query, records
 from mocks.netsuite.seed import seed_base, seed_netsuite
 from mocks.netsuite.service import NetSuiteState
 from mocks.store import RecordStore
@@ -46,5 +49,19 @@ def create_app(
     app.include_router(query.router)
     install_error_handlers(app)
     app.add_middleware(ConcurrencyGate, ctx=ctx, default_limit=config.max_concurrent)
-    install_faults(app)  # last: its middleware is outermost, so faults also cover auth
+    install_faults(app, DIALECT)  # last: its middleware is outermost, so faults also cover auth
     return app
+
+
+def build_app(
+    credentials: Mapping[str, str], admin_token: str, store: RecordStore | None = None
+) -> FastAPI:
+    """The pack's app builder (`mocks.netsuite.PACK`): an account accepting these tokens."""
+    config = NetSuiteMockConfig(
+        consumer_key=credentials["consumer_key"],
+        consumer_secret=credentials["consumer_secret"],
+        token_id=credentials["token_id"],
+        token_secret=credentials["token_secret"],
+        admin_token=admin_token,
+    )
+    return create_app(config, store)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from mocks.netsuite.schema import CUSTOMER
 
+DEFAULT_ACCOUNT_ID = "1234567_SB1"  # a sandbox account id, as the realm spells it
 OnOverflow = Literal["reject", "truncate"]
 ON_OVERFLOW_CHOICES: tuple[str, ...] = ("reject", "truncate")
 
@@ -20,7 +21,7 @@ class NetSuiteMockConfig:
     the server runs.
     """
 
-    account_id: str = "1234567_SB1"
+    account_id: str = DEFAULT_ACCOUNT_ID
     consumer_key: str = "harness-ns-consumer"
     consumer_secret: str = "harness-ns-consumer-secret"
     token_id: str = "harness-ns-token"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from mocks.netsuite.errors import NetSuiteError
-from mocks.netsuite.spec import RecordSpec
+from mocks.netsuite.schema.spec import RecordSpec
 from mocks.store import RecordStore
 
 _TRAN_PREFIXES = {"salesOrder": "SO", "invoice": "INV", "customerPayment": ""}

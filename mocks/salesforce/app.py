@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from fastapi import APIRouter, FastAPI
@@ -13,11 +14,12 @@ from mocks.salesforce.auth import build_auth_router
 from mocks.salesforce.auth_tokens import TokenRegistry
 from mocks.salesforce.config import SalesforceMockConfig
 from mocks.salesforce.errors import install_error_handlers
-from mocks.salesforce.gate import ApiGate
-from mocks.salesforce.routes_composite import build_composite_router
-from mocks.salesforce.routes_meta import build_meta_router
-from mocks.salesforce.routes_query import build_query_router
-from mocks.salesforce.routes_sobjects import build_sobject_router
+from mocks.salesforce.faults import DIALECT
+from mocks.salesforce.limits import ApiGate
+from mocks.salesforce.routes.composite import build_composite_router
+from mocks.salesforce.routes.meta import build_meta_router
+from mocks.salesforce.routes.query import build_query_router
+from mocks.salesforce.routes.sobjects import build_sobject_router
 from mocks.salesforce.seed import seed_salesforce
 from mocks.salesforce.state import SalesforceState, default_settings, supported_versions
 from mocks.store import RecordStore
@@ -55,8 +57,20 @@ def create_app(
     app.add_middleware(ApiGate)
     for router in _routers():
         app.include_router(router)
-    install_faults(app)  # last: its middleware is outermost, so faults also cover auth
+    install_faults(app, DIALECT)  # last: its middleware is outermost, so faults also cover auth
     return app
+
+
+def build_app(
+    credentials: Mapping[str, str], admin_token: str, store: RecordStore | None = None
+) -> FastAPI:
+    """The pack's app builder (`mocks.salesforce.PACK`): an org accepting these credentials."""
+    config = SalesforceMockConfig(
+        client_id=credentials["client_id"],
+        client_secret=credentials["client_secret"],
+        admin_token=admin_token,
+    )
+    return create_app(config, store)
 
 
 @cache

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from mocks.salesforce.ids import make_id
-from mocks.salesforce.schema_base import SObjectDef
+from mocks.salesforce.schema.base import SObjectDef
 from mocks.salesforce.values import RecordError
 from mocks.store import RecordStore
 

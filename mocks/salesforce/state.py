@@ -11,8 +11,8 @@ from fastapi import Request
 from mocks.context import MockContext
 from mocks.salesforce.auth_tokens import TokenRegistry
 from mocks.salesforce.config import SalesforceMockConfig
-from mocks.salesforce.cursors import QueryCursors
 from mocks.salesforce.ids import IdAllocator
+from mocks.salesforce.paging import QueryCursors
 from mocks.salesforce.render_cache import RenderCache
 
 OLDEST_VERSION = 31

@@ -78,6 +78,9 @@ class World:
     # Contacts, catalogue, orders, invoices, payments, inventory: only with `full_business`
     # (or after `ensure_business()`); their defects join `defects`, entity by entity.
     business: Business | None = None
+    # What both systems of a pair already share (`mocks.world.overlap.membership`), kept
+    # once computed: both seeders and both packs' id plans read it.
+    overlap: Any = field(default=None, repr=False)
 
     def ensure_business(self) -> Business:
         """The rest of the business, generated on first use (a pure function of the settings

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 DEFAULT_AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
+# The pair a world is seeded into when its settings name none: the reference integration.
+DEFAULT_CRM = "salesforce"
+DEFAULT_ERP = "netsuite"
 _RATES = (
     "missing_country_rate",
     "long_name_rate",
@@ -45,6 +48,10 @@ class WorldSettings:
     orders_per_company: float = 4.0  # mean of a lognormal count (some companies have none)
     products: int = 300  # SKUs in the catalogue
     locations: int = 4  # warehouses holding inventory
+    # The mock packs the world is seeded into (None: the default pair). Each seeder asks the
+    # other side's pack which ids it gives the records both systems share.
+    crm: str | None = None
+    erp: str | None = None
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> WorldSettings:
@@ -97,4 +104,4 @@ class WorldSettings:
         return data
 
 
-__all__ = ["DEFAULT_AS_OF", "WorldSettings"]
+__all__ = ["DEFAULT_AS_OF", "DEFAULT_CRM", "DEFAULT_ERP", "WorldSettings"]

@@ -1,14 +1,13 @@
-"""Vendor connectors, looked up by vendor name.
+"""Vendor connectors, looked up by vendor name in the registry of connector packs.
 
-`create_connector(settings)` builds the connector registered for `settings.vendor`. The
-built-in vendors register on import; their modules load only when first used. A new vendor
-joins by calling `register_connector` with a factory, and then gets the conformance battery.
+`create_connector(settings)` builds the connector of the pack registered for
+`settings.vendor`. Packs join through the `harness.connectors` entry points (or
+`register_pack` in code) and then get the conformance battery.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from sync.connectors.base import (
     ConnectionSettings,
@@ -19,7 +18,15 @@ from sync.connectors.base import (
     Watermark,
     WriteResult,
 )
-from sync.errors import ConfigError
+from sync.connectors.registry import (
+    ConnectorFactory,
+    ConnectorPack,
+    CredentialSpec,
+    connector_pack,
+    known_vendors,
+    register_pack,
+    unregister_pack,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -28,67 +35,23 @@ __all__ = [
     "ConnectionSettings",
     "Connector",
     "ConnectorFactory",
+    "ConnectorPack",
+    "CredentialSpec",
     "FieldSchema",
     "ObjectSchema",
     "Record",
     "Watermark",
     "WriteResult",
+    "connector_pack",
     "create_connector",
     "known_vendors",
-    "register_connector",
+    "register_pack",
+    "unregister_pack",
 ]
-
-
-class ConnectorFactory(Protocol):
-    """Builds a connector; `client` lets tests and the harness inject an `httpx.Client`."""
-
-    def __call__(
-        self, settings: ConnectionSettings, *, client: httpx.Client | None = None
-    ) -> Connector: ...
-
-
-_REGISTRY: dict[str, ConnectorFactory] = {}
-
-
-def register_connector(vendor: str, factory: ConnectorFactory) -> None:
-    """Make `vendor` available to `create_connector`; registering a name again replaces it."""
-    name = vendor.strip().lower()
-    if not name:
-        raise ConfigError("a connector needs a non-empty vendor name", key="vendor")
-    _REGISTRY[name] = factory
-
-
-def known_vendors() -> tuple[str, ...]:
-    """The registered vendor names, sorted."""
-    return tuple(sorted(_REGISTRY))
 
 
 def create_connector(
     settings: ConnectionSettings, *, client: httpx.Client | None = None
 ) -> Connector:
     """The connector for `settings.vendor`; an unknown vendor raises `ConfigError`."""
-    name = settings.vendor.strip().lower()
-    factory = _REGISTRY.get(name)
-    if factory is None:
-        known = ", ".join(known_vendors()) or "(none)"
-        raise ConfigError(
-            f"unknown vendor {settings.vendor!r}; known vendors: {known}", key="vendor"
-        )
-    return factory(settings, client=client)
-
-
-def _lazy(module: str, attr: str) -> ConnectorFactory:
-    """A factory importing its vendor module on first use (keeps authlib off plain imports)."""
-
-    def factory(settings: ConnectionSettings, *, client: httpx.Client | None = None) -> Connector:
-        cls = getattr(importlib.import_module(module), attr)
-        connector: Connector = cls(settings, client=client)
-        return connector
-
-    return factory
-
-
-register_connector(
-    "salesforce", _lazy("sync.connectors.salesforce.connector", "SalesforceConnector")
-)
-register_connector("netsuite", _lazy("sync.connectors.netsuite.connector", "NetSuiteConnector"))
+    return connector_pack(settings.vendor).factory(settings, client=client)

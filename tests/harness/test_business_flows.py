@@ -12,7 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.api import load_flows
-from harness.business_flows import (
+from harness.cli import app
+from harness.commands import mocks as mocks_command
+from harness.config import load_config
+from harness.sandbox import DEFAULT_MAPPING, write_config
+from harness.sandbox.flows import (
     BUSINESS_FLOWS,
     BusinessOutcome,
     business_flow,
@@ -20,22 +24,18 @@ from harness.business_flows import (
     per_flow,
     run_business_sandbox,
 )
-from harness.cli import app
-from harness.commands import mocks as mocks_command
-from harness.config import load_config
-from harness.mockrun import MOCK_VENDORS, MockPair, RunningMock
-from harness.sandbox import DEFAULT_MAPPING, write_config
+from harness.sandbox.mocks import MockPair, RunningMock, mock_vendor
 from mocks.world.generator import WorldSettings
 
 
 def _fake_mocks() -> MockPair:
     """A MockPair as `write_config` reads it: vendors and URLs, no servers."""
 
-    def mock(vendor: str, port: int) -> RunningMock:
+    def mock(vendor: str, role: str, port: int) -> RunningMock:
         server = cast(Any, SimpleNamespace(url=f"http://127.0.0.1:{port}"))
-        return RunningMock(MOCK_VENDORS[vendor], server, cast(Any, None), {})
+        return RunningMock(mock_vendor(vendor, role), server, cast(Any, None), {})
 
-    return MockPair(mock("salesforce", 9001), mock("netsuite", 9002), None, "token")
+    return MockPair(mock("salesforce", "crm", 9001), mock("netsuite", "erp", 9002), None, "token")
 
 
 def test_the_sandbox_config_lists_every_flow_with_its_dependencies(tmp_path: Path) -> None:

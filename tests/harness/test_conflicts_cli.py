@@ -10,10 +10,10 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from harness.bdd.steps.customers import EXTERNAL_ID, crm_accounts, edit_account, erp_customers
+from harness.bdd.variants import write_variant
 from harness.cli import app
 from harness.sandbox import DEFAULT_MAPPING, Sandbox
-from harness.steps import EXTERNAL_ID, crm_accounts, edit_account, erp_customers
-from harness.variants import write_variant
 from mocks.world.generator import WorldSettings
 
 runner = CliRunner()

@@ -169,7 +169,7 @@ def test_run_polls_a_realtime_flow_until_sigterm_then_exits_cleanly(tmp_path: Pa
 
 ABORT_SCRIPT = """
 import sys, time
-from harness.shutdown import GracefulShutdown
+from harness.commands.shutdown import GracefulShutdown
 try:
     with GracefulShutdown(lambda signum: print("first", signum, flush=True)):
         print("ready", flush=True)

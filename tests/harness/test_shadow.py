@@ -10,9 +10,9 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from harness.api.shadow import shadow_report
 from harness.cli import app
 from harness.sandbox import Sandbox
-from harness.shadow import shadow_report
 from mocks.world.generator import WorldSettings
 from sync.mapping import get_path, load_mapping
 from sync.state import StateStore

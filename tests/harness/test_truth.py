@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.sandbox import DEFAULT_MAPPING
-from harness.truth import score_findings
 from reconcile.model import FieldDiff, Finding, FlowScore
+from reconcile.truth import score_findings
 from sync.mapping import load_mapping
 
 EDITED = "edited in target after the last sync"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.overlap import crm_id, plan
+from mocks.salesforce.ids import make_id
 from mocks.store import RecordStore
 from mocks.world.generator import World, WorldSettings, generate_world
+from mocks.world.overlap import plan
 
 SETTINGS = WorldSettings(seed=13, accounts=80, full_business=True, dirty=0.3)
 
@@ -47,8 +48,10 @@ def test_erp_orders_are_the_ones_past_the_crm(world: World) -> None:
 
 def test_crm_ids_follow_world_order(world: World) -> None:
     overlap = plan(world)
-    assert overlap.crm_ids[world.companies[0].key] == crm_id("account", 1)
-    assert crm_id("order", 1).startswith("801") and len(crm_id("order", 1)) == 18
+    assert overlap.crm_ids[world.companies[0].key] == make_id("001", 1)
+    first_order = next(o for o in world.business.orders if o.key in overlap.crm_ids)  # type: ignore[union-attr]
+    assert overlap.crm_ids[first_order.key].startswith("801")
+    assert len(overlap.crm_ids[first_order.key]) == 18
 
 
 def test_erp_customers_carry_the_crm_account_ids(stores: tuple[RecordStore, RecordStore]) -> None:

@@ -8,9 +8,9 @@ import time
 from collections import Counter
 
 from harness.sandbox import Sandbox
-from harness.truth import EXPECTED_CAUSES, fact_key, score_findings
 from mocks.world.generator import WorldSettings
 from reconcile.explain import CLOCK_GRACE
+from reconcile.truth import EXPECTED_CAUSES, fact_key, score_findings
 from sync.mapping import load_mapping
 
 ACCOUNTS = 1500

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from sync.connectors.ratelimit import TokenBucket, bucket_from_options
 from sync.errors import ConfigError
-from sync.ratelimit import TokenBucket, bucket_from_options
 from tests.sync.connectors.test_http import FakeTime, make_session, ok
 
 

@@ -1,1 +1,35 @@
+"""The NetSuite connector pack: REST web services with token-based auth and SuiteQL keys.
 
+Only the descriptor lives here, so importing the pack stays cheap (no authlib); the
+connector module loads on first use (`sync.connectors.registry`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.connectors.registry import ConnectorPack, CredentialSpec
+
+PACK = ConnectorPack(
+    name="netsuite",
+    role="erp",
+    label="NetSuite",
+    connector="sync.connectors.netsuite.connector:NetSuiteConnector",
+    credentials=(
+        CredentialSpec("consumer_key", "HARNESS_NS_CONSUMER_KEY", "the integration record's key"),
+        CredentialSpec(
+            "consumer_secret", "HARNESS_NS_CONSUMER_SECRET", "the integration record's secret"
+        ),
+        CredentialSpec("token_id", "HARNESS_NS_TOKEN_ID", "the access token's id"),
+        CredentialSpec("token_secret", "HARNESS_NS_TOKEN_SECRET", "the access token's secret"),
+    ),
+    options={
+        "account": "the account id as the realm spells it, e.g. 1234567 or 1234567_SB1",
+        "suiteql_max_rows": "rows one SuiteQL query may page through (default 100,000)",
+    },
+    base_url_hint="https://ACCOUNT-ID.suitetalk.api.netsuite.com",
+    profile_path=Path(__file__).resolve().parent / "profile.yaml",
+    kits="sync.connectors.netsuite.kit:KITS",
+)
+
+__all__ = ["PACK"]

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record
+from sync.connectors.http import VendorFault
 from sync.errors import ConfigError
-from sync.http import VendorFault
 
 REST_ROOT = "/services/rest"
 RECORD_ROOT = f"{REST_ROOT}/record/v1"

@@ -1,1 +1,30 @@
+"""The Salesforce connector pack: REST API with OAuth 2.0, SOQL paging, sObject Collections.
 
+Only the descriptor lives here, so importing the pack stays cheap; the connector module loads
+on first use (`sync.connectors.registry`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.connectors.registry import ConnectorPack, CredentialSpec
+
+PACK = ConnectorPack(
+    name="salesforce",
+    role="crm",
+    label="Salesforce",
+    connector="sync.connectors.salesforce.connector:SalesforceConnector",
+    credentials=(
+        CredentialSpec("client_id", "HARNESS_SF_CLIENT_ID", "the connected app's consumer key"),
+        CredentialSpec(
+            "client_secret", "HARNESS_SF_CLIENT_SECRET", "the connected app's consumer secret"
+        ),
+    ),
+    options={"api_version": "the REST API version, default 59.0"},
+    base_url_hint="https://YOUR-DOMAIN.my.salesforce.com",
+    profile_path=Path(__file__).resolve().parent / "profile.yaml",
+    kits="sync.connectors.salesforce.kit:KITS",
+)
+
+__all__ = ["PACK"]

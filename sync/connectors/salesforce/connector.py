@@ -22,9 +22,7 @@ Decisions:
 
 from __future__ import annotations
 
-import base64
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sync.connectors.base import (
@@ -35,15 +33,13 @@ from sync.connectors.base import (
     Watermark,
     WriteResult,
 )
+from sync.connectors.http import ErrorPolicy, HttpResponse, HttpSession
 from sync.connectors.salesforce import dialect
+from sync.connectors.salesforce.auth import TokenAuth
 from sync.errors import (
-    AuthError,
-    ConfigError,
-    FatalVendorError,
     TransientVendorError,
     VendorError,
 )
-from sync.http import ErrorPolicy, HttpResponse, HttpSession
 
 if TYPE_CHECKING:
     import httpx
@@ -51,80 +47,11 @@ if TYPE_CHECKING:
 __all__ = ["SalesforceConnector"]
 
 DEFAULT_API_VERSION = "59.0"
-TOKEN_PATH = "/services/oauth2/token"
 ERROR_POLICY = ErrorPolicy(
     parse=dialect.parse_error,
     retry_codes=frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"}),
     defer_codes=frozenset({"REQUEST_LIMIT_EXCEEDED"}),
 )
-
-
-class _TokenAuth:
-    """Bearer-token auth hook: fetches a token on first use and again after a 401."""
-
-    def __init__(self, settings: ConnectionSettings) -> None:
-        creds = settings.credentials
-        missing = [k for k in ("client_id", "client_secret") if not creds.get(k)]
-        if bool(creds.get("username")) != bool(creds.get("password")):
-            missing.append("password" if creds.get("username") else "username")
-        if missing:
-            raise ConfigError(
-                f"Salesforce credentials lack {', '.join(missing)}; give client_id and"
-                " client_secret, plus username and password for the password grant",
-                key="credentials",
-            )
-        self._creds = creds
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self.session: HttpSession | None = None
-        self.instance_url: str | None = None
-
-    def headers(self, method: str, url: str) -> dict[str, str]:
-        token = self._token or self._renew(None)
-        return {"Authorization": f"Bearer {token}"}
-
-    def refresh(self, rejected: Mapping[str, str]) -> bool:
-        self._renew(rejected.get("Authorization"))
-        return True
-
-    def _renew(self, rejected: str | None) -> str:
-        with self._lock:
-            # Another thread may have renewed the token while this one waited.
-            if self._token is not None and f"Bearer {self._token}" != rejected:
-                return self._token
-            self._token = self._fetch()
-            return self._token
-
-    def _fetch(self) -> str:
-        assert self.session is not None
-        creds = self._creds
-        if creds.get("username"):
-            form = {
-                "grant_type": "password",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-                "username": creds["username"],
-                "password": creds["password"] + creds.get("security_token", ""),
-            }
-            headers: dict[str, str] = {}
-        else:
-            form = {"grant_type": "client_credentials"}
-            pair = f"{creds['client_id']}:{creds['client_secret']}".encode()
-            headers = {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
-        try:
-            response = self.session.request(
-                "POST", TOKEN_PATH, data=form, headers=headers, read=True, authenticate=False
-            )
-        except FatalVendorError as exc:
-            raise AuthError(
-                f"Salesforce refused the {form['grant_type']} grant ({exc.code}): {exc};"
-                " check the Salesforce client id/secret (and username/password)"
-            ) from exc
-        body = response.json() or {}
-        if not body.get("access_token"):
-            raise AuthError("the Salesforce token endpoint answered without an access_token")
-        self.instance_url = body.get("instance_url")
-        return str(body["access_token"])
 
 
 class SalesforceConnector:
@@ -137,7 +64,7 @@ class SalesforceConnector:
         self.api_usage: dict[str, tuple[int, int]] = {}
         version = str(settings.options.get("api_version", DEFAULT_API_VERSION))
         self._data = f"/services/data/v{version}"
-        self._auth = _TokenAuth(settings)
+        self._auth = TokenAuth(settings)
         self.http = HttpSession(
             settings,
             client=client,

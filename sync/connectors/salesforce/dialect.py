@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record, WriteResult
+from sync.connectors.http import VendorFault
 from sync.errors import ConfigError
-from sync.http import VendorFault
 
 ID_FIELD = "Id"
 MODSTAMP_FIELD = "SystemModstamp"

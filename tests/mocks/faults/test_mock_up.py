@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.mockrun import apply_faults, load_fault_plan, start_mocks
+from harness.sandbox.mocks import apply_faults, load_fault_plan, start_mocks
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from mocks.netsuite import create_app
-from mocks.netsuite.seed_business import upc
-from mocks.overlap import plan
+from mocks.netsuite.seed.business import upc
 from mocks.world.generator import WorldSettings, generate_world
+from mocks.world.overlap import plan
 from tests.mocks.netsuite.support import ADMIN, BEARER, SUITEQL, TestClient
 
 SETTINGS = WorldSettings(seed=7, accounts=60, full_business=True, dirty=0.4)

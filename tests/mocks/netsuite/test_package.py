@@ -6,7 +6,12 @@ import mocks.netsuite
 
 
 def test_public_api() -> None:
-    assert sorted(mocks.netsuite.__all__) == ["NetSuiteMockConfig", "create_app", "seed_netsuite"]
+    assert sorted(mocks.netsuite.__all__) == [
+        "NetSuiteMockConfig",
+        "PACK",
+        "create_app",
+        "seed_netsuite",
+    ]
 
 
 def test_app_carries_the_mock_context() -> None:

@@ -9,9 +9,9 @@ import pytest
 
 from mocks.netsuite import create_app
 from mocks.netsuite.schema import TERMS
-from mocks.netsuite.seed_finance import CREDIT_CEILING, CREDIT_FLOOR, finance_fields
-from mocks.overlap import plan
+from mocks.netsuite.seed.finance import CREDIT_CEILING, CREDIT_FLOOR, finance_fields
 from mocks.world.generator import WorldSettings, generate_world
+from mocks.world.overlap import plan
 from tests.mocks.netsuite.support import BEARER, TestClient
 
 SETTINGS = WorldSettings(seed=11, accounts=25, products=20, locations=2, full_business=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mocks.netsuite import suiteql_exec
+from mocks.netsuite.query import execute as suiteql_exec
 from mocks.store import RecordStore
 from tests.mocks.netsuite.support import ADMIN, SUITEQL, Clock, TestClient, error_detail
 

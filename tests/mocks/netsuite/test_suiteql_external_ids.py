@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from mocks.netsuite.query.execute import Executor
+from mocks.netsuite.query.suiteql import parse
 from mocks.netsuite.seed import seed_base
-from mocks.netsuite.suiteql import parse
-from mocks.netsuite.suiteql_exec import Executor
 from mocks.store import RecordStore
 from tests.mocks.netsuite.support import SUITEQL, TestClient
 

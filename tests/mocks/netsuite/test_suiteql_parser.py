@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mocks.netsuite.suiteql import (
+from mocks.netsuite.query.suiteql import (
     Between,
     Column,
     Compare,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mocks.netsuite.suiteql_rowcache import ROW_CACHE
+from mocks.netsuite.query.rowcache import ROW_CACHE
 from mocks.store import RecordStore
 from tests.mocks.netsuite.support import ADMIN, CUSTOMERS, SUITEQL, Clock, TestClient
 

@@ -20,7 +20,12 @@ def world() -> World:
 
 
 def test_public_api_is_pinned() -> None:
-    assert mocks.salesforce.__all__ == ["SalesforceMockConfig", "create_app", "seed_salesforce"]
+    assert mocks.salesforce.__all__ == [
+        "PACK",
+        "SalesforceMockConfig",
+        "create_app",
+        "seed_salesforce",
+    ]
 
 
 def test_admin_routes_need_the_token(client: TestClient) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from mocks.overlap import plan
 from mocks.salesforce import create_app
-from mocks.salesforce.seed_commerce import payment_status
+from mocks.salesforce.seed.commerce import payment_status
 from mocks.store import RecordStore
 from mocks.world.generator import WorldSettings, generate_world
+from mocks.world.overlap import plan
 
 SETTINGS = WorldSettings(seed=7, accounts=60, full_business=True, dirty=0.4)
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from mocks.salesforce.config import DEFAULT_USER_ID
+from mocks.salesforce.query.evaluate import compile_query
+from mocks.salesforce.query.lexer import SoqlError
+from mocks.salesforce.query.soql import BoolOp, Comparison, parse
 from mocks.salesforce.records import native_getter
-from mocks.salesforce.soql import BoolOp, Comparison, parse
-from mocks.salesforce.soql_eval import compile_query
-from mocks.salesforce.soql_lexer import SoqlError
 from mocks.store import RecordStore
 
 NOW = datetime(2024, 1, 15, 10, 22, 33, 123000, tzinfo=UTC)

@@ -9,8 +9,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from harness.api.profiling import run_profile
 from harness.cli import app
-from harness.profiling import run_profile
 from harness.sandbox import Sandbox
 from mocks.world.generator import WorldSettings
 from reconcile.profile.audit import score_audit

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from mocks.server import start_server
 from mocks.tls import ensure_tls
 from sync.connectors.base import ConnectionSettings
+from sync.connectors.http import ErrorPolicy, HttpSession, VendorFault, parse_retry_after
 from sync.errors import (
     AuthError,
     ConfigError,
@@ -30,7 +31,6 @@ from sync.errors import (
     TransientVendorError,
     VendorError,
 )
-from sync.http import ErrorPolicy, HttpSession, VendorFault, parse_retry_after
 
 Step = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
@@ -442,7 +442,7 @@ def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
     auth = StaticAuth()
     script = Script(status(503), status(401), ok())
     session = make_session(script, auth=auth)
-    with caplog.at_level(logging.DEBUG, logger="sync.http"):
+    with caplog.at_level(logging.DEBUG, logger="sync.connectors.http"):
         session.request("POST", "/token", data={"client_secret": "hunter2"}, params={"k": "v"})
     assert caplog.records, "retries are logged"
     assert "secret-token" not in caplog.text

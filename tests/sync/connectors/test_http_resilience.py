@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sync.circuit import CircuitBreaker, CircuitOpenError
+from sync.connectors.circuit import CircuitBreaker, CircuitOpenError
 from sync.errors import FatalError, TransientVendorError
 from tests.sync.connectors.test_http import FakeTime, Script, make_session, ok, status
 

@@ -1,0 +1,95 @@
+"""The files a sandbox writes: its harness.yaml, the mocks' credentials as an env file, the
+world's ground-truth manifest, and an earlier sandbox's state file moved aside."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+from harness.config import render_config
+from harness.sandbox.mocks import MockPair
+from mocks.world.generator import WorldSettings
+
+if TYPE_CHECKING:
+    from harness.sandbox.flows import FlowDef
+
+
+def write_config(
+    mocks: MockPair,
+    path: Path,
+    *,
+    mapping: Path,
+    state_path: Path,
+    reports_dir: Path,
+    flows: Sequence[FlowDef] | None = None,
+) -> Path:
+    """Write a harness.yaml pointing at running mocks; credentials stay as env references.
+
+    The customers flow through `mapping`, or every flow of `flows` (with its `depends_on`;
+    `harness.sandbox.flows.BUSINESS_FLOWS` is the whole integration)."""
+    systems = {}
+    for role, mock in (("crm", mocks.crm), ("erp", mocks.erp)):
+        systems[role] = {
+            "vendor": mock.vendor.name,
+            "base_url": mock.url,
+            "ca_path": str(mocks.tls.ca_path) if mocks.tls else None,
+            "credentials": dict(mock.vendor.credentials),
+            "options": mock.vendor.options,
+        }
+    text = render_config(
+        systems=systems,
+        mapping=mapping,
+        state_path=state_path,
+        reports_dir=reports_dir,
+        base_dir=path.parent,
+        flows=[f.as_config() for f in flows] if flows else None,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_env_file(env: Mapping[str, str], path: Path) -> Path:
+    """Write the mocks' credentials as KEY=VALUE lines, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8")
+    return path
+
+
+def write_ground_truth(mocks: MockPair, world: WorldSettings, path: Path) -> Path:
+    """The world's settings and every defect each mock injected, as one JSON manifest."""
+    manifest = {
+        "world": world.to_json(),
+        "systems": {
+            role: {"vendor": mock.vendor.name, "facts": mock.app.state.mock.ground_truth}
+            for role, mock in (("crm", mocks.crm), ("erp", mocks.erp))
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    return path
+
+
+def retire_state(path: Path) -> Path | None:
+    """Move an earlier sandbox's state file aside (`state.db` -> `state.previous.db`).
+
+    New mocks hold a new world: that file's crosswalk and watermarks describe systems that are
+    gone, and would make the next sync skip records this ERP never received.
+    """
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.stem}.previous{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{kept}{suffix}").unlink(missing_ok=True)
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(f"{kept}{suffix}")
+    return kept
+
+
+__all__ = ["retire_state", "write_config", "write_env_file", "write_ground_truth"]

@@ -1,0 +1,290 @@
+"""Run a parsed SuiteQL query on the store and shape rows the way NetSuite returns them.
+
+Columns hold Oracle-like values: numbers, text ('' is NULL), 'T'/'F' for booleans and UTC
+datetimes. Output values are strings; dates use the user's date preference unless TO_CHAR
+formats them; NULL columns are left out of the row. Comparisons follow SQL's three-valued
+logic, and a string compared with a date or number is converted as Oracle would.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mocks.netsuite.query.compile import (
+    compile_projection,
+    ordered,
+    read_in_order,
+    value_vector,
+)
+from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
+from mocks.netsuite.query.suiteql import (
+    Between,
+    Column,
+    Compare,
+    CountStar,
+    Func,
+    InList,
+    IsNull,
+    Like,
+    Literal,
+    Logical,
+    Not,
+    Query,
+    SelectItem,
+    SuiteQLError,
+)
+from mocks.netsuite.query.tables import TABLES, Getter, Table, column_value, find_table
+from mocks.netsuite.query.values import (
+    as_date,
+    call_function,
+    contains_count,
+    external_ids,
+    format_value,
+    item_key,
+)
+from mocks.store import RecordStore
+
+__all__ = ["MAX_ROWS", "Executor", "Result", "column_value", "format_value"]
+
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Result:
+    total: int
+    rows: list[dict[str, Any]]  # only the requested page, already formatted
+
+
+class Executor:
+    def __init__(self, store: RecordStore, date_format: str) -> None:
+        self.store = store
+        self.date_format = date_format
+
+    def cached_page(self, query: Query, *, limit: int, offset: int) -> Result | None:
+        """A page of a result set nothing has changed since it was computed, else None (the
+        query ran without error then, so `run` would skip to the same page). Reads no store
+        lock: cheap enough to serve on the event loop."""
+        cache_key = _cache_key(query, self.store, self.date_format)
+        cached = _RESULTS.get(self.store, {}).get(cache_key) if cache_key else None
+        if cached is None:
+            return None
+        records, project = cached
+        return Result(len(records), project(records[offset : offset + limit]))
+
+    def run(self, query: Query, *, limit: int, offset: int) -> Result:
+        table = find_table(query.table)
+        if table is None:
+            known = ", ".join(sorted(TABLES))
+            raise SuiteQLError(f"Record '{query.table}' was not found; this mock has: {known}")
+        columns = table.columns
+        aliases = {item.alias for item in query.items or () if item.alias}
+        self._check_columns(query, table, aliases)
+        hit = self.cached_page(query, limit=limit, offset=offset)
+        if hit is not None:  # the next page of a result set nothing has changed since
+            return hit
+        cache_key = _cache_key(query, self.store, self.date_format)
+        wanted = external_ids(query.where) if table.record_types else None
+        if wanted is not None:  # the full WHERE still applies to these candidates below
+            records = table.rows_by_external_id(self.store, wanted)
+        else:
+            records = list(table.rows(self.store))
+        if query.where is not None:
+            env = _Env(self, columns)
+            records = [r for r in records if env.truth(query.where, r) is True]
+        items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
+        if any(isinstance(item.expr, CountStar) for item in items):
+            if not all(isinstance(item.expr, CountStar) for item in items):
+                raise SuiteQLError("COUNT(*) cannot be mixed with columns without GROUP BY")
+            counted: dict[str, Any] = {"links": []}
+            total = str(len(records))
+            counted.update({item_key(item, i): total for i, item in enumerate(items, 1)})
+            return Result(1, [counted][offset : offset + limit])
+        if len(records) > MAX_ROWS:
+            raise SuiteQLError(
+                f"the query matches {len(records)} rows, more than the {MAX_ROWS} a SuiteQL"
+                " query may return; narrow it (for example WHERE id > <last id> ORDER BY id)"
+            )
+        for n, order in enumerate(reversed(query.order_by)):  # stable sorts, last key first
+            expr = self._order_expr(order.expr, items)
+            if n == 0 and not order.descending and read_in_order(expr, table, records):
+                continue  # ORDER BY id of a table of records: read in that order
+            keys = value_vector(expr, table, self.date_format)(records)
+            records = ordered(records, keys, order.descending)
+        project = compile_projection(items, table, self.date_format)
+        if cacheable(items, table):  # each record's row reused while the record is unchanged
+            project = ROW_CACHE.wrap(self.store, items, table, self.date_format, project)
+        if cache_key is not None:
+            with _RESULTS_LOCK:  # queries run on several threadpool threads at once
+                kept = _RESULTS.setdefault(self.store, {})
+                while len(kept) >= _CACHED_RESULTS:
+                    kept.pop(next(iter(kept)))
+                kept[cache_key] = (records, project)
+        return Result(len(records), project(records[offset : offset + limit]))
+
+    def _check_columns(self, query: Query, table: Table, aliases: set[str]) -> None:
+        allowed_qualifiers = {table.name, query.table, query.alias}
+        columns = table.columns
+
+        def visit(node: Any, in_order: bool) -> None:
+            if isinstance(node, Column):
+                if node.qualifier is not None and node.qualifier not in allowed_qualifiers:
+                    raise SuiteQLError(f"unknown table or alias '{node.qualifier}'")
+                if node.name not in columns and not (in_order and node.name in aliases):
+                    raise SuiteQLError(
+                        f"Field '{node.name}' for record '{table.name}' was not found"
+                    )
+                return
+            for child in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
+                for part in child if isinstance(child, tuple) else (child,):
+                    if hasattr(part, "__dataclass_fields__"):
+                        visit(part, in_order)
+
+        for item in query.items or ():
+            visit(item.expr, False)
+        if query.where is not None:
+            if contains_count(query.where):
+                raise SuiteQLError("COUNT(*) is not allowed in WHERE")
+            visit(query.where, False)
+        for order in query.order_by:
+            visit(order.expr, True)
+
+    def _order_expr(self, expr: Any, items: tuple[SelectItem, ...]) -> Any:
+        """What an ORDER BY item sorts by: a select item (by position or alias) or itself."""
+        if isinstance(expr, Literal) and isinstance(expr.value, int):
+            if not 1 <= expr.value <= len(items):
+                raise SuiteQLError(f"ORDER BY position {expr.value} is out of range")
+            return items[expr.value - 1].expr
+        if isinstance(expr, Column) and expr.qualifier is None:
+            return next((i.expr for i in items if i.alias == expr.name), expr)
+        return expr
+
+
+# Sorted result sets by store, reused while the store is unchanged: a client paging through
+# 50,000 keys asks the same query 50 times, and NetSuite itself serves a result set, not a
+# fresh scan, per page. Any write to the store starts a new set (its change sequence moves).
+_RESULTS: weakref.WeakKeyDictionary[RecordStore, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHED_RESULTS = 8
+_RESULTS_LOCK = threading.Lock()
+
+
+def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any, ...] | None:
+    try:
+        hash(query)
+    except TypeError:
+        return None
+    return (query, store.state_token, date_format)
+
+
+class _Env:
+    """Evaluates expressions for one query."""
+
+    def __init__(self, executor: Executor, columns: dict[str, Getter]) -> None:
+        self.date_format = executor.date_format
+        self.columns = columns
+        self._sets: dict[int, frozenset[str] | None] = {}
+
+    def value(self, node: Any, rec: Any) -> Any:
+        if isinstance(node, Column):
+            return self.columns[node.name](rec)
+        if isinstance(node, Literal):
+            return None if node.value == "" else node.value
+        if isinstance(node, Func):
+            args = [self.value(a, rec) for a in node.args]
+            return call_function(node.name, args, self.date_format)
+        raise SuiteQLError("a condition cannot be used as a value")
+
+    def _as_date(self, text: str) -> datetime:
+        return as_date(text, self.date_format)
+
+    def compare(self, a: Any, b: Any) -> int | None:
+        if a is None or b is None:
+            return None
+        if isinstance(a, datetime) or isinstance(b, datetime):
+            a, b = (self._as_date(x) if isinstance(x, str) else x for x in (a, b))
+        elif isinstance(a, int | float) != isinstance(b, int | float):
+            a, b = (_number(x) if isinstance(x, str) else x for x in (a, b))
+        if type(a) is not type(b) and not (
+            isinstance(a, int | float) and isinstance(b, int | float)
+        ):
+            raise SuiteQLError(f"cannot compare {a!r} with {b!r}")
+        return (a > b) - (a < b)
+
+    def truth(self, node: Any, rec: Any) -> bool | None:
+        if isinstance(node, Logical):
+            results = [self.truth(item, rec) for item in node.items]
+            decisive = node.op == "OR"  # OR is decided by a True, AND by a False
+            if decisive in results:
+                return decisive
+            return None if None in results else not decisive
+        if isinstance(node, Not):
+            inner = self.truth(node.expr, rec)
+            return None if inner is None else not inner
+        if isinstance(node, IsNull):
+            return (self.value(node.expr, rec) is None) != node.negated
+        if isinstance(node, Compare):
+            sign = self.compare(self.value(node.left, rec), self.value(node.right, rec))
+            return None if sign is None else _SIGN_TESTS[node.op](sign)
+        if isinstance(node, InList):
+            left = self.value(node.expr, rec)
+            literals = self._string_set(node)
+            if literals is not None and isinstance(left, str):
+                # An external-id lookup lists hundreds of strings: test membership once.
+                return (left in literals) != node.negated
+            signs = [self.compare(left, self.value(i, rec)) for i in node.items]
+            found = True if 0 in signs else (None if None in signs else False)
+            return None if found is None else found != node.negated
+        if isinstance(node, Like):
+            return self._like(node, rec)
+        if isinstance(node, Between):
+            value = self.value(node.expr, rec)
+            low = self.compare(value, self.value(node.low, rec))
+            high = self.compare(value, self.value(node.high, rec))
+            if low is None or high is None:
+                return None
+            return (low >= 0 and high <= 0) != node.negated
+        raise SuiteQLError("expected a condition")
+
+    def _string_set(self, node: InList) -> frozenset[str] | None:
+        """The IN list as a set when every item is a non-empty string literal (else None)."""
+        key = id(node)
+        if key not in self._sets:
+            items = node.items
+            plain = all(isinstance(i, Literal) and isinstance(i.value, str) and i.value
+                        for i in items)  # fmt: skip
+            self._sets[key] = frozenset(str(i.value) for i in items) if plain else None
+        return self._sets[key]
+
+    def _like(self, node: Like, rec: Any) -> bool | None:
+        value = format_value(self.value(node.expr, rec), self.date_format)
+        pattern = self.value(node.pattern, rec)
+        if value is None or pattern is None:
+            return None
+        regex = "".join(
+            ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in str(pattern)
+        )
+        return (re.fullmatch(regex, value, re.DOTALL) is not None) != node.negated
+
+
+_SIGN_TESTS: dict[str, Callable[[int], bool]] = {
+    "=": lambda s: s == 0,
+    "<>": lambda s: s != 0,
+    "<": lambda s: s < 0,
+    "<=": lambda s: s <= 0,
+    ">": lambda s: s > 0,
+    ">=": lambda s: s >= 0,
+}
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SuiteQLError(f"invalid number {text!r}") from None

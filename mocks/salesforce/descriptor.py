@@ -1,0 +1,14 @@
+"""What the Salesforce mock pack is, for the registry (`harness.mocks` entry point)."""
+
+from __future__ import annotations
+
+from mocks.registry import MockPack
+
+PACK = MockPack(
+    name="salesforce",
+    role="crm",
+    label="Salesforce",
+    app="mocks.salesforce.app:build_app",
+    credentials=("client_id", "client_secret"),
+    world_ids="mocks.salesforce.seed.ids:world_ids",
+)

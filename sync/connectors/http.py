@@ -1,0 +1,515 @@
+"""The connectors' one HTTP boundary: auth, retries, the read-only guard and error translation.
+
+Only this module sees httpx exceptions and HTTP status codes. Everything above it gets an
+`HttpResponse` for a 2xx answer or a `sync.errors` exception that says what to do next:
+
+- 401 (after one credential refresh) -> `AuthError`;
+- timeouts, connection resets, 408, 429, 5xx and vendor-declared transient codes -> retried
+  with exponential backoff and full jitter (or exactly `Retry-After` when the vendor sends it),
+  bounded by `max_retries` and a total deadline, then `TransientVendorError`;
+- vendor codes declared "deferred" (a daily quota) -> `TransientVendorError` at once, unretried;
+- any other 4xx -> `FatalVendorError`; an unexpected 1xx/3xx -> `VendorError`.
+
+Every error carries the status, the vendor's code and the parsed body. Secrets never reach the
+log: only the method, the path (no query string) and the status are logged.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+
+from sync.connectors.base import ConnectionSettings
+from sync.connectors.circuit import DEFAULT_COOLDOWN, DEFAULT_THRESHOLD, CircuitBreaker
+from sync.connectors.ratelimit import bucket_from_options
+from sync.errors import (
+    AuthError,
+    ConfigError,
+    FatalVendorError,
+    ReadOnlyViolation,
+    RecordError,
+    TransientVendorError,
+    VendorError,
+)
+
+__all__ = [
+    "AuthHook",
+    "CallStats",
+    "ErrorPolicy",
+    "HttpResponse",
+    "HttpSession",
+    "VendorFault",
+    "parse_retry_after",
+]
+
+log = logging.getLogger(__name__)
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+RETRY_STATUSES = frozenset({408, 429})
+DEFAULT_DEADLINE = 120.0  # seconds one logical request may spend retrying
+DEFAULT_BACKOFF_BASE = 0.5
+DEFAULT_BACKOFF_MAX = 30.0
+_USER_AGENT = "crm-erp-harness-sync/0.1"
+
+
+class VendorFault(NamedTuple):
+    """A vendor error body reduced to its code and message."""
+
+    code: str | None
+    message: str
+
+
+def _generic_fault(status: int, body: Any) -> VendorFault:
+    text = body if isinstance(body, str) else (orjson.dumps(body).decode() if body else "")
+    return VendorFault(None, text[:500] or f"HTTP {status}")
+
+
+@dataclass(frozen=True)
+class ErrorPolicy:
+    """How one vendor reports errors; the connector's dialect supplies `parse`."""
+
+    parse: Callable[[int, Any], VendorFault] = _generic_fault
+    retry_codes: frozenset[str] = frozenset()  # transient even on a 4xx: retry here
+    defer_codes: frozenset[str] = frozenset()  # transient, but retrying within seconds is futile
+
+
+class AuthHook(Protocol):
+    """Adds credentials to each request and may renew them once after a 401."""
+
+    def headers(self, method: str, url: str) -> dict[str, str]:
+        """Headers to add to a request for the absolute `url` (query string included)."""
+        ...
+
+    def refresh(self, rejected: Mapping[str, str]) -> bool:
+        """Renew credentials after `rejected` (the headers the 401 answered); True to retry."""
+        ...
+
+
+_UNPARSED: Any = object()
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A successful answer, free of httpx types. Header names are lower-case."""
+
+    status: int
+    url: str
+    headers: Mapping[str, str]
+    content: bytes
+    # A JSON body is decoded once, inside the retry loop (a malformed one is retried).
+    parsed: Any = field(default=_UNPARSED, compare=False, repr=False)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def json(self) -> Any:
+        """The body decoded with orjson; None for an empty body."""
+        if self.parsed is not _UNPARSED:
+            return self.parsed
+        if not self.content:
+            return None
+        try:
+            return orjson.loads(self.content)
+        except orjson.JSONDecodeError as exc:
+            raise VendorError(
+                f"{_path(self.url)} answered {self.status} with a body that is not JSON",
+                status=self.status,
+                body=self.content[:500].decode("utf-8", "replace"),
+            ) from exc
+
+
+@dataclass(frozen=True)
+class CallStats:
+    """Calls actually sent (retries and auth refreshes included), for the engine's metrics."""
+
+    total: int
+    by_method: Mapping[str, int]
+    retries: int
+    auth_refreshes: int
+
+
+class _Retryable(TransientVendorError):
+    """One failed attempt worth retrying; becomes a plain TransientVendorError when retries end."""
+
+
+def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now())
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _tls_verification_failed(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class HttpSession:
+    """A thread-safe session over one `httpx.Client` for one vendor connection.
+
+    Pass `client` to reuse an existing client (tests pass `TestClient(app)`); it then stays
+    open on `close()`. Otherwise a client is built from `settings` (base URL, CA bundle,
+    timeouts; HTTP/1.1). Relative paths are joined to `settings.base_url` when it is set.
+    `settings.options` may tune `retry_deadline`, `backoff_base` and `backoff_max` (seconds),
+    and cap the request rate with `max_requests_per_second` (default: unlimited), and set the
+    circuit breaker's `circuit_breaker_threshold` (consecutive failed attempts) and
+    `circuit_breaker_cooldown` (seconds) - see `sync.connectors.circuit`.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        client: httpx.Client | None = None,
+        auth: AuthHook | None = None,
+        errors: ErrorPolicy | None = None,
+        response_hook: Callable[[HttpResponse], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        options = settings.options
+        self.vendor = settings.vendor
+        self.read_only = settings.read_only
+        self.auth = auth
+        self._base_url = settings.base_url.rstrip("/")
+        self._errors = errors or ErrorPolicy()
+        self._response_hook = response_hook
+        self._max_retries = max(0, settings.max_retries)
+        self._deadline = float(options.get("retry_deadline", DEFAULT_DEADLINE))
+        self._backoff_base = float(options.get("backoff_base", DEFAULT_BACKOFF_BASE))
+        self._backoff_max = float(options.get("backoff_max", DEFAULT_BACKOFF_MAX))
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        # Polite reading: `max_requests_per_second` spaces every request, retries included.
+        self._bucket = bucket_from_options(options, clock=clock, sleep=sleep)
+        self.breaker = CircuitBreaker(
+            settings.vendor,
+            threshold=int(options.get("circuit_breaker_threshold", DEFAULT_THRESHOLD)),
+            cooldown=float(options.get("circuit_breaker_cooldown", DEFAULT_COOLDOWN)),
+            clock=clock,
+        )
+        self._lock = threading.Lock()
+        self._total = 0
+        self._by_method: dict[str, int] = {}
+        self._retries = 0
+        self._refreshes = 0
+        self._owns_client = client is None
+        self._client = client if client is not None else self.build_client(settings)
+        # `concurrency` caps requests in flight on this connection, whichever thread sends
+        # them: a vendor that rejects excess concurrent calls at once (NetSuite's account
+        # pool) must never see more than the account allows, lookups and writes together.
+        self._in_flight = threading.BoundedSemaphore(max(1, settings.concurrency))
+        self._listeners: list[Callable[[str, str, bytes | None], None]] = []
+
+    @staticmethod
+    def build_client(settings: ConnectionSettings, **kwargs: Any) -> httpx.Client:
+        """The client a session builds for `settings` (`kwargs`: more httpx options, such as
+        `event_hooks`): also what a benchmark's bare loop must use to be comparable."""
+        workers = max(1, settings.concurrency)
+        return httpx.Client(
+            base_url=settings.base_url,
+            verify=settings.ca_path if settings.ca_path else True,
+            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+            limits=httpx.Limits(
+                max_connections=max(10, workers * 2), max_keepalive_connections=max(5, workers)
+            ),
+            http2=False,
+            trust_env=False,  # the harness decides about proxies and CA bundles, not the shell
+            **kwargs,
+        )
+
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def stats(self) -> CallStats:
+        with self._lock:
+            return CallStats(self._total, dict(self._by_method), self._retries, self._refreshes)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        read: bool = False,
+        authenticate: bool = True,
+    ) -> HttpResponse:
+        """Send one logical request (retrying as needed) and return its 2xx answer.
+
+        `read=True` marks a non-GET request that only reads (SuiteQL, a token grant) so the
+        read-only guard lets it through.
+        """
+        method = method.upper()
+        url = self._url(path)
+        if self.read_only and method not in READ_METHODS and not read:
+            raise ReadOnlyViolation(
+                f"{method} {_path(url)} refused: the {self.vendor} connection is read-only"
+            )
+        content = self._encode(json) if json is not None else None
+        send_headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
+        if content is not None:
+            send_headers["Content-Type"] = "application/json"
+        send_headers.update(headers or {})
+
+        def attempt() -> HttpResponse:
+            return self._attempt(method, url, params, content, data, send_headers, authenticate)
+
+        started = self._clock()
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            wait=self._wait,
+            stop=lambda state: self._stop(state, started),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._before_sleep(state, method, url),
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except _Retryable as exc:
+            attempts = retrying.statistics.get("attempt_number", 1)
+            raise TransientVendorError(
+                f"{exc} (gave up after {attempts} attempt(s))",
+                status=exc.status,
+                code=exc.code,
+                body=exc.body,
+                retry_after=exc.retry_after,
+            ) from exc
+
+    def observe(self, listener: Callable[[str, str, bytes | None], None]) -> None:
+        """Call `listener(method, url, body)` for every request sent, retries included: for
+        benchmarks and debugging that attribute calls to the records they served."""
+        self._listeners.append(listener)
+
+    def ensure_writable(self, action: str) -> None:
+        """Refuse a write operation up front on a read-only connection."""
+        if self.read_only:
+            raise ReadOnlyViolation(f"{action} refused: the {self.vendor} connection is read-only")
+
+    def get(self, path: str, **kwargs: Any) -> HttpResponse:
+        return self.request("GET", path, **kwargs)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> HttpSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one attempt -------------------------------------------------------------------------
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        content: bytes | None,
+        data: Mapping[str, str] | None,
+        headers: dict[str, str],
+        authenticate: bool,
+    ) -> HttpResponse:
+        self.breaker.before_attempt()
+        try:
+            response, sent = self._send(method, url, params, content, data, headers, authenticate)
+            auth = self.auth if authenticate else None
+            if response.status == 401 and auth is not None and auth.refresh(sent):
+                with self._lock:
+                    self._refreshes += 1
+                response, _ = self._send(method, url, params, content, data, headers, True)
+            checked = self._check(method, response)
+        except _Retryable as exc:
+            self.breaker.record_failure(str(exc))
+            raise
+        except VendorError:
+            self.breaker.record_success()  # the system is up: it answered, if with a refusal
+            raise
+        self.breaker.record_success()
+        return checked
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        content: bytes | None,
+        data: Mapping[str, str] | None,
+        headers: dict[str, str],
+        authenticate: bool,
+    ) -> tuple[HttpResponse, dict[str, str]]:
+        try:
+            request = self._client.build_request(
+                method, url, params=params, content=content, data=data, headers=headers
+            )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise ConfigError(f"bad {self.vendor} URL {url!r}: {exc}", key="base_url") from exc
+        sent = dict(headers)
+        if self._bucket is not None:
+            self._bucket.acquire()
+        if authenticate and self.auth is not None:
+            extra = self.auth.headers(method, str(request.url))
+            request.headers.update(extra)
+            sent.update(extra)
+        with self._lock:
+            self._total += 1
+            self._by_method[method] = self._by_method.get(method, 0) + 1
+        for listener in self._listeners:
+            listener(method, str(request.url), content)
+        where = f"{method} {_path(url)}"
+        try:
+            with self._in_flight:
+                raw = self._client.send(request)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"{where} timed out ({type(exc).__name__})", code="TIMEOUT") from exc
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            if _tls_verification_failed(exc):
+                raise ConfigError(
+                    f"TLS verification failed for {self.vendor} at {url!r}; set ca_path to the"
+                    " CA that signed the server certificate",
+                    key="ca_path",
+                ) from exc
+            raise _Retryable(f"{where} failed: {type(exc).__name__}", code="CONNECTION") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise ConfigError(f"bad {self.vendor} URL {url!r}: {exc}", key="base_url") from exc
+        except httpx.HTTPError as exc:
+            raise FatalVendorError(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+        response = HttpResponse(
+            raw.status_code,
+            str(raw.url),
+            {k.lower(): v for k, v in raw.headers.items()},
+            raw.content,
+        )
+        log.debug("%s -> %d", where, response.status)
+        if self._response_hook is not None:
+            self._response_hook(response)
+        return response, sent
+
+    def _check(self, method: str, response: HttpResponse) -> HttpResponse:
+        status = response.status
+        if 200 <= status < 300:
+            return self._decoded(method, response)
+        body = self._error_body(response)
+        code, message = self._errors.parse(status, body)
+        text = f"{method} {_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
+        if status == 401:
+            raise AuthError(f"{self.vendor} refused the credentials ({text}); check them")
+        if status in RETRY_STATUSES or status >= 500 or code in self._errors.retry_codes:
+            retry_after = parse_retry_after(response.header("retry-after"))
+            raise _Retryable(text, status=status, code=code, body=body, retry_after=retry_after)
+        if code in self._errors.defer_codes:
+            raise TransientVendorError(text, status=status, code=code, body=body)
+        if 400 <= status < 500:
+            raise FatalVendorError(text, status=status, code=code, body=body)
+        raise VendorError(text, status=status, code=code, body=body)
+
+    @staticmethod
+    def _decoded(method: str, response: HttpResponse) -> HttpResponse:
+        """Decode a JSON body now, so a malformed or truncated one is retried like a 5xx."""
+        kind = response.header("content-type") or ""
+        if not response.content or "json" not in kind:
+            return response
+        try:
+            parsed = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise _Retryable(
+                f"{method} {_path(response.url)} -> {response.status} with a malformed JSON "
+                f"body ({len(response.content)} bytes: {exc})",
+                status=response.status,
+                code="MALFORMED_RESPONSE",
+                body=response.content[:200].decode("utf-8", "replace"),
+            ) from exc
+        return HttpResponse(response.status, response.url, response.headers, response.content,
+                            parsed)  # fmt: skip
+
+    @staticmethod
+    def _error_body(response: HttpResponse) -> Any:
+        try:
+            return orjson.loads(response.content) if response.content else None
+        except orjson.JSONDecodeError:
+            return response.content[:2000].decode("utf-8", "replace")
+
+    # -- retry policy ------------------------------------------------------------------------
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            return exc.retry_after
+        ceiling = min(self._backoff_max, self._backoff_base * 2 ** (state.attempt_number - 1))
+        return self._rng.uniform(0.0, ceiling)  # "full jitter"
+
+    def _stop(self, state: RetryCallState, started: float) -> bool:
+        if state.attempt_number > self._max_retries:
+            return True
+        return self._clock() - started + state.upcoming_sleep > self._deadline
+
+    def _before_sleep(self, state: RetryCallState, method: str, url: str) -> None:
+        with self._lock:
+            self._retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s %s: %s; retry %d in %.2fs",
+            method,
+            _path(url),
+            getattr(exc, "code", None) or type(exc).__name__,
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")) or not self._base_url:
+            return path
+        return f"{self._base_url}/{path.lstrip('/')}"
+
+    @staticmethod
+    def _encode(payload: Any) -> bytes:
+        try:
+            return orjson.dumps(payload, default=_json_default)
+        except orjson.JSONEncodeError as exc:
+            raise RecordError(f"cannot send the request body as JSON: {exc}") from exc
