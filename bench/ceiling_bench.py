@@ -138,7 +138,9 @@ def _prepare_sync(config: HarnessConfig, plan: FlowPlan) -> _SyncWork:
     pages, url, headers = _read_accounts(config, plan)
     target_obj, key_field = spec.target.object, spec.external_id_field
     with open_connectors(config, read_only=True) as connectors:
-        schema = connectors[flow.target].describe(target_obj)
+        target = connectors[flow.target]
+        schema = target.describe(target_obj)
+        shape = target.wire_shape(target_obj)  # type: ignore[attr-defined]
     work = _SyncWork(url, headers, [], 0)
     batch_size = max(1, flow.batch_size)
     for records in pages:
@@ -163,7 +165,7 @@ def _prepare_sync(config: HarnessConfig, plan: FlowPlan) -> _SyncWork:
                 query = ns_dialect.external_id_query(target_obj, wanted[at : at + chunk])
                 page.lookups.append(orjson.dumps({"q": query}))
             for external_id, payload in batch:
-                body = ns_dialect.write_body(payload, drop=(key_field,))
+                body = ns_dialect.write_body(payload, shape, drop=(key_field,))
                 page.puts.append((ns_dialect.eid_path(target_obj, external_id), orjson.dumps(body)))
     return work
 

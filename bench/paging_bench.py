@@ -41,7 +41,7 @@ from fastapi import FastAPI, Response
 from bench.servers import HEALTH_PATH, serve_apps
 
 ROOT = Path(__file__).resolve().parents[1]
-MAPPING = ROOT / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = ROOT / "fixtures" / "integrations" / "salesforce-netsuite" / "customers.yaml"
 ADMIN_PATH = "/__harness"
 ADMIN_TOKEN = "harness-admin"  # both mock configs' default
 SF_VERSION = "59.0"

@@ -26,8 +26,25 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """`--version`: print the installed version and stop. Eager, so it answers before any
+    command is looked up (or found missing) and nothing beyond this module's imports loads."""
+    if value:
+        typer.echo(f"harness {harness.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def logging_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the harness version and exit.",
+        ),
+    ] = False,
     log_json: Annotated[
         bool,
         typer.Option(

@@ -3,9 +3,9 @@
 Every mutation is logged to the mock's ground truth (`kind: "drift"`, the mutation under
 `drift`), so a test can score the reconciler's findings against what really happened.
 
-Vendor-neutral: it works on `MockContext.store` records through dotted field paths
-(`addressBook.items.0.addressBookAddress.city`; an `items` step over a stored list is skipped,
-so wire-shaped paths from a mapping work as they are). Deterministic by seed.
+Vendor-neutral: it works on `MockContext.store` records through dotted field paths, the
+plain paths a mapping names (`addressBook.0.addressBookAddress.city`: a list step is an
+index). Deterministic by seed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ DriftKind = Literal[
 DRIFT_KINDS: tuple[str, ...] = get_args(DriftKind)
 _FIELD_KINDS = frozenset({"edit_value", "source_edit", "truncate", "blank", "case_change"})
 _WORDS = ("North", "Global", "United", "Prime", "Summit", "Harbor", "Atlas", "Vertex", "Nova")
-_ID_FIELDS = frozenset({"id", "Id"})
 
 
 class DriftError(ValueError):
@@ -50,7 +49,7 @@ class DriftRequest:
     paths: dict[str, list[str]] = field(default_factory=dict)  # per kind; default: any text
     touch: dict[str, bool] = field(default_factory=dict)  # per kind; only truncate may be False
     exclude: frozenset[str] = frozenset()  # record ids or external ids to leave alone
-    external_id_field: str = "externalId"
+    external_id_field: str | None = None  # the field holding the other system's id
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> DriftRequest:
@@ -77,7 +76,11 @@ class DriftRequest:
         if count < 0:
             raise DriftError(f"count must be >= 0, got {count}")
         if "object" not in body:
-            raise DriftError('name the object to drift, e.g. {"object": "customer"}')
+            raise DriftError('name the object to drift: {"object": "<object>"}')
+        external = body.get("external_id")
+        if not external and any(kinds.get(k, 0) > 0 for k in ("duplicate", "orphan")):
+            raise DriftError('duplicate and orphan drift copy the external id: name its field,'
+                             ' {"external_id": "<field>"}')  # fmt: skip
         return cls(
             seed=int(body.get("seed", 0)),
             obj=str(body["object"]),
@@ -86,7 +89,7 @@ class DriftRequest:
             paths=paths,
             touch=touch,
             exclude=frozenset(str(x) for x in body.get("exclude") or ()),
-            external_id_field=str(body.get("external_id", "externalId")),
+            external_id_field=str(external) if external else None,
         )
 
 
@@ -107,7 +110,7 @@ def inject_drift(ctx: MockContext, request: DriftRequest) -> list[dict[str, Any]
         for rec in ctx.store.records(request.obj)
         if rec.id not in touched
         and rec.id not in request.exclude
-        and str(rec.fields.get(ext_field)) not in request.exclude
+        and (ext_field is None or str(rec.fields.get(ext_field)) not in request.exclude)
     ]
     rng.shuffle(pool)
     facts: list[dict[str, Any]] = []
@@ -147,7 +150,7 @@ def _inject_one(
             "drift": kind,
             "object": request.obj,
             "id": rec.id,
-            "external_id": rec.fields.get(ext_field),
+            "external_id": rec.fields.get(ext_field) if ext_field else None,
         }
         if kind in _FIELD_KINDS:
             change = _field_change(kind, rec, request, rng)
@@ -165,6 +168,7 @@ def _inject_one(
             pool.pop(index)
             ctx.store.delete(request.obj, rec.id)
             return {**base, "field": None, "before": None, "after": None}
+        assert ext_field is not None  # checked when the request was parsed
         if kind == "duplicate" and rec.fields.get(ext_field) in (None, ""):
             continue
         pool.pop(index)
@@ -229,12 +233,12 @@ def _edited(text: str, rng: random.Random) -> str:
     return " ".join([*words[:at], rng.choice(_WORDS), *words[at:]])
 
 
-def _text_paths(fields: Mapping[str, Any], external_id_field: str) -> list[str]:
+def _text_paths(fields: Mapping[str, Any], external_id_field: str | None) -> list[str]:
     """Every non-empty string leaf, the identifiers excepted."""
     out: list[str] = []
     for path, value in _leaves(fields, ""):
         top = path.split(".")[0]
-        if top in _ID_FIELDS or top == external_id_field:
+        if top.lower() == "id" or top == external_id_field:
             continue
         if isinstance(value, str) and value.strip():
             out.append(path)
@@ -253,13 +257,10 @@ def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
 
 
 def _resolve(fields: Any, path: str) -> tuple[Any, str | int] | None:
-    """The (container, key) holding `path`'s value, or None when the path does not exist.
-    An `items` step over a list is the wire's wrapper around it and is skipped."""
+    """The (container, key) holding `path`'s value, or None when the path does not exist."""
     parts = [p for p in path.split(".") if p]
     node = fields
     for i, part in enumerate(parts):
-        if isinstance(node, list) and part == "items":
-            continue
         key: str | int
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from mocks.world.generator import World
 
 ENTRY_POINT_GROUP = "harness.mocks"
+# The vendor-neutral knobs a pack may offer (`MockPack.knobs`), and what each value means.
+KNOBS = {
+    "page_size": "records a query page holds unless the client asks otherwise (an int)",
+    "silent_truncation": "{object: {field path: limit}}: over-long writes are cut, silently,"
+    " and the limits are not advertised in the vendor's metadata",
+}
 AppBuilder = Callable[..., "FastAPI"]
 
 
@@ -38,7 +44,10 @@ class MockPack:
     - `connector_options`: options a connector needs to reach this sandbox (an account id);
     - `world_ids`: `ids(world) -> {canonical key: record id}`, the ids its seeder gives the
       world's records, so the other system of a pair can hold them as references;
-    - `conformance`: what the mock battery needs to judge the pack (`mocks.conformance`).
+    - `conformance`: what the mock battery needs to judge the pack (`mocks.conformance`);
+    - `knobs`: `{knob: fn(value) -> settings patch}`, the pack's runtime settings behind the
+      vendor-neutral knobs a scenario turns (`KNOBS` below), sent to `PATCH
+      /__harness/settings`; a knob the pack lacks is refused by name.
     """
 
     name: str
@@ -49,6 +58,7 @@ class MockPack:
     connector_options: Mapping[str, Any] = field(default_factory=dict)
     world_ids: str | None = None
     conformance: str | None = None
+    knobs: str | None = None
 
     def build_app(
         self, credentials: Mapping[str, str], admin_token: str, store: RecordStore | None = None
@@ -62,6 +72,16 @@ class MockPack:
             return {}
         ids: dict[str, str] = _resolve(self.world_ids, f"world ids of {self.name!r}")(world)
         return ids
+
+    def settings_for(self, knob: str, value: Any) -> dict[str, Any]:
+        """The settings patch that turns `knob` to `value` on this pack's sandbox."""
+        table: Mapping[str, Callable[[Any], dict[str, Any]]] = (
+            _resolve(self.knobs, f"knobs of mock pack {self.name!r}") if self.knobs else {}
+        )
+        if knob not in table:
+            offered = ", ".join(sorted(table)) or "none"
+            raise PackError(f"the {self.name} sandbox has no {knob!r} knob; it offers: {offered}")
+        return table[knob](value)
 
     def conformance_kit(self) -> Any:
         if self.conformance is None:
@@ -133,6 +153,7 @@ def _resolve(target: str, what: str) -> Any:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "KNOBS",
     "MockPack",
     "PackError",
     "known_mocks",

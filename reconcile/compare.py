@@ -88,8 +88,6 @@ def canonical(value: Any, rule: FieldRuleView) -> Any:
 
 
 def _children(value: Any, rule: FieldRuleView) -> tuple[tuple[Any, ...], ...] | None:
-    if isinstance(value, dict) and isinstance(value.get("items"), list):
-        value = value["items"]  # a NetSuite sublist read back as {"items": [...]}
     if not isinstance(value, list) or not value:
         return None
     rows = [

@@ -22,7 +22,7 @@ from typing import Any
 
 from reconcile.model import FieldDiff, Finding, FlowScore, ReconcileReport
 
-# The last segment of a field path (`companyName`, `addressBook.items.0.addressee`, `Email`).
+# The last segment of a field path (`companyName`, `addressBook.0.addressee`, `Email`).
 PII_FIELD = re.compile(r"(name|e-?mail|phone|mobile|fax|addressee|attention)", re.IGNORECASE)
 DEFAULT_KEY = b"crm-erp-harness/mask-pii/v1"
 Scrub = Callable[[str], str]

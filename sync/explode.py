@@ -1,8 +1,8 @@
-"""Sublist rows as records of their own: stock per warehouse from an item's `locations`.
+"""Child rows as records of their own: stock per warehouse from an item's locations.
 
-A NetSuite inventory item carries its stock per location in a sublist, while the CRM keeps
-one Inventory_Level__c record per product and location. A flow whose source says
-`explode: {path: locations.items, key: location.id}` sees one record per sublist element:
+An ERP item may carry its stock per location as a child list while the CRM keeps one record
+per product and location. A flow whose source says `explode: {path: <list field>, key:
+<element field>}` sees one record per element:
 the element's fields, the parent's fields under `parent`, and in the source key field the
 composite key "<parent key>:<element key>", so crosswalk, quarantine and replay work per row.
 """
@@ -44,8 +44,6 @@ def parent_of(source_id: str) -> str:
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, dict) and isinstance(value.get("items"), list):
-        value = value["items"]
     if not isinstance(value, list):
         return []
     return [row for row in value if isinstance(row, dict)]

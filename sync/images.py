@@ -2,7 +2,7 @@
 them back. Pure functions, no I/O; `sync.rollback` is their user.
 
 An image is a target record's field dict as the connector reads it, nested values included
-(`addressBook.items.0.addressBookAddress.city`). What a sync wrote is its mapped payload: only
+(`addressBook.0.addressBookAddress.city`). What a sync wrote is its mapped payload: only
 that shape is known to be writable (a full image also holds read-only echoes such as NetSuite's
 `addrText` or a sublist's `count`), so restore bodies are built on that shape.
 """

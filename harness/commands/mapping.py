@@ -15,6 +15,7 @@ from rich.table import Table
 from harness import output
 from harness.api import FlowPlan, load_flows, open_connectors
 from harness.commands.common import EXIT_OK, ConfigOpt, EnvFileOpt, guarded, load
+from sync.canonical import compile_mappings
 from sync.connectors.base import ObjectSchema
 from sync.errors import ConfigError
 from sync.mapping import MappingSpec, load_mapping
@@ -64,6 +65,30 @@ def _describe(
             connectors[plan.config.source].describe(plan.spec.source.object),
             connectors[plan.config.target].describe(plan.spec.target.object),
         )
+
+
+@mapping_app.command("compile")
+def compile_pair(
+    crm: Annotated[str, typer.Option(help="The CRM's pack (its profile is read).")],
+    erp: Annotated[str, typer.Option(help="The ERP's pack (its profile is read).")],
+    flow: Annotated[
+        list[str] | None, typer.Option("--flow", help="A business flow (repeat; default all).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the mapping files.")] = Path("mappings"),
+) -> None:
+    """Compose the two packs' profiles into one mapping file per business flow."""
+
+    def body() -> int:
+        result = compile_mappings(crm, erp, flow or None)
+        for compiled, path in zip(result.flows, result.write(out), strict=True):
+            after = ", ".join(compiled.depends_on) or "-"
+            output.info(f"{path}  ({compiled.flow.source} -> {compiled.flow.target}, "
+                        f"after: {after})")  # fmt: skip
+        for name, why in result.skipped.items():
+            output.warn(f"flow {name} not compiled: {why}")
+        return EXIT_OK
+
+    raise typer.Exit(guarded(body))
 
 
 @mapping_app.command("export")

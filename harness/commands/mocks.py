@@ -6,17 +6,28 @@ import gc
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
 from harness import output
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
-from harness.sandbox import run_sandbox, start_mock_environment
+from harness.sandbox import PairFlows, project_flows, run_sandbox, start_mock_environment
 from harness.sandbox.flows import per_flow, run_business_sandbox
 from harness.sandbox.mocks import apply_faults, load_fault_plan
 from mocks.world.generator import WorldSettings
+from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
 from sync.errors import ConfigError
+
+
+class Chosen(NamedTuple):
+    """The pair a sandbox runs, and the project that chose it (None: the registry's)."""
+
+    crm: str
+    erp: str
+    origin: str
+    project: PairFlows | None
+
 
 DirtyOpt = Annotated[
     float, typer.Option(min=0, max=1, help="Share of accounts carrying an injected defect.")
@@ -31,8 +42,8 @@ FullBusinessOpt = Annotated[
 
 
 def mock_up(
-    crm: Annotated[str, typer.Option(help="CRM mock to start.")] = "salesforce",
-    erp: Annotated[str, typer.Option(help="ERP mock to start.")] = "netsuite",
+    crm: Annotated[str, typer.Option(help="CRM mock to start.")] = DEFAULT_CRM,
+    erp: Annotated[str, typer.Option(help="ERP mock to start.")] = DEFAULT_ERP,
     seed: Annotated[int, typer.Option(help="World seed; the same seed gives the same data.")] = 42,
     accounts: Annotated[int, typer.Option(min=0, help="Accounts to seed into the CRM.")] = 1000,
     dirty: DirtyOpt = 0.0,
@@ -98,7 +109,28 @@ def mock_up(
     guarded(body)
 
 
+CrmOpt = Annotated[
+    str | None,
+    typer.Option(help=f"CRM pack to sandbox (default: the project's, else {DEFAULT_CRM})."),
+]
+ErpOpt = Annotated[
+    str | None,
+    typer.Option(help=f"ERP pack to sandbox (default: the project's, else {DEFAULT_ERP})."),
+]
+ProjectOpt = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        help="A project's harness.yaml (as `harness init` writes it): its pair, flows and"
+        " mappings are used unless --crm or --erp is given.",
+    ),
+]
+
+
 def sandbox(
+    crm: CrmOpt = None,
+    erp: ErpOpt = None,
+    config: ProjectOpt = Path("harness.yaml"),
     seed: Annotated[int, typer.Option(help="World seed.")] = 42,
     accounts: Annotated[int, typer.Option(min=0, help="Accounts in the CRM.")] = 1000,
     workdir: Annotated[Path, typer.Option(help="Scratch folder (CA, config, state).")] = Path(
@@ -116,8 +148,8 @@ def sandbox(
         bool,
         typer.Option(
             "--all-flows",
-            help="Every business flow (fixtures/mappings/), both directions, on a"
-            " full-business world: synced in dependency order, each reconciled.",
+            help="Every business flow of the pair, both directions, on a full-business"
+            " world: synced in dependency order, each reconciled.",
         ),
     ] = False,
 ) -> None:
@@ -134,13 +166,17 @@ def sandbox(
             dirty=dirty,
             full_business=full_business or all_flows,
         )
+        pair = _pair(crm, erp, config)
         if all_flows:
-            return _all_flows(world, workdir, reports_dir)
+            return _all_flows(world, workdir, reports_dir, pair)
         with output.progress_bar("starting mocks") as bar:
             outcome = run_sandbox(
                 world=world,
                 workdir=workdir,
                 reports_dir=reports_dir,
+                crm=pair.crm,
+                erp=pair.erp,
+                project=pair.project,
                 erp_overflow=erp_overflow,
                 on_stage=bar.stage,
                 progress=lambda _obj, n: bar.advance(n),
@@ -152,13 +188,27 @@ def sandbox(
     raise typer.Exit(guarded(body))
 
 
-def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path) -> int:
+def _pair(crm: str | None, erp: str | None, config: Path) -> Chosen:
+    """The pair to sandbox: named on the command line, else the project's, else the default."""
+    if crm is None and erp is None:
+        project = project_flows(config)
+        if project is not None:
+            output.info(f"using {config}: {project.crm} -> {project.erp}, "
+                        f"{len(project.flows)} flow(s)")  # fmt: skip
+            return Chosen(project.crm, project.erp, "project", project)
+    return Chosen(crm or DEFAULT_CRM, erp or DEFAULT_ERP, "registry", None)
+
+
+def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path, pair: Chosen) -> int:
     """Every business flow in dependency order, then a scorecard per flow."""
     with output.progress_bar("starting mocks") as bar:
         outcome = run_business_sandbox(
             world=world,
             workdir=workdir,
             reports_dir=reports_dir,
+            crm=pair.crm,
+            erp=pair.erp,
+            project=pair.project,
             on_stage=bar.stage,
             progress=lambda _obj, n: bar.advance(n),
         )

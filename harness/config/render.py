@@ -45,6 +45,7 @@ def render_config(
     target: str = "erp",
     thresholds: Thresholds | None = None,
     flows: Sequence[Mapping[str, Any]] | None = None,
+    written_by: str = "harness mock-up",
 ) -> str:
     """A ready `harness.yaml` text (what `harness mock-up` writes), readable by `load_config`.
 
@@ -98,7 +99,7 @@ def render_config(
         },
     }
     header = (
-        "# harness.yaml, written by `harness mock-up`; edit freely (schema:\n"
+        f"# harness.yaml, written by `{written_by}`; edit freely (schema:\n"
         "# fixtures/schemas/harness.schema.json). Credentials name environment variables\n"
         "# ({env: NAME}); secrets come from the environment or --env-file, never this file.\n"
     )

@@ -40,6 +40,10 @@ def info(message: str) -> None:
     console.print(message)
 
 
+def warn(message: str) -> None:
+    err_console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
+
+
 class Ticker:
     """What a long job sees of its progress bar: records done, and the stage it is in."""
 

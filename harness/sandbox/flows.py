@@ -1,15 +1,15 @@
-"""Every business flow of the reference integration, both directions, in one sandbox.
+"""Every business flow of a pair, both directions, in one sandbox.
 
-The mapping specs in `fixtures/mappings/` form one integration: the CRM owns customers,
-contacts and orders; the ERP owns the catalogue, prices, stock, invoices, receivables and
-the customers' finance. Flows that swap ids through another flow's crosswalk
-(`reference: {flow: ...}`) depend on it, so `depends_on` and the run order below follow the
-references: customers -> contacts, orders, customer_finance; products -> prices, orders,
-inventory; orders -> invoices -> payments.
+A pair's mappings form one integration: the CRM owns customers, contacts and orders; the ERP
+owns the catalogue, prices, stock, invoices, receivables and the customers' finance. Flows
+that swap ids through another flow's crosswalk (`reference: {flow: ...}`) depend on it, so
+`depends_on` and the run order follow the references (the canonical model derives them):
+customers -> contacts, orders, customer_finance; products -> prices, orders, inventory;
+orders -> invoices -> payments.
 
-`harness sandbox --all-flows` and the Gherkin steps use `BUSINESS_FLOWS` to write a config
-with every flow (`harness.sandbox.write_config(..., flows=BUSINESS_FLOWS)`) and
-`run_business_flows` to run them in dependency order, then reconcile each one.
+`harness sandbox --all-flows` and the Gherkin steps configure every flow of the pair
+(`Sandbox.pair.flows`) and `run_business_flows` runs them in dependency order, then
+reconciles each one.
 """
 
 from __future__ import annotations
@@ -17,72 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
 
 from harness.api import run_reconcile, run_sync
 from harness.config import HarnessConfig
 from harness.config.schedule import dependency_order
-from harness.sandbox import Sandbox
+from harness.sandbox.box import Sandbox
+from harness.sandbox.pairs import FlowDef, PairFlows, pair_flows
 from mocks.world.generator import WorldSettings
+from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
 from reconcile.model import ReconcileReport, Verdict
 from reconcile.reconciler import ProgressFn
 from sync.engine import RunResult
 
-MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
-Role = Literal["crm", "erp"]
 
-
-@dataclass(frozen=True)
-class FlowDef:
-    """One flow as harness.yaml lists it: its mapping, direction and prerequisites."""
-
-    name: str
-    mapping: Path
-    source: Role
-    target: Role
-    depends_on: tuple[str, ...] = ()
-
-    def as_config(self) -> dict[str, Any]:
-        """The flow's harness.yaml entry (what `render_config(flows=...)` takes)."""
-        entry: dict[str, Any] = {
-            "name": self.name,
-            "mapping": self.mapping,
-            "source": self.source,
-            "target": self.target,
-        }
-        if self.depends_on:
-            entry["depends_on"] = list(self.depends_on)
-        return entry
-
-
-def _flow(name: str, file: str, source: Role, target: Role, *after: str) -> FlowDef:
-    return FlowDef(name, MAPPINGS / file, source, target, tuple(after))
-
-
-# In dependency order; `flow_order` re-derives it, so adding a flow anywhere is safe.
-BUSINESS_FLOWS: tuple[FlowDef, ...] = (
-    _flow("customers", "salesforce_netsuite.yaml", "crm", "erp"),
-    _flow("products", "products.yaml", "erp", "crm"),
-    _flow("customer_finance", "customer_finance.yaml", "erp", "crm", "customers"),
-    _flow("contacts", "contacts.yaml", "crm", "erp", "customers"),
-    _flow("prices", "prices.yaml", "erp", "crm", "products"),
-    _flow("orders", "orders.yaml", "crm", "erp", "customers", "products"),
-    _flow("inventory", "inventory.yaml", "erp", "crm", "products"),
-    _flow("invoices", "invoices.yaml", "erp", "crm", "customers", "orders"),
-    _flow("payments", "payments.yaml", "erp", "crm", "invoices"),
-)
-
-
-def business_flow(name: str) -> FlowDef:
-    """The business flow called `name`; an unknown one names the known ones."""
-    for flow in BUSINESS_FLOWS:
-        if flow.name == name:
-            return flow
-    known = ", ".join(f.name for f in BUSINESS_FLOWS)
-    raise KeyError(f"no business flow {name!r}; known flows: {known}")
-
-
-def flow_order(flows: Sequence[FlowDef] = BUSINESS_FLOWS) -> list[str]:
+def flow_order(flows: Sequence[FlowDef]) -> list[str]:
     """The flows' names, every flow after the ones it depends on."""
     return dependency_order({f.name: list(f.depends_on) for f in flows})
 
@@ -124,15 +72,20 @@ def run_business_sandbox(
     world: WorldSettings,
     workdir: Path,
     reports_dir: Path,
+    crm: str = DEFAULT_CRM,
+    erp: str = DEFAULT_ERP,
+    project: PairFlows | None = None,
     on_stage: Callable[[str], None] | None = None,
     progress: ProgressFn | None = None,
 ) -> BusinessOutcome:
-    """`harness sandbox --all-flows`: mocks up seeded with a full-business world, every
-    business flow synced in dependency order, every flow reconciled, reports written."""
+    """`harness sandbox --all-flows`: the pair's mocks seeded with a full-business world,
+    every flow of the pair (or of `project`) synced in dependency order, every flow
+    reconciled, reports written."""
     stage = on_stage or (lambda _s: None)
     stage("starting mocks")
     world = replace(world, full_business=True)
-    with Sandbox.start(workdir, world, reports_dir=reports_dir, flows=BUSINESS_FLOWS) as box:
+    pair = project or pair_flows(crm, erp, workdir)
+    with Sandbox.start(workdir, world, pair=pair, reports_dir=reports_dir, flows=pair.flows) as box:
         outcome = run_business_flows(box.config, on_stage=stage, progress=progress)
         return replace(outcome, config_path=box.config_path)
 
@@ -149,10 +102,8 @@ def per_flow(report: ReconcileReport) -> list[ReconcileReport]:
 
 
 __all__ = [
-    "BUSINESS_FLOWS",
     "BusinessOutcome",
     "FlowDef",
-    "business_flow",
     "flow_order",
     "per_flow",
     "run_business_flows",

@@ -147,7 +147,7 @@ class Reset(Effect):
 class MalformedJson(Effect):
     TYPE: ClassVar[str] = "malformed_json"
     TERMINAL: ClassVar[bool] = True
-    body: str = '{"records": [{"Id": "001'
+    body: str = '{"data": [{"id": "1'
 
 
 @dataclass(frozen=True)
@@ -200,8 +200,8 @@ class PagingDrift(Effect):
 @dataclass(frozen=True)
 class DuplicateRule(Effect):
     TYPE: ClassVar[str] = "duplicate_rule"
-    object: str = "Account"
-    field: str = "Name"
+    object: str | None = None  # None: the vendor dialect's usual object (its companies)
+    field: str | None = None  # None: that object's name field
 
 
 EFFECT_TYPES: dict[str, type[Effect]] = {

@@ -56,12 +56,12 @@ class TrapRequest:
             hint = _suggest(str(trap), TRAPS)
             raise TrapError(f"unknown trap {trap!r}{hint}; valid: {', '.join(TRAPS)}")
         if not isinstance(body.get("object"), str):
-            raise TrapError('name the object to set the trap on, e.g. {"object": "Account"}')
+            raise TrapError('name the object to set the trap on: {"object": "<object>"}')
         count = body.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise TrapError(f"count must be a whole number >= 1, got {count!r}")
         if trap == "silent_edit" and not isinstance(body.get("field"), str):
-            raise TrapError('silent_edit needs the field to change, e.g. {"field": "Phone"}')
+            raise TrapError('silent_edit needs the field to change: {"field": "<field>"}')
         return cls(
             trap=str(trap),
             obj=body["object"],

@@ -13,4 +13,5 @@ PACK = MockPack(
     credentials=("consumer_key", "consumer_secret", "token_id", "token_secret"),
     connector_options={"account": DEFAULT_ACCOUNT_ID},
     world_ids="mocks.netsuite.seed.ids:world_ids",
+    knobs="mocks.netsuite.knobs:KNOBS",
 )

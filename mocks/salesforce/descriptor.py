@@ -11,4 +11,5 @@ PACK = MockPack(
     app="mocks.salesforce.app:build_app",
     credentials=("client_id", "client_secret"),
     world_ids="mocks.salesforce.seed.ids:world_ids",
+    knobs="mocks.salesforce.knobs:KNOBS",
 )

@@ -23,8 +23,6 @@ from sync.mapping.countries import parse_phone
 EXPECTED_FILL = 0.5  # a field filled on at least this share of records is expected filled
 DOMINANT = 0.6  # a style held by this share of a field's values is the field's convention
 WEIGHTS = {"completeness": 0.3, "validity": 0.3, "uniqueness": 0.25, "length": 0.15}
-# The fields a company's name may be in, for duplicate clustering (the first one present).
-COMPANY_NAME_FIELDS = ("Name", "companyName", "name")
 # Objects whose records are people, matched case-insensitively: the duplicate rules are a
 # company's (name, web domain, phone), which would pair colleagues, so they are not clustered.
 PERSON_OBJECTS = frozenset({"contact", "lead"})
@@ -37,6 +35,7 @@ class ProfileHints:
     limits: Mapping[str, int]
     transforms: Mapping[str, tuple[str, ...]]
     phone_region_from: Mapping[str, str]  # phone field -> the country field to read
+    name_field: str | None = None  # the record's name (duplicate clustering), when known
 
     @classmethod
     def none(cls) -> ProfileHints:
@@ -48,6 +47,12 @@ class ProfileHints:
         limits: dict[str, int] = {}
         transforms: dict[str, tuple[str, ...]] = {}
         regions: dict[str, str] = {}
+        name_rule = spec.canonical_rule("name")
+        name_field = None
+        if name_rule is not None:
+            name_field = (
+                name_rule.target if side == "target" else next(iter(name_rule.sources), None)
+            )
         for rule in spec.fields:
             if side == "target":
                 if rule.max_length:
@@ -64,7 +69,7 @@ class ProfileHints:
                 region = step.params.get("region_from")
                 if step.name == "phone_e164" and region:
                     regions[field] = str(region)
-        return cls(limits, transforms, regions)
+        return cls(limits, transforms, regions, name_field)
 
 
 def profile_system(
@@ -113,7 +118,7 @@ def profile_records(
         issues.extend(found)
     groups: list[DuplicateGroup] = []
     if schema.name.lower() not in PERSON_OBJECTS:
-        groups = _duplicates(rows, inventory, semantics, countries)
+        groups = _duplicates(rows, inventory, semantics, countries, hints.name_field)
     for g in groups:
         for rid in g.record_ids:
             issues.append(Issue("duplicate", rid, "*", f"same company as {g.record_ids[0]}"))
@@ -262,8 +267,9 @@ def _duplicates(
     inventory: dict[str, FieldSchema],
     semantics: Mapping[str, str],
     countries: list[str | None],
+    name_field: str | None,
 ) -> list[DuplicateGroup]:
-    name_field = next((f for f in COMPANY_NAME_FIELDS if f in inventory), None)
+    name_field = name_field if name_field in inventory else _name_field(inventory)
     if name_field is None:
         return []
     web = [f for f, s in semantics.items() if s in ("url", "email")]
@@ -285,6 +291,17 @@ def _duplicates(
         DuplicateGroup(c.record_ids, tuple(names[i] for i in c.record_ids), c.score, c.reasons)
         for c in find_clusters(candidates)
     ]
+
+
+def _name_field(inventory: dict[str, FieldSchema]) -> str | None:
+    """Without a mapping to say so, the record's name: a text field called name, else the
+    one text field whose name ends in "name" (a company's, not a person's two)."""
+    texts = [n for n, f in inventory.items() if f.type in ("string", "textarea")]
+    exact = [n for n in texts if n.lower() == "name"]
+    if exact:
+        return exact[0]
+    ending = [n for n in texts if n.lower().endswith("name")]
+    return ending[0] if len(ending) == 1 else None
 
 
 def _dimensions(

@@ -58,6 +58,7 @@ class ConnectorPack:
     connector: str | ConnectorFactory
     credentials: tuple[CredentialSpec, ...] = ()
     options: dict[str, str] = field(default_factory=dict)  # option -> what it means
+    required_options: tuple[str, ...] = ()  # options a connection cannot do without
     base_url_hint: str = ""  # what a real system's base URL looks like
     profile_path: Path | None = None
     kits: str | None = None  # "module:attr" -> a sequence of conformance kits

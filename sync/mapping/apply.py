@@ -146,8 +146,6 @@ def _apply_each(
     """Map every element of a child collection; None when the source has none."""
     if raw is None:
         return None
-    if isinstance(raw, Mapping) and isinstance(raw.get("records"), list):
-        raw = raw["records"]  # a Salesforce child relationship: {"totalSize", "records"}
     if not isinstance(raw, list):
         issues.append(
             _issue(labels, "invalid", f"{labels.source} is not a list of child records", raw)

@@ -47,8 +47,6 @@ def changed_paths(
 
 def same_children(rules: Sequence[FieldRule], mine: Any, theirs: Any) -> bool:
     """Two child collections agree element by element on every mapped child field."""
-    if isinstance(theirs, dict) and isinstance(theirs.get("items"), list):
-        theirs = theirs["items"]  # a NetSuite sublist read back as {"items": [...]}
     mine, theirs = mine or [], theirs or []
     if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) != len(theirs):
         return False

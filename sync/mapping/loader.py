@@ -188,6 +188,7 @@ def _build(data: dict[str, Any], lines: _Lines, file: str | None) -> MappingSpec
         match=_match(data.get("match") or {}),
         governance=_governance(data.get("governance") or {}),
         deletes=_deletes(data.get("deletes", "ignore")),
+        entity=data.get("entity"),
     )
 
 
@@ -260,6 +261,7 @@ def _rule(item: dict[str, Any], line: int | None) -> FieldRule:
         reference=Reference(ref["flow"], ref.get("via", "source")) if ref else None,
         each=tuple(_rule(child, None) for child in item.get("each", ())),
         key=item.get("key"),
+        canonical=item.get("canonical"),
     )
 
 

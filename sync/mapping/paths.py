@@ -1,4 +1,4 @@
-"""Dotted paths into nested records: `addressBook.items.0.addressBookAddress.city`.
+"""Dotted paths into nested records: `addressBook.0.addressBookAddress.city`.
 
 A segment made only of digits indexes a list; any other segment is a dict key. `set_path`
 creates what is missing on the way (a list where the next segment is numeric, a dict
@@ -16,7 +16,7 @@ Segment = str | int
 
 @lru_cache(maxsize=4096)
 def split_path(path: str) -> tuple[Segment, ...]:
-    """`"a.items.0.b"` -> `("a", "items", 0, "b")`; digits-only segments become ints."""
+    """`"a.lines.0.b"` -> `("a", "lines", 0, "b")`; digits-only segments become ints."""
     if not path:
         raise ValueError("a path cannot be empty")
     parts = path.split(".")

@@ -125,6 +125,7 @@ class FieldRule:
     reference: Reference | None = None
     each: tuple[FieldRule, ...] = ()
     key: str | None = None  # `each`: the element path that identifies a child (line number)
+    canonical: str | None = None  # the canonical field carried (a compiled mapping says)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -178,6 +179,7 @@ class MappingSpec:
     match: MatchSpec = field(default_factory=MatchSpec)
     governance: Governance = field(default_factory=Governance)
     deletes: Deletes = field(default_factory=Deletes)
+    entity: str | None = None  # the canonical entity carried (a compiled mapping says)
     # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
     _plan: Any = field(default=None, init=False, repr=False, compare=False)
 
@@ -236,6 +238,11 @@ class MappingSpec:
     def references(self) -> tuple[Reference, ...]:
         """Every reference the mapping resolves, each once: the flows it depends on."""
         return tuple(dict.fromkeys(r for rule in self.fields for r in rule.references))
+
+    def canonical_rule(self, name: str) -> FieldRule | None:
+        """The first rule carrying canonical field `name` (compiled mappings tag their rules),
+        or None when no rule says it carries it."""
+        return next((rule for rule in self.fields if rule.canonical == name), None)
 
     def rule_for(self, target_path: str) -> FieldRule | None:
         """The rule that fills `target_path` (the implicit key rule for the external id),

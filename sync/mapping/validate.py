@@ -2,8 +2,9 @@
 
 This catches, before a write, what the target would refuse or silently damage: unknown or
 read-only fields, missing required fields, over-long text and values of the wrong type.
-Only the payload's top-level fields are checked; a nested value (a NetSuite reference or
-sublist) is only checked for being a dict or list.
+Only the payload's top-level fields are checked; a nested value (a subrecord or a child
+list) is only checked for being a dict or list. References are ids and child collections
+lists: the connectors' dialects hand every vendor's payloads over in that plain form.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ _EXPECTED: dict[FieldType, tuple[tuple[type, ...], str]] = {
     **{t: ((int, float), "a number") for t in _NUMBER},
     "int": ((int,), "a whole number"),
     "boolean": ((bool,), "true or false"),
-    # Salesforce sends a reference as an id string, NetSuite as {"id": ...}: accept both.
-    "reference": ((dict, str), "a reference ({'id': ...} or an id)"),
+    "reference": ((str, int), "an id"),
     "object": ((dict,), "an object"),
-    "array": ((list, dict), "a list (or a sublist object)"),
+    "array": ((list,), "a list"),
 }
 
 

@@ -15,17 +15,16 @@ from harness.api import load_flows
 from harness.cli import app
 from harness.commands import mocks as mocks_command
 from harness.config import load_config
-from harness.sandbox import DEFAULT_MAPPING, write_config
-from harness.sandbox.flows import (
-    BUSINESS_FLOWS,
-    BusinessOutcome,
-    business_flow,
-    flow_order,
-    per_flow,
-    run_business_sandbox,
-)
+from harness.sandbox import pair_flows, write_config
+from harness.sandbox.flows import BusinessOutcome, flow_order, per_flow, run_business_sandbox
 from harness.sandbox.mocks import MockPair, RunningMock, mock_vendor
+from harness.sandbox.pairs import SHIPPED
 from mocks.world.generator import WorldSettings
+from sync.errors import ConfigError
+
+PAIR = pair_flows("salesforce", "netsuite", Path("/nonexistent"))  # shipped: nothing written
+BUSINESS_FLOWS = PAIR.flows
+DEFAULT_MAPPING = PAIR.default.mapping
 
 
 def _fake_mocks() -> MockPair:
@@ -77,7 +76,7 @@ def test_without_flows_the_sandbox_config_keeps_the_customers_flow_alone(
 
 
 def test_flows_run_after_the_flows_they_depend_on() -> None:
-    order = flow_order()
+    order = flow_order(BUSINESS_FLOWS)
     for flow in BUSINESS_FLOWS:
         for dependency in flow.depends_on:
             assert order.index(dependency) < order.index(flow.name)
@@ -85,9 +84,10 @@ def test_flows_run_after_the_flows_they_depend_on() -> None:
 
 
 def test_an_unknown_business_flow_names_the_known_ones() -> None:
-    assert business_flow("orders").mapping.name == "orders.yaml"
-    with pytest.raises(KeyError, match="known flows: customers, products"):
-        business_flow("refunds")
+    assert PAIR.flow("orders").mapping == SHIPPED / "salesforce-netsuite" / "orders.yaml"
+    assert PAIR.origin == "shipped"
+    with pytest.raises(ConfigError, match="known: customers, products"):
+        PAIR.flow("refunds")
 
 
 def test_the_sandbox_command_syncs_and_reconciles_every_flow(
@@ -111,7 +111,7 @@ def test_the_sandbox_command_syncs_and_reconciles_every_flow(
     assert result.exit_code in (0, 1), result.output
     (outcome,) = seen
     ran = [run.flow for run in outcome.runs]
-    assert ran == flow_order()
+    assert ran == flow_order(BUSINESS_FLOWS)
     assert all(run.status in ("succeeded", "partial") for run in outcome.runs)
     assert [score.flow for score in outcome.report.flows] == ran
     customers = next(s for s in outcome.report.flows if s.flow == "customers")

@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.sandbox import FIXTURES, Sandbox, write_config
+from harness.sandbox import Sandbox, write_config
 from mocks.world.generator import WorldSettings
+from tests.paths import INVALID_MAPPINGS
 
 HARNESS = [sys.executable, "-m", "harness.cli"]
 runner = CliRunner()
@@ -144,7 +145,7 @@ def test_malformed_mapping_exits_2_and_writes_nothing(
 ) -> None:
     box = harness_sandbox_session
     box.reseed(WorldSettings(seed=4, accounts=10))
-    broken = FIXTURES / "mappings" / "invalid" / "typo_key.yaml"
+    broken = INVALID_MAPPINGS / "typo_key.yaml"
     config = write_config(box.mocks, tmp_path / "harness.yaml", mapping=broken,
                           state_path=tmp_path / "state.db", reports_dir=tmp_path / "r")  # fmt: skip
     for name, value in box.mocks.env.items():

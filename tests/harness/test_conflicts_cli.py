@@ -13,8 +13,11 @@ from typer.testing import CliRunner
 from harness.bdd.steps.customers import EXTERNAL_ID, crm_accounts, edit_account, erp_customers
 from harness.bdd.variants import write_variant
 from harness.cli import app
-from harness.sandbox import DEFAULT_MAPPING, Sandbox
+from harness.sandbox import Sandbox
 from mocks.world.generator import WorldSettings
+from tests.paths import CUSTOMERS_MAPPING
+
+DEFAULT_MAPPING = CUSTOMERS_MAPPING
 
 runner = CliRunner()
 

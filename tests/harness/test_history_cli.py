@@ -19,8 +19,9 @@ from reconcile.mask import mask_value
 from reconcile.model import FlowScore, Thresholds
 from reconcile.reconciler import build_report
 from sync.state import ReconcileSummary, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 runner = CliRunner()
 

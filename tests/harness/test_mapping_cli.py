@@ -10,7 +10,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.sandbox import DEFAULT_MAPPING, Sandbox
+from harness.sandbox import Sandbox
+from tests.paths import CUSTOMERS_MAPPING
+
+DEFAULT_MAPPING = CUSTOMERS_MAPPING
 
 runner = CliRunner()
 

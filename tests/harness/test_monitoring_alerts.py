@@ -20,10 +20,11 @@ from harness.api import run_sync
 from harness.cli import app
 from harness.config import AlertsConfig, load_config
 from harness.monitoring.alerts import after_run, evaluate, notify, slack_payload
-from harness.sandbox import DEFAULT_MAPPING, Sandbox, write_config
+from harness.sandbox import Sandbox, write_config
 from mocks.world.generator import WorldSettings
 from sync.errors import AuthError, ConfigError
 from sync.state import RunInfo, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 RULES = AlertsConfig(error_rate=0.05, volume_factor=5, history=10, min_usual_reads=10)
@@ -115,7 +116,7 @@ systems:
   erp: {{vendor: netsuite, base_url: "https://127.0.0.1:9", options: {{account: "1_SB1"}}}}
 state: {{path: {tmp_path / "state.db"}}}
 flows:
-  - {{name: customers, mapping: {DEFAULT_MAPPING}, source: crm, target: erp}}
+  - {{name: customers, mapping: {CUSTOMERS_MAPPING}, source: crm, target: erp}}
 alerts: {{webhook_url_env: {env_var}, error_rate: 0.05, volume_factor: 5}}
 """, encoding="utf-8")  # fmt: skip
     return path
@@ -169,7 +170,7 @@ def test_a_failed_sync_raises_an_alert_after_run_sync(
 ) -> None:
     box = harness_sandbox_session
     box.reseed(WorldSettings(seed=3, accounts=3))
-    path = write_config(box.mocks, tmp_path / "harness.yaml", mapping=DEFAULT_MAPPING,
+    path = write_config(box.mocks, tmp_path / "harness.yaml", mapping=CUSTOMERS_MAPPING,
                         state_path=tmp_path / "state.db", reports_dir=tmp_path / "r")  # fmt: skip
     with path.open("a", encoding="utf-8") as text:
         text.write("alerts: {webhook_url_env: HARNESS_ALERT_WEBHOOK}\n")

@@ -22,8 +22,9 @@ from harness.monitoring.logs import (
     reset_logging,
     secret_values,
 )
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 runner = CliRunner()
 
 

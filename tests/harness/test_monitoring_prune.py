@@ -14,8 +14,9 @@ from harness.cli import app
 from harness.config import HarnessConfig, load_config
 from harness.monitoring.retention import parse_window
 from sync.state import QuarantineEntry, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 runner = CliRunner()
 
 

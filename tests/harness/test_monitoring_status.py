@@ -18,8 +18,9 @@ from harness.monitoring.health import collect_health
 from harness.monitoring.metrics import render_metrics, serve_metrics
 from sync.connectors.base import Watermark
 from sync.state import QuarantineEntry, ReconcileSummary, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 NOW = T0 + timedelta(hours=3)
 runner = CliRunner()

@@ -16,8 +16,9 @@ from harness.config import load_config
 from harness.sandbox import Sandbox
 from mocks.world.generator import WorldSettings
 from sync.state import QuarantineEntry, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 runner = CliRunner()
 

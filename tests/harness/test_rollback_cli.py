@@ -14,9 +14,12 @@ from typer.testing import CliRunner
 from harness import output
 from harness.cli import app
 from harness.config import load_config
-from harness.sandbox import DEFAULT_MAPPING, Sandbox, write_config
+from harness.sandbox import Sandbox, write_config
 from mocks.world.generator import WorldSettings
 from sync.state import StateStore
+from tests.paths import CUSTOMERS_MAPPING
+
+DEFAULT_MAPPING = CUSTOMERS_MAPPING
 
 ACCOUNTS = 10
 runner = CliRunner()

@@ -23,9 +23,10 @@ from harness.sandbox import Sandbox
 from mocks.world.generator import WorldSettings
 from sync.flowlock import flow_lock
 from sync.state import StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
 HARNESS = [sys.executable, "-m", "harness.cli"]
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 runner = CliRunner()
 
 

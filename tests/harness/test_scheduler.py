@@ -17,8 +17,9 @@ from sync.engine import RunCounts, RunResult
 from sync.errors import ConfigError, FatalError
 from sync.flow import DEFAULT_BATCH_SIZE
 from sync.flowlock import FlowBusyError
+from tests.paths import CUSTOMERS_MAPPING
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # on a minute boundary
 
 HEAD = """\

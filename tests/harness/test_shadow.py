@@ -18,7 +18,7 @@ from sync.mapping import get_path, load_mapping
 from sync.state import StateStore
 
 ACCOUNTS = 120
-CITY = "addressBook.items.0.addressBookAddress.city"
+CITY = "addressBook.0.addressBookAddress.city"
 TARGET_TEXT = ["companyName", "comments", CITY]
 SOURCE_TO_TARGET = {"Name": "companyName", "Description": "comments", "BillingCity": CITY}
 runner = CliRunner()
@@ -38,7 +38,7 @@ def _drift(box: Sandbox) -> list[dict[str, Any]]:
     )  # fmt: skip
     kinds = {"edit_value": 1, "truncate": 1, "blank": 1, "case_change": 1, "delete": 1}
     target = box.drift(
-        "erp", object="customer", seed=6, count=20, kinds=kinds,
+        "erp", object="customer", external_id="externalId", seed=6, count=20, kinds=kinds,
         paths={k: TARGET_TEXT for k in kinds}, exclude=[f["id"] for f in source],
     )  # fmt: skip
     for suffix in ("", "-wal", "-shm"):

@@ -16,7 +16,7 @@ from mocks.store import RecordStore
 from tests.mocks.netsuite.support import ADMIN, BEARER, CUSTOMERS, TestClient
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-CITY = "addressBook.items.0.addressBookAddress.city"
+CITY = "addressBook.0.addressBookAddress.city"
 
 
 class _Clock:
@@ -51,7 +51,9 @@ def ctx(clock: _Clock) -> MockContext:
 
 
 def _request(**body: Any) -> DriftRequest:
-    return DriftRequest.from_json({"object": "customer", "seed": 3, **body})
+    return DriftRequest.from_json(
+        {"object": "customer", "seed": 3, "external_id": "externalId", **body}
+    )
 
 
 def test_each_field_kind_changes_the_field_and_logs_before_and_after(ctx: MockContext) -> None:

@@ -18,7 +18,7 @@ from sync.mapping import MappingSpec, apply_mapping, load_mapping
 from sync.state import CrosswalkEntry, QuarantineEntry
 
 ROOT = Path(__file__).resolve().parents[2]
-MAPPING = ROOT / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = ROOT / "fixtures" / "integrations" / "salesforce-netsuite" / "customers.yaml"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HOSTILE = "<script>alert('x')</script> Smith & \"Sons\""
 HOSTILE_FLOW = "cust<o>mers & co"
@@ -49,7 +49,7 @@ def make_account(n: int, **changes: Any) -> Record:
 
 def make_customer(spec: MappingSpec, source: Record, target_id: str, **changes: Any) -> Record:
     payload = orjson.loads(orjson.dumps(apply_mapping(spec, source.fields).payload))
-    payload["subsidiary"]["refName"] = "Harness UK Ltd"  # the target adds what it knows
+    payload["subsidiary_refName"] = "Harness UK Ltd"  # the target adds what it knows
     payload.update(id=target_id, entityId=f"CUST{target_id}", **changes)
     return Record(target_id, payload, T0 + timedelta(seconds=5))
 

@@ -12,28 +12,31 @@ from tests.sync.mapping.test_children_and_references import ORDER_SPEC
 
 WHEN = datetime(2026, 3, 1, tzinfo=UTC)
 LINES = [
-    {"line": 1, "item": {"id": "501"}, "quantity": 2, "rate": 9.5},
-    {"line": 2, "item": {"id": "502"}, "quantity": 1, "rate": 120.0},
+    {"line": 1, "item": "501", "quantity": 2, "rate": 9.5},
+    {"line": 2, "item": "502", "quantity": 1, "rate": 120.0},
 ]
 
 
 def test_lines_agree_whatever_their_order_and_the_fields_the_target_adds() -> None:
     rules = compare_rules(parse_mapping(ORDER_SPEC))
-    expected = {"externalId": "8011", "entity": {"id": "77"}, "item": {"items": LINES}}
-    stored = [{**line, "amount": line["quantity"] * line["rate"], "links": []} for line in LINES]
-    actual = {"externalId": "8011", "entity": {"id": "77", "refName": "Acme"},
-              "item": {"items": list(reversed(stored))}}  # fmt: skip
+    expected = {"externalId": "8011", "entity": "77", "item": LINES}
+    stored = [
+        {**line, "amount": line["quantity"] * line["rate"], "item_refName": f"SKU-{line['item']}"}
+        for line in LINES
+    ]
+    actual = {"externalId": "8011", "entity": "77", "entity_refName": "Acme",
+              "item": list(reversed(stored))}  # fmt: skip
     assert differing_paths(expected, actual, rules) == []
     assert signature(expected, rules) == signature(actual, rules)
 
 
 def test_a_changed_quantity_or_a_missing_line_is_a_difference_on_the_collection() -> None:
     rules = compare_rules(parse_mapping(ORDER_SPEC))
-    expected = {"externalId": "8011", "entity": {"id": "77"}, "item": {"items": LINES}}
-    changed = {**expected, "item": {"items": [LINES[0], {**LINES[1], "quantity": 3}]}}
-    short = {**expected, "item": {"items": LINES[:1]}}
-    assert [r.path for r, _e, _a in differing_paths(expected, changed, rules)] == ["item.items"]
-    assert [r.path for r, _e, _a in differing_paths(expected, short, rules)] == ["item.items"]
+    expected = {"externalId": "8011", "entity": "77", "item": LINES}
+    changed = {**expected, "item": [LINES[0], {**LINES[1], "quantity": 3}]}
+    short = {**expected, "item": LINES[:1]}
+    assert [r.path for r, _e, _a in differing_paths(expected, changed, rules)] == ["item"]
+    assert [r.path for r, _e, _a in differing_paths(expected, short, rules)] == ["item"]
 
 
 FINANCE = """

@@ -19,7 +19,7 @@ from tests.reconcile.conftest import MAPPING, clean_world, crosswalk, make_accou
 
 PER_RECORD = ColumnarOptions(threshold=None)
 COLUMNAR = ColumnarOptions(threshold=0)
-ADDRESS = "addressBook.items.0.addressBookAddress"
+ADDRESS = "addressBook.0.addressBookAddress"
 
 
 @pytest.fixture(scope="module")

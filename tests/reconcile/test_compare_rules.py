@@ -79,5 +79,5 @@ def test_values_equal_by_rule(rule: FieldRuleView, expected: Any, actual: Any, e
 def test_compare_rules_read_the_mapping_hints(mapping_spec: MappingSpec) -> None:
     rules = {r.path: r for r in compare_rules(mapping_spec)}
     assert (rules["phone"].read_as, rules["phone"].default_region) == ("phone", "US")
-    assert rules["addressBook.items.0.addressBookAddress.country"].read_as == "country"
+    assert rules["addressBook.0.addressBookAddress.country"].read_as == "country"
     assert rules["email"].read_as is None and rules["email"].ignore_case

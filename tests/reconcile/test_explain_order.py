@@ -4,7 +4,6 @@ truncation, and a duplicate finding names the extra record, never the paired one
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,10 @@ from reconcile.explain import SyncMemory
 from reconcile.reconciler import compare_snapshots
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, load_mapping
+from tests.paths import CUSTOMERS_MAPPING
 from tests.reconcile.conftest import T0, crosswalk, make_account, make_customer
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 
 
 @pytest.fixture(scope="module")

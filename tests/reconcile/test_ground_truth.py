@@ -14,7 +14,7 @@ from reconcile.truth import EXPECTED_CAUSES, fact_key, score_findings
 from sync.mapping import load_mapping
 
 ACCOUNTS = 1500
-CITY = "addressBook.items.0.addressBookAddress.city"
+CITY = "addressBook.0.addressBookAddress.city"
 TARGET_TEXT = ["companyName", "comments", CITY]
 SOURCE_TEXT = ["Name", "Description", "BillingCity"]
 
@@ -36,7 +36,7 @@ def test_injected_drift_is_found_exactly_with_its_root_cause(
     )  # fmt: skip
     target_kinds = {k: 1 for k in EXPECTED_CAUSES if k != "source_edit"}
     target = box.drift(
-        "erp", object="customer", seed=2, count=420, kinds=target_kinds,
+        "erp", object="customer", external_id="externalId", seed=2, count=420, kinds=target_kinds,
         paths={"edit_value": TARGET_TEXT, "truncate": TARGET_TEXT, "blank": ["comments", CITY],
                "case_change": ["companyName", "comments"]},
         touch={"truncate": False}, exclude=[f["id"] for f in source],

@@ -20,14 +20,14 @@ def _run() -> RunInfo:
 
 
 def _planned() -> list[PlannedChange]:
-    city = "addressBook.items.0.addressBookAddress.city"
+    city = "addressBook.0.addressBookAddress.city"
     old = {
         "companyName": "Acme",
-        "addressBook": {"items": [{"addressBookAddress": {"city": "Leeds"}}]},
+        "addressBook": [{"addressBookAddress": {"city": "Leeds"}}],
     }
     new = {
         "companyName": "Acme Group",
-        "addressBook": {"items": [{"addressBookAddress": {"city": "York"}}]},
+        "addressBook": [{"addressBookAddress": {"city": "York"}}],
     }
     return [
         PlannedChange("r", "customers", "create", "S1", None, "S1", ("companyName",), None,
@@ -42,7 +42,7 @@ def test_counts_fields_and_agreement(tmp_path: Path) -> None:
     report = build_shadow_report(_run(), _planned())
     assert (report.would_create, report.would_update, report.would_write) == (1, 2, 3)
     assert (report.unchanged, report.read, report.agreement) == (7, 10, 0.7)
-    city = "addressBook.items.0.addressBookAddress.city"
+    city = "addressBook.0.addressBookAddress.city"
     assert report.field_updates == {"companyName": 2, city: 1}
     update = report.records[1]
     assert [(c.path, c.before, c.after) for c in update.changes] == [

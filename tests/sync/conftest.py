@@ -20,12 +20,13 @@ from sync.connectors.base import Connector
 from sync.engine import Flow, SyncEngine
 from sync.mapping import MappingSpec, load_mapping, parse_mapping
 from sync.state import StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 ACCOUNTS = 40
 FAST = {"backoff_base": 0.001, "backoff_max": 0.01}
 

@@ -22,15 +22,16 @@ from sync.engine import Flow, RunResult, SyncEngine
 from sync.mapping import load_mapping
 from sync.rollback import RollbackResult, rollback_run
 from sync.state import StateError, StateStore
+from tests.paths import CUSTOMERS_MAPPING
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
-MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "salesforce_netsuite.yaml"
+MAPPING = CUSTOMERS_MAPPING
 ACCOUNTS = 12
 NEW_IDS = ("001Dn0000000901IAA", "001Dn0000000902IAA")
-CITY = "addressBook.items.0.addressBookAddress.city"
+CITY = "addressBook.0.addressBookAddress.city"
 CREDENTIALS = {
     "salesforce": {"client_id": "harness-sf-client", "client_secret": "harness-sf-secret"},
     "netsuite": {

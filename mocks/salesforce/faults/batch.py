@@ -22,6 +22,7 @@ from mocks.faults.asgi import capture, read_body, replay, send_bytes, send_json,
 from mocks.faults.dialect import Stage
 from mocks.faults.plan import DuplicateRule, PartialBatch
 from mocks.salesforce.routes.composite import ROLLED_BACK
+from mocks.salesforce.schema import ACCOUNT
 
 _DATA = r"/services/data/v\d+\.\d+"
 _COLLECTION = re.compile(rf"^{_DATA}/composite/sobjects/?$")
@@ -156,16 +157,18 @@ def _duplicate_error(obj: str, version: str, holder: str) -> dict[str, Any]:
 
 def duplicate_rule_stage(effect: DuplicateRule, ctx: MockContext, facts: dict[str, Any]) -> Stage:
     """Creates of `effect.object` whose `effect.field` matches (case-insensitively, trimmed)
-    a live record's are blocked with DUPLICATES_DETECTED."""
-    obj = effect.object
+    a live record's are blocked with DUPLICATES_DETECTED. Without an object, the rule
+    guards Accounts by Name, as an org's standard account duplicate rule does."""
+    obj = effect.object or ACCOUNT.name
+    field = effect.field or "Name"
 
     def holder_of(record: dict[str, Any]) -> str | None:
-        value = next((v for k, v in record.items() if k.lower() == effect.field.lower()), None)
+        value = next((v for k, v in record.items() if k.lower() == field.lower()), None)
         if not isinstance(value, str) or not value.strip():
             return None
         wanted = value.strip().casefold()
         for rec in ctx.store.records(obj):
-            stored = rec.fields.get(effect.field)
+            stored = rec.fields.get(field)
             if isinstance(stored, str) and stored.strip().casefold() == wanted:
                 return rec.id
         return None

@@ -12,10 +12,11 @@ Decisions:
   the last second of a page back until the next page, giving a strict (modified_at, id) order.
   A record deleted between the query and its GET is skipped. NetSuite deletes are hard, so
   `include_deleted` returns nothing extra.
-- Record fields are the wire JSON without `links` (recursively): a reference reads
-  `{"id": "5", "refName": "Parent Co"}`, a sublist `{"items": [...]}` (a sales order's
-  `item` lines, a payment's `apply` lines, an item's `locations`), and a write sends
-  sublists the same way (NetSuite replaces the sublist).
+- Records are plain (`shapes`): a reference reads as its internal id, with its display
+  name beside it as `<field>_refName`; a sublist (a sales order's `item` lines, a
+  payment's `apply` lines, an item's `locations`) as a list of plain lines. Writes turn
+  them back into NetSuite's JSON using the record type's metadata-catalog schema, read
+  once per type (NetSuite replaces a sublist on write).
 - Keys come from the SuiteQL table that holds the record type (`dialect.suiteql_source`):
   sales orders, invoices and payments from `transaction` by `type`, inventory items from
   `item` by `itemtype`, entities from their own table.
@@ -45,6 +46,7 @@ from sync.connectors.http import ErrorPolicy, HttpSession
 from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.auth import TokenBasedAuth
 from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.shapes import Shape, shape_from_schema
 from sync.errors import ConfigError, FatalVendorError, TransientVendorError, VendorError
 
 if TYPE_CHECKING:
@@ -75,13 +77,24 @@ class NetSuiteConnector:
         self._workers = max(1, settings.concurrency)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._shapes: dict[str, Shape] = {}  # record type -> references and sublists in it
 
     # -- reads -------------------------------------------------------------------------------
 
     def describe(self, obj: str) -> ObjectSchema:
         path = f"{dialect.RECORD_ROOT}/metadata-catalog/{dialect.identifier(obj)}"
-        body = self.http.get(path, headers={"Accept": "application/schema+json"}).json()
-        return dialect.schema_from_jsonschema(obj, body or {})
+        body = self.http.get(path, headers={"Accept": "application/schema+json"}).json() or {}
+        self._shapes[obj] = shape_from_schema(body)
+        return dialect.schema_from_jsonschema(obj, body)
+
+    def wire_shape(self, obj: str) -> Shape:
+        """Which fields of `obj` are references and sublists (from the metadata catalog, read
+        once per record type and again whenever `describe` is called)."""
+        shape = self._shapes.get(obj)
+        if shape is None:
+            self.describe(obj)
+            shape = self._shapes[obj]
+        return shape
 
     def read(
         self,
@@ -156,6 +169,7 @@ class NetSuiteConnector:
     ) -> list[WriteResult]:
         self.http.ensure_writable(f"upsert of {obj}")
         _require_external_id(external_id_field)
+        shape = self.wire_shape(obj)
 
         def put(record: dict[str, Any]) -> WriteResult:
             key = record.get(external_id_field)
@@ -165,17 +179,18 @@ class NetSuiteConnector:
                     message=f"the record carries no {external_id_field} value",
                     fields=(external_id_field,),
                 )  # fmt: skip
-            body = dialect.write_body(record, drop=(external_id_field,))
+            body = dialect.write_body(record, shape, drop=(external_id_field,))
             return self._write("PUT", dialect.eid_path(obj, str(key)), str(key), body)
 
         return self._map(put, records)
 
     def update(self, obj: str, changes: Sequence[tuple[str, dict[str, Any]]]) -> list[WriteResult]:
         self.http.ensure_writable(f"update of {obj}")
+        shape = self.wire_shape(obj)
 
         def patch(change: tuple[str, dict[str, Any]]) -> WriteResult:
             record_id, fields = change
-            body = dialect.write_body(fields, drop=("id",))
+            body = dialect.write_body(fields, shape, drop=("id",))
             path = dialect.record_path(obj, record_id)
             return self._write("PATCH", path, record_id, body, record_id=record_id)
 

@@ -1,7 +1,7 @@
 """NetSuite REST wire format <-> plain records: pure functions, no I/O.
 
-Covers record JSON (links stripped everywhere, so a reference reads `{"id", "refName"}` and
-an expanded sublist `{"items": [...]}`), SuiteQL key queries with `TO_TIMESTAMP` / `TO_CHAR`
+Covers record JSON (links stripped everywhere, then made plain by `shapes`: a reference reads
+as its id, a sublist as a list), SuiteQL key queries with `TO_TIMESTAMP` / `TO_CHAR`
 over the table holding each record type (`suiteql_source`: transactions in `transaction` by
 `type`, inventory items in `item` by `itemtype`), the metadata-catalog JSON schema ->
 `ObjectSchema`, `Location` headers, and error bodies (`o:errorDetails`).
@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record
 from sync.connectors.http import VendorFault
+from sync.connectors.netsuite.shapes import Shape, plain_from_wire, wire_field, wire_from_plain
 from sync.errors import ConfigError
 
 REST_ROOT = "/services/rest"
@@ -174,13 +175,14 @@ def record_from_wire(
     modified_at: datetime | None = None,
     fields: Sequence[str] | None = None,
 ) -> Record:
-    """A record GET body as a `Record`. `modified_at` defaults to its `lastModifiedDate`;
-    `fields` keeps only those fields (plus `id`); a dotted path (`entity.id`) keeps its
-    top-level field."""
-    plain = strip_links(wire)
+    """A record GET body as a plain `Record` (`shapes.plain_from_wire`). `modified_at`
+    defaults to its `lastModifiedDate`; `fields` keeps only those fields (plus `id`): a dotted
+    path (`addressBook.0.addressBookAddress.city`) keeps its top-level field, a display name
+    (`terms_refName`) its reference."""
+    plain = plain_from_wire(strip_links(wire))
     if fields is not None:
-        keep = {"id", *(f.split(".")[0] for f in fields)}
-        plain = {k: v for k, v in plain.items() if k in keep}
+        keep = {"id", *(wire_field(f.split(".")[0]) for f in fields)}
+        plain = {k: v for k, v in plain.items() if wire_field(k) in keep}
     when = modified_at
     if when is None:
         stamp = wire.get(MODIFIED_FIELD)
@@ -202,10 +204,14 @@ def to_wire_value(value: Any) -> Any:
     return value
 
 
-def write_body(fields: dict[str, Any], *, drop: Sequence[str] = ()) -> dict[str, Any]:
-    """A PUT/PATCH body: `drop`ped keys (the eid: external id, the path id) and links removed."""
+def write_body(
+    fields: dict[str, Any], shape: Shape | None, *, drop: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A PUT/PATCH body from a plain record: references and sublists in wire form (`shape`:
+    the record type's), `drop`ped keys (the eid: external id, the path id) and links removed."""
     skip = {"links", *drop}
-    return {k: to_wire_value(v) for k, v in fields.items() if k not in skip}
+    wire = wire_from_plain({k: v for k, v in fields.items() if k not in skip}, shape)
+    return {k: to_wire_value(v) for k, v in wire.items()}
 
 
 def record_path(obj: str, record_id: str) -> str:
@@ -248,7 +254,9 @@ def _field_type(name: str, prop: dict[str, Any]) -> FieldType:
         return _FORMAT_TYPES.get(str(prop.get("format", "")), "string")
     if json_type == "object" or (json_type is None and "$ref" in prop):
         props = prop.get("properties") or {}
-        return "reference" if "id" in props and "items" not in props else "object"
+        if "items" in props:
+            return "array"  # a sublist: plain records carry it as a list of lines
+        return "reference" if "id" in props else "object"
     return _JSON_TYPES.get(str(json_type), "string")
 
 

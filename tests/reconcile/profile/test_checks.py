@@ -125,7 +125,7 @@ def test_profile_of_records_finds_each_kind_and_scores_against_truth() -> None:
         _record("b3", Name="Eta Corp.", Phone="(415) 555-2671", BillingCountry="USA",
                 Billing_Email__c="ap@@b3.example.com"),
     ]  # fmt: skip
-    spec = load_mapping("fixtures/mappings/salesforce_netsuite.yaml")
+    spec = load_mapping("fixtures/integrations/salesforce-netsuite/customers.yaml")
     report = profile_records(
         schema,
         rows,

@@ -138,10 +138,10 @@ def _netsuite_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
             "externalId": key,
             "companyName": f"Company {key}",
             "email": f"{key.lower()}@example.com",
-            "subsidiary": {"id": "1"},
+            "subsidiary": "1",
         },
         "too_long": lambda key: {"externalId": key, "companyName": "x" * 120,
-                                 "subsidiary": {"id": "1"}},
+                                 "subsidiary": "1"},
         "missing_required": lambda key: {"externalId": key, "companyName": f"Company {key}"},
         "too_long_codes": frozenset({"INVALID_CONTENT", "USER_ERROR"}),
         "missing_codes": frozenset({"USER_ERROR"}),
@@ -198,8 +198,8 @@ def _netsuite_order_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
     store.insert("inventoryItem", "1", {"itemId": "SKU-1", "isInactive": False})
 
     def order(key: str, **extra: Any) -> dict[str, Any]:
-        lines = {"items": [{"item": {"id": "1"}, "quantity": 2, "rate": 5.5}]}
-        return {"externalId": key, "entity": {"id": "1"}, "memo": f"Order {key}",
+        lines = [{"item": "1", "quantity": 2, "rate": 5.5}]
+        return {"externalId": key, "entity": "1", "memo": f"Order {key}",
                 "tranDate": "2024-01-15", "item": lines, **extra}  # fmt: skip
 
     return app, {

@@ -47,13 +47,14 @@ def test_netsuite_reads_every_commerce_record_type(ns: Kit, obj: str) -> None:
 
 def test_netsuite_sales_orders_carry_their_lines(ns: Kit) -> None:
     order = _all(ns, "salesOrder")[0]
-    lines = order.fields["item"]["items"]
+    lines = order.fields["item"]
+    assert isinstance(lines, list)  # the sublist's lines, without its paging keys
     assert lines and all({"item", "rate", "amount"} <= set(line) for line in lines)
-    assert set(order.fields["item"]) == {"items"}
-    assert order.fields["entity"]["refName"]
+    assert all(isinstance(line["item"], str) and line["item_refName"] for line in lines)
+    assert isinstance(order.fields["entity"], str) and order.fields["entity_refName"]
     schema = ns.connector().describe("salesOrder")
     assert schema.field("tranDate").type == "date"  # type: ignore[union-attr]
-    assert schema.field("item").type == "object"  # type: ignore[union-attr]
+    assert schema.field("item").type == "array"  # type: ignore[union-attr]
     assert schema.field("total").createable is False  # type: ignore[union-attr]
 
 
@@ -63,16 +64,18 @@ def test_netsuite_upserts_sales_orders_with_lines_by_external_id(ns: Kit) -> Non
     external_id = existing.fields["externalId"]
     found = conn.get_by_external_id("salesOrder", "externalId", [external_id, "801-NOPE"])
     assert list(found) == [external_id] and found[external_id].id == existing.id
-    item = existing.fields["item"]["items"][0]["item"]["id"]
+    item = existing.fields["item"][0]["item"]
     body = {
         "externalId": "801-NEW",
-        "entity": {"id": existing.fields["entity"]["id"]},
-        "item": {"items": [{"item": {"id": item}, "quantity": 3, "rate": 2.5}]},
+        "entity": existing.fields["entity"],
+        "item": [{"item": item, "quantity": 3, "rate": 2.5}],
     }
     (result,) = conn.upsert("salesOrder", "externalId", [body])
     assert result.ok and result.id
     created = conn.get_by_external_id("salesOrder", "externalId", ["801-NEW"])["801-NEW"]
     assert created.fields["total"] == 7.5
+    assert created.fields["entity"] == existing.fields["entity"]
+    assert [(line["item"], line["quantity"]) for line in created.fields["item"]] == [(item, 3)]
     assert int(created.id) > max(int(r.id) for r in _all(ns, "invoice"))  # one sequence
 
 

@@ -32,8 +32,8 @@ def keys_of(pages: list[list[Record]]) -> list[tuple[Any, str]]:
 
 
 def contains(got: Any, written: Any) -> bool:
-    """`written` reads back in `got`: references and sublist lines may gain computed keys
-    (refName, line, amount), numbers may come back as floats."""
+    """`written` reads back in `got`: records and sublist lines may gain computed keys
+    (a reference's `<field>_refName`, line, amount), numbers may come back as floats."""
     if isinstance(written, dict):
         return isinstance(got, dict) and all(contains(got.get(k), v) for k, v in written.items())
     if isinstance(written, list):

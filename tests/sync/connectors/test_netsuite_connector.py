@@ -90,8 +90,37 @@ def test_references_read_as_id_and_ref_name_without_links(netsuite_kit: Kit) -> 
     conn.upsert("customer", "externalId", [netsuite_kit.record("REF-1")])
     (page,) = list(conn.read("customer"))
     fields = page[0].fields
-    assert fields["subsidiary"] == {"id": "1", "refName": "Harness Parent Inc."}
+    assert (fields["subsidiary"], fields["subsidiary_refName"]) == ("1", "Harness Parent Inc.")
+    assert isinstance(fields["addressBook"], list)  # a sublist reads as its lines
     assert b"links" not in orjson.dumps(fields)
+
+
+def test_plain_and_wire_bodies_are_sent_as_the_same_wire_json(netsuite_kit: Kit) -> None:
+    conn = netsuite_kit.connector()
+    recorder = record(netsuite_kit)
+    plain = {
+        "externalId": "PW-1",
+        "companyName": "Plain Co",
+        "subsidiary": "1",
+        "subsidiary_refName": "ignored on write",
+        "addressBook": [{"defaultBilling": True, "addressBookAddress": {"city": "Leeds"}}],
+    }
+    wire = {"externalId": "PW-2", "companyName": "Plain Co", "subsidiary": {"id": "1"},
+            "addressBook": {"items": [{"defaultBilling": True,
+                                       "addressBookAddress": {"city": "Leeds"}}]}}  # fmt: skip
+    results = conn.upsert("customer", "externalId", [plain, wire])
+    assert all(r.ok for r in results), results
+    bodies = [orjson.loads(r.content) for r in recorder.requests if r.method == "PUT"]
+    assert bodies == [
+        {"companyName": "Plain Co", "subsidiary": {"id": "1"},
+         "addressBook": {"items": [{"defaultBilling": True,
+                                    "addressBookAddress": {"city": "Leeds"}}]}},
+    ] * 2  # fmt: skip
+    found = conn.get_by_external_id("customer", "externalId", ["PW-1", "PW-2"])
+    for key in ("PW-1", "PW-2"):
+        fields = found[key].fields
+        assert (fields["subsidiary"], fields["subsidiary_refName"]) == ("1", "Harness Parent Inc.")
+        assert fields["addressBook"][0]["addressBookAddress"]["city"] == "Leeds"
 
 
 def test_read_with_fields_keeps_only_those(netsuite_kit: Kit) -> None:
@@ -137,6 +166,7 @@ def test_more_rows_in_one_second_than_the_cap_is_fatal(netsuite_kit: Kit) -> Non
 
 def test_upsert_without_external_id_is_refused_locally(netsuite_kit: Kit) -> None:
     conn = netsuite_kit.connector()
+    conn.describe("customer")  # the type's schema (how to write it) is known: nothing to read
     recorder = record(netsuite_kit)
     (result,) = conn.upsert("customer", "externalId", [{"companyName": "No key"}])
     assert (result.ok, result.error_code) == (False, "MISSING_EXTERNAL_ID")

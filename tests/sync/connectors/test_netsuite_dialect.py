@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite import dialect, shapes
 from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.shapes import Shape
 
 
 def at(second: int) -> datetime:
@@ -52,12 +54,21 @@ def test_record_from_wire_uses_last_modified_and_filters_fields() -> None:
 
 
 def test_write_body_drops_external_id_and_links() -> None:
+    shape = Shape({"subsidiary": "ref"})
     body = dialect.write_body(
-        {"externalId": "X1", "companyName": "A", "subsidiary": {"id": "1", "links": []},
+        {"externalId": "X1", "companyName": "A", "subsidiary": "1", "subsidiary_refName": "HQ",
          "links": []},
+        shape,
         drop=("externalId",),
     )  # fmt: skip
     assert body == {"companyName": "A", "subsidiary": {"id": "1"}}
+    wire = dialect.write_body(
+        {"externalId": "X1", "companyName": "A", "subsidiary": {"id": "1", "links": []},
+         "links": []},
+        shape,
+        drop=("externalId",),
+    )  # fmt: skip
+    assert wire == body  # a reference already in wire form is sent as it is, minus links
 
 
 def test_paths_quote_ids() -> None:
@@ -100,7 +111,7 @@ def test_schema_from_jsonschema() -> None:
     assert fields["dateCreated"].type == "datetime" and not fields["dateCreated"].updateable
     assert fields["isInactive"].type == "boolean"
     assert fields["subsidiary"].type == "reference" and fields["subsidiary"].required
-    assert fields["addressBook"].type == "object"
+    assert fields["addressBook"].type == "array"  # a sublist: plain records hold a list
     assert fields["creditLimit"].type == "double"
     assert fields["status"].picklist == ("A", "B")
 
@@ -168,11 +179,157 @@ def test_expanded_sublists_read_as_plain_item_lists() -> None:
         "apply": {"links": [{"rel": "self", "href": "y"}]},  # not expanded
     }
     record = dialect.record_from_wire(wire)
-    assert record.fields["item"] == {
-        "items": [{"line": 1, "item": {"id": "3", "refName": "SKU-3"}}]
-    }
+    assert record.fields["item"] == [{"line": 1, "item": "3", "item_refName": "SKU-3"}]
     assert record.fields["apply"] == {}
+    shape = Shape({"item": "sublist"}, {"item": Shape({"item": "ref"})})
     body = dialect.write_body(
-        {"item": record.fields["item"], "externalId": "E"}, drop=["externalId"]
+        {"item": record.fields["item"], "externalId": "E"}, shape, drop=["externalId"]
     )
-    assert body == {"item": {"items": [{"line": 1, "item": {"id": "3", "refName": "SKU-3"}}]}}
+    assert body == {"item": {"items": [{"line": 1, "item": {"id": "3"}}]}}
+
+
+def test_record_from_wire_filters_plain_fields_by_path_and_display_name() -> None:
+    wire = {"id": "5", "terms": {"id": "7", "refName": "Net 60", "links": []}, "email": "a@b.c",
+            "addressBook": {"items": [{"addressBookAddress": {"city": "Leeds"}}]}}  # fmt: skip
+    record = dialect.record_from_wire(
+        wire, fields=["terms_refName", "addressBook.0.addressBookAddress.city"]
+    )
+    assert record.fields["terms_refName"] == "Net 60"
+    assert record.fields["addressBook"] == [{"addressBookAddress": {"city": "Leeds"}}]
+    assert "email" not in record.fields
+    by_reference = dialect.record_from_wire(wire, fields=["terms"])
+    assert by_reference.fields == {"id": "5", "terms": "7", "terms_refName": "Net 60"}
+
+
+# -- shapes: wire JSON <-> plain records -----------------------------------------------------
+
+_REF = {"type": "object", "properties": {
+    "id": {"type": "string"}, "externalId": {"type": "string"},
+    "refName": {"type": "string", "readOnly": True}, "links": {"type": "array"}}}  # fmt: skip
+CATALOG: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "companyName": {"type": "string", "maxLength": 83},
+        "terms": _REF,
+        "customForm": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "item": {"type": "object", "properties": {"items": {"type": "array", "items": {
+            "type": "object",
+            "properties": {"line": {"type": "number"}, "item": _REF,
+                           "quantity": {"type": "number"}},
+        }}}},
+        "addressBook": {"type": "object", "properties": {"items": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "defaultBilling": {"type": "boolean"},
+                "addressBookAddress": {"type": "object", "properties": {
+                    "city": {"type": "string"}, "country": {"type": "string"}}},
+            },
+        }}}},
+    },
+}  # fmt: skip
+
+
+def test_plain_from_wire_reads_a_reference_as_its_id_and_its_display_name_beside_it() -> None:
+    plain = shapes.plain_from_wire(
+        {"terms": {"id": "7", "refName": "Net 60"}, "subsidiary": {"id": 1},
+         "currency": {"id": None}, "companyName": "Acme"}
+    )  # fmt: skip
+    assert plain == {
+        "terms": "7",
+        "terms_refName": "Net 60",
+        "subsidiary": "1",  # ids read as text, whatever the wire's type
+        "currency": None,
+        "companyName": "Acme",
+    }
+    assert shapes.is_reference({"id": "7", "refName": "Net 60", "externalId": "N60"})
+    assert not shapes.is_reference({"id": "7", "city": "Leeds"})  # a subrecord holding an id
+
+
+def test_plain_from_wire_reads_a_sublist_as_its_lines_with_references_inside_made_plain() -> None:
+    plain = shapes.plain_from_wire(
+        {"item": {"items": [
+            {"line": 1, "item": {"id": "3", "refName": "SKU-3"}, "quantity": 2},
+            {"line": 2, "item": {"id": "4"}, "quantity": 1},
+        ]}}
+    )  # fmt: skip
+    assert plain == {
+        "item": [
+            {"line": 1, "item": "3", "item_refName": "SKU-3", "quantity": 2},
+            {"line": 2, "item": "4", "quantity": 1},
+        ]
+    }
+
+
+def test_plain_from_wire_keeps_a_subrecord_a_dict() -> None:
+    plain = shapes.plain_from_wire(
+        {"addressBook": {"items": [
+            {"defaultBilling": True, "addressBookAddress": {"city": "Leeds", "country": "GB"}},
+        ]}}
+    )  # fmt: skip
+    assert plain == {
+        "addressBook": [
+            {"defaultBilling": True, "addressBookAddress": {"city": "Leeds", "country": "GB"}}
+        ]
+    }
+
+
+def test_shape_from_schema_finds_references_sublists_and_subrecords_at_every_depth() -> None:
+    shape = shapes.shape_from_schema(CATALOG)
+    assert shape.kinds == {
+        "terms": "ref",
+        "customForm": "object",
+        "item": "sublist",
+        "addressBook": "sublist",
+    }
+    assert shape.children["item"].kinds == {"item": "ref"}
+    assert shape.children["addressBook"].kinds == {"addressBookAddress": "object"}
+    assert shape.children["addressBook"].children["addressBookAddress"].kinds == {}
+
+
+def test_wire_from_plain_round_trips_a_record_and_drops_display_names() -> None:
+    wire = {
+        "companyName": "Acme",
+        "terms": {"id": "7", "refName": "Net 60"},
+        "item": {"items": [
+            {"line": 1, "item": {"id": "3", "refName": "SKU-3"}, "quantity": 2},
+        ]},
+        "addressBook": {"items": [
+            {"defaultBilling": True, "addressBookAddress": {"city": "Leeds", "country": "GB"}},
+        ]},
+    }  # fmt: skip
+    plain = shapes.plain_from_wire(wire)
+    back = shapes.wire_from_plain(plain, shapes.shape_from_schema(CATALOG))
+    assert back == {
+        "companyName": "Acme",
+        "terms": {"id": "7"},  # display names are NetSuite's to compute: never sent
+        "item": {"items": [{"line": 1, "item": {"id": "3"}, "quantity": 2}]},
+        "addressBook": {"items": [
+            {"defaultBilling": True, "addressBookAddress": {"city": "Leeds", "country": "GB"}},
+        ]},
+    }  # fmt: skip
+    assert "terms_refName" not in back and "item_refName" not in back["item"]["items"][0]
+
+
+def test_wire_from_plain_sends_an_int_id_as_text_and_leaves_a_null_reference_null() -> None:
+    shape = shapes.shape_from_schema(CATALOG)
+    assert shapes.wire_from_plain({"terms": 7}, shape) == {"terms": {"id": "7"}}
+    assert shapes.wire_from_plain({"terms": None}, shape) == {"terms": None}
+
+
+def test_wire_from_plain_passes_a_body_already_in_wire_form_unchanged() -> None:
+    wire = {
+        "companyName": "Acme",
+        "terms": {"id": "7"},
+        "item": {"items": [{"line": 1, "item": {"id": "3"}, "quantity": 2}]},
+        "addressBook": {"items": [{"addressBookAddress": {"city": "Leeds"}}]},
+    }
+    assert shapes.wire_from_plain(wire, shapes.shape_from_schema(CATALOG)) == wire
+    assert shapes.wire_from_plain(wire, None) == wire  # without a shape: nothing to convert
+
+
+def test_a_display_name_sibling_of_a_non_reference_field_is_kept() -> None:
+    shape = shapes.shape_from_schema(CATALOG)
+    kept = {"companyName": "Acme", "companyName_refName": "x"}
+    assert shapes.wire_from_plain(kept, shape) == kept
+    assert shapes.wire_field("terms_refName") == "terms" and shapes.wire_field("terms") == "terms"

@@ -21,7 +21,7 @@ from sync.mapping import (
 from sync.mapping.spec import TransformStep
 
 ROOT = Path(__file__).resolve().parents[3]
-SPEC = load_mapping(ROOT / "fixtures" / "mappings" / "salesforce_netsuite.yaml")
+SPEC = load_mapping(ROOT / "fixtures" / "integrations" / "salesforce-netsuite" / "customers.yaml")
 
 
 def account(**fields: Any) -> dict[str, Any]:
@@ -61,22 +61,20 @@ def test_a_clean_account_becomes_a_nested_customer() -> None:
         "email": "ap@obrien-mueller.de",
         "url": "https://www.obrien-mueller.de",
         "comments": "Key account since 2019.\nPrefers invoices by email.",
-        "subsidiary": {"id": "3"},
-        "addressBook": {
-            "items": [
-                {
-                    "defaultBilling": True,
-                    "defaultShipping": True,
-                    "addressBookAddress": {
-                        "addr1": "Friedrichstraße 123",
-                        "addr2": "Hinterhaus, 3. OG",
-                        "city": "Berlin",
-                        "zip": "10117",
-                        "country": "DE",
-                    },
-                }
-            ]
-        },
+        "subsidiary": "3",
+        "addressBook": [
+            {
+                "defaultBilling": True,
+                "defaultShipping": True,
+                "addressBookAddress": {
+                    "addr1": "Friedrichstraße 123",
+                    "addr2": "Hinterhaus, 3. OG",
+                    "city": "Berlin",
+                    "zip": "10117",
+                    "country": "DE",
+                },
+            }
+        ],
     }
 
 
@@ -101,7 +99,7 @@ def test_absent_and_null_source_fields_are_left_out() -> None:
         "subsidiary",
         "addressBook",
     }
-    assert mapped.payload["addressBook"]["items"][0]["addressBookAddress"] == {"country": "DE"}
+    assert mapped.payload["addressBook"][0]["addressBookAddress"] == {"country": "DE"}
 
 
 @pytest.mark.parametrize(
@@ -124,7 +122,7 @@ def test_absent_and_null_source_fields_are_left_out() -> None:
     ],
 )
 def test_multi_line_streets(street: str, addr1: str, addr2: str | None) -> None:
-    address = apply_mapping(SPEC, account(BillingStreet=street)).payload["addressBook"]["items"][0]
+    address = apply_mapping(SPEC, account(BillingStreet=street)).payload["addressBook"][0]
     assert address["addressBookAddress"].get("addr1") == addr1
     assert address["addressBookAddress"].get("addr2") == addr2
 
@@ -146,9 +144,9 @@ def test_country_variants_pick_subsidiary_and_phone_region(
 ) -> None:
     mapped = apply_mapping(SPEC, account(BillingCountry=country, Phone=phone))
     assert mapped.ok, mapped.issues
-    assert mapped.payload["subsidiary"] == {"id": subsidiary}
+    assert mapped.payload["subsidiary"] == subsidiary
     assert mapped.payload["phone"].startswith("+")
-    assert mapped.payload["addressBook"]["items"][0]["addressBookAddress"]["country"] == iso
+    assert mapped.payload["addressBook"][0]["addressBookAddress"]["country"] == iso
 
 
 @pytest.mark.parametrize("name", [None, "", "   \t"], ids=["null", "empty", "blank"])
@@ -261,28 +259,28 @@ def test_invalid_value_quarantines_by_default() -> None:
 
 def test_country_without_subsidiary_is_invalid() -> None:
     mapped = apply_mapping(SPEC, account(BillingCountry="Japan", Phone=None))
-    assert codes(mapped.issues) == [("subsidiary.id", "invalid")]
+    assert codes(mapped.issues) == [("subsidiary", "invalid")]
     message = mapped.issues[0].message
     assert message.startswith(
-        "customer.subsidiary.id <- Account.BillingCountry: 'JP' is not in "
+        "customer.subsidiary <- Account.BillingCountry: 'JP' is not in "
         "the lookup table (known: CA, DE, FR, GB, US)"
     )
     assert "[lookup]" in message
-    assert mapped.payload["addressBook"]["items"][0]["addressBookAddress"]["country"] == "JP"
+    assert mapped.payload["addressBook"][0]["addressBookAddress"]["country"] == "JP"
 
 
 def test_unknown_country_is_invalid_everywhere_it_is_used() -> None:
     mapped = apply_mapping(SPEC, account(BillingCountry="Narnia", Phone="+49 30 12345678"))
     assert codes(mapped.issues) == [
-        ("subsidiary.id", "invalid"),
-        ("addressBook.items.0.addressBookAddress.country", "invalid"),
+        ("subsidiary", "invalid"),
+        ("addressBook.0.addressBookAddress.country", "invalid"),
     ]
 
 
 @pytest.mark.parametrize("country", [None, "", "  "], ids=["null", "empty", "blank"])
 def test_missing_country_means_no_subsidiary(country: str | None) -> None:
     mapped = apply_mapping(SPEC, account(BillingCountry=country, Phone="+49 30 12345678"))
-    assert codes(mapped.issues) == [("subsidiary.id", "required")]
+    assert codes(mapped.issues) == [("subsidiary", "required")]
 
 
 def test_dropped_required_value_is_flagged_and_reported() -> None:

@@ -1,5 +1,5 @@
-"""The reference integration's mapping specs (fixtures/mappings/): each loads, and sample
-records of both vendors map to the payloads the other side expects."""
+"""The reference integration's mapping specs (fixtures/integrations/salesforce-netsuite/):
+each loads, and sample records of both vendors map to the payloads the other side expects."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sync.explode import explode
 from sync.mapping import MappingSpec, apply_mapping, load_mapping
 from sync.mapping.spec import Reference
 
-MAPPINGS = Path(__file__).resolve().parents[3] / "fixtures" / "mappings"
+MAPPINGS = Path(__file__).resolve().parents[3] / "fixtures" / "integrations" / "salesforce-netsuite"
 SPECS = sorted(MAPPINGS.glob("*.yaml"))
 
 
@@ -57,7 +57,7 @@ def test_every_business_mapping_loads(path: Path) -> None:
 
 
 def test_the_crm_owns_customers_and_watches_the_erp_for_edits() -> None:
-    governance = spec("salesforce_netsuite").governance
+    governance = spec("customers").governance
     assert (governance.on_conflict, governance.watch_target) == ("owner_wins", True)
     assert governance.owner("companyName") == "source"
 
@@ -69,7 +69,8 @@ def test_customer_finance_updates_the_account_the_customer_came_from() -> None:
         "id": "12",
         "externalId": "001A",
         "creditLimit": 25000,
-        "terms": {"id": "5", "refName": "Net 30"},
+        "terms": "5",
+        "terms_refName": "Net 30",
         "balance": 1250.5,
         "isInactive": False,
     }
@@ -80,7 +81,8 @@ def test_customer_finance_updates_the_account_the_customer_came_from() -> None:
         "Balance__c": 1250.5,
         "Account_Status__c": "Active",
     }
-    inactive = mapped("customer_finance", {**customer, "isInactive": True, "terms": None})
+    no_terms = {k: v for k, v in customer.items() if k != "terms_refName"} | {"terms": None}
+    inactive = mapped("customer_finance", {**no_terms, "isInactive": True})
     assert inactive["Account_Status__c"] == "Inactive" and "Payment_Terms__c" not in inactive
 
 
@@ -95,7 +97,7 @@ def test_a_contact_belongs_to_the_customer_its_account_became() -> None:
         "MailingCountry": "GB",
     }
     payload = mapped("contacts", contact)
-    assert payload["company"] == {"id": "77"}
+    assert payload["company"] == "77"
     assert (payload["firstName"], payload["lastName"]) == ("Ada", "Lovelace")
     assert payload["email"] == "ada@example.com" and payload["phone"] == "+442079460958"
     assert payload["externalId"] == "003A"
@@ -148,17 +150,15 @@ def test_an_order_goes_out_with_its_customer_and_items_resolved() -> None:
     }
     assert mapped("orders", order) == {
         "externalId": "801A",
-        "entity": {"id": "77"},
+        "entity": "77",
         "tranDate": "2025-11-03",
         "otherRefNum": "PO-7",
         "memo": "SO-000042",
-        "currency": {"id": "4"},
-        "item": {
-            "items": [
-                {"line": 1, "item": {"id": "501"}, "quantity": 2.0, "rate": 9.5},
-                {"line": 2, "item": {"id": "502"}, "quantity": 1.0, "rate": 120.0},
-            ]
-        },
+        "currency": "4",
+        "item": [
+            {"line": 1, "item": "501", "quantity": 2.0, "rate": 9.5},
+            {"line": 2, "item": "502", "quantity": 1.0, "rate": 120.0},
+        ],
     }
 
 
@@ -167,20 +167,24 @@ def test_an_order_whose_account_is_not_synced_is_an_unresolved_reference() -> No
              "OrderItems": [{"Line__c": 1, "Product2Id": "01tX", "Quantity": 1,
                              "UnitPrice": 1}]}  # fmt: skip
     result = apply_mapping(spec("orders"), order, refs=SYNCED)
-    assert [(i.target, i.code) for i in result.issues] == [("entity.id", "unresolved_reference")]
+    assert [(i.target, i.code) for i in result.issues] == [("entity", "unresolved_reference")]
 
 
 INVOICE = {
     "id": "9002",
     "tranId": "INV-000042",
-    "entity": {"id": "77", "refName": "Acme"},
-    "createdFrom": {"id": "9001", "refName": "Sales Order #SO9001"},
+    "entity": "77",
+    "entity_refName": "Acme",
+    "createdFrom": "9001",
+    "createdFrom_refName": "Sales Order #SO9001",
     "tranDate": "2025-11-05",
     "dueDate": "2025-12-05",
     "total": 139.0,
-    "currency": {"id": "2", "refName": "British pound"},
+    "currency": "2",
+    "currency_refName": "British pound",
     "amountRemaining": 39.0,
-    "status": {"id": "A", "refName": "Open"},
+    "status": "A",
+    "status_refName": "Open",
 }
 
 
@@ -205,7 +209,7 @@ def test_an_invoice_points_at_the_account_and_order_it_came_from() -> None:
 def test_payments_mirror_what_is_left_to_pay(status: str, remaining: float, expected: str) -> None:
     payments = spec("payments")
     assert payments.target.update_only and payments.external_id_field == "NetSuite_Id__c"
-    record = {**INVOICE, "amountRemaining": remaining, "status": {"id": status}}
+    record = {**INVOICE, "amountRemaining": remaining, "status": status}
     assert mapped("payments", record) == {
         "NetSuite_Id__c": "9002",
         "Amount_Due__c": remaining,
@@ -214,7 +218,7 @@ def test_payments_mirror_what_is_left_to_pay(status: str, remaining: float, expe
 
 
 def test_an_unknown_invoice_status_is_held_not_guessed() -> None:
-    result = apply_mapping(spec("payments"), {**INVOICE, "status": {"id": "Z"}}, refs=SYNCED)
+    result = apply_mapping(spec("payments"), {**INVOICE, "status": "Z"}, refs=SYNCED)
     assert [(i.target, i.code) for i in result.issues] == [("Payment_Status__c", "invalid")]
 
 
@@ -225,14 +229,12 @@ def test_each_stock_row_of_an_item_becomes_one_inventory_level() -> None:
         {
             "id": "501",
             "itemId": "SKU-0001",
-            "locations": {
-                "items": [
-                    {"location": {"id": "1", "refName": "Main Warehouse"},
-                     "quantityOnHand": 40, "quantityAvailable": 35},
-                    {"location": {"id": "3", "refName": "Lyon"}, "quantityOnHand": 0,
-                     "quantityAvailable": 0},
-                ]
-            },
+            "locations": [
+                {"location": "1", "location_refName": "Main Warehouse",
+                 "quantityOnHand": 40, "quantityAvailable": 35},
+                {"location": "3", "location_refName": "Lyon", "quantityOnHand": 0,
+                 "quantityAvailable": 0},
+            ],
         },
         datetime(2025, 11, 1, tzinfo=UTC),
     )  # fmt: skip

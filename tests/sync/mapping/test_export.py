@@ -16,7 +16,7 @@ from sync.mapping.export import (
     rows_to_markdown,
 )
 
-SPEC = load_mapping("fixtures/mappings/salesforce_netsuite.yaml")
+SPEC = load_mapping("fixtures/integrations/salesforce-netsuite/customers.yaml")
 
 
 def test_offline_rows_come_from_the_mapping_alone() -> None:
@@ -47,7 +47,7 @@ def test_describes_flag_shorter_targets_and_type_changes() -> None:
         {
             "companyName": FieldSchema("companyName", "string", 83),
             "phone": FieldSchema("phone", "boolean"),
-            "addressBook": FieldSchema("addressBook", "object"),
+            "addressBook": FieldSchema("addressBook", "array"),
             "addressBook.addressBookAddress.city": FieldSchema(
                 "addressBook.addressBookAddress.city", "string", 50
             ),
@@ -56,7 +56,7 @@ def test_describes_flag_shorter_targets_and_type_changes() -> None:
     rows = {r.target_field: r for r in mapping_rows(SPEC, source, target)}
     assert rows["companyName"].flags == "target shorter (83 < 255)"
     assert rows["phone"].flags == "target shorter (32 < 40); types differ (phone -> boolean)"
-    city = rows["addressBook.items.0.addressBookAddress.city"]
+    city = rows["addressBook.0.addressBookAddress.city"]
     assert (city.target_type, city.target_length, city.flags) == ("string", 50, "")
 
 

@@ -14,7 +14,8 @@ from sync.errors import ConfigError
 from sync.mapping import EndpointRef, MappingSpec, load_mapping, parse_mapping
 
 ROOT = Path(__file__).resolve().parents[3]
-MAPPINGS = ROOT / "fixtures" / "mappings"
+MAPPINGS = ROOT / "fixtures" / "integrations" / "salesforce-netsuite"
+INVALID = ROOT / "fixtures" / "mappings" / "invalid"
 SCHEMA = ROOT / "fixtures" / "schemas" / "mapping.schema.json"
 
 HEADER = """\
@@ -38,7 +39,7 @@ def config_error(text: str) -> ConfigError:
 
 @pytest.fixture(scope="module")
 def spec() -> MappingSpec:
-    return load_mapping(MAPPINGS / "salesforce_netsuite.yaml")
+    return load_mapping(MAPPINGS / "customers.yaml")
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
@@ -73,7 +74,7 @@ def test_fixture_source_fields(spec: MappingSpec) -> None:
 
 
 def test_fixture_target_paths(spec: MappingSpec) -> None:
-    address = "addressBook.items.0.addressBookAddress"
+    address = "addressBook.0.addressBookAddress"
     assert spec.target_paths == (
         "externalId",
         "companyName",
@@ -82,9 +83,9 @@ def test_fixture_target_paths(spec: MappingSpec) -> None:
         "email",
         "url",
         "comments",
-        "subsidiary.id",
-        "addressBook.items.0.defaultBilling",
-        "addressBook.items.0.defaultShipping",
+        "subsidiary",
+        "addressBook.0.defaultBilling",
+        "addressBook.0.defaultShipping",
         f"{address}.addr1",
         f"{address}.addr2",
         f"{address}.city",
@@ -164,7 +165,7 @@ def test_external_id_rule_is_implicit(spec: MappingSpec) -> None:
 def test_invalid_fixtures_name_file_line_and_key(
     fixture: str, line: int, key: str | None, message: str
 ) -> None:
-    path = MAPPINGS / "invalid" / fixture
+    path = INVALID / fixture
     with pytest.raises(ConfigError) as caught:
         load_mapping(path)
     error = caught.value

@@ -33,7 +33,7 @@ def _error(text: str) -> str:
 
 
 def test_the_fixture_declares_business_keys_and_fuzzy_fields() -> None:
-    match = load_mapping(MAPPINGS / "salesforce_netsuite.yaml").match
+    match = load_mapping(MAPPINGS / "customers.yaml").match
     assert [dict(key) for key in match.keys][:2] == [{"email": "email"}, {"url": "domain"}]
     assert match.fuzzy is not None and match.fuzzy.name == "companyName"
     assert match.fuzzy.threshold == 90

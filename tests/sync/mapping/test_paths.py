@@ -1,4 +1,4 @@
-"""get_path / set_path over nested vendor payloads."""
+"""get_path / set_path over nested plain records (references as ids, sublists as lists)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sync.mapping import get_path, set_path
 
 CUSTOMER = {
     "companyName": "Acme",
-    "subsidiary": {"id": "3"},
-    "addressBook": {"items": [{"addressBookAddress": {"city": "Berlin"}}, None]},
+    "subsidiary": "3",
+    "addressBook": [{"addressBookAddress": {"city": "Berlin"}}, None],
     "byNumber": {"0": "zero"},
 }
 
@@ -20,12 +20,13 @@ CUSTOMER = {
     ("path", "expected"),
     [
         pytest.param("companyName", "Acme", id="flat"),
-        pytest.param("subsidiary.id", "3", id="nested"),
-        pytest.param("addressBook.items.0.addressBookAddress.city", "Berlin", id="list-index"),
-        pytest.param("addressBook.items.1.addressBookAddress", None, id="null-item"),
-        pytest.param("addressBook.items.5.x", None, id="index-out-of-range"),
+        pytest.param("addressBook.0.addressBookAddress", {"city": "Berlin"}, id="nested"),
+        pytest.param("addressBook.0.addressBookAddress.city", "Berlin", id="list-index"),
+        pytest.param("addressBook.1.addressBookAddress", None, id="null-item"),
+        pytest.param("addressBook.5.x", None, id="index-out-of-range"),
         pytest.param("companyName.x", None, id="through-a-string"),
-        pytest.param("subsidiary.0", None, id="index-into-dict-without-key"),
+        pytest.param("subsidiary.id", None, id="through-a-reference-id"),
+        pytest.param("addressBook.0.addressBookAddress.0", None, id="index-into-dict-without-key"),
         pytest.param("byNumber.0", "zero", id="digit-key-in-dict"),
         pytest.param("nope.x", None, id="absent"),
     ],
@@ -35,19 +36,17 @@ def test_get_path(path: str, expected: Any) -> None:
 
 
 def test_get_path_takes_pre_split_segments() -> None:
-    assert get_path(CUSTOMER, ("addressBook", "items", 0, "addressBookAddress", "city")) == "Berlin"
+    assert get_path(CUSTOMER, ("addressBook", 0, "addressBookAddress", "city")) == "Berlin"
 
 
 def test_set_path_builds_dicts_and_lists() -> None:
     payload: dict[str, Any] = {}
-    set_path(payload, "addressBook.items.0.addressBookAddress.addr1", "1 Main St")
-    set_path(payload, "addressBook.items.0.defaultBilling", True)
-    set_path(payload, "subsidiary.id", "1")
+    set_path(payload, "addressBook.0.addressBookAddress.addr1", "1 Main St")
+    set_path(payload, "addressBook.0.defaultBilling", True)
+    set_path(payload, "subsidiary", "1")
     assert payload == {
-        "addressBook": {
-            "items": [{"addressBookAddress": {"addr1": "1 Main St"}, "defaultBilling": True}]
-        },
-        "subsidiary": {"id": "1"},
+        "addressBook": [{"addressBookAddress": {"addr1": "1 Main St"}, "defaultBilling": True}],
+        "subsidiary": "1",
     }
 
 

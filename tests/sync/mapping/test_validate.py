@@ -11,7 +11,7 @@ from sync.connectors.base import FieldSchema, ObjectSchema
 from sync.mapping import apply_mapping, load_mapping, validate_against_schema
 
 ROOT = Path(__file__).resolve().parents[3]
-SPEC = load_mapping(ROOT / "fixtures" / "mappings" / "salesforce_netsuite.yaml")
+SPEC = load_mapping(ROOT / "fixtures" / "integrations" / "salesforce-netsuite" / "customers.yaml")
 
 CUSTOMER = ObjectSchema(
     "customer",
@@ -43,8 +43,8 @@ def customer(**changes: Any) -> dict[str, Any]:
         "externalId": "0015g00000AbCdEAAV",
         "companyName": "Acme GmbH",
         "isPerson": False,
-        "subsidiary": {"id": "3"},
-        "addressBook": {"items": [{"defaultBilling": True}]},
+        "subsidiary": "3",
+        "addressBook": [{"defaultBilling": True}],
     }
     payload.update(changes)
     return {k: v for k, v in payload.items() if v is not None}
@@ -127,9 +127,23 @@ def test_the_fixture_payload_fits_the_customer_schema() -> None:
             id="float-is-not-int",
         ),
         pytest.param(
-            {"subsidiary": ["3"]}, "subsidiary", "type", "needs a reference", id="reference"
+            {"subsidiary": ["3"]}, "subsidiary", "type", "(reference) needs an id", id="reference"
+        ),
+        pytest.param(
+            {"subsidiary": {"id": "3"}},
+            "subsidiary",
+            "type",
+            "customer.subsidiary (reference) needs an id, got dict {'id': '3'}",
+            id="reference-in-wire-form",
         ),
         pytest.param({"addressBook": "Main St"}, "addressBook", "type", "needs a list", id="array"),
+        pytest.param(
+            {"addressBook": {"items": [{"defaultBilling": True}]}},
+            "addressBook",
+            "type",
+            "customer.addressBook (array) needs a list, got dict",
+            id="sublist-in-wire-form",
+        ),
         pytest.param({"customForm": "7"}, "customForm", "type", "needs an object", id="object"),
         pytest.param(
             {"category": "retail"},
@@ -150,6 +164,7 @@ def test_schema_problems(changes: dict[str, Any], target: str, code: str, messag
     ("changes"),
     [
         pytest.param({"subsidiary": "3"}, id="reference-as-id-string"),
+        pytest.param({"subsidiary": 3}, id="reference-as-id-number"),
         pytest.param({"addressBook": [{"addr1": "x"}]}, id="array-as-list"),
         pytest.param({"creditLimit": 10}, id="int-is-a-number"),
         pytest.param({"category": "Retail"}, id="picklist-value"),
@@ -161,7 +176,7 @@ def test_accepted_shapes(changes: dict[str, Any]) -> None:
 
 
 def test_nested_values_are_only_checked_at_the_top() -> None:
-    payload = customer(addressBook={"items": [{"addressBookAddress": {"addr1": "x" * 500}}]})
+    payload = customer(addressBook=[{"addressBookAddress": {"addr1": "x" * 500}}])
     assert validate_against_schema(payload, CUSTOMER) == []
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox import DEFAULT_MAPPING
 from reconcile.model import FieldDiff, Finding, FlowScore
 from reconcile.truth import score_findings
 from sync.mapping import load_mapping
+from tests.paths import CUSTOMERS_MAPPING
 
 EDITED = "edited in target after the last sync"
 
@@ -25,7 +25,7 @@ def _fact(drift: str, ext: str, field: str | None, **extra: Any) -> dict[str, An
 
 
 def test_a_perfect_reconciliation_scores_one_and_one() -> None:
-    spec = load_mapping(Path(DEFAULT_MAPPING))
+    spec = load_mapping(Path(CUSTOMERS_MAPPING))
     facts = [_fact("edit_value", "A", "comments"), _fact("source_edit", "B", "Name", id="B")]
     findings = [
         Finding("different", "A", "1", "A", EDITED, "", (FieldDiff("comments", "x", "y", EDITED),)),
@@ -38,7 +38,7 @@ def test_a_perfect_reconciliation_scores_one_and_one() -> None:
 
 
 def test_misses_false_alarms_and_wrong_causes_are_counted() -> None:
-    spec = load_mapping(Path(DEFAULT_MAPPING))
+    spec = load_mapping(Path(CUSTOMERS_MAPPING))
     facts = [_fact("edit_value", "A", "comments"), _fact("truncate", "C", "companyName"),
              {"kind": "silent_truncation", "id": "7"}]  # fmt: skip
     findings = [

@@ -6,23 +6,23 @@ Feature: The reconciler names what drifted and why, and shadow mode predicts a l
   So that the sign-off rests on evidence, not on hope
 
   Background:
-    Given a Salesforce sandbox holding 60 accounts generated from seed 11
-    And a NetSuite sandbox with no customers
+    Given a CRM sandbox holding 60 customers generated from seed 11
+    And an ERP sandbox with no customers
     And the customer flow has run in full
 
   @failure
   Scenario: Injected drift is found with the right root causes
-    When 14 differences of every kind drift into NetSuite after the sync
-    And 6 accounts are edited in Salesforce after the sync
+    When 14 differences of every kind drift into the ERP after the sync
+    And 6 customers are edited in the CRM after the sync
     Then the reconciliation finds every injected difference and nothing else
     And each difference is blamed on its real root cause
 
   @happy
   Scenario: A shadow run predicts the live run exactly
-    Given 10 customers drifted in NetSuite and 4 accounts were edited in Salesforce
+    Given 10 customers drifted in the ERP and 4 customers were edited in the CRM
     And the sync's state file is lost
     When the customer flow runs in shadow mode
-    Then NetSuite recorded no change during that run
-    And the shadow report plans 2 creates and 12 updates, with production agreeing on 46 of 60 accounts
+    Then the ERP recorded no change during that run
+    And the shadow report plans 2 creates and 12 updates, with production agreeing on 46 of 60 customers
     When the customer flow runs in full
     Then the live run wrote exactly what the shadow run planned

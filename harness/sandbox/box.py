@@ -1,0 +1,253 @@
+"""The sandbox a scenario or a demo drives: a pair's mocks, a config pointing at them, and
+the admin calls that seed, drift, fault and inspect them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from harness.api import open_connectors, run_reconcile, run_sync
+from harness.config import HarnessConfig, load_config
+from harness.sandbox.files import write_config
+from harness.sandbox.mocks import MockPair, RunningMock, start_mocks
+from harness.sandbox.pairs import FlowDef, PairFlows, pair_flows
+from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
+from mocks.registry import PackError
+from mocks.world.generator import WorldSettings
+from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
+from reconcile.model import ReconcileReport
+from reconcile.reconciler import ProgressFn
+from sync.connectors.base import Connector
+from sync.engine import Mode, RunResult
+from sync.errors import ConfigError
+
+
+class Sandbox:
+    """Running mocks plus a config pointing at them; credentials live in `environ` only."""
+
+    def __init__(
+        self,
+        mocks: MockPair,
+        workdir: Path,
+        *,
+        pair: PairFlows | None = None,
+        mapping: Path | None = None,
+        reports_dir: Path | None = None,
+        flows: Sequence[FlowDef] | None = None,
+    ) -> None:
+        self.mocks = mocks
+        self.workdir = workdir
+        # The pair's flows and mappings: shipped, compiled from the profiles, or a project's.
+        self.pair = pair or pair_flows(mocks.crm.vendor.name, mocks.erp.vendor.name, workdir)
+        self.default_mapping = self.pair.default.mapping
+        mapping = mapping or self.default_mapping
+        self.environ: dict[str, str] = {**os.environ, **mocks.env}
+        self.reports_dir = reports_dir or workdir / "reports"
+        self.mapping = mapping
+        # Several flows (`self.pair.flows`), or None: the pair's default flow alone.
+        self.flows: tuple[FlowDef, ...] | None = tuple(flows) if flows else None
+        self.flow_options: dict[str, Any] = {}
+        self.system_options: dict[str, dict[str, Any]] = {}
+        self.config_path = workdir / "harness.yaml"
+        self.config: HarnessConfig = self._configure(mapping)
+        # Freshly started mocks hold a freshly generated world: a crosswalk left by an earlier
+        # sandbox would claim records this ERP never received.
+        self._forget_state()
+
+    @classmethod
+    @contextmanager
+    def start(
+        cls,
+        workdir: Path,
+        world: WorldSettings | None = None,
+        *,
+        crm: str = DEFAULT_CRM,
+        erp: str = DEFAULT_ERP,
+        pair: PairFlows | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Sandbox]:
+        """Start the pair's mocks (`pair`'s vendors when given) and a sandbox over them."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        if pair is not None:
+            crm, erp = pair.crm, pair.erp
+        with start_mocks(
+            crm=crm, erp=erp, world=world or WorldSettings(), workdir=workdir
+        ) as mocks:
+            yield cls(mocks, workdir, pair=pair, **kwargs)
+
+    def _configure(self, mapping: Path) -> HarnessConfig:
+        default = self.pair.default
+        # The default flow runs through `mapping`, with or without the other flows.
+        flows = self.flows or (replace(default, depends_on=()),)
+        flows = tuple(replace(f, mapping=mapping) if f.name == default.name else f
+                      for f in flows)  # fmt: skip
+        write_config(
+            self.mocks,
+            self.config_path,
+            mapping=mapping,
+            state_path=self.workdir / "state.db",
+            reports_dir=self.reports_dir,
+            flows=flows,
+        )
+        if self.flow_options or self.system_options:
+            document = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+            document["flows"][0].update(self.flow_options)
+            for role, options in self.system_options.items():
+                system = document["systems"][role]
+                for key, value in options.items():
+                    if key in ("timeout", "max_retries", "concurrency", "page_size"):
+                        system[key] = value
+                    else:
+                        system.setdefault("options", {})[key] = value
+            self.config_path.write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+        return load_config(self.config_path, self.environ)
+
+    def tune(self, role: str, **options: Any) -> None:
+        """Connection settings for one system (`timeout`, `max_retries`, or an HTTP-layer
+        option such as `backoff_base` or `circuit_breaker_threshold`); kept until `reset`."""
+        self.system_options.setdefault(role, {}).update(options)
+        self.config = self._configure(self.mapping)
+
+    def reset_config(self) -> None:
+        """The default mapping and connection settings, the default flow alone."""
+        changed = self.flow_options or self.system_options or self.flows is not None
+        if changed or self.mapping != self.default_mapping:
+            self.flow_options, self.system_options = {}, {}
+            self.mapping, self.flows = self.default_mapping, None
+            self.config = self._configure(self.default_mapping)
+
+    def use_flows(self, flows: Sequence[FlowDef] | None) -> None:
+        """Configure these flows (e.g. every flow of the pair, `self.pair.flows`) with their
+        `depends_on`, or the default flow alone (None); same systems, same state."""
+        wanted = tuple(flows) if flows else None
+        if wanted != self.flows:
+            self.flows = wanted
+            self.config = self._configure(self.mapping)
+
+    def use_mapping(self, mapping: Path, **flow_options: Any) -> None:
+        """Run the default flow through another mapping spec and flow options (as in
+        harness.yaml: `lookback_seconds`, `batch_size`, ...); same systems, same state."""
+        if mapping != self.mapping or flow_options != self.flow_options:
+            self.mapping, self.flow_options = mapping, dict(flow_options)
+            self.config = self._configure(mapping)
+
+    # -- driving ---------------------------------------------------------------------------
+
+    def reseed(self, world: WorldSettings) -> None:
+        """Fresh data in both mocks and a fresh state file."""
+        world = replace(world, crm=self.mocks.crm.vendor.name, erp=self.mocks.erp.vendor.name)
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "POST", "/seed", json=world.to_json())
+        self._forget_state()
+
+    def _forget_state(self) -> None:
+        """A state file describes the systems it synced; these mocks are new worlds."""
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.config.state_path}{suffix}").unlink(missing_ok=True)
+
+    def sync(
+        self,
+        flow: str | None = None,
+        *,
+        mode: Mode = "live",
+        full: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> RunResult:
+        name = flow or self.pair.default.name
+        return run_sync(self.config, name, mode=mode, full=full, progress=progress)
+
+    def reconcile(
+        self, flows: list[str] | None = None, *, progress: ProgressFn | None = None
+    ) -> tuple[ReconcileReport, dict[str, Path]]:
+        return run_reconcile(self.config, flows, progress=progress)
+
+    @contextmanager
+    def connectors(self) -> Iterator[dict[str, Connector]]:
+        with open_connectors(self.config) as connectors:
+            yield connectors
+
+    def knob(self, role: str, knob: str, value: Any) -> dict[str, Any]:
+        """Turn a vendor-neutral knob (`mocks.registry.KNOBS`) on one mock; the mock's pack
+        says which of its settings implement it, and refuses a knob it lacks by name."""
+        mock = self._mock(role)
+        try:
+            changes = mock.vendor.mock.settings_for(knob, value)
+        except (PackError, ValueError) as exc:
+            raise ConfigError(str(exc), key=knob) from exc
+        return self._admin(mock, "PATCH", "/settings", json=changes)
+
+    def erp_settings(self, **changes: Any) -> dict[str, Any]:
+        """Change the ERP mock's runtime knobs through its admin API."""
+        return self._admin(self.mocks.erp, "PATCH", "/settings", json=changes)
+
+    def restore_settings(self) -> None:
+        """Both mocks' runtime knobs back to their start-up values."""
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "DELETE", "/settings")
+
+    def crm_settings(self, **changes: Any) -> dict[str, Any]:
+        return self._admin(self.mocks.crm, "PATCH", "/settings", json=changes)
+
+    def ground_truth(self, role: str = "erp") -> list[dict[str, Any]]:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        facts: list[dict[str, Any]] = self._admin(mock, "GET", "/ground-truth")["facts"]
+        return facts
+
+    def drift(self, role: str = "erp", **request: Any) -> list[dict[str, Any]]:
+        """Inject drift into one mock (see `mocks.drift`); returns the ground-truth facts."""
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        facts: list[dict[str, Any]] = self._admin(mock, "POST", "/drift", json=request)["facts"]
+        return facts
+
+    def set_faults(self, role: str, plan: Mapping[str, Any] | Path) -> dict[str, Any]:
+        """Replace one mock's fault plan (a dict, or a YAML file as in fixtures/faults/)."""
+        body = yaml.safe_load(plan.read_text(encoding="utf-8")) if isinstance(plan, Path) else plan
+        result: dict[str, Any] = self._admin(self._mock(role), "PUT", "/faults", json=body)
+        return result
+
+    def clear_faults(self) -> None:
+        """No faults on either mock (settings a plan patched are restored)."""
+        for mock in (self.mocks.crm, self.mocks.erp):
+            self._admin(mock, "DELETE", "/faults")
+
+    def trap(self, role: str, **request: Any) -> list[dict[str, Any]]:
+        """Set off a store-level trap (`mocks.faults.traps`); returns its ground-truth facts."""
+        facts: list[dict[str, Any]] = self._admin(self._mock(role), "POST", "/traps",
+                                                  json=request)["facts"]  # fmt: skip
+        return facts
+
+    def _mock(self, role: str) -> RunningMock:
+        return self.mocks.erp if role == "erp" else self.mocks.crm
+
+    def last_change_seq(self, role: str = "erp") -> int:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        return int(self._admin(mock, "GET", "/changes", params={"since": 10**12})["last_seq"])
+
+    def changes_since(self, seq: int, role: str = "erp") -> list[dict[str, Any]]:
+        mock = self.mocks.erp if role == "erp" else self.mocks.crm
+        changes: list[dict[str, Any]] = self._admin(mock, "GET", "/changes", params={"since": seq})[
+            "changes"
+        ]
+        return changes
+
+    def _admin(self, mock: RunningMock, method: str, path: str, **kwargs: Any) -> Any:
+        verify: str | bool = str(self.mocks.tls.ca_path) if self.mocks.tls else True
+        with httpx.Client(base_url=mock.url, verify=verify, timeout=30, trust_env=False) as client:
+            response = client.request(
+                method,
+                ADMIN_PREFIX + path,
+                headers={TOKEN_HEADER: self.mocks.admin_token},
+                **kwargs,
+            )
+            response.raise_for_status()
+            return response.json()
+
+
+__all__ = ["Sandbox"]
