@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -138,11 +139,15 @@ def build_admin_router() -> APIRouter:
         record_id: str,
         body: dict[str, Any] = Body(...),
         touch: bool = True,
+        at: datetime | None = None,
         ctx: MockContext = Depends(_require_token),
     ) -> dict[str, Any]:
-        """Edit stored data behind the vendor API (a back-end job, a formula recalculating)."""
+        """Edit stored data behind the vendor API (a back-end job, a formula recalculating);
+        `at` stamps the change with a past time, as a transaction committing late would."""
+        if at is not None and at.tzinfo is None:
+            raise HTTPException(status_code=400, detail="`at` needs a time zone (e.g. ...Z)")
         try:
-            rec = ctx.store.update(obj, record_id, body, touch=touch)
+            rec = ctx.store.update(obj, record_id, body, touch=touch, at=at)
         except RecordNotFound as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from exc
         return rec.to_json()

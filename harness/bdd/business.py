@@ -16,7 +16,7 @@ from typing import Any, Literal
 from harness.sandbox import Sandbox
 from sync.connectors.base import Record
 from sync.errors import ConfigError
-from sync.mapping import FieldRule, MappingSpec, load_mapping
+from sync.mapping import FieldRule, MappingSpec, get_path, load_mapping
 
 Role = Literal["crm", "erp"]
 # The flow carrying each business word a scenario uses.
@@ -169,7 +169,8 @@ class Business:
 
 
 def _put(record: dict[str, Any], path: str, value: Any) -> None:
-    """Set a dotted path; a list step (`addressBook.0`) edits the record's existing list."""
+    """Set a top-level field; a nested path is refused (a scenario edits what a user types
+    into a record's own fields)."""
     head, _, rest = path.partition(".")
     if not rest:
         record[head] = value
@@ -179,8 +180,6 @@ def _put(record: dict[str, Any], path: str, value: Any) -> None:
 
 def get(record: Record, path: str) -> Any:
     """The value at a dotted path of a record read through a connector."""
-    from sync.mapping import get_path
-
     return get_path(record.fields, path)
 
 

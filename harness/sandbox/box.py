@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,23 @@ class Sandbox:
         facts: list[dict[str, Any]] = self._admin(self._mock(role), "POST", "/traps",
                                                   json=request)["facts"]  # fmt: skip
         return facts
+
+    def stored(self, role: str, obj: str) -> list[dict[str, Any]]:
+        """Every record of `obj` as one mock stores it: id, version, stamps and fields."""
+        body = self._admin(self._mock(role), "GET", "/snapshot", params={"objects": obj})
+        records: list[dict[str, Any]] = body["objects"].get(obj, [])
+        return [r for r in records if not r["deleted"]]
+
+    def backdate(
+        self, role: str, obj: str, record_id: str, changes: dict[str, Any], at: datetime
+    ) -> dict[str, Any]:
+        """Change a record behind the vendor's API with its stamp set to `at`: a transaction
+        that committed late, or many edits sharing one modification time."""
+        path = f"/records/{obj}/{record_id}"
+        record: dict[str, Any] = self._admin(
+            self._mock(role), "PATCH", path, json=changes, params={"at": at.isoformat()}
+        )
+        return record
 
     def _mock(self, role: str) -> RunningMock:
         return self.mocks.erp if role == "erp" else self.mocks.crm

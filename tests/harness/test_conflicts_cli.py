@@ -10,7 +10,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from harness.bdd.steps.customers import EXTERNAL_ID, crm_accounts, edit_account, erp_customers
+from harness.bdd.business import get
+from harness.bdd.steps.common import crm_customers, customers, edit_customer, erp_customer
 from harness.bdd.variants import write_variant
 from harness.cli import app
 from harness.sandbox import Sandbox
@@ -29,13 +30,10 @@ def held(tmp_path: Path) -> Iterator[tuple[Sandbox, str, str]]:
         manual = {"on_conflict": "manual"}
         box.use_mapping(write_variant(DEFAULT_MAPPING, tmp_path / "manual.yaml", governance=manual))
         assert box.sync(full=True).status == "succeeded"
-        account = crm_accounts(box)[3]
-        edit_account(box, account.id, {"Name": "CRM Side Name"})
-        time.sleep(1.1)  # NetSuite stamps modification times to the second
-        with box.connectors() as c:
-            erp = c["erp"].get_by_external_id("customer", EXTERNAL_ID, [account.id])[account.id]
-            (done,) = c["erp"].update("customer", [(erp.id, {"companyName": "ERP Side Name"})])
-        assert done.ok
+        account = crm_customers(box)[3]
+        edit_customer(box, "crm", account.id, name="CRM Side Name")
+        time.sleep(1.1)  # the ERP stamps modification times to the second
+        edit_customer(box, "erp", erp_customer(box, account.id).id, name="ERP Side Name")
         (entry,) = box.sync().quarantined
         yield box, entry.qid, account.id
 
@@ -60,8 +58,8 @@ def test_resolve_keeping_the_erp_brings_nothing_back_and_empties_the_queue(
     done = runner.invoke(app, ["conflicts", "resolve", qid, "--keep", "erp", "--by", "dana",
                                "--config", str(box.config_path)], env=box.environ)  # fmt: skip
     assert done.exit_code == 0, done.output
-    names = {c.fields[EXTERNAL_ID]: c.fields["companyName"] for c in erp_customers(box)}
-    assert names[account_id] == "ERP Side Name"
+    name = get(erp_customer(box, account_id), customers(box).target_path("name"))
+    assert name == "ERP Side Name"
     again = runner.invoke(app, ["conflicts", "list", "--config", str(box.config_path), "--json"],
                           env=box.environ)  # fmt: skip
     assert orjson.loads(again.stdout) == []

@@ -1,6 +1,6 @@
-"""Gherkin steps for the data-quality audit: seed a dirty world, profile the CRM through its
-connector (`harness.api.profiling.run_profile`, as `harness profile` does), and score the findings
-against the ground truth the mock publishes."""
+"""Steps for the data-quality audit: seed a dirty world, profile the CRM's customers through
+its connector (`harness.api.profiling.run_profile`, as `harness profile` does), and score the
+findings against the ground truth the sandbox publishes."""
 
 from __future__ import annotations
 
@@ -27,15 +27,15 @@ def _profile(ctx: dict[str, Any]) -> ProfileReport:
 
 @given(
     parsers.parse(
-        "a CRM sandbox of {count:d} accounts from seed {seed:d} "
-        "where {dirty:d}% of the accounts are dirty"
+        "a CRM sandbox of {count:d} customers from seed {seed:d} "
+        "where {dirty:d}% of the customers are dirty"
     )
 )
 def dirty_crm(sandbox: Sandbox, count: int, seed: int, dirty: int) -> None:
     sandbox.reseed(WorldSettings(seed=seed, accounts=count, dirty=dirty / 100))
 
 
-@when("the CRM accounts are profiled")
+@when("the CRM's customers are profiled")
 def profile_crm(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
     report, _paths = run_profile(sandbox.config, "crm", write=False)
     scenario_context["profile"] = report
@@ -78,6 +78,6 @@ def score_above(scenario_context: dict[str, Any], percent: int) -> None:
     assert _profile(scenario_context).score > percent / 100
 
 
-@then("the audit finds no duplicate accounts")
+@then("the audit finds no duplicate customers")
 def no_duplicates(scenario_context: dict[str, Any]) -> None:
     assert _profile(scenario_context).duplicates == ()

@@ -142,7 +142,9 @@ def erp_untouched(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
 
 
 @then(parsers.parse('that customer is quarantined for "{reason}" naming its {field}'))
-def quarantined(sandbox: Sandbox, scenario_context: dict[str, Any], reason: str, field: str) -> None:
+def quarantined(
+    sandbox: Sandbox, scenario_context: dict[str, Any], reason: str, field: str
+) -> None:
     result: RunResult = scenario_context["run"]
     held = [q for q in result.quarantined if q.source_id == scenario_context["source_id"]]
     assert len(held) == 1, [q.source_id for q in result.quarantined]
@@ -205,18 +207,3 @@ def _erp_name(box: Sandbox, source_id: str) -> Any:
 def _canonical(words: str) -> str:
     """A business phrase as a canonical field name ("postal code" -> "postal_code")."""
     return words.strip().replace(" ", "_")
-
-
-# TRANSITIONAL (removed once every step module speaks the business): old helper names.
-EXTERNAL_ID, ERP_OBJECT, CRM_OBJECT = "externalId", "customer", "Account"
-crm_accounts = crm_customers
-
-
-def edit_account(box: Sandbox, record_id: str, changes: dict[str, Any]) -> None:
-    from harness.bdd.business import Business
-
-    with box.connectors() as connectors:
-        (outcome,) = connectors["crm"].update(customers(box).spec.source.object,
-                                              [(record_id, changes)])  # fmt: skip
-    assert outcome.ok, outcome.message
-    del Business

@@ -1,4 +1,7 @@
-"""Gherkin steps about system-of-record rules: conflict policies, locks, echo suppression."""
+"""Steps about system-of-record rules: conflict policies, locks, echo suppression, and both
+directions at once (the CRM owns a customer's identity, the ERP its finance). Fields are the
+canonical ones, resolved through the flows' mappings: the name through the customers flow,
+the credit limit through the customer finance flow."""
 
 from __future__ import annotations
 
@@ -9,30 +12,41 @@ import yaml
 from pytest_bdd import given, parsers, then, when
 
 from harness.api import run_resolve_conflicts
-from harness.bdd.steps.customers import ERP_OBJECT, EXTERNAL_ID, crm_accounts, erp_customers
+from harness.bdd.business import Business, FlowView, get
+from harness.bdd.steps.common import (
+    canonical_field,
+    crm_customers,
+    customers,
+    erp_customer,
+    role_of,
+)
 from harness.bdd.variants import write_variant
-from harness.sandbox import DEFAULT_MAPPING, Sandbox
+from harness.sandbox import Sandbox
+from sync.connectors.base import Record
 from sync.engine import RunResult
+from sync.mapping import get_path
 from sync.state import StateStore
+
+FINANCE_FLOW = "customer_finance"  # the ERP's finance fields, back to the CRM
+STAMP_GRANULARITY = 1.1  # seconds: a system may stamp modification times to the second
 
 
 def _governed(box: Sandbox, section: str) -> None:
     path = box.workdir / f"governed-{abs(hash(section))}.yaml"
-    box.use_mapping(write_variant(DEFAULT_MAPPING, path, governance=yaml.safe_load(section)))
+    box.use_mapping(write_variant(box.default_mapping, path, governance=yaml.safe_load(section)))
 
 
-def _erp_record_id(box: Sandbox, account_id: str) -> str:
-    with box.connectors() as c:
-        found = c["erp"].get_by_external_id(ERP_OBJECT, EXTERNAL_ID, [account_id])
-    return found[account_id].id
+def _rename_in_erp(box: Sandbox, ctx: dict[str, Any], name: str) -> None:
+    record = erp_customer(box, ctx["source_id"])
+    Business(box).edit(customers(box), "erp", record.id, {"name": name})
+    ctx["erp_edit"] = name
 
 
-def _rename_in_erp(box: Sandbox, account_id: str, name: str) -> None:
-    with box.connectors() as c:
-        (outcome,) = c["erp"].update(
-            ERP_OBJECT, [(_erp_record_id(box, account_id), {"companyName": name})]
-        )
-    assert outcome.ok, f"NetSuite refused the edit: {outcome.error_code} {outcome.message}"
+def _conflict_flags(box: Sandbox, ctx: dict[str, Any], run: RunResult) -> list[dict[str, Any]]:
+    with StateStore(box.config.state_path) as state:
+        entries = state.audit_for_source(customers(box).name, ctx["source_id"])
+    return [f for e in entries if e.run_id == run.run_id
+            for f in e.flags if f.get("code") == "conflict"]  # fmt: skip
 
 
 @given(parsers.parse('the customer flow settles conflicts with "{policy}"'))
@@ -42,14 +56,14 @@ def settles_with(sandbox: Sandbox, policy: str) -> None:
 
 @given(
     parsers.parse(
-        'the customer flow settles conflicts with "{policy}" and watches NetSuite for edits'
+        'the customer flow settles conflicts with "{policy}" and watches the ERP for edits'
     )
 )
 def settles_and_watches(sandbox: Sandbox, policy: str) -> None:
     _governed(sandbox, f"  on_conflict: {policy}\n  watch_target: true\n")
 
 
-@given("the customer flow locks its fields and watches NetSuite for edits")
+@given("the customer flow locks its fields and watches the ERP for edits")
 def locked(sandbox: Sandbox) -> None:
     _governed(sandbox, "  on_conflict: manual\n  lock: true\n  watch_target: true\n")
 
@@ -60,27 +74,29 @@ def given_incremental(sandbox: Sandbox, scenario_context: dict[str, Any]) -> Non
     assert result.status == "succeeded", result.error
 
 
-@when(parsers.parse('a second later someone renames that customer in NetSuite to "{name}"'))
+@when(parsers.parse('a second later someone renames that customer in the ERP to "{name}"'))
 def erp_rename_later(sandbox: Sandbox, scenario_context: dict[str, Any], name: str) -> None:
-    time.sleep(1.1)  # NetSuite stamps modification times to the second
-    _rename_in_erp(sandbox, scenario_context["account_id"], name)
+    time.sleep(STAMP_GRANULARITY)  # not the second the CRM's edit was stamped in
+    _rename_in_erp(sandbox, scenario_context, name)
 
 
-@when(parsers.parse('someone renames one customer in NetSuite to "{name}"'))
+@when(parsers.parse('someone renames one customer in the ERP to "{name}"'))
 def erp_rename(sandbox: Sandbox, scenario_context: dict[str, Any], name: str) -> None:
-    account = crm_accounts(sandbox)[4]
-    scenario_context.update(account_id=account.id, crm_name=account.fields["Name"])
-    time.sleep(1.1)  # NetSuite stamps changes to the second: not the second of the last write
-    _rename_in_erp(sandbox, account.id, name)
+    flow = customers(sandbox)
+    customer = crm_customers(sandbox)[4]
+    crm_name = customer.fields[flow.source_field("name")]
+    scenario_context.update(source_id=customer.id, crm_name=crm_name)
+    time.sleep(STAMP_GRANULARITY)  # not the second of the last write
+    _rename_in_erp(sandbox, scenario_context, name)
 
 
-@when(parsers.parse('a data steward resolves it keeping the "{system}" values'))
+@when(parsers.parse("a data steward resolves it keeping the {system} values"))
 def steward_resolves(sandbox: Sandbox, scenario_context: dict[str, Any], system: str) -> None:
     result = run_resolve_conflicts(
         sandbox.config,
-        "customers",
-        [scenario_context["account_id"]],
-        keep=system,
+        customers(sandbox).name,
+        [scenario_context["source_id"]],
+        keep=role_of(system),
         by="dana@example.com",
     )
     assert result.status == "succeeded", result.error
@@ -97,48 +113,48 @@ def found_conflicts(scenario_context: dict[str, Any], count: int) -> None:
     assert scenario_context["run"].counts.conflicts == count
 
 
-@then(parsers.parse('the audit log says "{policy}" let the {winner} win on "{field}"'))
+@then(
+    parsers.parse('the audit log says "{policy}" let the {system} win on the customer\'s {field}')
+)
 def audit_explains(sandbox: Sandbox, scenario_context: dict[str, Any], policy: str,
-                   winner: str, field: str) -> None:  # fmt: skip
+                   system: str, field: str) -> None:  # fmt: skip
+    flow = customers(sandbox)
+    winner = flow.side(role_of(system))
     run: RunResult = scenario_context["run"]
-    with StateStore(sandbox.config.state_path) as state:
-        flags = [
-            f
-            for entry in state.audit_for_source("customers", scenario_context["account_id"])
-            if entry.run_id == run.run_id
-            for f in entry.flags
-            if f.get("code") == "conflict"
-        ]
+    flags = _conflict_flags(sandbox, scenario_context, run)
     if winner == "target" and not flags:
         # The target's value stood, so nothing was written; the decision is on the run.
         assert run.counts.conflicts == 1 and run.counts.written == 0
         return
     (flag,) = flags
-    assert (flag["policy"], flag["winner"], flag["target"]) == (policy, winner, field)
+    path = flow.target_path(canonical_field(field))
+    assert (flag["policy"], flag["winner"], flag["target"]) == (policy, winner, path)
     assert policy in flag["message"]
 
 
-@then('the audit log reports the locked field "companyName"')
+@then("the audit log reports the customer's name as locked")
 def audit_locked(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    path = customers(sandbox).target_path("name")
     run: RunResult = scenario_context["run"]
     with StateStore(sandbox.config.state_path) as state:
         (entry,) = [e for e in state.audit_for_run(run.run_id)]
     (flag,) = [f for f in entry.flags if f.get("code") == "conflict"]
-    assert flag["target"] == "companyName" and "locked" in flag["message"]
-    assert entry.before is not None and entry.before["companyName"] == "Sneaky Rename Inc"
+    assert flag["target"] == path and "locked" in flag["message"]
+    assert entry.before is not None
+    assert get_path(entry.before, path) == scenario_context["erp_edit"]
 
 
-@then("that customer's company name in NetSuite is its Salesforce name again")
+@then("that customer's name in the ERP is its CRM name again")
 def restored(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
-    customer = next(c for c in erp_customers(sandbox)
-                    if c.fields[EXTERNAL_ID] == scenario_context["account_id"])  # fmt: skip
-    assert customer.fields["companyName"] == scenario_context["crm_name"].strip()
+    customer = erp_customer(sandbox, scenario_context["source_id"])
+    name = get(customer, customers(sandbox).target_path("name"))
+    assert name == scenario_context["crm_name"].strip()
 
 
 @then("nothing is held in quarantine")
 def quarantine_empty(sandbox: Sandbox) -> None:
     with StateStore(sandbox.config.state_path) as state:
-        assert state.quarantined("customers") == []
+        assert state.quarantined(customers(sandbox).name) == []
 
 
 @then("none of those runs wrote anything or found a conflict")
@@ -149,38 +165,37 @@ def no_echo(scenario_context: dict[str, Any]) -> None:
     ] * len(runs)
 
 
-# -- both directions: customers (CRM -> ERP) and customer_finance (ERP -> CRM) ----------------
-
-FINANCE_FLOW = "customer_finance"
+# -- both directions: customers (CRM -> ERP) and customer finance (ERP -> CRM) ----------------
 
 
-def _crm_account(box: Sandbox, account_id: str) -> dict[str, Any]:
-    with box.connectors() as c:
-        found = c["crm"].get_by_external_id("Account", "Id", [account_id])
-    return found[account_id].fields
+def _finance(box: Sandbox) -> FlowView:
+    """The flow carrying the customers' finance fields from the ERP back to the CRM."""
+    return Business(box).flow(FINANCE_FLOW)
 
 
-def _erp_customer(box: Sandbox, account_id: str) -> dict[str, Any]:
-    with box.connectors() as c:
-        found = c["erp"].get_by_external_id(ERP_OBJECT, EXTERNAL_ID, [account_id])
-    return found[account_id].fields
+def _crm_customer(box: Sandbox, source_id: str) -> Record:
+    """The CRM's customer, found as the finance flow finds it (by its own id)."""
+    found = Business(box).by_external_id(_finance(box), [source_id])
+    return found[source_id]
 
 
 @when(
     parsers.parse(
         "a second later finance sets that customer's credit limit to {limit:d} "
-        'and renames it "{name}" in NetSuite'
+        'and renames it "{name}" in the ERP'
     )
 )
 def erp_finance_edit(
     sandbox: Sandbox, scenario_context: dict[str, Any], limit: int, name: str
 ) -> None:
-    time.sleep(1.1)  # NetSuite stamps modification times to the second
-    record_id = _erp_record_id(sandbox, scenario_context["account_id"])
-    with sandbox.connectors() as c:
-        changes = {"creditLimit": limit, "companyName": name}
-        (outcome,) = c["erp"].update(ERP_OBJECT, [(record_id, changes)])
-    assert outcome.ok, f"NetSuite refused the edit: {outcome.error_code} {outcome.message}"
+    time.sleep(STAMP_GRANULARITY)  # not the second the CRM's edit was stamped in
+    record = erp_customer(sandbox, scenario_context["source_id"])
+    Business(sandbox).edit_together(
+        "erp",
+        record.id,
+        (_finance(sandbox), {"credit_limit": limit}),
+        (customers(sandbox), {"name": name}),
+    )
     scenario_context["erp_edit"] = name
 
 
@@ -188,50 +203,50 @@ def erp_finance_edit(
 def bidirectional_cycles(sandbox: Sandbox, scenario_context: dict[str, Any], cycles: int) -> None:
     runs: list[RunResult] = []
     for _ in range(cycles):
-        for flow in ("customers", FINANCE_FLOW):
+        for flow in (customers(sandbox).name, FINANCE_FLOW):
             result = sandbox.sync(flow)
             assert result.status == "succeeded", (flow, result.error, result.quarantined[:3])
             runs.append(result)
     scenario_context["cycle_runs"] = runs
 
 
-@then(parsers.parse('that customer\'s company name is "{name}" in both systems'))
+@then(parsers.parse('that customer\'s name is "{name}" in both systems'))
 def name_agrees(sandbox: Sandbox, scenario_context: dict[str, Any], name: str) -> None:
-    account_id = scenario_context["account_id"]
-    assert _crm_account(sandbox, account_id)["Name"] == name
-    assert _erp_customer(sandbox, account_id)["companyName"] == name
+    flow, source_id = customers(sandbox), scenario_context["source_id"]
+    assert get(_crm_customer(sandbox, source_id), flow.field("crm", "name")) == name
+    assert get(erp_customer(sandbox, source_id), flow.field("erp", "name")) == name
 
 
 @then(parsers.parse("its credit limit is {limit:d} in both systems"))
 def credit_limit_agrees(sandbox: Sandbox, scenario_context: dict[str, Any], limit: int) -> None:
-    account_id = scenario_context["account_id"]
-    assert _crm_account(sandbox, account_id)["Credit_Limit__c"] == limit
-    assert _erp_customer(sandbox, account_id)["creditLimit"] == limit
+    finance, source_id = _finance(sandbox), scenario_context["source_id"]
+    assert get(_crm_customer(sandbox, source_id), finance.field("crm", "credit_limit")) == limit
+    assert get(erp_customer(sandbox, source_id), finance.field("erp", "credit_limit")) == limit
 
 
 @then("the audit log explains every change made to that customer")
 def audit_explains_both_directions(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
-    account_id = scenario_context["account_id"]
+    flow, finance = customers(sandbox), _finance(sandbox)
+    source_id = scenario_context["source_id"]
     runs: list[RunResult] = scenario_context["cycle_runs"]
     ran = {r.run_id for r in runs}
     with StateStore(sandbox.config.state_path) as state:
-        to_erp = [e for e in state.audit_for_source("customers", account_id) if e.run_id in ran]
-        to_crm = [e for e in state.audit_for_source(FINANCE_FLOW, account_id) if e.run_id in ran]
-    # The CRM's rename went to NetSuite over the ERP's own rename: a conflict the owner won.
+        to_erp = [e for e in state.audit_for_source(flow.name, source_id) if e.run_id in ran]
+        to_crm = [e for e in state.audit_for_source(finance.name, source_id) if e.run_id in ran]
+    # The CRM's rename went to the ERP over the ERP's own rename: a conflict the owner won.
+    name = flow.target_path("name")
     (write,) = to_erp
     assert write.before is not None and write.after is not None
-    assert write.before["companyName"] == scenario_context["erp_edit"]
+    assert get_path(write.before, name) == scenario_context["erp_edit"]
     (flag,) = [f for f in write.flags if f.get("code") == "conflict"]
-    assert (flag["policy"], flag["winner"], flag["target"]) == (
-        "owner_wins",
-        "source",
-        "companyName",
-    )
-    # The ERP's credit limit went to Salesforce once, and nothing else was written there.
-    (finance,) = to_crm
-    assert finance.before is not None and finance.after is not None
-    assert finance.after["Credit_Limit__c"] == _erp_customer(sandbox, account_id)["creditLimit"]
-    assert finance.before.get("Credit_Limit__c") != finance.after["Credit_Limit__c"]
+    assert (flag["policy"], flag["winner"], flag["target"]) == ("owner_wins", "source", name)
+    # The ERP's credit limit went to the CRM once, and nothing else was written there.
+    limit = finance.target_path("credit_limit")
+    erp_limit = get(erp_customer(sandbox, source_id), finance.source_field("credit_limit"))
+    (back,) = to_crm
+    assert back.before is not None and back.after is not None
+    assert get_path(back.after, limit) == erp_limit
+    assert get_path(back.before, limit) != get_path(back.after, limit)
     # Later cycles found both systems agreeing: no write and no conflict (no echo).
     later = runs[2:]
     assert [(r.counts.written, r.counts.conflicts) for r in later] == [(0, 0)] * len(later)

@@ -1,4 +1,4 @@
-"""Gherkin steps for the load scenarios (`make load`): volume, throughput, the bottleneck.
+"""Steps for the load scenarios (`make load`): volume, throughput, the bottleneck.
 
 Figures are printed (`make load` runs pytest with `-s`) and appended to
 `reports/load.json`; they are never asserted: speed is measured, correctness is checked.
@@ -13,13 +13,14 @@ from typing import Any
 import orjson
 from pytest_bdd import parsers, then, when
 
-from harness.bdd.steps.customers import CRM_OBJECT, EXTERNAL_ID, crm_accounts, erp_customers
+from harness.bdd.business import Business, get
+from harness.bdd.steps.common import crm_customers, customers, erp_customers
 from harness.output import console
 from harness.sandbox import Sandbox
 from sync.engine import RunResult
 
 LOAD_REPORT = Path("reports") / "load.json"
-BATCH = 200  # Salesforce sObject collections take 200 records a call
+BATCH = 200  # records an edit sends a write at a time (a common vendor batch limit)
 
 
 def _record(figure: dict[str, Any]) -> None:
@@ -65,16 +66,13 @@ def report_run(scenario_context: dict[str, Any], name: str) -> None:
     assert set(figure["stages"]) == {"read", "transform", "validate", "lookup", "write", "commit"}
 
 
-@when(parsers.parse("{count:d} accounts are edited in Salesforce through its API"))
+@when(parsers.parse("{count:d} customers are edited in the CRM through its API"))
 def edit_many(sandbox: Sandbox, scenario_context: dict[str, Any], count: int) -> None:
-    chosen = crm_accounts(sandbox)[:count]
+    flow = customers(sandbox)
+    chosen = crm_customers(sandbox)[:count]
     edits = {a.id: f"Load edit {i:05d}" for i, a in enumerate(chosen)}
-    with sandbox.connectors() as c:
-        ids = list(edits)
-        for start in range(0, len(ids), BATCH):
-            batch = [(rid, {"Description": edits[rid]}) for rid in ids[start : start + BATCH]]
-            outcomes = c["crm"].update(CRM_OBJECT, batch)
-            assert all(o.ok for o in outcomes), [o for o in outcomes if not o.ok][:3]
+    values = {record_id: {"description": text} for record_id, text in edits.items()}
+    Business(sandbox).edit_many(flow, "crm", values, batch=BATCH)
     scenario_context["edits"] = edits
 
 
@@ -82,15 +80,17 @@ def edit_many(sandbox: Sandbox, scenario_context: dict[str, Any], count: int) ->
 def updated_exactly(sandbox: Sandbox, scenario_context: dict[str, Any], count: int) -> None:
     run: RunResult = scenario_context["run"]
     assert (run.counts.updated, run.counts.created, run.counts.quarantined) == (count, 0, 0)
+    flow = customers(sandbox)
+    external, description = flow.spec.external_id_field, flow.target_path("description")
     edits: dict[str, str] = scenario_context["edits"]
-    comments = {c.fields[EXTERNAL_ID]: c.fields.get("comments") for c in erp_customers(sandbox)}
-    assert {k: comments[k] for k in edits} == edits
+    found = {c.fields[external]: get(c, description) for c in erp_customers(sandbox)}
+    assert {k: found[k] for k in edits} == edits
 
 
 @then("the reconcile's throughput is reported")
 def reconcile_throughput(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
     started = time.perf_counter()
-    report, _paths = sandbox.reconcile(["customers"])
+    report, _paths = sandbox.reconcile([customers(sandbox).name])
     seconds = time.perf_counter() - started
     (flow,) = report.flows
     pairs = flow.source_records

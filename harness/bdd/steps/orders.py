@@ -1,6 +1,10 @@
-"""Gherkin steps about flows that depend on each other: a full-business world, every business
-flow configured (`harness.sandbox.flows`), and orders checked record by record on both
-sides (the customer and each line's item resolved through the other flows' crosswalks)."""
+"""Steps about flows that depend on each other: a full-business world, every business flow
+configured (`Sandbox.pair.flows`), and orders checked record by record on both sides.
+
+An order and its lines are read through the orders flow's mapping (its canonical fields:
+the customer, the lines, and each line's product, quantity and unit price); the customer is
+found through the customers flow, and a product's ERP item through the products flow (the
+CRM's product carries the ERP item's id in the products flow's external id field)."""
 
 from __future__ import annotations
 
@@ -8,33 +12,38 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.bdd.business import Business, FlowView, get
+from harness.bdd.steps.common import customers
 from harness.sandbox import Sandbox
-from harness.sandbox.flows import BUSINESS_FLOWS
 from mocks.world.generator import WorldSettings
 from sync.connectors.base import Record
 from sync.engine import RunResult
+from sync.mapping import get_path
 from sync.state import StateStore
 
-ORDER_FIELDS = ("Id", "AccountId", "EffectiveDate", "OrderItems")
+ORDERS, PRODUCTS = "order", "product"
+
+
+def _orders(box: Sandbox) -> FlowView:
+    return Business(box).of(ORDERS)
 
 
 def crm_orders(box: Sandbox) -> list[Record]:
-    """Every Salesforce order with its OrderItems (a nested list of rows)."""
-    with box.connectors() as c:
-        pages = c["crm"].read("Order", fields=ORDER_FIELDS)
-        return sorted((r for page in pages for r in page), key=lambda r: r.id)
+    """Every order in the CRM with its lines (the child collection the mapping reads)."""
+    flow = _orders(box)
+    return Business(box).records(flow, flow.source, fields=flow.spec.source_fields)
 
 
-def _erp_ids_by_external(box: Sandbox, obj: str, values: list[str]) -> dict[str, Record]:
-    with box.connectors() as c:
-        return c["erp"].get_by_external_id(obj, "externalId", values)
+def _erp_orders(box: Sandbox, order_ids: list[str]) -> dict[str, Record]:
+    return Business(box).by_external_id(_orders(box), order_ids)
 
 
 def _product_items(box: Sandbox) -> dict[str, str]:
-    """Product2 Id -> the NetSuite item id it was made from (NetSuite_Id__c)."""
-    with box.connectors() as c:
-        pages = c["crm"].read("Product2", fields=("Id", "NetSuite_Id__c"))
-        return {r.id: str(r.fields.get("NetSuite_Id__c")) for page in pages for r in page}
+    """The CRM's product id -> the ERP item it was made from (the products flow's external
+    id, which the flow's target holds)."""
+    flow = Business(box).of(PRODUCTS)
+    external = flow.spec.external_id_field
+    return {r.id: str(r.fields.get(external)) for r in Business(box).records(flow, flow.target)}
 
 
 def _run(box: Sandbox, ctx: dict[str, Any], flow: str, *, full: bool) -> RunResult:
@@ -44,27 +53,32 @@ def _run(box: Sandbox, ctx: dict[str, Any], flow: str, *, full: bool) -> RunResu
     return result
 
 
+def _quarantined(box: Sandbox, flow: str) -> dict[str, Any]:
+    with StateStore(box.config.state_path) as state:
+        return {q.source_id: q for q in state.quarantined(flow)}
+
+
 # -- Given -------------------------------------------------------------------------------------
 
 
 @given(
     parsers.parse(
-        "a full business world of {accounts:d} accounts and {products:d} products "
+        "a full business world of {count:d} customers and {products:d} products "
         "generated from seed {seed:d}"
     )
 )
-def full_business_world(sandbox: Sandbox, accounts: int, products: int, seed: int) -> None:
+def full_business_world(sandbox: Sandbox, count: int, products: int, seed: int) -> None:
     world = WorldSettings(
-        seed=seed, accounts=accounts, products=products, locations=2, full_business=True
+        seed=seed, accounts=count, products=products, locations=2, full_business=True
     )
     sandbox.reseed(world)
-    assert crm_orders(sandbox), "the world should hold orders in Salesforce"
+    assert crm_orders(sandbox), "the world should hold orders in the CRM"
 
 
 @given("every business flow is configured")
 def all_flows_configured(sandbox: Sandbox) -> None:
-    sandbox.use_flows(BUSINESS_FLOWS)
-    assert {f.name for f in sandbox.config.flows} == {f.name for f in BUSINESS_FLOWS}
+    sandbox.use_flows(sandbox.pair.flows)
+    assert {f.name for f in sandbox.config.flows} == {f.name for f in sandbox.pair.flows}
 
 
 @given(parsers.parse('the "{flow}" flow has run in full'))
@@ -73,11 +87,11 @@ def flow_ran_in_full(sandbox: Sandbox, scenario_context: dict[str, Any], flow: s
     assert result.status == "succeeded", [q.message for q in result.quarantined[:5]]
 
 
-@given("NetSuite lacks some of the Salesforce orders")
+@given("the ERP lacks some of the CRM's orders")
 def erp_lacks_orders(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
     orders = [o.id for o in crm_orders(sandbox)]
-    missing = set(orders) - set(_erp_ids_by_external(sandbox, "salesOrder", orders))
-    assert missing, "every Salesforce order is already in NetSuite"
+    missing = set(orders) - set(_erp_orders(sandbox, orders))
+    assert missing, "every order of the CRM is already in the ERP"
     scenario_context["missing_orders"] = missing
 
 
@@ -99,28 +113,27 @@ def flow_runs_incrementally(sandbox: Sandbox, scenario_context: dict[str, Any], 
 
 @then(parsers.parse('every order waits in quarantine as "{reason}" naming the "{flow}" flow'))
 def orders_wait(sandbox: Sandbox, reason: str, flow: str) -> None:
-    orders = crm_orders(sandbox)
-    with StateStore(sandbox.config.state_path) as state:
-        held = {q.source_id: q for q in state.quarantined("orders")}
+    orders, customer = crm_orders(sandbox), _orders(sandbox).field("crm", "customer")
+    held = _quarantined(sandbox, _orders(sandbox).name)
     assert set(held) == {o.id for o in orders}
     for order in orders:
         entry = held[order.id]
         assert entry.reason == reason, entry.message
-        assert f"{order.fields['AccountId']!r} is not synced yet" in entry.message
+        assert f"{order.fields[customer]!r} is not synced yet" in entry.message
         assert f"{flow!r}" in entry.message
 
 
-@then("NetSuite holds no sales order the orders flow would have written")
+@then("the ERP holds no order the orders flow would have written")
 def no_orders_written(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
-    run: RunResult = scenario_context["runs"]["orders"]
+    run: RunResult = scenario_context["runs"][_orders(sandbox).name]
     assert (run.counts.created, run.counts.updated) == (0, 0)
     with StateStore(sandbox.config.state_path) as state:
         assert state.audit_for_run(run.run_id) == []
 
 
-@then("the orders flow created exactly the sales orders NetSuite lacked")
+@then("the orders flow created exactly the orders the ERP lacked")
 def created_the_missing(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
-    run: RunResult = scenario_context["runs"]["orders"]
+    run: RunResult = scenario_context["runs"][_orders(sandbox).name]
     with StateStore(sandbox.config.state_path) as state:
         created = {e.source_id for e in state.audit_for_run(run.run_id) if e.action == "create"}
     assert created == scenario_context["missing_orders"]
@@ -129,36 +142,51 @@ def created_the_missing(sandbox: Sandbox, scenario_context: dict[str, Any]) -> N
 
 @then("no order waits in quarantine")
 def no_order_waits(sandbox: Sandbox) -> None:
-    with StateStore(sandbox.config.state_path) as state:
-        assert state.quarantined("orders") == []
+    assert _quarantined(sandbox, _orders(sandbox).name) == {}
 
 
-@then("every Salesforce order is a NetSuite sales order of its account's customer")
+@then("every order in the CRM is an order in the ERP, for the same customer")
 def orders_reached_the_erp(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    flow = _orders(sandbox)
+    source, target = flow.field("crm", "customer"), flow.field("erp", "customer")
     orders = crm_orders(sandbox)
-    sales = _erp_ids_by_external(sandbox, "salesOrder", [o.id for o in orders])
-    accounts = sorted({str(o.fields["AccountId"]) for o in orders})
-    customers = _erp_ids_by_external(sandbox, "customer", accounts)
-    assert set(sales) == {o.id for o in orders}
+    erp_orders = _erp_orders(sandbox, [o.id for o in orders])
+    buyers = sorted({str(o.fields[source]) for o in orders})
+    known = Business(sandbox).by_external_id(customers(sandbox), buyers)
+    assert set(erp_orders) == {o.id for o in orders}
     for order in orders:
-        customer = customers[str(order.fields["AccountId"])]
-        assert sales[order.id].fields["entity"]["id"] == customer.id, order.id
-    scenario_context.update(orders=orders, sales=sales)
+        customer = known[str(order.fields[source])]
+        assert str(get(erp_orders[order.id], target)) == customer.id, order.id
+    scenario_context.update(orders=orders, erp_orders=erp_orders)
 
 
-@then("each of its lines names the product's NetSuite item with the same quantity and rate")
+def _lines(record: Record, path: str, number: str) -> list[dict[str, Any]]:
+    rows = get_path(record.fields, path) or []
+    return sorted(rows, key=lambda row: int(get_path(row, number)))
+
+
+@then("each of its lines names the product's ERP item with the same quantity and unit price")
 def lines_match(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    flow = _orders(sandbox)
+    carried = ("line_number", "product", "quantity", "unit_price")
+    crm = {c: flow.element_field("crm", "lines", c) for c in carried}  # the CRM's line
+    erp = {c: flow.element_field("erp", "lines", c) for c in carried}  # the ERP's line
     items = _product_items(sandbox)
     orders: list[Record] = scenario_context["orders"]
-    sales: dict[str, Record] = scenario_context["sales"]
+    erp_orders: dict[str, Record] = scenario_context["erp_orders"]
     lines_seen = 0
     for order in orders:
-        crm_lines = sorted(order.fields["OrderItems"], key=lambda row: row["Line__c"])
-        erp_lines = sorted(sales[order.id].fields["item"]["items"], key=lambda row: row["line"])
-        assert [int(row["Line__c"]) for row in crm_lines] == [row["line"] for row in erp_lines]
-        for crm, erp in zip(crm_lines, erp_lines, strict=True):
-            assert erp["item"]["id"] == items[crm["Product2Id"]], (order.id, crm["Line__c"])
-            assert float(erp["quantity"]) == float(crm["Quantity"]), (order.id, crm["Line__c"])
-            assert float(erp["rate"]) == float(crm["UnitPrice"]), (order.id, crm["Line__c"])
+        crm_lines = _lines(order, flow.field("crm", "lines"), crm["line_number"])
+        erp_lines = _lines(erp_orders[order.id], flow.field("erp", "lines"), erp["line_number"])
+        assert [int(get_path(row, crm["line_number"])) for row in crm_lines] == [
+            int(get_path(row, erp["line_number"])) for row in erp_lines
+        ], order.id
+        for ours, theirs in zip(crm_lines, erp_lines, strict=True):
+            where = (order.id, get_path(ours, crm["line_number"]))
+            product = items[str(get_path(ours, crm["product"]))]
+            assert str(get_path(theirs, erp["product"])) == product, where
+            for number in ("quantity", "unit_price"):
+                expected = float(get_path(ours, crm[number]))
+                assert float(get_path(theirs, erp[number])) == expected, (where, number)
             lines_seen += 1
     assert lines_seen > 0

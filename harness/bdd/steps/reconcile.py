@@ -54,7 +54,9 @@ def _wait_past_the_sync(ctx: dict[str, Any]) -> None:
 
 def _drift(box: Sandbox, ctx: dict[str, Any], role: str, **request: Any) -> None:
     facts = ctx.setdefault("facts", [])
-    taken = [f["id"] for f in facts] + [str(f["external_id"]) for f in facts if f.get("external_id")]
+    taken = [f["id"] for f in facts] + [
+        str(f["external_id"]) for f in facts if f.get("external_id")
+    ]
     flow = customers(box)
     external = {"external_id": flow.spec.external_id_field} if role == flow.target else {}
     found = box.drift(role, seed=len(facts) + 1, exclude=taken, **external, **request)
