@@ -78,24 +78,35 @@ def _generic_fault(status: int, body: Any) -> VendorFault:
     return VendorFault(None, text[:500] or f"HTTP {status}")
 
 
+def _unauthorized(response: HttpResponse) -> bool:
+    return response.status == 401
+
+
 @dataclass(frozen=True)
 class ErrorPolicy:
-    """How one vendor reports errors; the connector's dialect supplies `parse`."""
+    """How one vendor reports errors; the connector's dialect supplies `parse`.
+
+    `renew_session` says which answer means "your session is stale: renew it and send again"
+    (most vendors: 401; SAP: 403 with `x-csrf-token: Required` as well). Such an answer gets
+    one credential refresh and one retry; if it comes again, the run stops with `AuthError`."""
 
     parse: Callable[[int, Any], VendorFault] = _generic_fault
     retry_codes: frozenset[str] = frozenset()  # transient even on a 4xx: retry here
     defer_codes: frozenset[str] = frozenset()  # transient, but retrying within seconds is futile
+    renew_session: Callable[[HttpResponse], bool] = _unauthorized
 
 
 class AuthHook(Protocol):
-    """Adds credentials to each request and may renew them once after a 401."""
+    """Adds credentials to each request and may renew them once when the vendor says the
+    session is stale (`ErrorPolicy.renew_session`: a 401 unless the vendor says otherwise)."""
 
     def headers(self, method: str, url: str) -> dict[str, str]:
         """Headers to add to a request for the absolute `url` (query string included)."""
         ...
 
     def refresh(self, rejected: Mapping[str, str]) -> bool:
-        """Renew credentials after `rejected` (the headers the 401 answered); True to retry."""
+        """Renew credentials after `rejected` (the headers the stale-session answer answered);
+        True to retry."""
         ...
 
 
@@ -358,7 +369,8 @@ class HttpSession:
         try:
             response, sent = self._send(method, url, params, content, data, headers, authenticate)
             auth = self.auth if authenticate else None
-            if response.status == 401 and auth is not None and auth.refresh(sent):
+            stale = auth is not None and self._errors.renew_session(response)
+            if stale and auth is not None and auth.refresh(sent):
                 with self._lock:
                     self._refreshes += 1
                 response, _ = self._send(method, url, params, content, data, headers, True)
@@ -436,7 +448,7 @@ class HttpSession:
         body = self._error_body(response)
         code, message = self._errors.parse(status, body)
         text = f"{method} {_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
-        if status == 401:
+        if status == 401 or self._errors.renew_session(response):
             raise AuthError(f"{self.vendor} refused the credentials ({text}); check them")
         if status in RETRY_STATUSES or status >= 500 or code in self._errors.retry_codes:
             retry_after = parse_retry_after(response.header("retry-after"))

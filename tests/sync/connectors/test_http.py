@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,13 @@ from fastapi import FastAPI
 from mocks.server import start_server
 from mocks.tls import ensure_tls
 from sync.connectors.base import ConnectionSettings
-from sync.connectors.http import ErrorPolicy, HttpSession, VendorFault, parse_retry_after
+from sync.connectors.http import (
+    ErrorPolicy,
+    HttpResponse,
+    HttpSession,
+    VendorFault,
+    parse_retry_after,
+)
 from sync.errors import (
     AuthError,
     ConfigError,
@@ -355,6 +362,47 @@ def test_401_without_renewable_credentials_fails_at_once() -> None:
     with pytest.raises(AuthError):
         make_session(script, auth=auth).get("/x")
     assert len(script.requests) == 1
+
+
+def _csrf_stale(response: HttpResponse) -> bool:
+    """A vendor (SAP) answering a stale session token with 403 and a `Required` header."""
+    return response.status == 401 or (
+        response.status == 403 and response.header("x-csrf-token") == "Required"
+    )
+
+
+def _session_with(policy: ErrorPolicy, script: Script, auth: Any) -> HttpSession:
+    settings = ConnectionSettings(vendor="acme", base_url="https://acme.test/api")
+    client = httpx.Client(transport=httpx.MockTransport(script))
+    return HttpSession(settings, client=client, auth=auth, errors=policy, sleep=FakeTime().sleep)
+
+
+def test_a_connector_says_which_answer_means_renew_the_session() -> None:
+    auth = StaticAuth()
+    stale = status(403, {"error": "CSRF token validation failed"}, **{"x-csrf-token": "Required"})
+    script = Script(stale, ok({"done": True}))
+    session = _session_with(replace(POLICY, renew_session=_csrf_stale), script, auth)
+    assert session.request("POST", "/x", json={"a": 1}).json() == {"done": True}
+    assert len(auth.refreshes) == 1 and session.stats.auth_refreshes == 1
+    assert script.requests[1].headers["authorization"] == "Bearer secret-token-2"
+
+
+def test_a_stale_session_answer_after_renewal_stops_the_run() -> None:
+    auth = StaticAuth()
+    stale = status(403, {"error": "CSRF"}, **{"x-csrf-token": "Required"})
+    script = Script(stale, stale)
+    session = _session_with(replace(POLICY, renew_session=_csrf_stale), script, auth)
+    with pytest.raises(AuthError, match="refused the credentials"):
+        session.request("POST", "/x", json={})
+    assert len(auth.refreshes) == 1 and len(script.requests) == 2
+
+
+def test_a_plain_403_is_not_a_stale_session_by_default() -> None:
+    auth = StaticAuth()
+    script = Script(status(403, {"code": "FORBIDDEN"}, **{"x-csrf-token": "Required"}))
+    with pytest.raises(FatalVendorError):
+        make_session(script, auth=auth).get("/x")
+    assert auth.refreshes == []
 
 
 def test_unauthenticated_request_skips_the_hook() -> None:
