@@ -4,9 +4,9 @@ its objects and fields.
 
 The vocabulary of a vendor is what its packs name: the objects and field paths of its profile
 and the objects its sandbox serves. A name counts when it is distinctive: capitalised
-(`Account`, `BillingCountry`), camel-cased (`companyName`, `lastModifiedDate`) or a custom
-name (`Billing_Email__c`, `terms_refName`). Lower-case dictionary words a vendor also uses as
-field names (`email`, `status`, `total`) are the canonical model's words too and are not
+(`Account`, `BillingCountry`), camel-cased (`companyName`, `lastModifiedDate`,
+`terms_refName`) or a custom name (`Billing_Email__c`). Lower-case words a vendor also uses as
+field names (`email`, `status`, `updated_at`) are everyday words of code too and are not
 counted. Docstrings, comments and prose (a string with spaces: a message, a help text) may
 explain a vendor; code may not spell one: a string without spaces (a field name, a path, a
 key, a URL) naming a vendor's object or field is an offence.
@@ -29,7 +29,7 @@ from sync.connectors import connector_pack, known_vendors
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("harness", "sync", "reconcile", "mocks")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DISTINCTIVE = re.compile(r"^[A-Z]|[a-z][A-Z]|_[A-Za-z]|__")
+_DISTINCTIVE = re.compile(r"^[A-Z]|[a-z][A-Z]|__")
 
 
 def _module_folder(target: str) -> Path:

@@ -2,7 +2,8 @@
 after a sync, scored against what the reconciler finds; a shadow run predicting a live one.
 
 Which fields drift comes from the customers flow's mapping: the text fields it carries
-(name, description, city, as the pair maps them), so the sentences hold for any pair."""
+(name, description, city, email, as the pair maps them), so the sentences hold for any
+pair."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from sync.engine import RunResult
 from sync.mapping import get_path
 from sync.state import StateStore
 
-TEXT_FIELDS = ("name", "description", "city")  # canonical text fields drift may touch
+# Canonical text fields drift may touch (those the pair's mapping carries).
+TEXT_FIELDS = ("name", "description", "city", "email")
 TARGET_DRIFT = tuple(k for k in EXPECTED_CAUSES if k != "source_edit")
 SHADOW_DRIFT = ("edit_value", "truncate", "blank", "case_change", "delete")
 
