@@ -114,10 +114,11 @@ def _internal_modules() -> dict[str, str]:
 
 
 def test_the_registries_find_every_pack_in_its_own_folder() -> None:
+    """Each pack of this repository lives in a folder named after its vendor (a pack
+    installed as its own package lives outside it and is not this test's business)."""
     folders = pack_folders()
-    assert {"salesforce", "netsuite"} <= set(folders)
+    assert {"salesforce", "netsuite", "toy"} <= {v for v, found in folders.items() if found}
     for vendor, found in folders.items():
-        assert found, f"{vendor}: no pack folder inside the repository"
         assert all(vendor in f.name or vendor in f.parts for f in found), (vendor, found)
 
 

@@ -69,7 +69,7 @@ def _system(pack: ConnectorPack) -> dict[str, Any]:
     return {
         "vendor": pack.name,
         "base_url": pack.base_url_hint or "https://SET-ME",
-        "credentials": {c.key: c.env for c in pack.credentials},
+        "credentials": {c.key: c.env for c in pack.credentials if not c.optional},
         "options": {name: PLACEHOLDER for name in pack.required_options},
     }
 
@@ -83,9 +83,10 @@ def _env_template(root: Path, packs: dict[str, ConnectorPack]) -> Path:
     for role, pack in packs.items():
         lines += ["", f"# {pack.label} ({role.upper()})"]
         for credential in pack.credentials:
+            optional = " (optional: add it to harness.yaml's credentials to use it)"
             if credential.help:
-                lines.append(f"# {credential.help}")
-            lines.append(f"{credential.env}=")
+                lines.append(f"# {credential.help}{optional if credential.optional else ''}")
+            lines.append(f"{'# ' if credential.optional else ''}{credential.env}=")
     path = root / ".env.example"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -96,6 +96,7 @@ class Sandbox:
             state_path=self.workdir / "state.db",
             reports_dir=self.reports_dir,
             flows=flows,
+            written_by="harness sandbox",
         )
         if self.flow_options or self.system_options:
             document = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
@@ -107,7 +108,10 @@ class Sandbox:
                         system[key] = value
                     else:
                         system.setdefault("options", {})[key] = value
-            self.config_path.write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+            text = self.config_path.read_text(encoding="utf-8")
+            header = "".join(line for line in text.splitlines(True) if line.startswith("#"))
+            body = yaml.safe_dump(document, sort_keys=False)
+            self.config_path.write_text(header + body, "utf-8")
         return load_config(self.config_path, self.environ)
 
     def tune(self, role: str, **options: Any) -> None:

@@ -12,6 +12,7 @@ import orjson
 from harness.config import render_config
 from harness.sandbox.mocks import MockPair
 from mocks.world.generator import WorldSettings
+from sync.errors import ConfigError
 
 if TYPE_CHECKING:
     from harness.sandbox.flows import FlowDef
@@ -25,11 +26,19 @@ def write_config(
     state_path: Path,
     reports_dir: Path,
     flows: Sequence[FlowDef] | None = None,
+    written_by: str = "harness mock-up",
 ) -> Path:
     """Write a harness.yaml pointing at running mocks; credentials stay as env references.
 
     The customers flow through `mapping`, or every flow of `flows` (with its `depends_on`;
-    `harness.sandbox.flows.BUSINESS_FLOWS` is the whole integration)."""
+    a pair's `PairFlows.flows` is the whole integration). A file that exists and was not
+    written by the harness for mocks (a project's own config) is never overwritten."""
+    if path.exists() and not _ours(path):
+        raise ConfigError(
+            f"{path} exists and was not written for mocks (a project's config?); write the"
+            " mocks' config elsewhere (--config-out)",
+            file=str(path),
+        )
     systems = {}
     for role, mock in (("crm", mocks.crm), ("erp", mocks.erp)):
         systems[role] = {
@@ -46,10 +55,21 @@ def write_config(
         reports_dir=reports_dir,
         base_dir=path.parent,
         flows=[f.as_config() for f in flows] if flows else None,
+        written_by=written_by,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+_MARK = "# harness.yaml, written by `harness "  # what render_config's header starts with
+
+
+def _ours(path: Path) -> bool:
+    """A config the harness wrote for mocks (mock-up or a sandbox), safe to write again."""
+    with path.open(encoding="utf-8") as handle:
+        first = handle.readline()
+    return first.startswith(_MARK) and "harness init" not in first
 
 
 def write_env_file(env: Mapping[str, str], path: Path) -> Path:

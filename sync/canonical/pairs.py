@@ -46,8 +46,8 @@ def pair_profiles(crm: str, erp: str) -> tuple[Profile, Profile]:
     for vendor, role in ((crm, "crm"), (erp, "erp")):
         pack = connector_pack(vendor)
         if pack.role != role:
-            raise ConfigError(f"{vendor} is a {pack.role.upper()}, not a {role.upper()}",
-                              key=f"--{role}")  # fmt: skip
+            raise ConfigError(f"{vendor} is the {pack.role.upper()} side of a pair, not the"
+                              f" {role.upper()}", key=f"--{role}")  # fmt: skip
         profiles.append(pack.profile)
     return profiles[0], profiles[1]
 

@@ -23,9 +23,7 @@ _ENTRY_KEYS = frozenset(
     {"name", "field", "value", "read", "write", "length", "required", "note", "only", "each",
      "compare"}
 )  # fmt: skip
-_ENTITY_KEYS = frozenset(
-    {"object", "key", "external_id", "modified", "fields", "scope", "explode", "label"}
-)
+_ENTITY_KEYS = frozenset({"object", "key", "external_id", "modified", "fields", "scope", "explode"})
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class CredentialSpec:
     key: str
     env: str
     help: str = ""
+    optional: bool = False  # needed only for some ways of connecting (a password grant)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Declarative field mapping: YAML specs, a transform library, and the code that applies them.
 
-    spec = load_mapping("fixtures/mappings/salesforce_netsuite.yaml")
+    spec = load_mapping("fixtures/integrations/salesforce-netsuite/customers.yaml")
     mapped = apply_mapping(spec, account_fields)
     if mapped.ok:
         issues = validate_against_schema(mapped.payload, customer_schema, spec=spec)

@@ -66,7 +66,7 @@ def test_one_flow_can_be_compiled_alone(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--crm", "netsuite", "--erp", "salesforce"], "not a CRM"),
+        (["--crm", "netsuite", "--erp", "salesforce"], "not the CRM"),
         (["--crm", "salesforce", "--erp", "sap"], "unknown vendor 'sap'"),
         (["--crm", "salesforce", "--erp", "netsuite", "--flow", "shipments"], "known flows"),
     ],

@@ -52,9 +52,11 @@ def test_the_env_template_names_every_credential_and_holds_no_secret(project: Pa
     text = (project / ".env.example").read_text()
     config = yaml.safe_load((project / "harness.yaml").read_text())
     wanted = {c["env"] for s in config["systems"].values() for c in s["credentials"].values()}
-    declared = {line.split("=")[0] for line in text.splitlines() if "=" in line}
+    lines = [line for line in text.splitlines() if "=" in line]
+    declared = {line.split("=")[0] for line in lines if not line.startswith("#")}
     assert declared == wanted
-    assert all(line.endswith("=") for line in text.splitlines() if "=" in line)
+    assert "# HARNESS_SF_USERNAME=" in lines  # an optional credential, offered commented out
+    assert all(line.endswith("=") for line in lines)
 
 
 def test_init_never_overwrites_a_project(project: Path) -> None:
@@ -93,3 +95,11 @@ def test_the_projects_standard_scenarios_run_against_the_pair(project: Path) -> 
                  "clean_full_sync or second_run"], project)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+def test_mock_up_never_overwrites_a_projects_config(project: Path) -> None:
+    before = (project / "harness.yaml").read_text()
+    done = _run([*HARNESS, "mock-up", "--accounts", "1"], project, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "was not written for mocks" in done.stderr
+    assert (project / "harness.yaml").read_text() == before

@@ -20,6 +20,19 @@ PACK = ConnectorPack(
         CredentialSpec(
             "client_secret", "HARNESS_SF_CLIENT_SECRET", "the connected app's consumer secret"
         ),
+        CredentialSpec(
+            "username",
+            "HARNESS_SF_USERNAME",
+            "the integration user, for the password grant",
+            optional=True,
+        ),
+        CredentialSpec("password", "HARNESS_SF_PASSWORD", "that user's password", optional=True),
+        CredentialSpec(
+            "security_token",
+            "HARNESS_SF_SECURITY_TOKEN",
+            "that user's security token",
+            optional=True,
+        ),
     ),
     options={"api_version": "the REST API version, default 59.0"},
     base_url_hint="https://YOUR-DOMAIN.my.salesforce.com",
