@@ -22,7 +22,8 @@ from reconcile.reconciler import compare_snapshots
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, apply_mapping, load_mapping
 
-MAPPING = Path(__file__).resolve().parents[1] / "fixtures" / "integrations" / "salesforce-netsuite" / "customers.yaml"
+PAIR = Path(__file__).resolve().parents[1] / "fixtures" / "integrations" / "salesforce-netsuite"
+MAPPING = PAIR / "customers.yaml"
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 _CITIES = ["London", "Leeds", "Paris", "Berlin", "Zürich", "New York", "Toronto"]
 _COUNTRIES = ["United Kingdom", "GB", "US", "Germany", "France", "CA"]

@@ -14,4 +14,5 @@ PACK = MockPack(
     connector_options={"account": DEFAULT_ACCOUNT_ID},
     world_ids="mocks.netsuite.seed.ids:world_ids",
     knobs="mocks.netsuite.knobs:KNOBS",
+    conformance="mocks.netsuite.conformance:KIT",
 )

@@ -12,4 +12,5 @@ PACK = MockPack(
     credentials=("client_id", "client_secret"),
     world_ids="mocks.salesforce.seed.ids:world_ids",
     knobs="mocks.salesforce.knobs:KNOBS",
+    conformance="mocks.salesforce.conformance:KIT",
 )

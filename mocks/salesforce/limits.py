@@ -2,20 +2,20 @@
 
 Pure ASGI middleware, so it also covers unknown routes and error replies: each counted
 response carries `Sforce-Limit-Info: api-usage=N/LIMIT`, where N includes the call itself.
-The versions root (`/services/data/`) and the OAuth endpoint are outside it.
+The versions root (`/services/data/`) and the OAuth endpoint are outside it; every other path
+under `/services/data/` passes it. A version segment that is not a supported `vNN.0` (`v59`,
+`v59.0x`, `V59.0`, `v99.0`, an empty one) is 404 NOT_FOUND before the token is looked at,
+as Salesforce answers; no path under the data API reaches a route without a valid token.
 """
 
 from __future__ import annotations
-
-import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mocks.context import MockContext
 from mocks.salesforce.errors import ApiError, error_response, not_found
-from mocks.salesforce.state import SalesforceState
+from mocks.salesforce.state import VERSION_SEGMENT, SalesforceState, version_segment
 
-_VERSIONED = re.compile(r"/services/data/v(\d+\.\d+)(?:/|$)")
 LIMIT_HEADER = b"sforce-limit-info"
 
 
@@ -33,13 +33,14 @@ class ApiGate:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = _VERSIONED.match(scope["path"]) if scope["type"] == "http" else None
-        if match is None:
+        segment = version_segment(scope["path"]) if scope["type"] == "http" else None
+        if segment is None:
             await self.app(scope, receive, send)
             return
         state: SalesforceState = scope["app"].state.salesforce
         ctx: MockContext = scope["app"].state.mock
-        if match.group(1) not in state.versions:
+        version = VERSION_SEGMENT.fullmatch(segment)
+        if version is None or version.group(1) not in state.versions:
             await error_response(not_found())(scope, receive, send)
             return
         if not state.tokens.is_valid(_bearer(scope), ctx.settings.get("token_ttl_seconds")):

@@ -5,14 +5,32 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import APIRouter, Request
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import Response
 
 from mocks.salesforce.errors import ApiError, not_found
 from mocks.salesforce.schema import SObjectDef, get_sobject
+from mocks.salesforce.state import VERSION_PATTERN
 from mocks.salesforce.values import RecordError
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-DATA_PREFIX = "/services/data/v{version}"
+
+
+class ApiVersionConvertor(Convertor[str]):
+    """A `{version}` path parameter matches a well-formed version (`59.0`) only, so a route
+    never answers for `v59` or `v59.0x` even if the gate in `limits` let one through."""
+
+    regex = VERSION_PATTERN
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("sf_api_version", ApiVersionConvertor())
+DATA_PREFIX = "/services/data/v{version:sf_api_version}"
 
 
 def add_route(router: APIRouter, path: str, endpoint: Endpoint, methods: Sequence[str]) -> None:

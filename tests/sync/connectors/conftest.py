@@ -1,14 +1,20 @@
 """Fixtures for the connector tests: in-process mock apps, a settable clock, transport faults.
 
-Each vendor is described once by a `Kit` (how to build its mock, its settings, what a valid
-and an invalid record look like); the conformance battery runs every test over every kit.
+The conformance battery's kits come from the registries, nothing is listed here: for every
+vendor in `known_vendors()`, each of `connector_pack(vendor).conformance_kits()` runs against
+`mock_pack(vendor)`'s app, built with generated credentials on a store that keeps the
+battery's clock. The vendors are read when the tests are collected (`pytest_generate_tests`),
+so a pack registered in code before then joins the battery like a built-in one. A vendor
+without kits, or without a mock pack of its name, fails
+`test_every_registered_connector_has_a_kit_and_a_sandbox`.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,8 +24,11 @@ import pytest
 from fastapi import FastAPI
 from starlette.exceptions import StarletteDeprecationWarning
 
+from mocks.registry import mock_pack
 from mocks.store import RecordStore
-from sync.connectors import ConnectionSettings, Connector, create_connector
+from sync.connectors import ConnectionSettings, Connector, create_connector, known_vendors
+from sync.connectors.kit import ConformanceKit
+from sync.connectors.registry import connector_pack
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; the project pins httpx 0.27 for the netsuite SDK.
@@ -28,6 +37,8 @@ with warnings.catch_warnings():
 
 START = datetime(2024, 1, 15, 10, 0, 0, tzinfo=UTC)
 FAST_RETRIES = {"backoff_base": 0.001, "backoff_max": 0.01}
+BASE_URL = "https://testserver"  # TestClient answers for any host; this is its own
+ADMIN_TOKEN = "harness-admin"
 
 
 class Clock:
@@ -77,7 +88,9 @@ class FaultyTransport(httpx.BaseTransport):
 
 @dataclass
 class Kit:
-    """One vendor as the conformance battery sees it."""
+    """One kit of one vendor as the conformance battery sees it: the pack's
+    `ConformanceKit` with its record makers bound to the ids its `prepare` made, and the
+    sandbox (app, clock, client) it runs against."""
 
     vendor: str
     obj: str
@@ -96,9 +109,11 @@ class Kit:
     required_field: str
     length_field: str
     length: int
-    bad_credentials: dict[str, str]
+    bad_credentials: Mapping[str, str]
     group_size: int  # records per timestamp in paging tests: 3 groups span several pages
     transports: list[FaultyTransport] = field(default_factory=list)
+    name: str = ""  # the pack's kit name: "<vendor>" or "<vendor>-<object>"
+    prepared: Mapping[str, str] = field(default_factory=dict)  # what `prepare` returned
 
     def connector(self, **changes: Any) -> Connector:
         options = {**self.settings.options, **changes.pop("options", {})}
@@ -112,160 +127,161 @@ class Kit:
         return transport
 
 
-def _netsuite_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
-    from mocks.netsuite import create_app
-
-    app = create_app(store=RecordStore(clock=clock))
-    settings = ConnectionSettings(
-        vendor="netsuite",
-        base_url="https://127.0.0.1:8443",
-        credentials={
-            "consumer_key": "harness-ns-consumer",
-            "consumer_secret": "harness-ns-consumer-secret",
-            "token_id": "harness-ns-token",
-            "token_secret": "harness-ns-token-secret",
-        },
-        page_size=5,
-        options={"account": "1234567_SB1", **FAST_RETRIES},
-    )
-    return app, {
-        "vendor": "netsuite",
-        "obj": "customer",
-        "ext_field": "externalId",
-        "name_field": "companyName",
-        "settings": settings,
-        "record": lambda key: {
-            "externalId": key,
-            "companyName": f"Company {key}",
-            "email": f"{key.lower()}@example.com",
-            "subsidiary": "1",
-        },
-        "too_long": lambda key: {"externalId": key, "companyName": "x" * 120,
-                                 "subsidiary": "1"},
-        "missing_required": lambda key: {"externalId": key, "companyName": f"Company {key}"},
-        "too_long_codes": frozenset({"INVALID_CONTENT", "USER_ERROR"}),
-        "missing_codes": frozenset({"USER_ERROR"}),
-        "reports_created": False,
-        "required_field": "subsidiary",
-        "length_field": "companyName",
-        "length": 83,
-        "bad_credentials": {"token_id": "stolen-token"},
-        "group_size": 7,
-    }  # fmt: skip
+# -- the registry, read at collection ------------------------------------------------------
 
 
-def _salesforce_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
-    from mocks.salesforce import create_app
+@dataclass(frozen=True)
+class VendorCheck:
+    """What the registries hold for one vendor: its kits, or why it has none to run."""
 
-    app = create_app(store=RecordStore(clock=clock))
-    settings = ConnectionSettings(
-        vendor="salesforce",
-        base_url="https://127.0.0.1:9443",
-        credentials={"client_id": "harness-sf-client", "client_secret": "harness-sf-secret"},
-        page_size=200,
-        options=dict(FAST_RETRIES),
-    )
-    return app, {
-        "vendor": "salesforce",
-        "obj": "Account",
-        "ext_field": "External_Id__c",
-        "name_field": "Name",
-        "settings": settings,
-        "record": lambda key: {
-            "External_Id__c": key,
-            "Name": f"Company {key}",
-            "Billing_Email__c": f"{key.lower()}@example.com",
-        },
-        "too_long": lambda key: {"External_Id__c": key, "Name": "x" * 300},
-        "missing_required": lambda key: {"External_Id__c": key, "Phone": "555-0100"},
-        "too_long_codes": frozenset({"STRING_TOO_LONG"}),
-        "missing_codes": frozenset({"REQUIRED_FIELD_MISSING"}),
-        "reports_created": True,
-        "required_field": "Name",
-        "length_field": "Name",
-        "length": 255,
-        "bad_credentials": {"client_secret": "wrong-secret"},
-        "group_size": 90,  # Salesforce pages hold at least 200 rows
-    }
+    vendor: str
+    kits: tuple[ConformanceKit, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
-def _netsuite_order_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
-    """Sales orders with an item sublist, against a customer and an item made beforehand."""
-    app, parts = _netsuite_kit(clock)
-    store: RecordStore = app.state.mock.store
-    store.insert("customer", "1", {"companyName": "Order Customer", "subsidiary": "1",
-                                   "currency": "1", "isPerson": False})  # fmt: skip
-    store.insert("inventoryItem", "1", {"itemId": "SKU-1", "isInactive": False})
-
-    def order(key: str, **extra: Any) -> dict[str, Any]:
-        lines = [{"item": "1", "quantity": 2, "rate": 5.5}]
-        return {"externalId": key, "entity": "1", "memo": f"Order {key}",
-                "tranDate": "2024-01-15", "item": lines, **extra}  # fmt: skip
-
-    return app, {
-        **parts,
-        "obj": "salesOrder",
-        "name_field": "memo",
-        "record": order,
-        "too_long": lambda key: order(key, memo="x" * 1200),
-        "missing_required": lambda key: {k: v for k, v in order(key).items() if k != "entity"},
-        "required_field": "entity",
-        "length_field": "memo",
-        "length": 999,
-    }
-
-
-def _salesforce_order_kit(clock: Clock) -> tuple[FastAPI, dict[str, Any]]:
-    """Orders upserted by Order_Key__c against an account made beforehand."""
-    from mocks.salesforce.ids import make_id
-
-    app, parts = _salesforce_kit(clock)
-    account = make_id("001", 1)
-    app.state.mock.store.insert("Account", account, {"Name": "Order Customer"})
-
-    def order(key: str, **extra: Any) -> dict[str, Any]:
-        return {"Order_Key__c": key, "AccountId": account, "EffectiveDate": "2024-01-15",
-                "Status": "Draft", "PoNumber": f"PO {key}", **extra}  # fmt: skip
-
-    return app, {
-        **parts,
-        "obj": "Order",
-        "ext_field": "Order_Key__c",
-        "name_field": "PoNumber",
-        "record": order,
-        "too_long": lambda key: order(key, PoNumber="x" * 100),
-        "missing_required": lambda key: {k: v for k, v in order(key).items() if k != "AccountId"},
-        "required_field": "AccountId",
-        "length_field": "PoNumber",
-        "length": 80,
-    }
+def check_vendor(vendor: str) -> VendorCheck:
+    """The vendor's conformance kits and a sandbox to run them on, or the problems found."""
+    problems: list[str] = []
+    kits: tuple[ConformanceKit, ...] = ()
+    try:
+        pack = connector_pack(vendor)
+        kits = tuple(pack.conformance_kits())
+    except Exception as exc:  # a broken pack must name itself, not stop the collection
+        return VendorCheck(vendor, (), (f"its conformance kits do not load: {exc}",))
+    if not kits:
+        problems.append(
+            "its connector pack declares no conformance kits (`ConnectorPack.kits`), and"
+            " joining the registry means joining the conformance battery"
+        )
+    wrong = [k for k in kits if not isinstance(k, ConformanceKit) or k.vendor != vendor]
+    if wrong:
+        named = [f"{k.name} (vendor {k.vendor!r})" if isinstance(k, ConformanceKit)
+                 else type(k).__name__ for k in wrong]  # fmt: skip
+        problems.append(f"kits that are not ConformanceKits of vendor {vendor!r}: {named}")
+    names = [k.name for k in kits if isinstance(k, ConformanceKit)]
+    if len(names) != len(set(names)):
+        problems.append(f"kits share a name: {sorted(names)}")
+    try:
+        mock = mock_pack(vendor)
+    except Exception as exc:
+        problems.append(f"no mock pack of the same name to run its kits against: {exc}")
+    else:
+        if mock.role != pack.role:
+            problems.append(f"its mock pack is a {mock.role}, its connector pack a {pack.role}")
+    return VendorCheck(vendor, kits, tuple(problems))
 
 
-KIT_BUILDERS: dict[str, Callable[[Clock], tuple[FastAPI, dict[str, Any]]]] = {
-    "salesforce": _salesforce_kit,
-    "netsuite": _netsuite_kit,
-    "salesforce-Order": _salesforce_order_kit,
-    "netsuite-salesOrder": _netsuite_order_kit,
-}
+def registered_kits() -> dict[str, tuple[str, ConformanceKit]]:
+    """Every registered vendor's kits by kit name: `{name: (vendor, kit)}`."""
+    found: dict[str, tuple[str, ConformanceKit]] = {}
+    for vendor in known_vendors():
+        for kit in check_vendor(vendor).kits:
+            if isinstance(kit, ConformanceKit) and kit.vendor == vendor:
+                found.setdefault(kit.name, (vendor, kit))
+    return found
 
 
-def build_kit(vendor: str) -> Iterator[Kit]:
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize over what is registered now, at collection: the `kit` fixture over every
+    kit of every vendor, `registered_vendor` over the vendors."""
+    if "kit" in metafunc.fixturenames:
+        names = sorted(registered_kits())
+        metafunc.parametrize("kit", names, ids=names, indirect=True)
+    if "registered_vendor" in metafunc.fixturenames:
+        vendors = list(known_vendors())
+        metafunc.parametrize("registered_vendor", vendors, ids=vendors)
+
+
+# -- building a kit ---------------------------------------------------------------------------
+
+
+def generated_credentials(vendor: str) -> dict[str, str]:
+    """A fresh value for each credential the vendor's mock pack issues."""
+    return {key: f"battery-{vendor}-{key}-{secrets.token_hex(6)}"
+            for key in mock_pack(vendor).credentials}  # fmt: skip
+
+
+def _bind(maker: Callable[[str, Mapping[str, str]], dict[str, Any]],
+          ids: Mapping[str, str]) -> Callable[[str], dict[str, Any]]:  # fmt: skip
+    return lambda key: maker(key, ids)
+
+
+def build_kit(name: str, credentials: Mapping[str, str] | None = None) -> Iterator[Kit]:
+    """The kit called `name` on a fresh sandbox of its vendor's mock pack, `prepare` run.
+
+    `credentials` default to generated ones; tests of one vendor that pin its stock
+    credentials (a signature computed by hand) pass those."""
+    kits = registered_kits()
+    if name not in kits:
+        pytest.fail(f"no registered conformance kit is called {name!r}; known: {sorted(kits)}")
+    vendor, pack_kit = kits[name]
+    try:
+        mock = mock_pack(vendor)
+    except Exception as exc:
+        pytest.fail(f"{vendor}: no mock pack to run kit {name!r} against: {exc}")
     clock = Clock()
-    app, parts = KIT_BUILDERS[vendor](clock)
+    given = dict(credentials) if credentials is not None else generated_credentials(vendor)
+    app = mock.build_app(given, ADMIN_TOKEN, RecordStore(clock=clock))
+    settings = ConnectionSettings(
+        vendor=vendor,
+        base_url=BASE_URL,
+        credentials=given,
+        page_size=pack_kit.page_size,
+        options={**mock.connector_options, **pack_kit.options, **FAST_RETRIES},
+    )
     with TestClient(app) as client:
-        yield Kit(app=app, clock=clock, client=client, **parts)
+        ids: Mapping[str, str] = {}
+        if pack_kit.prepare is not None:
+            prepared_with = create_connector(settings, client=client)
+            try:
+                ids = dict(pack_kit.prepare(prepared_with))
+            finally:
+                prepared_with.close()
+        yield Kit(
+            vendor=vendor,
+            obj=pack_kit.obj,
+            ext_field=pack_kit.ext_field,
+            name_field=pack_kit.name_field,
+            app=app,
+            clock=clock,
+            client=client,
+            settings=settings,
+            record=_bind(pack_kit.record, ids),
+            too_long=_bind(pack_kit.too_long, ids),
+            missing_required=_bind(pack_kit.missing_required, ids),
+            too_long_codes=pack_kit.too_long_codes,
+            missing_codes=pack_kit.missing_codes,
+            reports_created=pack_kit.reports_created,
+            required_field=pack_kit.required_field,
+            length_field=pack_kit.length_field,
+            length=pack_kit.length,
+            bad_credentials=dict(pack_kit.bad_credentials),
+            group_size=pack_kit.group_size,
+            name=pack_kit.name,
+            prepared=ids,
+        )
 
 
-@pytest.fixture(params=sorted(KIT_BUILDERS), ids=sorted(KIT_BUILDERS))
+def stock_credentials(config: Any, vendor: str) -> dict[str, str]:
+    """The credentials a mock accepts when built without any (its config's defaults): the
+    vendor's own tests pin them (a signature computed by hand, a realm)."""
+    return {key: str(getattr(config, key)) for key in mock_pack(vendor).credentials}
+
+
+@pytest.fixture
 def kit(request: pytest.FixtureRequest) -> Iterator[Kit]:
     yield from build_kit(request.param)
 
 
 @pytest.fixture
 def netsuite_kit() -> Iterator[Kit]:
-    yield from build_kit("netsuite")
+    from mocks.netsuite.config import NetSuiteMockConfig
+
+    yield from build_kit("netsuite", stock_credentials(NetSuiteMockConfig(), "netsuite"))
 
 
 @pytest.fixture
 def salesforce_kit() -> Iterator[Kit]:
-    yield from build_kit("salesforce")
+    from mocks.salesforce.config import SalesforceMockConfig
+
+    yield from build_kit("salesforce", stock_credentials(SalesforceMockConfig(), "salesforce"))

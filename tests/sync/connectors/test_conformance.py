@@ -1,7 +1,11 @@
 """The conformance battery: every registered connector passes all of it against its mock.
 
-A new vendor joins by adding a kit to `conftest.KIT_BUILDERS`; so does a further object of a
-vendor (sales orders with their item sublist, Salesforce orders by `Order_Key__c`).
+A vendor joins by registering its packs: a connector pack whose `kits` name its
+`sync.connectors.kit.ConformanceKit`s, and a mock pack of the same name whose app the kits
+run against (`conftest` reads both registries when the tests are collected). A further
+object of a vendor is a further kit of its pack (sales orders with their item sublist,
+Salesforce orders by `Order_Key__c`). A registered vendor without kits or without a sandbox
+fails `test_every_registered_connector_has_a_kit_and_a_sandbox`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pytest
 from sync.connectors import Connector, Record, Watermark
 from sync.errors import AuthError, FatalVendorError, ReadOnlyViolation
 
-from .conftest import Kit
+from .conftest import Kit, check_vendor
 
 
 def seed(kit: Kit, conn: Connector, keys: list[str]) -> dict[str, str]:
@@ -50,6 +54,14 @@ def assert_holds(record: Record, written: dict[str, Any]) -> None:
     for name, value in written.items():
         got = record.fields.get(name)
         assert contains(got, value), (name, got, value)
+
+
+def test_every_registered_connector_has_a_kit_and_a_sandbox(registered_vendor: str) -> None:
+    check = check_vendor(registered_vendor)
+    assert not check.problems, (
+        f"connector pack {registered_vendor!r} is registered but the conformance battery"
+        f" cannot run it: {'; '.join(check.problems)}"
+    )
 
 
 def test_describe_reports_required_and_length(kit: Kit) -> None:

@@ -1,0 +1,98 @@
+"""Auth on every route: without credentials no route answers 2xx, each answers the vendor's
+own refusal, and nothing in the store changes. Odd spellings of every route (a mangled API
+version, doubled or trailing slashes, URL-encoded characters, upper-cased segments) are held
+to the same rule: none may slip past the gate.
+
+The world is seeded first and the path values name records it holds (`MockKit.path_params`),
+and writes carry a valid record of the connector pack's kit, so a request that got past the
+gate would read or change real data, and show here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tests.mocks.battery.support import Answer, Sandbox, odd_paths
+
+SHOWN = 30  # problems listed in a failure message
+
+
+def _seed_small_world(sandbox: Sandbox) -> None:
+    world = sandbox.world(seed=7, accounts=3, full_business=True, products=1, locations=1,
+                          contacts_per_company=1, orders_per_company=1.0)  # fmt: skip
+    sandbox.seed(world)
+
+
+def _report(what: str, problems: list[str]) -> str:
+    more = f"\n... and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+    return f"{len(problems)} {what}:\n" + "\n".join(problems[:SHOWN]) + more
+
+
+class StoreWatch:
+    """Notices any write through the admin API: the whole snapshot after each request (its
+    `last_seq` is the change feed's; a write that logs no change shows in the records), and
+    the change feed itself before and after the lot."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.start = sandbox.last_seq()
+        self.snapshot = sandbox.snapshot()
+
+    def changed(self) -> str | None:
+        """What changed since the last look, if anything (and look again from there)."""
+        now = self.sandbox.snapshot()
+        if now == self.snapshot:
+            return None
+        before, self.snapshot = self.snapshot, now
+        logged = self.sandbox.changes(int(before["last_seq"]))
+        return f"logged {logged[:3]}" if logged else "changed records without logging it"
+
+    def feed_moved(self) -> bool:
+        return self.sandbox.last_seq() != self.start
+
+
+def _probe_all(sandbox: Sandbox, probes: Iterable[tuple[str, str]], *, refusal: bool) -> list[str]:
+    """Send each `(method, path)` without credentials; what went wrong, one line each."""
+    body = sandbox.sample_body()
+    watch = StoreWatch(sandbox)
+    problems: list[str] = []
+    for method, path in probes:
+        answer: Answer = sandbox.request(method, path, body=body)
+        where = f"{method} {path}"
+        if answer.ok:
+            problems.append(f"{where}: answered {answer.brief()} without credentials")
+        elif (
+            refusal
+            and method != "HEAD"
+            and not sandbox.kit.is_auth_refusal(answer.status, answer.headers, answer.body)
+        ):
+            problems.append(f"{where}: {answer.brief()} is not the vendor's auth refusal")
+        change = watch.changed()
+        if change:
+            problems.append(f"{where}: without credentials, {change}")
+    if watch.feed_moved() and not problems:
+        problems.append("the change feed moved while no request was let through")
+    return problems
+
+
+def test_every_route_refuses_requests_without_credentials(sandbox: Sandbox) -> None:
+    _seed_small_world(sandbox)
+    routes = sandbox.vendor_routes()
+    assert routes, f"{sandbox.name}: the app serves no route besides the admin API"
+    probes = [(method, route.fill(sandbox.kit.path_params))
+              for route in routes for method in route.methods]  # fmt: skip
+    problems = _probe_all(sandbox, probes, refusal=True)
+    assert not problems, _report(f"holes in the {sandbox.name} sandbox's auth", problems)
+
+
+def test_odd_paths_never_answer_without_credentials(sandbox: Sandbox) -> None:
+    _seed_small_world(sandbox)
+    probes: dict[tuple[str, str], None] = {}
+    for route in sandbox.vendor_routes():
+        for odd in odd_paths(route.fill(sandbox.kit.path_params)):
+            for method in route.methods:
+                probes[(method, odd)] = None
+    assert probes, f"{sandbox.name}: no odd path derived from its routes"
+    problems = _probe_all(sandbox, sorted(probes, key=lambda p: (p[1], p[0])), refusal=False)
+    assert not problems, _report(
+        f"odd paths the {sandbox.name} sandbox answers without credentials", problems
+    )
