@@ -27,6 +27,8 @@ KNOBS = {
     "page_size": "records a query page holds unless the client asks otherwise (an int)",
     "silent_truncation": "{object: {field path: limit}}: over-long writes are cut, silently,"
     " and the limits are not advertised in the vendor's metadata",
+    "truncate_overflow": "true: over-long writes are cut to the limits the vendor advertises"
+    " instead of refused",
 }
 AppBuilder = Callable[..., "FastAPI"]
 

@@ -188,17 +188,10 @@ class Sandbox:
             raise ConfigError(str(exc), key=knob) from exc
         return self._admin(mock, "PATCH", "/settings", json=changes)
 
-    def erp_settings(self, **changes: Any) -> dict[str, Any]:
-        """Change the ERP mock's runtime knobs through its admin API."""
-        return self._admin(self.mocks.erp, "PATCH", "/settings", json=changes)
-
     def restore_settings(self) -> None:
         """Both mocks' runtime knobs back to their start-up values."""
         for mock in (self.mocks.crm, self.mocks.erp):
             self._admin(mock, "DELETE", "/settings")
-
-    def crm_settings(self, **changes: Any) -> dict[str, Any]:
-        return self._admin(self.mocks.crm, "PATCH", "/settings", json=changes)
 
     def ground_truth(self, role: str = "erp") -> list[dict[str, Any]]:
         mock = self.mocks.erp if role == "erp" else self.mocks.crm

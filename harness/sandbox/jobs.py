@@ -97,7 +97,7 @@ def run_sandbox(
         workdir, world, crm=crm, erp=erp, pair=project, reports_dir=reports_dir
     ) as box:
         if erp_overflow != "reject":
-            box.erp_settings(on_overflow=erp_overflow)
+            box.knob("erp", "truncate_overflow", True)
         stage("syncing")
         result = box.sync(full=True, progress=progress)
         stage("reconciling")

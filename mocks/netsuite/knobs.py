@@ -21,6 +21,13 @@ def _silent_truncation(value: Any) -> dict[str, Any]:
     return {"on_overflow": "truncate", "max_lengths": limits, "advertise_max_lengths": False}
 
 
-KNOBS: dict[str, Callable[[Any], dict[str, Any]]] = {"silent_truncation": _silent_truncation}
+def _truncate_overflow(value: Any) -> dict[str, Any]:
+    return {"on_overflow": "truncate" if value else "reject"}
+
+
+KNOBS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "silent_truncation": _silent_truncation,
+    "truncate_overflow": _truncate_overflow,
+}
 
 __all__ = ["KNOBS"]
