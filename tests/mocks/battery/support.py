@@ -15,7 +15,7 @@ import secrets
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -32,6 +32,7 @@ from mocks.world.generator import WorldSettings
 from sync.connectors import ConnectionSettings, Connector, create_connector
 from sync.connectors.kit import ConformanceKit
 from sync.connectors.registry import connector_pack
+from tests.clock import Clock as _Clock
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; the project pins httpx 0.27 for the netsuite SDK.
@@ -40,26 +41,21 @@ with warnings.catch_warnings():
 
 BASE_URL = "https://testserver"  # TestClient answers for any host; https for OAuth 1 signing
 START = datetime(2024, 1, 15, 10, 0, 0, tzinfo=UTC)
+
+
+class Clock(_Clock):
+    """The shared test clock, starting at this module's `START` unless told otherwise."""
+
+    def __init__(self, start: datetime = START) -> None:
+        super().__init__(start)
+
+
 FAST_RETRIES = {"backoff_base": 0.001, "backoff_max": 0.01}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 DEFAULT_PARAM = "battery-0000001"  # a path value no kit names: harmless, matches nothing
 UNKNOWN = "battery-unknown-0000001"  # a value no sandbox holds (an object, an id, a version)
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 _VERSION = re.compile(r"([vV])(\d+)(?:\.(\d+))?")
-
-
-class Clock:
-    """The sandbox store's clock: stands still until a test moves it (whole seconds)."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, seconds: int = 1) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ from mocks.salesforce import SalesforceMockConfig
 from mocks.salesforce import create_app as create_salesforce
 from mocks.salesforce.ids import make_id
 from mocks.store import RecordStore
+from tests.clock import Clock as _Clock
 
 __all__ = [
     "ADMIN", "BASE", "CUSTOMERS", "NS_AUTH", "SUITEQL", "Clock", "TestClient", "add_accounts",
@@ -33,17 +34,11 @@ SUITEQL = "/services/rest/query/v1/suiteql"
 START = datetime(2024, 1, 15, 10, 22, 0, 250_000, tzinfo=UTC)
 
 
-class Clock:
-    """A store clock that stands still until a test moves it."""
+class Clock(_Clock):
+    """The shared test clock, starting at this module's `START` unless told otherwise."""
 
     def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+        super().__init__(start)
 
 
 def salesforce_client(store: RecordStore | None = None) -> TestClient:

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from starlette.exceptions import StarletteDeprecationWarning
 
+from tests.clock import Clock as _Clock
+
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; this project pins httpx 0.27 for the netsuite SDK.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -27,14 +29,11 @@ SUITEQL = "/services/rest/query/v1/suiteql"
 START = datetime(2024, 1, 15, 10, 22, 0, 250_000, tzinfo=UTC)
 
 
-class Clock:
-    """A store clock that stands still until a test moves it."""
+class Clock(_Clock):
+    """The shared test clock, starting at this module's `START` unless told otherwise."""
 
     def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
+        super().__init__(start)
 
 
 def oauth_header(**overrides: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -29,6 +29,7 @@ from mocks.store import RecordStore
 from sync.connectors import ConnectionSettings, Connector, create_connector, known_vendors
 from sync.connectors.kit import ConformanceKit
 from sync.connectors.registry import connector_pack
+from tests.clock import Clock as _Clock
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; the project pins httpx 0.27 for the netsuite SDK.
@@ -36,23 +37,18 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 START = datetime(2024, 1, 15, 10, 0, 0, tzinfo=UTC)
+
+
+class Clock(_Clock):
+    """The shared test clock, starting at this module's `START` unless told otherwise."""
+
+    def __init__(self, start: datetime = START) -> None:
+        super().__init__(start)
+
+
 FAST_RETRIES = {"backoff_base": 0.001, "backoff_max": 0.01}
 BASE_URL = "https://testserver"  # TestClient answers for any host; this is its own
 ADMIN_TOKEN = "harness-admin"
-
-
-class Clock:
-    """The mock store's clock: stands still until a test moves it (whole seconds)."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, seconds: int = 1) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
 
 
 Fault = int | tuple[int, dict[str, str]] | str

@@ -11,22 +11,9 @@ from typing import Any
 import pytest
 
 from sync.state import AuditEntry, CrosswalkEntry, QuarantineEntry, RunInfo, StateStore
+from tests.clock import Clock
 
 T0 = datetime(2026, 11, 27, 6, 1, 2, tzinfo=UTC)
-
-
-class Clock:
-    """Returns `now` until told to move."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @dataclass
