@@ -162,6 +162,8 @@ def main() -> None:
         },
         "run": {"started_at": started, "skipped": sorted(args.skip), "seconds": {}},
     }
+    # Ratios move with what else the machine runs: record the load beside the figures.
+    load = results["run"]["load_average"] = {"start": list(os.getloadavg())}
     for name, fn in measure(args).items():
         key = KEYS.get(name, name)
         if name in args.skip:
@@ -174,9 +176,11 @@ def main() -> None:
         clock = time.perf_counter()
         results[key] = {**fn(), "from_run": started}
         results["run"]["seconds"][name] = round(time.perf_counter() - clock, 1)
+        load[name] = list(os.getloadavg())  # 1, 5 and 15 minute averages as the section ended
     results["targets"] = judge(results)
     RESULTS.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
     print_tables(console, results)
+    console.print(f"load average (1, 5, 15 min) at the start: {load['start']}")
     console.print(f"written to {RESULTS}")
 
 
