@@ -50,7 +50,8 @@ def render_config(
     """A ready `harness.yaml` text (what `harness mock-up` writes), readable by `load_config`.
 
     `systems` maps a name to `vendor`, `base_url` and optionally `ca_path` (None: omitted),
-    `credentials` ({name: ENV_VAR}), `options`, `read_only`, `timeout`, `concurrency`.
+    `credentials` ({name: ENV_VAR}), `options`, `read_only`, `timeout`, `concurrency`,
+    `max_retries`, `page_size`.
     With `base_dir` (the folder the file goes to), paths are written relative to it when
     they lie inside it, absolute otherwise; without it they are written as given.
     One flow (`flow`, `mapping`, `source`, `target`) unless `flows` lists several, each as in
@@ -69,6 +70,9 @@ def render_config(
             spec["ca_path"] = where(raw["ca_path"])
         for key, default in (("read_only", False), ("timeout", 30), ("concurrency", 4)):
             spec[key] = raw.get(key, default)
+        for key in ("max_retries", "page_size"):  # written only when set: defaults elsewhere
+            if raw.get(key) is not None:
+                spec[key] = raw[key]
         credentials = raw.get("credentials") or {}
         spec["credentials"] = {
             key: _Inline(env=var["env"] if isinstance(var, Mapping) else var)

@@ -97,21 +97,9 @@ class Sandbox:
             reports_dir=self.reports_dir,
             flows=flows,
             written_by="harness sandbox",
+            flow_options={default.name: self.flow_options},
+            system_options=self.system_options,
         )
-        if self.flow_options or self.system_options:
-            document = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
-            document["flows"][0].update(self.flow_options)
-            for role, options in self.system_options.items():
-                system = document["systems"][role]
-                for key, value in options.items():
-                    if key in ("timeout", "max_retries", "concurrency", "page_size"):
-                        system[key] = value
-                    else:
-                        system.setdefault("options", {})[key] = value
-            text = self.config_path.read_text(encoding="utf-8")
-            header = "".join(line for line in text.splitlines(True) if line.startswith("#"))
-            body = yaml.safe_dump(document, sort_keys=False)
-            self.config_path.write_text(header + body, "utf-8")
         return load_config(self.config_path, self.environ)
 
     def tune(self, role: str, **options: Any) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from harness.config import render_config
-from harness.sandbox.mocks import MockPair
+from harness.sandbox.mocks import MockPair, RunningMock
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
 
@@ -27,12 +27,17 @@ def write_config(
     reports_dir: Path,
     flows: Sequence[FlowDef] | None = None,
     written_by: str = "harness mock-up",
+    flow_options: Mapping[str, Mapping[str, Any]] | None = None,
+    system_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write a harness.yaml pointing at running mocks; credentials stay as env references.
 
     The customers flow through `mapping`, or every flow of `flows` (with its `depends_on`;
-    a pair's `PairFlows.flows` is the whole integration). A file that exists and was not
-    written by the harness for mocks (a project's own config) is never overwritten."""
+    a pair's `PairFlows.flows` is the whole integration). `flow_options` adds harness.yaml
+    keys to a flow by name (`lookback_seconds`, ...); `system_options` sets a system's
+    connection keys (`timeout`, `max_retries`, `concurrency`, `page_size`) or, for any other
+    key, one of its `options`. A file that exists and was not written by the harness for
+    mocks (a project's own config) is never overwritten."""
     if path.exists() and not _ours(path):
         raise ConfigError(
             f"{path} exists and was not written for mocks (a project's config?); write the"
@@ -41,25 +46,38 @@ def write_config(
         )
     systems = {}
     for role, mock in (("crm", mocks.crm), ("erp", mocks.erp)):
-        systems[role] = {
-            "vendor": mock.vendor.name,
-            "base_url": mock.url,
-            "ca_path": str(mocks.tls.ca_path) if mocks.tls else None,
-            "credentials": dict(mock.vendor.credentials),
-            "options": mock.vendor.options,
-        }
+        systems[role] = _system(mock, mocks, (system_options or {}).get(role, {}))
+    extra = flow_options or {}
     text = render_config(
         systems=systems,
         mapping=mapping,
         state_path=state_path,
         reports_dir=reports_dir,
         base_dir=path.parent,
-        flows=[f.as_config() for f in flows] if flows else None,
+        flows=[{**f.as_config(), **extra.get(f.name, {})} for f in flows] if flows else None,
         written_by=written_by,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+_CONNECTION_KEYS = frozenset({"timeout", "max_retries", "concurrency", "page_size"})
+
+
+def _system(mock: RunningMock, mocks: MockPair, tuned: Mapping[str, Any]) -> dict[str, Any]:
+    """One system's entry: where the mock listens, its credentials' variables, and the
+    connection settings and options a scenario tuned."""
+    connection = {k: v for k, v in tuned.items() if k in _CONNECTION_KEYS}
+    options = {**mock.vendor.options, **{k: v for k, v in tuned.items() if k not in connection}}
+    return {
+        "vendor": mock.vendor.name,
+        "base_url": mock.url,
+        "ca_path": str(mocks.tls.ca_path) if mocks.tls else None,
+        "credentials": dict(mock.vendor.credentials),
+        "options": options,
+        **connection,
+    }
 
 
 _MARK = "# harness.yaml, written by `harness "  # what render_config's header starts with

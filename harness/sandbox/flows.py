@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.api import run_reconcile, run_sync
-from harness.config import HarnessConfig
+from harness.config import FlowConfig, HarnessConfig
 from harness.config.schedule import dependency_order
 from harness.sandbox.box import Sandbox
 from harness.sandbox.pairs import FlowDef, PairFlows, pair_flows
@@ -30,7 +30,7 @@ from reconcile.reconciler import ProgressFn
 from sync.engine import RunResult
 
 
-def flow_order(flows: Sequence[FlowDef]) -> list[str]:
+def flow_order(flows: Sequence[FlowDef | FlowConfig]) -> list[str]:
     """The flows' names, every flow after the ones it depends on."""
     return dependency_order({f.name: list(f.depends_on) for f in flows})
 
@@ -57,7 +57,7 @@ def run_business_flows(
     A flow whose run fails (a `SyncError`) stops the loop: the flows after it depend on it
     or on its peers, and their results would only restate the failure."""
     stage = on_stage or (lambda _s: None)
-    names = dependency_order({f.name: list(f.depends_on) for f in config.flows})
+    names = flow_order(config.flows)
     runs = []
     for name in names:
         stage(f"syncing {name}")

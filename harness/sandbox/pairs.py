@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from harness.config import load_config
 from sync.canonical import compile_mappings
+from sync.connectors import connector_pack
 from sync.errors import ConfigError
 
 SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "integrations"
@@ -94,31 +94,23 @@ def pair_flows(crm: str, erp: str, workdir: Path) -> PairFlows:
     return PairFlows(compiled.crm, compiled.erp, flows, origin)
 
 
-def project_flows(config: Path) -> PairFlows | None:
-    """The pair and flows a project's harness.yaml names (as `harness init` writes it), or
-    None when the file does not exist or does not name a CRM and an ERP system."""
-    if not config.is_file():
+def project_flows(path: Path) -> PairFlows | None:
+    """The pair and flows a project's harness.yaml names (as `harness init` writes it), read
+    and checked by `load_config`; None when there is no such file or its systems are not one
+    CRM and one ERP. Credentials are not read: only the pair and the mappings matter here."""
+    if not path.is_file():
         return None
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"cannot read the project's config: {exc}", file=str(config)) from exc
-    systems = data.get("systems") or {}
-    vendors = {role: (systems.get(role) or {}).get("vendor") for role in ("crm", "erp")}
-    if not all(vendors.values()) or not data.get("flows"):
+    config = load_config(path, {})
+    roles = {name: connector_pack(system.vendor).role for name, system in config.systems.items()}
+    by_role = {role: [n for n, r in roles.items() if r == role] for role in ("crm", "erp")}
+    if any(len(names) != 1 for names in by_role.values()) or not config.flows:
         return None
-    base = config.resolve().parent
     flows = tuple(
-        FlowDef(
-            str(entry["name"]),
-            (base / str(entry["mapping"])).resolve(),
-            entry.get("source", "crm"),
-            entry.get("target", "erp"),
-            tuple(entry.get("depends_on") or ()),
-        )
-        for entry in data["flows"]
+        FlowDef(f.name, f.mapping, roles[f.source], roles[f.target], f.depends_on)  # type: ignore[arg-type]
+        for f in config.flows
     )
-    return PairFlows(str(vendors["crm"]), str(vendors["erp"]), flows, "project")
+    crm, erp = (config.systems[by_role[role][0]].vendor for role in ("crm", "erp"))
+    return PairFlows(crm, erp, flows, "project")
 
 
 __all__ = ["SHIPPED", "FlowDef", "PairFlows", "pair_flows", "project_flows", "shipped_dir"]
