@@ -17,6 +17,7 @@ from sync.canonical.profile import Profile
 from sync.canonical.render import render_mapping
 from sync.connectors.registry import connector_pack
 from sync.errors import ConfigError
+from sync.mapping import parse_mapping
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def compile_mappings(crm: str, erp: str, flows: Sequence[str] | None = None) -> 
         c.flow.name: render_mapping(c.mapping, _header(crm_profile, erp_profile, c, version))
         for c in compiled
     }
+    for name, text in texts.items():  # a profile's mistake fails here, naming its flow
+        parse_mapping(text, file=f"{name}.yaml compiled from {crm} x {erp}")
     return PairMappings(crm_profile.vendor, erp_profile.vendor, tuple(compiled), texts, skipped)
 
 

@@ -113,7 +113,7 @@ def parse_profile(
         raise ConfigError(f"role {role!r} is not crm or erp", file=file, key="role")
     entities = {}
     for name, raw in (data["entities"] or {}).items():
-        entity = model.entity(str(name)) if name in model.entities else None
+        entity = model.entities.get(name)
         if entity is None:
             known = ", ".join(model.entities)
             raise ConfigError(f"no canonical entity {name!r}; known: {known}", file=file,

@@ -82,7 +82,14 @@ class ConnectorPack:
 
         if self.profile_path is None:
             raise ConfigError(f"connector pack {self.name!r} ships no profile")
-        return load_profile(self.profile_path)
+        profile = load_profile(self.profile_path)
+        if (profile.vendor, profile.role) != (self.name.strip().lower(), self.role):
+            raise ConfigError(
+                f"the profile says {profile.vendor} ({profile.role}), its pack"
+                f" {self.name} ({self.role})",
+                file=str(self.profile_path),
+            )
+        return profile
 
     def conformance_kits(self) -> Sequence[Any]:
         """The pack's conformance kits (`sync.connectors.kit.ConformanceKit`); none: ()."""

@@ -184,3 +184,51 @@ def test_compiled_yaml_is_plain_yaml() -> None:
     text = compile_mappings("salesforce", "netsuite", ["customers"]).texts["customers"]
     data = yaml.safe_load(text)
     assert data["entity"] == "customer" and data["fields"][0]["canonical"] == "name"
+
+
+def _register_profile(tmp_path: Path, name: str, text: str) -> None:
+    from sync.connectors import ConnectorPack, register_pack
+
+    path = tmp_path / "profile.yaml"
+    path.write_text(text, encoding="utf-8")
+    register_pack(ConnectorPack(name=name, role="crm", label=name, connector="x:y",
+                                profile_path=path))  # fmt: skip
+
+
+BAD_CRM = """
+vendor: {vendor}
+role: crm
+entities:
+  customer:
+    object: Client
+    key: id
+    external_id: ref
+    fields:
+      - {{name: name, field: title, read: [titlecase_everything]}}
+      - {{name: country, field: nation, read: [country_iso2]}}
+"""
+
+
+def test_a_profile_naming_an_unknown_transform_fails_at_compile_naming_the_flow(
+    tmp_path: Path,
+) -> None:
+    from sync.connectors import unregister_pack
+
+    _register_profile(tmp_path, "badcrm", BAD_CRM.format(vendor="badcrm"))
+    try:
+        with pytest.raises(ConfigError, match="unknown transform 'titlecase_everything'") as err:
+            compile_mappings("badcrm", "netsuite")
+        assert "customers.yaml compiled from badcrm x netsuite" in str(err.value)
+    finally:
+        unregister_pack("badcrm")
+
+
+def test_a_profile_must_name_its_own_pack(tmp_path: Path) -> None:
+    from sync.connectors import unregister_pack
+
+    _register_profile(tmp_path, "oddcrm", BAD_CRM.format(vendor="someoneelse"))
+    try:
+        with pytest.raises(ConfigError, match="the profile says someoneelse"):
+            compile_mappings("oddcrm", "netsuite")
+    finally:
+        unregister_pack("oddcrm")
