@@ -154,21 +154,6 @@ def strict_order(pages: Iterable[list[RowKey]]) -> Iterator[list[RowKey]]:
 # -- records ---------------------------------------------------------------------------------
 
 
-# Paging keys of an expanded sublist: they describe the response, not the record.
-_SUBLIST_PAGING = frozenset({"links", "count", "hasMore", "offset", "totalResults"})
-
-
-def strip_links(value: Any) -> Any:
-    """Drop every `links` key, however deep (record, references, sublist items), and an
-    expanded sublist's paging keys, so a sublist reads `{"items": [...]}`."""
-    if isinstance(value, dict):
-        drop = _SUBLIST_PAGING if isinstance(value.get("items"), list) else {"links"}
-        return {k: strip_links(v) for k, v in value.items() if k not in drop}
-    if isinstance(value, list):
-        return [strip_links(v) for v in value]
-    return value
-
-
 def record_from_wire(
     wire: dict[str, Any],
     *,
@@ -179,7 +164,7 @@ def record_from_wire(
     defaults to its `lastModifiedDate`; `fields` keeps only those fields (plus `id`): a dotted
     path (`addressBook.0.addressBookAddress.city`) keeps its top-level field, a display name
     (`terms_refName`) its reference."""
-    plain = plain_from_wire(strip_links(wire))
+    plain = plain_from_wire(wire)
     if fields is not None:
         keep = {"id", *(wire_field(f.split(".")[0]) for f in fields)}
         plain = {k: v for k, v in plain.items() if wire_field(k) in keep}

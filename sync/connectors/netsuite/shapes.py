@@ -3,7 +3,8 @@
 On the wire a reference is `{"id": "5", "refName": "Net 30"}` and a sublist
 `{"items": [...]}`. The engine and the reconciler see plain records instead: the reference is
 its internal id (`"5"`) with its display name, when NetSuite sends one, beside it as
-`<field>_refName`; a sublist is the list of its lines (each line plain too). Writing goes
+`<field>_refName`; a sublist is the list of its lines (each line plain too); `links`, at any
+depth, and a sublist's paging keys are left out, in the same single pass. Writing goes
 the other way, guided by the record type's metadata-catalog schema (`shape_from_schema`),
 which says which fields are references, sublists and subrecords at every depth.
 """
@@ -16,19 +17,22 @@ from typing import Any, Literal
 REF_NAME_SUFFIX = "_refName"
 # Keys a reference object carries; anything else makes the object a subrecord.
 _REF_KEYS = frozenset({"id", "refName", "externalId"})
+_LINKS = "links"  # hypermedia, not data: dropped everywhere
 Kind = Literal["ref", "sublist", "object"]
 
 
 def is_reference(value: Any) -> bool:
-    """A reference object as NetSuite writes one (links already stripped)."""
-    return isinstance(value, dict) and "id" in value and value.keys() <= _REF_KEYS
+    """A reference object as NetSuite writes one (its `links` aside)."""
+    return isinstance(value, dict) and "id" in value and value.keys() - {_LINKS} <= _REF_KEYS
 
 
 def plain_from_wire(fields: dict[str, Any]) -> dict[str, Any]:
-    """A record body (links stripped) as a plain record: references as ids (plus
-    `<field>_refName`), sublists as lists of plain lines, subrecords as plain dicts."""
+    """A record body as a plain record: references as ids (plus `<field>_refName`),
+    sublists as lists of plain lines, subrecords as plain dicts, no `links` anywhere."""
     plain: dict[str, Any] = {}
     for name, value in fields.items():
+        if name == _LINKS:
+            continue
         if is_reference(value):
             plain[name] = None if value["id"] is None else str(value["id"])
             if value.get("refName") is not None:

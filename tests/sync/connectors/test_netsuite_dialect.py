@@ -30,17 +30,22 @@ def test_row_key_reads_to_char_output_as_utc() -> None:
     assert key == RowKey(at(5), "7")
 
 
-def test_strip_links_everywhere() -> None:
+def test_links_and_sublist_paging_keys_are_dropped_everywhere() -> None:
     wire = {
         "links": [{"rel": "self", "href": "x"}],
         "id": "5",
+        "lastModifiedDate": "2024-01-15T10:00:05Z",
         "subsidiary": {"links": [], "id": "1", "refName": "HQ"},
-        "addressBook": {"links": [], "items": [{"links": [], "addressBookAddress": {"links": []}}]},
-    }
-    assert dialect.strip_links(wire) == {
+        "addressBook": {"links": [], "count": 1, "hasMore": False, "offset": 0,
+                        "totalResults": 1,
+                        "items": [{"links": [], "addressBookAddress": {"links": []}}]},
+    }  # fmt: skip
+    assert dialect.record_from_wire(wire).fields == {
         "id": "5",
-        "subsidiary": {"id": "1", "refName": "HQ"},
-        "addressBook": {"items": [{"addressBookAddress": {}}]},
+        "lastModifiedDate": "2024-01-15T10:00:05Z",
+        "subsidiary": "1",
+        "subsidiary_refName": "HQ",
+        "addressBook": [{"addressBookAddress": {}}],
     }
 
 
