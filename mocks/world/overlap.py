@@ -20,7 +20,7 @@ functions of the world:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from mocks.world.entities import Contact, Invoice, OrderLine, Payment, SalesOrder
@@ -65,10 +65,13 @@ def plan(world: World) -> Overlap:
 
 def membership(world: World) -> Overlap:
     """Which records both sides hold (no ids): what a pack needs to number its own records.
-    Computed once per world."""
-    cached = world.overlap
-    if cached is not None:
-        return Overlap(**{f: getattr(cached, f) for f in Overlap.__dataclass_fields__})
+    Computed once per world; each caller gets its own `Overlap` to fill ids into."""
+    if world.overlap is None:
+        world.overlap = _membership(world)
+    return replace(world.overlap)
+
+
+def _membership(world: World) -> Overlap:
     business = world.business
     if business is None:
         raise ValueError("the overlap needs the world's business: call ensure_business()")
@@ -96,20 +99,14 @@ def membership(world: World) -> Overlap:
         p.key for i, p in enumerate(business.products, start=1)
         if p.key in ordered or i % PRODUCT_SHARE_SKIPPED
     }  # fmt: skip
+    # The CRM holds every order of a real customer (it cannot save an orphan).
+    crm_orders = {o.key for o in business.orders if o.customer_key in companies}
     invoice_cutoff = (world.settings.as_of - INVOICE_SYNC_LAG).date()
     out.crm_invoices = {
         i.key for i in out.invoices.values()
-        if i.invoice_date <= invoice_cutoff and i.order_key in _crm_orders(world)
+        if i.invoice_date <= invoice_cutoff and i.order_key in crm_orders
     }  # fmt: skip
-    world.overlap = out
-    return membership(world)
-
-
-def _crm_orders(world: World) -> set[str]:
-    """Orders the CRM holds: every order of a real customer (orphans cannot be saved)."""
-    assert world.business is not None
-    companies = {c.key for c in world.companies}
-    return {o.key for o in world.business.orders if o.customer_key in companies}
+    return out
 
 
 __all__ = ["DEFAULT_CRM", "DEFAULT_ERP", "Overlap", "membership", "plan"]
