@@ -35,6 +35,10 @@ def guarded(action: Callable[[], T]) -> T:
     except (ConfigError, SyncError) as exc:
         output.error(str(exc))
         raise typer.Exit(EXIT_ERROR) from exc
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        output.error(f"cannot use{where}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_ERROR) from exc
     except KeyboardInterrupt as exc:
         output.error("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from exc

@@ -103,3 +103,17 @@ def test_mock_up_never_overwrites_a_projects_config(project: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert "was not written for mocks" in done.stderr
     assert (project / "harness.yaml").read_text() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["init", "{file}"], ["mapping", "compile", "--crm", "salesforce", "--erp", "netsuite",
+                          "--out", "{file}/mappings"]],
+    ids=["init-into-a-file", "compile-under-a-file"],
+)  # fmt: skip
+def test_a_path_that_cannot_be_written_exits_2_naming_it(tmp_path: Path, args: list[str]) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder\n")
+    result = runner.invoke(app, [a.format(file=taken) for a in args])
+    assert result.exit_code == 2, result.output
+    assert str(taken) in result.output and "Traceback" not in result.output
