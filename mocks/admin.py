@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from mocks.context import MockContext
 from mocks.drift import DriftError, DriftRequest, inject_drift
+from mocks.registry import PackError, mock_pack
 from mocks.store import RecordNotFound
 from mocks.world.generator import WorldSettings
 
@@ -65,7 +66,11 @@ def build_admin_router() -> APIRouter:
     ) -> dict[str, Any]:
         try:
             settings = WorldSettings.from_mapping(body)
-        except (TypeError, ValueError) as exc:
+            for role in ("crm", "erp"):  # the pair's packs number the shared records
+                name = getattr(settings, role)
+                if name:
+                    mock_pack(name, role)
+        except (TypeError, ValueError, PackError) as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from exc
         counts = ctx.seed(settings)
         return {"seeded": counts, "settings": settings.to_json()}

@@ -53,3 +53,17 @@ def test_admin_api_answers_with_the_token(sandbox: Sandbox) -> None:
     assert not any(rows for rows in emptied["objects"].values()), emptied
     assert emptied["last_seq"] == 0 and sandbox.changes(0) == []
     assert sandbox.admin_json("GET", "/ground-truth")["facts"] == []
+
+
+def test_seeding_a_world_for_an_unknown_pair_is_refused_and_keeps_the_store(
+    sandbox: Sandbox,
+) -> None:
+    """A world naming a pack no registry knows is a 400 naming the known ones, before the
+    store is reset."""
+    sandbox.seed(sandbox.world(**WORLD))
+    before = sandbox.snapshot()
+    world = {**sandbox.world(**WORLD).to_json(), "crm": "no-such-crm"}
+    answer = sandbox.admin("POST", "/seed", json=world)
+    assert answer.status_code == 400, answer.text
+    assert "no-such-crm" in answer.text and "known" in answer.text
+    assert sandbox.snapshot() == before
