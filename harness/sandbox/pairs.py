@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harness.config import load_config
-from sync.canonical import compile_mappings
+from sync.canonical import BusinessFlow, CanonicalModel, compile_mappings, load_model
 from sync.connectors import connector_pack
 from sync.errors import ConfigError
 
@@ -74,24 +74,23 @@ def shipped_dir(crm: str, erp: str) -> Path:
 
 
 def pair_flows(crm: str, erp: str, workdir: Path) -> PairFlows:
-    """The pair's flows: shipped mappings when the project has them, else compiled from the
-    packs' profiles into `workdir/mappings/`."""
-    compiled = compile_mappings(crm, erp)
+    """The pair's flows: the shipped mappings when the project has them (in the canonical
+    model's order, with its dependencies), else compiled from the packs' profiles into
+    `workdir/mappings/`."""
     shipped = shipped_dir(crm, erp)
+    model = load_model()
     if shipped.is_dir():
-        paths = {c.flow.name: shipped / f"{c.flow.name}.yaml" for c in compiled.flows}
-        paths = {name: path for name, path in paths.items() if path.is_file()}
-        origin: Literal["shipped", "compiled"] = "shipped"
-    else:
-        written = compiled.write(workdir / "mappings")
-        paths = {path.stem: path for path in written}
-        origin = "compiled"
-    flows = tuple(
-        FlowDef(c.flow.name, paths[c.flow.name], c.flow.source, c.flow.target, c.depends_on)
-        for c in compiled.flows
-        if c.flow.name in paths
-    )
-    return PairFlows(compiled.crm, compiled.erp, flows, origin)
+        found = [(f, shipped / f"{f.name}.yaml") for f in model.flows]
+        flows = tuple(_flow(model, f, path) for f, path in found if path.is_file())
+        return PairFlows(crm, erp, flows, "shipped")
+    compiled = compile_mappings(crm, erp)
+    paths = compiled.write(workdir / "mappings")
+    flows = tuple(_flow(model, c.flow, path) for c, path in zip(compiled.flows, paths, strict=True))
+    return PairFlows(compiled.crm, compiled.erp, flows, "compiled")
+
+
+def _flow(model: CanonicalModel, flow: BusinessFlow, mapping: Path) -> FlowDef:
+    return FlowDef(flow.name, mapping, flow.source, flow.target, model.depends_on(flow))
 
 
 def project_flows(path: Path) -> PairFlows | None:
