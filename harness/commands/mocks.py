@@ -25,7 +25,6 @@ class Chosen(NamedTuple):
 
     crm: str
     erp: str
-    origin: str
     project: PairFlows | None
 
 
@@ -195,8 +194,8 @@ def _pair(crm: str | None, erp: str | None, config: Path) -> Chosen:
         if project is not None:
             output.info(f"using {config}: {project.crm} -> {project.erp}, "
                         f"{len(project.flows)} flow(s)")  # fmt: skip
-            return Chosen(project.crm, project.erp, "project", project)
-    return Chosen(crm or DEFAULT_CRM, erp or DEFAULT_ERP, "registry", None)
+            return Chosen(project.crm, project.erp, project)
+    return Chosen(crm or DEFAULT_CRM, erp or DEFAULT_ERP, None)
 
 
 def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path, pair: Chosen) -> int:
