@@ -117,3 +117,23 @@ def test_a_path_that_cannot_be_written_exits_2_naming_it(tmp_path: Path, args: l
     result = runner.invoke(app, [a.format(file=taken) for a in args])
     assert result.exit_code == 2, result.output
     assert str(taken) in result.output and "Traceback" not in result.output
+
+
+def test_a_projects_systems_may_have_any_names(project: Path) -> None:
+    from harness.sandbox import project_flows
+
+    config = project / "harness.yaml"
+    text = config.read_text()
+    for old, new in (
+        ("  crm:\n", "  sales:\n"),
+        ("  erp:\n", "  finance:\n"),
+        ("source: crm", "source: sales"),
+        ("target: erp", "target: finance"),
+        ("source: erp", "source: finance"),
+        ("target: crm", "target: sales"),
+    ):
+        text = text.replace(old, new)  # fmt: skip
+    config.write_text(text)
+    pair = project_flows(config)
+    assert pair is not None and (pair.crm, pair.erp) == ("salesforce", "netsuite")
+    assert (pair.flow("orders").source, pair.flow("invoices").source) == ("crm", "erp")
