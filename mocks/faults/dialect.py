@@ -51,10 +51,6 @@ class Dialect(Protocol):
         """Invalidate issued credentials; returns facts for the ground truth."""
         ...
 
-    def invalid_login(self) -> tuple[int, Body]:
-        """What a request with refused credentials gets."""
-        ...
-
     def stage(
         self, effect: Effect, ctx: MockContext, facts: dict[str, Any], rng: random.Random
     ) -> Stage | None:

@@ -79,9 +79,10 @@ class FaultMiddleware:
                 log(fired, **effect.to_json())
         send = delayed(send, delay)
         if kind != "auth" and self.runtime.take_login_failure():
-            status, body = self.dialect.invalid_login()
+            # The vendor's own refusal of credentials: its 401 error, body and headers.
+            body, headers = self.dialect.error(401, None, None)
             self._log_fact("token_expiry", "refused_login", method, path, decision.seq)
-            await send_json(send, status, body)
+            await send_json(send, 401, body, headers)
             return
         windows: dict[int, int] = {}
         if await self._terminal(decision, scope, receive, send, log, windows):

@@ -72,10 +72,6 @@ class NetSuiteDialect:
         refuse(requests)
         return {"refused_requests": requests}
 
-    def invalid_login(self) -> tuple[int, Body]:
-        body, _ = self.error(401, None, None)
-        return 401, body
-
     def stage(
         self, effect: Effect, ctx: MockContext, facts: dict[str, Any], rng: random.Random
     ) -> Stage | None:

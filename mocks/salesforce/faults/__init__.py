@@ -100,10 +100,6 @@ class SalesforceDialect:
         revoked = scope["app"].state.salesforce.tokens.revoke_access()
         return {"revoked_tokens": revoked}
 
-    def invalid_login(self) -> tuple[int, Body]:
-        body, _ = self.error(401, None, None)
-        return 401, body
-
     def stage(
         self, effect: Effect, ctx: MockContext, facts: dict[str, Any], rng: random.Random
     ) -> Stage | None:

@@ -74,10 +74,6 @@ class ToyDialect:
         state: ToyState = scope["app"].state.toy
         return {"revoked_tokens": state.tokens.revoke_all()}
 
-    def invalid_login(self) -> tuple[int, Body]:
-        body, _ = self.error(401, None, None)
-        return 401, body
-
     def stage(
         self, effect: Effect, ctx: MockContext, facts: dict[str, Any], rng: random.Random
     ) -> Stage | None:
