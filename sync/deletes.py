@@ -4,7 +4,8 @@ Deletes reach the engine two ways: the source's deleted-records feed (Salesforce
 with `IsDeleted`), and, on full runs, a sweep: every crosswalk entry whose source id the
 full read did not return was deleted, or hard-deleted past the feed's reach. `propagate`
 deletes the target record, `flag` sets a field (e.g. `isInactive: true`), `ignore` leaves
-it. Either way the before-image goes to the audit, so a rollback can bring it back.
+it. Either way the before-image goes to the audit (as an intent, before the write), so a
+rollback can bring it back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from sync.state import AuditEntry, CrosswalkEntry
 
 @dataclass
 class DeleteOutcome:
-    audit: list[AuditEntry] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)  # the writes that landed
+    refused: list[AuditEntry] = field(default_factory=list)  # intents the target refused
     forget: list[str] = field(default_factory=list)  # crosswalk entries to drop
     planned: list[PlannedWrite] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source id, why)
@@ -38,8 +40,12 @@ def apply_deletes(
     live: bool,
     run_id: str,
     clock: Callable[[], datetime],
+    intend: Callable[[list[AuditEntry]], list[AuditEntry]] | None = None,
 ) -> DeleteOutcome:
-    """Carry out the delete policy for source records that are gone (or only plan it)."""
+    """Carry out the delete policy for source records that are gone (or only plan it).
+
+    `intend` stores the audit rows as intents before the writes go out and returns them
+    with their sequence numbers (`StateStore.record_intents`); the caller settles them."""
     out = DeleteOutcome()
     policy = spec.deletes
     if policy.policy == "ignore" or not gone:
@@ -71,37 +77,45 @@ def apply_deletes(
     if not live:
         out.planned = plans
         return out
+    now = clock()
+    rows = [_audit_row(plan, policy.policy, policy.field, run_id, flow, now) for plan in plans]
+    if intend is not None:
+        rows = intend(rows)
     if policy.policy == "propagate":
         outcomes = target.delete(obj, [str(p.target_id) for p in plans])
     else:
         changes = [(str(p.target_id), {str(policy.field): policy.value}) for p in plans]
         outcomes = target.update(obj, changes)
-    now = clock()
-    for plan, outcome in zip(plans, outcomes, strict=True):
+    for plan, row, outcome in zip(plans, rows, outcomes, strict=True):
         if not outcome.ok:
             out.failed.append((plan.source_id, outcome.message or outcome.error_code or "refused"))
+            out.refused.append(row)
             continue
         out.planned.append(plan)
-        out.audit.append(
-            AuditEntry(
-                run_id=run_id,
-                flow=flow,
-                action="delete" if policy.policy == "propagate" else "update",
-                source_id=plan.source_id,
-                target_id=str(plan.target_id),
-                external_id=plan.external_id,
-                before=plan.before,
-                after=None if policy.policy == "propagate" else plan.after,
-                at=now,
-                flags=[
-                    {
-                        "code": "deleted_in_source",
-                        "target": policy.field or "",
-                        "message": f"the source record was deleted; policy {policy.policy}",
-                    }
-                ],
-            )
-        )
+        out.audit.append(row)
         if policy.policy == "propagate":
             out.forget.append(plan.source_id)
     return out
+
+
+def _audit_row(
+    plan: PlannedWrite, policy: str, field_name: str | None, run_id: str, flow: str, at: datetime
+) -> AuditEntry:
+    return AuditEntry(
+        run_id=run_id,
+        flow=flow,
+        action="delete" if policy == "propagate" else "update",
+        source_id=plan.source_id,
+        target_id=str(plan.target_id),
+        external_id=plan.external_id,
+        before=plan.before,
+        after=None if policy == "propagate" else plan.after,
+        at=at,
+        flags=[
+            {
+                "code": "deleted_in_source",
+                "target": field_name or "",
+                "message": f"the source record was deleted; policy {policy}",
+            }
+        ],
+    )

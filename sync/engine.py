@@ -9,9 +9,13 @@ external id).
 
 A page is committed to the state store in one transaction together with the watermark that
 covers it, so a crash (even `kill -9`) replays at most one page, and replays are idempotent.
-One process at a time runs a flow (`sync.flowlock`); a run a dead process left "running" is
-closed as failed by the next one. Both sides' schemas are watched for drift mid-run
-(`sync.schema_watch`); records touching a drifted field go to quarantine, never out wrong.
+Every write's audit row is stored as an intent before the write goes out and settled with
+the page (`sync.writes`); a process killed in between leaves intents the next run settles by
+reading the target (`sync.intents`). One process at a time runs a flow (`sync.flowlock`); a
+run a dead process left "running" is closed as `interrupted` by the next one, and a run
+stopped by Ctrl-C ends `interrupted` and raises `SyncInterrupted` saying what it committed.
+Both sides' schemas are watched for drift mid-run (`sync.schema_watch`); records touching a
+drifted field go to quarantine, never out wrong.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from sync.flow import (
 )
 from sync.flowlock import flow_lock
 from sync.governance import Owner
+from sync.intents import INTERRUPTED, close_dead_runs, settle_leftovers
+from sync.mapping.validate import check_target_fields
 from sync.pages import PageOutcome, PageRunner, RunContext
 from sync.readahead import ReadAhead
 from sync.references import CrosswalkResolver
@@ -43,6 +49,7 @@ from sync.schema_watch import SchemaWatch
 from sync.state import StateStore
 
 __all__ = [
+    "INTERRUPTED",
     "MODES",
     "STAGES",
     "Flow",
@@ -51,11 +58,23 @@ __all__ = [
     "RunCounts",
     "RunResult",
     "SyncEngine",
+    "SyncInterrupted",
 ]
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int], None]
-INTERRUPTED = "interrupted: the process running it ended before the run finished"
+STOPPED = "interrupted: stopped by the user (Ctrl-C); the next run resumes from the watermark"
+
+
+class SyncInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run: it is recorded as `interrupted`, and this says what it had made
+    durable (committed pages and their writes, the watermark) before it stopped."""
+
+    def __init__(
+        self, result: RunResult, pages: int, written: int, watermark: Watermark | None
+    ) -> None:
+        super().__init__(f"run {result.run_id} of {result.flow} interrupted")
+        self.result, self.pages, self.written, self.watermark = result, pages, written, watermark
 
 
 class SyncEngine:
@@ -101,7 +120,9 @@ class SyncEngine:
                 name=f"read-ahead {flow.name}",
             )
 
-        return self._execute(flow, mode, kind, pages, force=False)
+        # A full run verifies the target: no record is skipped for an unchanged content hash,
+        # so a target record deleted or edited outside the flow is found and repaired.
+        return self._execute(flow, mode, kind, pages, force=full)
 
     def resolve_conflicts(
         self, flow: Flow, source_ids: Sequence[str], *, keep: Owner, by: str
@@ -172,52 +193,19 @@ class SyncEngine:
         force: bool,
         steward: tuple[Owner, str] | None = None,
     ) -> RunResult:
-        spec = flow.mapping
         run = self.state.start_run(flow.name, mode, kind)
         result = RunResult(run.run_id, flow.name, mode, kind, "running", RunCounts())
         stages = StageClock()
         started = time.perf_counter()
         source_calls, target_calls = self.source.call_count(), self.target.call_count()
+        ctx: RunContext | None = None
         try:
-            watch = SchemaWatch(
-                self.source,
-                self.target,
-                spec.source.object,
-                spec.target.object,
-                every=flow.schema_recheck,
-                clock=self._monotonic,
-            )
-            ctx = RunContext(
-                flow,
-                result,
-                watch,
-                self.state.crosswalk_all(flow.name),
-                self.state.quarantine_open_ids(flow.name),
-                stages,
-                frozenset(name.split(".")[0] for name in spec.source_fields),
-                CrosswalkResolver(self.state) if spec.references else None,
-                steward,
-            )
-            if kind != "replay" and mode == "live":
-                self._retry_waiting(ctx)
-            iterator = iter(pages(ctx))
-            try:
-                while True:
-                    with stages.timing("read"):  # waiting on the source, not overlapped
-                        page = next(iterator, None)
-                    if page is None:
-                        break
-                    self._pages.run_page(ctx, page, force=force, move_watermark=kind != "replay")
-                    self._progress("read", len(page))
-            finally:
-                close = getattr(iterator, "close", None)
-                if close is not None:
-                    close()
-            if kind == "full" and spec.deletes.policy != "ignore":
-                self._sweep_deletes(ctx)
-            if kind != "replay" and mode == "live" and spec.governance.watch_target:
-                self._watch_target(ctx)
+            ctx = self._context(flow, result, stages, steward)
+            self._run_all(ctx, pages, kind=kind, force=force)
             result.status = "succeeded" if result.counts.quarantined == 0 else "partial"
+        except KeyboardInterrupt:  # Ctrl-C: what is committed stays, the next run resumes
+            result.status, result.error = "interrupted", STOPPED
+            raise self._interrupted(ctx, result) from None
         except BaseException as exc:  # the run row must never stay "running"; re-raised below
             result.status = "failed"
             result.error = f"{type(exc).__name__}: {exc}"
@@ -234,6 +222,77 @@ class SyncEngine:
             }
             self.state.finish_run(run.run_id, result.status, counts, error=result.error)
         return result
+
+    def _context(
+        self,
+        flow: Flow,
+        result: RunResult,
+        stages: StageClock,
+        steward: tuple[Owner, str] | None,
+    ) -> RunContext:
+        spec = flow.mapping
+        watch = SchemaWatch(
+            self.source,
+            self.target,
+            spec.source.object,
+            spec.target.object,
+            every=flow.schema_recheck,
+            clock=self._monotonic,
+        )
+        # A target field the target lacks would refuse every record: refuse the run first.
+        check_target_fields(spec, watch.target_schema)
+        return RunContext(
+            flow,
+            result,
+            watch,
+            self.state.crosswalk_all(flow.name),
+            self.state.quarantine_open_ids(flow.name),
+            stages,
+            frozenset(name.split(".")[0] for name in spec.source_fields),
+            CrosswalkResolver(self.state) if spec.references else None,
+            steward,
+        )
+
+    def _run_all(
+        self,
+        ctx: RunContext,
+        pages: Callable[[RunContext], Iterable[list[Record]]],
+        *,
+        kind: str,
+        force: bool,
+    ) -> None:
+        """Settle what a stopped run left, retry the waiting, run every page, then sweep
+        deletes and watch the target as the flow says."""
+        flow, spec, mode = ctx.flow, ctx.flow.mapping, ctx.result.mode
+        if mode == "live":
+            settle_leftovers(
+                self.state, self.target, flow=flow.name, run_id=ctx.result.run_id,
+                target_object=spec.target.object, external_id_field=spec.external_id_field,
+            )  # fmt: skip
+        if kind != "replay" and mode == "live":
+            self._retry_waiting(ctx)
+        ctx.progress = lambda records: self._progress("read", records)
+        iterator = iter(pages(ctx))
+        try:
+            while True:
+                with ctx.stages.timing("read"):  # waiting on the source, not overlapped
+                    page = next(iterator, None)
+                if page is None:
+                    break
+                self._pages.run_page(ctx, page, force=force, move_watermark=kind != "replay")
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+        if kind == "full" and spec.deletes.policy != "ignore":
+            self._sweep_deletes(ctx)
+        if kind != "replay" and mode == "live" and spec.governance.watch_target:
+            self._watch_target(ctx)
+
+    def _interrupted(self, ctx: RunContext | None, result: RunResult) -> SyncInterrupted:
+        pages = ctx.pages_committed if ctx is not None else 0
+        written = ctx.writes_committed if ctx is not None else 0
+        return SyncInterrupted(result, pages, written, self.state.watermark(result.flow))
 
     def _retry_waiting(self, ctx: RunContext) -> None:
         """Records quarantined for a reason that can pass by itself - a reference not synced
@@ -319,9 +378,6 @@ class SyncEngine:
 
     def _close_interrupted(self, flow: str) -> None:
         """Holding the flow lock, any run still 'running' belongs to a dead process."""
-        for run in self.state.runs(flow, limit=20):
-            if run.status == "running":
-                self.state.finish_run(run.run_id, "failed", {}, error=INTERRUPTED)
-                log.warning("run %s of %s was %s", run.run_id, flow, INTERRUPTED)
+        close_dead_runs(self.state, flow)
 
     # -- one page ----------------------------------------------------------------------------

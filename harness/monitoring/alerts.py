@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import httpx
-
 from harness.config import AlertsConfig, HarnessConfig
 from sync.state import RunInfo, StateError, StateStore
 
@@ -59,7 +57,10 @@ def evaluate(run: RunInfo, history: Sequence[RunInfo], rules: AlertsConfig) -> l
     usual = [
         r.counts.get("read", 0)
         for r in history
-        if r.run_id != run.run_id and r.kind == run.kind and r.status != "failed"
+        # A stopped run read only part of the source: no baseline for volumes.
+        if r.run_id != run.run_id
+        and r.kind == run.kind
+        and r.status not in ("failed", "interrupted")
     ][: rules.history]
     if len(usual) < 2 or run.status == "failed":
         return alerts
@@ -98,6 +99,8 @@ def slack_payload(alerts: Sequence[Alert], *, title: str = "harness alert") -> d
 def post_webhook(url: str, payload: dict[str, Any], *, timeout: float = 10.0) -> int:
     """POST `payload` as JSON; returns the HTTP status. Raises WebhookError when the
     webhook cannot be reached (the URL is never part of the message: it is a secret)."""
+    import httpx  # here: only a run that alerts pays for loading it
+
     try:
         with httpx.Client(timeout=timeout, trust_env=False) as client:
             return client.post(url, json=payload).status_code

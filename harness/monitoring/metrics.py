@@ -94,6 +94,7 @@ class StateCollector(Collector):
                 put("last_run_timestamp_seconds", f.flow,
                     (last.finished_at or last.started_at).timestamp())  # fmt: skip
                 put("last_run_failed", f.flow, 1.0 if last.status == "failed" else 0.0)
+                put("last_run_interrupted", f.flow, float(last.status == "interrupted"))
             if ok is not None:
                 put("last_success_timestamp_seconds", f.flow,
                     (ok.finished_at or ok.started_at).timestamp())  # fmt: skip
@@ -110,6 +111,7 @@ class StateCollector(Collector):
 _GAUGES = {
     "last_run_timestamp_seconds": "When the flow's last run ended (or started), Unix time.",
     "last_run_failed": "1 when the flow's last run failed.",
+    "last_run_interrupted": "1 when the flow's last run was stopped (Ctrl-C or a killed process).",
     "last_success_timestamp_seconds": "When the flow's last successful live sync ended.",
     "lag_seconds": "Seconds since the flow's last successful live sync ended.",
     "watermark_lag_seconds": "Seconds between now and the flow's watermark.",

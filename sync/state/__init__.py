@@ -2,6 +2,8 @@
 
 `StateStore.commit_page` is the unit of durability: a page's writes, audit rows and
 quarantine entries land in one transaction together with the watermark that covers them.
+A write's audit row goes in before the write, as a pending intent (`record_intents`), and
+the page commit settles it (`IntentSettlement` in `sync.state.models`).
 """
 
 from __future__ import annotations

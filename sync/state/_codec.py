@@ -68,13 +68,14 @@ def loads(text: str | None) -> Any:
 
 # -- rows -> shapes (column order matches the SELECTs in store.py) -----------------------------
 
-RUN_COLUMNS = "run_id, flow, mode, kind, status, started_at, finished_at, counts, error"
+RUN_COLUMNS = "run_id, flow, mode, kind, status, started_at, finished_at, counts, error, pid, host"
 CROSSWALK_COLUMNS = (
     "flow, source_id, target_id, external_id, content_hash, source_modified_at, synced_at, "
     "last_run_id, last_sync"
 )
 AUDIT_COLUMNS = (
-    "run_id, flow, action, source_id, target_id, external_id, before, after, at, flags, seq"
+    "run_id, flow, action, source_id, target_id, external_id, before, after, at, flags, seq, "
+    "outcome, settled_at, settled_by"
 )
 QUARANTINE_COLUMNS = (
     "qid, run_id, flow, source_id, reason, code, message, payload, mapped, created_at, status, "
@@ -86,10 +87,10 @@ PLANNED_COLUMNS = (
 
 
 def run_from_row(row: tuple[Any, ...]) -> RunInfo:
-    run_id, flow, mode, kind, status, started, finished, counts, error = row
+    run_id, flow, mode, kind, status, started, finished, counts, error, pid, host = row
     return RunInfo(
         run_id, flow, mode, kind, status, parse_time(started), parse_time_or_none(finished),
-        cast(dict[str, int], orjson.loads(counts)), error,
+        cast(dict[str, int], orjson.loads(counts)), error, pid, host,
     )  # fmt: skip
 
 
@@ -102,10 +103,12 @@ def crosswalk_from_row(row: tuple[Any, ...]) -> CrosswalkEntry:
 
 
 def audit_from_row(row: tuple[Any, ...]) -> AuditEntry:
-    run_id, flow, action, source_id, target_id, external_id, before, after, at, flags, seq = row
+    (run_id, flow, action, source_id, target_id, external_id, before, after, at, flags, seq,
+     outcome, settled_at, settled_by) = row  # fmt: skip
     return AuditEntry(
         run_id, flow, action, source_id, target_id, external_id, loads(before), loads(after),
-        parse_time(at), orjson.loads(flags), seq,
+        parse_time(at), orjson.loads(flags), seq, outcome, parse_time_or_none(settled_at),
+        settled_by,
     )  # fmt: skip
 
 

@@ -8,7 +8,9 @@ query each instead of loading every run.
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,7 +20,8 @@ from sync.state._db import Database
 from sync.state.models import RunInfo, StateError
 
 # A rollback that finished 'failed' or 'partial' may be tried again (it skips what it has
-# already restored); one that is running or succeeded blocks another.
+# already restored), and one stopped midway ('interrupted', or left 'running' by a dead
+# process) is resumed; one that is running or succeeded blocks another.
 _BLOCKING = "('running', 'succeeded')"
 _RUN_COLUMNS_R = ", ".join(f"r.{c.strip()}" for c in codec.RUN_COLUMNS.split(","))
 
@@ -28,9 +31,11 @@ class OpsLog(Database):
 
     # -- rollbacks ---------------------------------------------------------------------------
 
-    def check_rollbackable(self, of_run_id: str) -> RunInfo:
+    def check_rollbackable(self, of_run_id: str, *, process_gone: bool = False) -> RunInfo:
         """The run `of_run_id` if it may be rolled back; otherwise a StateError saying why:
-        it is unknown, still running, a dry-run or shadow run, or already rolled back."""
+        it is unknown, still running, a dry-run or shadow run, or already rolled back.
+        `process_gone`: the caller holds the flow's lock, so a run (or a rollback of it)
+        still marked running was left so by a dead process and blocks nothing."""
         target = self._run(of_run_id)
         if target is None:
             raise StateError(
@@ -41,26 +46,38 @@ class OpsLog(Database):
                 f"run {of_run_id} is a {target.mode} run: it wrote nothing, so there is nothing "
                 "to roll back"
             )
-        if target.status == "running":
+        if target.status == "running" and not process_gone:
             raise StateError(
                 f"run {of_run_id} is still running; wait for it to finish (or for its process "
                 "to be gone) before rolling it back"
             )
-        self._refuse_if_rolled_back(self._db, of_run_id)
+        self._refuse_if_rolled_back(self._db, of_run_id, process_gone=process_gone)
         return target
+
+    def stopped_rollback(self, of_run_id: str) -> RunInfo | None:
+        """The newest rollback of `of_run_id` if it did not finish: 'interrupted', or still
+        marked 'running' (alive, or left so by a dead process: the caller tells which)."""
+        row = self._db.execute(
+            f"SELECT {_RUN_COLUMNS_R} FROM rollbacks b JOIN runs r ON r.run_id = b.rollback_run_id "
+            "WHERE b.of_run_id = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1",
+            (of_run_id,),
+        ).fetchone()
+        run = codec.run_from_row(row) if row else None
+        return run if run is not None and run.status in ("running", "interrupted") else None
 
     def start_rollback(self, of_run_id: str) -> RunInfo:
         """Start a rollback run of `of_run_id` (same flow), tied to it; refuses what
         `check_rollbackable` refuses (checked again under the write lock)."""
         target = self.check_rollbackable(of_run_id)
         started_iso = codec.iso(self._clock(), "rollback start")
+        pid, host = os.getpid(), socket.gethostname()
         with self._transaction(f"starting a rollback of run {of_run_id}") as conn:
             self._refuse_if_rolled_back(conn, of_run_id)
             run_id = self._new_run_id(conn, started_iso)
             conn.execute(
-                "INSERT INTO runs (run_id, flow, mode, kind, started_at) "
-                "VALUES (?, ?, 'rollback', 'rollback', ?)",
-                (run_id, target.flow, started_iso),
+                "INSERT INTO runs (run_id, flow, mode, kind, started_at, pid, host) "
+                "VALUES (?, ?, 'rollback', 'rollback', ?, ?, ?)",
+                (run_id, target.flow, started_iso, pid, host),
             )
             conn.execute(
                 "INSERT INTO rollbacks (rollback_run_id, of_run_id) VALUES (?, ?)",
@@ -85,18 +102,28 @@ class OpsLog(Database):
         )
         return str(rows[0][0]) if rows else None
 
-    def _refuse_if_rolled_back(self, conn: Any, run_id: str) -> None:
-        done = self._blocking_rollback(conn, run_id)
-        if done is not None:
+    def _refuse_if_rolled_back(self, conn: Any, run_id: str, *, process_gone: bool = False
+                               ) -> None:  # fmt: skip
+        done = self._blocking_rollback(conn, run_id, process_gone=process_gone)
+        if done is None:
+            return
+        if done.status == "running":
             raise StateError(
-                f"run {run_id} was already rolled back by run {done.run_id} "
-                f"({done.status}, started {done.started_at:%Y-%m-%d %H:%M:%S} UTC)"
+                f"run {run_id} is being rolled back by run {done.run_id} (running, started "
+                f"{done.started_at:%Y-%m-%d %H:%M:%S} UTC); wait for it to finish"
             )
+        raise StateError(
+            f"run {run_id} was already rolled back by run {done.run_id} "
+            f"({done.status}, started {done.started_at:%Y-%m-%d %H:%M:%S} UTC); a run is "
+            f"rolled back once. To undo that rollback, run `harness rollback {done.run_id}`"
+        )
 
-    def _blocking_rollback(self, conn: Any, run_id: str) -> RunInfo | None:
+    def _blocking_rollback(self, conn: Any, run_id: str, *, process_gone: bool = False
+                           ) -> RunInfo | None:  # fmt: skip
+        statuses = "('succeeded')" if process_gone else _BLOCKING
         row = conn.execute(
             f"SELECT {_RUN_COLUMNS_R} FROM rollbacks b JOIN runs r ON r.run_id = b.rollback_run_id "
-            f"WHERE b.of_run_id = ? AND r.status IN {_BLOCKING} ORDER BY r.started_at DESC LIMIT 1",
+            f"WHERE b.of_run_id = ? AND r.status IN {statuses} ORDER BY r.started_at DESC LIMIT 1",
             (run_id,),
         ).fetchone()
         return codec.run_from_row(row) if row else None

@@ -1,8 +1,9 @@
 """Retention: delete what runs left behind once it is older than a window.
 
 Pruned: audit rows and planned changes, resolved quarantine entries, reconcile history, and
-finished runs nothing still points at. Never pruned: an open quarantine entry, and any run
-the crosswalk or a watermark references (nor the rows that run keeps alive). Deleting audit
+finished runs nothing still points at. Never pruned: an open quarantine entry, an audit row
+whose intent is not settled yet, and any run the crosswalk or a watermark references (nor
+the rows that run keeps alive). Deleting audit
 rows means those runs can no longer be rolled back: that is what a retention window says.
 """
 
@@ -18,12 +19,15 @@ from sync.state._db import Database
 # record or moved the mark (its audit holds the before-images a rollback needs).
 _KEPT_RUNS = "SELECT last_run_id FROM crosswalk UNION SELECT run_id FROM watermarks"
 
+# An unsettled intent stays until a run of its flow settles it: it may be a write that landed.
+_PRUNABLE_AUDIT = f"outcome != 'pending' AND run_id NOT IN ({_KEPT_RUNS})"
+
 # (what, count query, delete query); every query takes the cutoff as its only parameter.
 _STEPS: tuple[tuple[str, str, str], ...] = (
     (
         "audit",
-        f"SELECT count(*) FROM audit WHERE at < ?1 AND run_id NOT IN ({_KEPT_RUNS})",
-        f"DELETE FROM audit WHERE at < ?1 AND run_id NOT IN ({_KEPT_RUNS})",
+        f"SELECT count(*) FROM audit WHERE at < ?1 AND {_PRUNABLE_AUDIT}",
+        f"DELETE FROM audit WHERE at < ?1 AND {_PRUNABLE_AUDIT}",
     ),
     (
         "planned_changes",

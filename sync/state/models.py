@@ -17,8 +17,12 @@ from sync.errors import FatalError
 
 RunMode = Literal["dry-run", "shadow", "live", "rollback"]
 RunKind = Literal["full", "incremental", "replay", "rollback"]
-RunStatus = Literal["running", "succeeded", "failed", "partial"]
+# `interrupted`: stopped by Ctrl-C, or its process died (closed by the next run of the flow).
+RunStatus = Literal["running", "succeeded", "failed", "partial", "interrupted"]
 Action = Literal["create", "update", "delete", "restore"]
+# An audit row is an intent until settled: `pending` before the write goes out, then
+# `applied` (the target holds the write) or `not_applied` (refused, or it never landed).
+AuditOutcome = Literal["pending", "applied", "not_applied"]
 QuarantineReason = Literal[
     "validation", "rejected", "unresolved_reference", "conflict", "drift", "rate_limit_exhausted"
 ]
@@ -29,6 +33,7 @@ RUN_MODES: tuple[RunMode, ...] = get_args(RunMode)
 RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
 RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)
 ACTIONS: tuple[Action, ...] = get_args(Action)
+AUDIT_OUTCOMES: tuple[AuditOutcome, ...] = get_args(AuditOutcome)
 QUARANTINE_REASONS: tuple[QuarantineReason, ...] = get_args(QuarantineReason)
 QUARANTINE_STATUSES: tuple[QuarantineStatus, ...] = get_args(QuarantineStatus)
 RECONCILE_VERDICTS: tuple[ReconcileVerdict, ...] = get_args(ReconcileVerdict)
@@ -63,6 +68,8 @@ class RunInfo:
     finished_at: datetime | None = None
     counts: dict[str, int] = field(default_factory=dict)  # read, created, updated, ...
     error: str | None = None
+    pid: int | None = None  # the process that runs (or ran) it, on `host`
+    host: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,9 @@ class CrosswalkEntry:
 class AuditEntry:
     """One write with its before and after images; `rollback` replays these backwards.
 
-    `before` is None for a create, `after` is None only for a delete.
+    `before` is None for a create, `after` is None only for a delete. Written as an intent
+    (`outcome` 'pending', `target_id` '' for a create) before the write goes out, and
+    settled after it by the writing run or, when its process died, by the next run.
     """
 
     run_id: str
@@ -99,6 +108,21 @@ class AuditEntry:
     at: datetime
     flags: list[dict[str, Any]] = field(default_factory=list)  # truncations, conflicts, ...
     seq: int | None = None  # assigned by the store; increases with every write
+    outcome: AuditOutcome = "applied"
+    settled_at: datetime | None = None
+    settled_by: str | None = None  # the run that settled the intent
+
+
+@dataclass(frozen=True, slots=True)
+class IntentSettlement:
+    """How an intent ended: the audit row `seq` becomes `outcome`, with what the target
+    says now (`target_id`, and the after-image when it is known better than the intent's)."""
+
+    seq: int
+    outcome: AuditOutcome
+    target_id: str
+    after: dict[str, Any] | None = None  # None: keep the intent's after-image
+    note: dict[str, Any] | None = None  # a flag appended to the row (who settled it, how)
 
 
 @dataclass(frozen=True, slots=True)

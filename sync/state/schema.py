@@ -154,7 +154,49 @@ _V3: tuple[str, ...] = (
 # and the target values whose edits a conflict policy accepted (JSON).
 _V4: tuple[str, ...] = ("ALTER TABLE crosswalk ADD COLUMN last_sync TEXT",)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# v5: intent before effect, and interrupted runs.
+# - An audit row is written as an intent ('pending', before-image and the payload to write)
+#   before the write goes out, and settled after it ('applied' or 'not_applied', with the
+#   target id): `settled_at` and `settled_by` say when and by which run (the writing run, or
+#   the next one, which settles what a dead process left by reading the target).
+# - A run stopped by Ctrl-C, or found 'running' by the next one after its process died, ends
+#   'interrupted' (a status of its own); `pid` and `host` say which process runs it, so a
+#   stale run can be told from a live one on another host. SQLite cannot change a CHECK
+#   constraint, so `runs` is rebuilt (foreign keys are off during migrations, see `migrate`).
+_RUN_STATUSES_V5 = "('running', 'succeeded', 'failed', 'partial', 'interrupted')"
+_V5: tuple[str, ...] = (
+    f"""
+    CREATE TABLE runs_v5 (
+        run_id      TEXT PRIMARY KEY,
+        flow        TEXT NOT NULL,
+        mode        TEXT NOT NULL CHECK (mode IN ('dry-run', 'shadow', 'live', 'rollback')),
+        kind        TEXT NOT NULL CHECK (kind IN ('full', 'incremental', 'replay', 'rollback')),
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL DEFAULT 'running' CHECK (status IN {_RUN_STATUSES_V5}),
+        counts      TEXT NOT NULL DEFAULT '{{}}',
+        error       TEXT,
+        pid         INTEGER,
+        host        TEXT
+    )
+    """,
+    "INSERT INTO runs_v5 (run_id, flow, mode, kind, started_at, finished_at, status, counts, "
+    "error) SELECT run_id, flow, mode, kind, started_at, finished_at, status, counts, error "
+    "FROM runs ORDER BY rowid",
+    "DROP TABLE runs",
+    "ALTER TABLE runs_v5 RENAME TO runs",
+    "CREATE INDEX runs_by_flow ON runs (flow, started_at)",
+    "CREATE INDEX runs_by_time ON runs (started_at)",
+    # Rows written before v5 were written after their write succeeded: they are applied.
+    "ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied' "
+    "CHECK (outcome IN ('pending', 'applied', 'not_applied'))",
+    "ALTER TABLE audit ADD COLUMN settled_at TEXT",
+    "ALTER TABLE audit ADD COLUMN settled_by TEXT",
+    "UPDATE audit SET settled_at = at, settled_by = run_id",
+    "CREATE INDEX audit_pending ON audit (flow, seq) WHERE outcome = 'pending'",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -168,7 +210,10 @@ def open_database(path: Path) -> sqlite3.Connection:
     The connection is in autocommit mode (`isolation_level=None`): the store opens its own
     `BEGIN IMMEDIATE` transactions. It may only be used from the thread that opened it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Owner-only: the state holds record payloads (quarantine, audit images). SQLite gives its
+    # -wal and -shm files the database file's mode.
+    path.touch(mode=0o600, exist_ok=True)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -197,21 +242,39 @@ def open_database(path: Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Apply the missing migration steps, one transaction per step."""
-    while True:
-        conn.execute("BEGIN IMMEDIATE")  # re-read the version under the write lock
-        version = user_version(conn)
-        if version >= SCHEMA_VERSION:
-            conn.execute("COMMIT")
-            return
-        try:
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
-            raise StateError(
-                f"upgrading state file {path} to schema version {version + 1} failed and was "
-                f"rolled back (the file stays at version {version}): {exc}"
-            ) from exc
+    """Apply the missing migration steps, one transaction per step.
+
+    Foreign keys are off while steps run (SQLite's way to rebuild a table others refer
+    to: the pragma cannot change inside a transaction), and each step is checked with
+    `foreign_key_check` before it commits.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while _migrate_one_step(conn, path):
+            pass
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate_one_step(conn: sqlite3.Connection, path: Path) -> bool:
+    """Apply the next step; False when the file is current."""
+    conn.execute("BEGIN IMMEDIATE")  # re-read the version under the write lock
+    version = user_version(conn)
+    if version >= SCHEMA_VERSION:
+        conn.execute("COMMIT")
+        return False
+    try:
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.IntegrityError(f"foreign keys broken by the step: {broken[:5]}")
+        conn.execute(f"PRAGMA user_version = {version + 1}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.execute("ROLLBACK")
+        raise StateError(
+            f"upgrading state file {path} to schema version {version + 1} failed and was "
+            f"rolled back (the file stays at version {version}): {exc}"
+        ) from exc
+    return True

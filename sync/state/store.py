@@ -7,7 +7,9 @@ run beside one writer, and a writer waits up to `schema.BUSY_TIMEOUT_MS` for the
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC
@@ -15,6 +17,7 @@ from typing import Any
 
 from sync.connectors.base import Watermark
 from sync.state import _codec as codec
+from sync.state._audit import AuditLog, settle_rows, write_settlements
 from sync.state._history import ReconcileLog
 from sync.state._ops import OpsLog
 from sync.state._page import prepare_page, target_watermark_key, write_page
@@ -27,6 +30,7 @@ from sync.state.models import (
     RUN_STATUSES,
     AuditEntry,
     CrosswalkEntry,
+    IntentSettlement,
     PlannedChange,
     PlannedWriteLike,
     QuarantineEntry,
@@ -36,7 +40,7 @@ from sync.state.models import (
 )
 
 
-class StateStore(OpsLog, Steward, Retention, ReconcileLog):
+class StateStore(AuditLog, OpsLog, Steward, Retention, ReconcileLog):
     """Everything a sync remembers between runs, in one SQLite file.
 
     The unit of durability is `commit_page`: a page's crosswalk, audit, quarantine and
@@ -44,7 +48,9 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
     `StateStore(path, *, clock=None)`: open it as a context manager or call `close()`, and
     use it from one thread only (one connection per store; open one store per thread).
     Past reconciles are logged too (`record_reconcile`, `reconcile_history`); rollbacks are
-    tied to the run they undo (`start_rollback`, `rolled_back_by`); `prune` applies a
+    tied to the run they undo (`start_rollback`, `rolled_back_by`); writes are audited as
+    intents before they go out (`record_intents`, settled by `commit_page(settle=...)`);
+    `prune` applies a
     retention window; the aggregates behind `harness status` and `harness metrics` are in
     `sync.state._ops`.
     """
@@ -62,13 +68,15 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
             with self._transaction(f"starting a run of {flow!r}") as conn:
                 taken = conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone()
                 if taken is None:
+                    pid, host = this_process()
                     conn.execute(
-                        "INSERT INTO runs (run_id, flow, mode, kind, started_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (run_id, flow, run_mode, run_kind, started_iso),
+                        "INSERT INTO runs (run_id, flow, mode, kind, started_at, pid, host) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (run_id, flow, run_mode, run_kind, started_iso, pid, host),
                     )
                     return RunInfo(run_id, flow, run_mode, run_kind, "running",
-                                   codec.parse_time(started_iso))  # fmt: skip
+                                   codec.parse_time(started_iso), pid=pid,
+                                   host=host)  # fmt: skip
         raise StateError("could not find a free run id; is the clock stuck?")
 
     def finish_run(self, run_id: str, status: str, counts: Mapping[str, int],
@@ -86,6 +94,21 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
                 "UPDATE runs SET status = ?, finished_at = ?, counts = ?, error = ? "
                 "WHERE run_id = ?",
                 (final, self._now(), counts_json, error, run_id),
+            )
+            return self._get_run(conn, run_id)
+
+    def resume_run(self, run_id: str) -> RunInfo:
+        """Take over a run whose process is gone (left 'running', or 'interrupted'): it is
+        running again, in this process."""
+        pid, host = this_process()
+        with self._transaction(f"resuming run {run_id}") as conn:
+            run = self._get_run(conn, run_id)
+            if run.status not in ("running", "interrupted"):
+                raise StateError(f"run {run_id} finished as {run.status}; it cannot be resumed")
+            conn.execute(
+                "UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, pid = ?, "
+                "host = ? WHERE run_id = ?",
+                (pid, host, run_id),
             )
             return self._get_run(conn, run_id)
 
@@ -127,6 +150,7 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
         watermark: Watermark | None = None,
         forget: Sequence[str] = (),
         target_watermark: Watermark | None = None,
+        settle: Sequence[IntentSettlement] = (),
     ) -> None:
         """Store one page's outcome in ONE transaction: all of it, or (on any error) none.
 
@@ -138,6 +162,7 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
         - `watermark`: kept at the maximum of the stored and the given one, and clamped to
           the run's start time, so it moves only with the writes it covers.
         - `target_watermark`: the same for the flow's cursor over the target's own changes.
+        - `settle`: the page's write intents (`record_intents`), now applied or not.
 
         Entries must carry this run's id and flow. Dry-run and shadow runs may record planned
         changes only. Raises StateError; then nothing of the page was stored.
@@ -159,6 +184,7 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
                 forget=forget,
                 target_watermark=target_watermark,
             )
+            write_settlements(conn, settle_rows(run, now, settle))
             write_page(conn, run, rows, now)
 
     def record_quarantine(
@@ -301,3 +327,8 @@ class StateStore(OpsLog, Steward, Retention, ReconcileLog):
             (run_id,),
         )
         return [codec.planned_from_row(row) for row in rows]
+
+
+def this_process() -> tuple[int, str]:
+    """(pid, host name) of this process, as runs record it."""
+    return os.getpid(), socket.gethostname()

@@ -242,10 +242,12 @@ def _crm_ids(box: Sandbox) -> set[str]:
 
 
 def _audit_creates(path: Path) -> Counter[str]:
-    """How many audited creates each externalId got, over every run."""
+    """How many audited creates each externalId got, over every run: creates that landed
+    (an intent a killed run left, settled as not applied, made no record)."""
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         rows = db.execute(
-            "SELECT external_id FROM audit WHERE flow = ? AND action = 'create'", (FLOW,)
+            "SELECT external_id FROM audit WHERE flow = ? AND action = 'create'"
+            " AND outcome != 'not_applied'", (FLOW,)
         ).fetchall()
     return Counter(str(row[0]) for row in rows)
 
@@ -328,9 +330,9 @@ def test_sync_killed_mid_run_under_faults_loses_and_doubles_nothing(tmp_path: Pa
     created_twice = {eid: n for eid, n in creates.items() if n > 1}
     assert not created_twice, f"accounts created more than once: {created_twice}"
 
-    # Every run is closed; each killed one as failed 'interrupted'.
+    # Every run is closed; each killed one as 'interrupted'.
     assert not [r.run_id for r in runs if r.status == "running"]
-    interrupted = {r.run_id for r in runs if (r.status, r.error) == ("failed", INTERRUPTED)}
+    interrupted = {r.run_id for r in runs if (r.status, r.error) == ("interrupted", INTERRUPTED)}
     killed = {k.run_id for k in kills if k.run_id is not None}
     assert len(killed) == KILLS, kills  # every kill landed on a started run
     assert interrupted == killed, f"interrupted {sorted(interrupted)}, killed {sorted(killed)}"

@@ -98,6 +98,8 @@ def test_rollback_cli_undoes_a_corrupting_run_and_refuses_a_second_time(
     again = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good)])
     assert again.exit_code == 2
     assert f"already rolled back by run {rollback.run_id}" in again.output
+    assert "a run is rolled back once" in again.output
+    assert f"harness rollback {rollback.run_id}" in again.output  # how to undo the rollback
 
 
 def test_rollback_cli_skips_records_edited_since_and_exits_1(
@@ -109,6 +111,11 @@ def test_rollback_cli_skips_records_edited_since_and_exits_1(
     store = box.mocks.erp.app.state.mock.store
     victim = store.records("customer")[0]
     store.update("customer", victim.id, {"companyName": "Renamed By Finance"})
+
+    preview = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good),
+                                  "--dry-run"])  # fmt: skip
+    assert preview.exit_code == 0, preview.output  # a plan is an answer, conflicts and all
+    assert "conflict" in preview.output and "dry run: nothing written" in preview.output
 
     result = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good)])
     assert result.exit_code == 1, result.output
@@ -123,3 +130,43 @@ def test_rollback_of_an_unknown_run_exits_2(world: tuple[Sandbox, Path, Path]) -
     _sync(good)
     result = runner.invoke(app, ["rollback", "20990101T000000Z-dead", "--config", str(good)])
     assert result.exit_code == 2 and "no run '20990101T000000Z-dead'" in result.output
+
+
+def test_a_rollback_whose_process_died_is_resumed_not_refused(
+    world: tuple[Sandbox, Path, Path],
+) -> None:
+    box, good, bad = world
+    _sync(good)
+    snapshot = _customers(box)
+    shouted = _sync(bad)
+    with StateStore(load_config(good).state_path) as state:
+        dead = state.start_rollback(shouted["run_id"])  # as if killed -9 right after starting
+    result = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good)])
+    assert result.exit_code == 0, result.output
+    assert f"rollback run {dead.run_id}" in result.output and "restored 10" in result.output
+    assert _customers(box) == snapshot
+    with StateStore(load_config(good).state_path) as state:
+        done = state.get_run(dead.run_id)
+    assert done is not None and done.status == "succeeded"
+
+
+def test_a_rollback_running_on_another_host_is_taken_over_only_with_force(
+    world: tuple[Sandbox, Path, Path],
+) -> None:
+    box, good, bad = world
+    _sync(good)
+    snapshot = _customers(box)
+    shouted = _sync(bad)
+    state_path = load_config(good).state_path
+    with StateStore(state_path) as state:
+        other = state.start_rollback(shouted["run_id"])
+        state._db.execute("UPDATE runs SET host = 'elsewhere', pid = 4242 WHERE run_id = ?",
+                          (other.run_id,))  # fmt: skip
+    refused = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good)])
+    assert refused.exit_code == 2, refused.output
+    assert "running on host elsewhere (pid 4242)" in refused.output
+    assert "--force" in refused.output
+    taken = runner.invoke(app, ["rollback", shouted["run_id"], "--config", str(good), "--force"])
+    assert taken.exit_code == 0, taken.output
+    assert f"rollback run {other.run_id}" in taken.output
+    assert _customers(box) == snapshot

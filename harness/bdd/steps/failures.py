@@ -314,7 +314,7 @@ def in_target_or_held(sandbox: Sandbox, reason: str) -> None:
 def killed_recorded(sandbox: Sandbox) -> None:
     with _state(sandbox) as state:
         runs = state.runs(customers(sandbox).name)
-    assert [r.status for r in runs if r.error == INTERRUPTED] == ["failed"]
+    assert [r.status for r in runs if r.error == INTERRUPTED] == ["interrupted"]
     assert all(r.status != "running" for r in runs)
 
 

@@ -30,7 +30,7 @@ def test_a_rollback_is_tied_to_its_run_and_blocks_a_second(store: StateStore) ->
         "customers", "rollback", "rollback", "running"
     )  # fmt: skip
     assert store.rollback_of(rollback.run_id) == live
-    with pytest.raises(StateError, match=f"already rolled back by run {rollback.run_id}"):
+    with pytest.raises(StateError, match=f"being rolled back by run {rollback.run_id}"):
         store.start_rollback(live)
     store.finish_run(rollback.run_id, "succeeded", {})
     assert store.rolled_back_by(live) == store.get_run(rollback.run_id)
