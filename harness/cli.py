@@ -8,6 +8,7 @@ Exit codes are a contract: 0 GO / clean, 1 NO-GO / differences, 2 error, 130 int
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 from typing import Annotated
@@ -57,6 +58,11 @@ def logging_options(
 ) -> None:
     """Build, test and sign off a CRM <-> ERP integration."""
     use_json = log_json or os.environ.get(FORMAT_ENV) == "json"
+    wanted = (log_level or os.environ.get(LEVEL_ENV) or "INFO").upper()
+    if wanted not in logging.getLevelNamesMapping():  # a usage error (exit 2), not a traceback
+        where = "--log-level" if log_level else LEVEL_ENV
+        message = f"{wanted!r} is not a log level; use DEBUG, INFO, WARNING or ERROR"
+        raise typer.BadParameter(message, param_hint=where)
     if use_json or log_level or os.environ.get(LEVEL_ENV):
         # Commands that load a config add its secrets and, for JSON, its log file.
         configure_logging(None, os.environ, json_format=use_json, level=log_level)

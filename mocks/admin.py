@@ -151,6 +151,10 @@ def build_admin_router() -> APIRouter:
         `at` stamps the change with a past time, as a transaction committing late would."""
         if at is not None and at.tzinfo is None:
             raise HTTPException(status_code=400, detail="`at` needs a time zone (e.g. ...Z)")
+        try:  # a value no answer could carry (an integer past 64 bits) would poison the record
+            orjson.dumps(body)
+        except TypeError as exc:
+            raise HTTPException(status_code=400, detail=f"cannot store this body: {exc}") from exc
         try:
             rec = ctx.store.update(obj, record_id, body, touch=touch, at=at)
         except RecordNotFound as exc:

@@ -7,17 +7,19 @@ Messages say what to do and name the valid choices, and never echo a credential'
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
-from harness.config.model import CONFIG_VERSION, resolve_path
+from harness.config.model import CONFIG_VERSION, path_problem, resolve_path
 from harness.config.problems import JsonPath, Problem, key_of, suggest
 from harness.config.yamllines import Lines
 from sync.errors import ConfigError
+
+if TYPE_CHECKING:  # loaded by the first validation, not by every command at start-up
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "schemas" / "harness.schema.json"
 
@@ -42,6 +44,8 @@ def _validator() -> jsonschema.Draft202012Validator:
     except OSError as exc:
         message = f"the config schema is missing ({exc.strerror}); reinstall the harness"
         raise ConfigError(message, file=str(SCHEMA_PATH)) from exc
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -126,6 +130,60 @@ def semantic_problems(
         if isinstance(flow.get("source"), str) and flow.get("source") == flow.get("target"):
             add("source and target are the same system; a flow joins two", "flows", index, "target")
         mapping = flow.get("mapping")
+        if isinstance(mapping, str) and path_problem(mapping):
+            continue  # reported by _path_problems
         if isinstance(mapping, str) and mapping and not resolve_path(base, mapping).is_file():
-            add(f"mapping file not found: {resolve_path(base, mapping)}", "flows", index, "mapping")
+            where = resolve_path(base, mapping)
+            what = "is a directory, not a mapping" if where.is_dir() else "mapping file not found"
+            add(f"{what}: {where}", "flows", index, "mapping")
+    problems += _path_problems(data, lines)
+    problems += _finite_problems(data, lines)
+    thresholds = data.get("thresholds")
+    expected = thresholds.get("expect_empty") if isinstance(thresholds, dict) else None
+    for index, name in enumerate(expected if isinstance(expected, list) else []):
+        if isinstance(name, str) and name not in first_seen:
+            known = ", ".join(first_seen) or "none"
+            hint = suggest(name, list(first_seen))
+            add(
+                f"unknown flow {name!r}{hint}; known flows: {known}",
+                "thresholds",
+                "expect_empty",
+                index,
+            )
     return problems
+
+
+def _path_problems(data: dict[str, Any], lines: Lines) -> list[Problem]:
+    """Paths this machine cannot have (a NUL character, an unknown `~user`): each one would
+    stop a command later with a bare OS error."""
+    raw_systems, raw_flows = data.get("systems"), data.get("flows")
+    systems: dict[Any, Any] = raw_systems if isinstance(raw_systems, dict) else {}
+    flows: list[Any] = raw_flows if isinstance(raw_flows, list) else []
+    paths: list[tuple[JsonPath, Any]] = [
+        *((("systems", n, "ca_path"), s.get("ca_path")) for n, s in systems.items()
+          if isinstance(s, dict)),
+        *((("flows", i, "mapping"), f.get("mapping")) for i, f in enumerate(flows)
+          if isinstance(f, dict)),
+    ]  # fmt: skip
+    for section, key in (("state", "path"), ("reports", "dir")):
+        if isinstance(data.get(section), dict):
+            paths.append(((section, key), data[section].get(key)))
+    found = []
+    for where, value in paths:
+        problem = path_problem(value) if isinstance(value, str) else None
+        if problem:
+            found.append(Problem(problem, key_of(where), lines.line(where)))
+    return found
+
+
+def _finite_problems(node: Any, lines: Lines, here: JsonPath = ()) -> list[Problem]:
+    """`.nan` and `.inf` pass a schema's minimum and maximum unnoticed (every comparison with
+    NaN is false), so a NaN threshold would never fail: refuse them wherever they are."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return [Problem(f"{node!r} is not a finite number; write a number", key_of(here),
+                        lines.line(here))]  # fmt: skip
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _finite_problems(v, lines, (*here, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _finite_problems(v, lines, (*here, i))]
+    return []

@@ -19,12 +19,20 @@ _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"\s*(?:#.*)?')
 _SINGLE_QUOTED = re.compile(r"'([^']*)'\s*(?:#.*)?")
 
 
+class EnvFileNotFound(ConfigError):
+    """The env file named with `--env-file` does not exist."""
+
+
 def load_env_file(path: Path) -> dict[str, str]:
     """The KEY=VALUE lines of a dotenv file: `#` comments, an optional `export `, single
     quotes (literal) and double quotes (\\n \\t \\" \\\\ escapes). Errors never show values."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EnvFileNotFound("cannot read the env file: it does not exist", file=file) from None
+    except IsADirectoryError:
+        raise ConfigError("the env file is a directory; name a KEY=VALUE file", file=file) from None
     except (OSError, UnicodeError) as exc:
         raise ConfigError(f"cannot read the env file: {exc}", file=file) from None
     values: dict[str, str] = {}

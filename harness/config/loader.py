@@ -43,10 +43,16 @@ def load_config(
     the registered connector packs."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:  # saved in another encoding, or not text at all
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
+        raise ConfigError(message, file=file, line=line) from None
     except FileNotFoundError:
         message = "config file not found; write one with `harness mock-up` or pass --config"
         raise ConfigError(message, file=file) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory; name the harness.yaml file", file=file) from None
     except (OSError, UnicodeError) as exc:
         raise ConfigError(f"cannot read the config file: {exc}", file=file) from None
     data, lines = parse_yaml(text, file)
@@ -75,7 +81,8 @@ def _build(
     systems: dict[str, SystemConfig] = {}
     for name, raw in data["systems"].items():
         credentials = {key: ref["env"] for key, ref in raw.get("credentials", {}).items()}
-        keys = [("systems", name, "credentials", key) for key in credentials]
+        keys: list[tuple[str, ...]] = [("systems", name, "ca_path")]
+        keys += [("systems", name, "credentials", key) for key in credentials]
         systems[name] = SystemConfig(
             name=name,
             vendor=raw["vendor"],
@@ -109,6 +116,7 @@ def _build(
     limits = {**asdict(Thresholds()), **data.get("thresholds", {})}
     for ratio in ("record_accuracy", "field_accuracy"):
         limits[ratio] = float(limits[ratio])
+    limits["expect_empty"] = tuple(limits["expect_empty"])
     return HarnessConfig(
         path=path,
         systems=systems,

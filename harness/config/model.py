@@ -62,16 +62,7 @@ class SystemConfig:
     def connection_settings(self) -> ConnectionSettings:
         """Settings for a connector, credentials read from the environment now; a missing
         variable raises ConfigError naming it and the key that wants it."""
-        resolved: dict[str, str] = {}
-        missing: list[Problem] = []
-        for key, variable in self.credentials.items():
-            if value := self.environ.get(variable):
-                resolved[key] = value
-                continue
-            path = f"systems.{self.name}.credentials.{key}"
-            hint = "export it, or put it in a file given with --env-file"
-            message = f"environment variable {variable} is not set (or empty); {hint}"
-            missing.append(Problem(message, path, self.lines.get(path)))
+        resolved, missing = self.resolve_credentials()
         if missing:
             raise ConfigValidationError(self.file, missing)
         return ConnectionSettings(
@@ -85,7 +76,36 @@ class SystemConfig:
             concurrency=self.concurrency,
             page_size=self.page_size,
             options=dict(self.options),
+            system=self.name,
         )
+
+    def resolve_credentials(self) -> tuple[dict[str, str], list[Problem]]:
+        """The credentials found in the environment, and a problem per variable missing."""
+        resolved: dict[str, str] = {}
+        missing: list[Problem] = []
+        for key, variable in self.credentials.items():
+            if value := self.environ.get(variable):
+                resolved[key] = value
+                continue
+            path = f"systems.{self.name}.credentials.{key}"
+            hint = "export it, or put it in a file given with --env-file"
+            message = f"environment variable {variable} is not set (or empty); {hint}"
+            missing.append(Problem(message, path, self.lines.get(path)))
+        return resolved, missing
+
+    def ca_problems(self) -> list[Problem]:
+        """The CA file must exist when a connection is made (checked then, as credentials
+        are: `harness mock-up` writes a fresh one; commands that connect nowhere need none)."""
+        if self.ca_path is None or self.ca_path.is_file():
+            return []
+        what = "is a directory, not a CA file" if self.ca_path.is_dir() else "CA file not found"
+        path = f"systems.{self.name}.ca_path"
+        message = f"{what}: {self.ca_path} (`harness mock-up` writes its CA under its workdir)"
+        return [Problem(message, path, self.lines.get(path))]
+
+    def missing_variables(self) -> list[str]:
+        """The environment variables this system's credentials name that are unset or empty."""
+        return [v for v in self.credentials.values() if not self.environ.get(v)]
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,19 @@ class HarnessConfig:
         """Where the harness writes its log files: `logs/` beside the state file."""
         return self.state_path.parent / "logs"
 
+    def connection_settings(self) -> dict[str, ConnectionSettings]:
+        """Every system's settings, to connect now: a variable missing anywhere, or a CA file
+        that is not there, raises one ConfigError naming every one of them, with its line."""
+        systems = self.systems.values()
+        missing = [p for s in systems for p in (*s.resolve_credentials()[1], *s.ca_problems())]
+        if missing:
+            raise ConfigValidationError(str(self.path), missing)
+        return {name: system.connection_settings() for name, system in self.systems.items()}
+
+    def missing_variables(self) -> list[str]:
+        """The environment variables the systems' credentials name that are not set."""
+        return [v for system in self.systems.values() for v in system.missing_variables()]
+
     def flow(self, name: str) -> FlowConfig:
         """The flow called `name`; an unknown name raises ConfigError listing the known ones."""
         for flow in self.flows:
@@ -149,6 +182,18 @@ class HarnessConfig:
             return self.systems[name]
         known = ", ".join(self.systems) or "none"
         raise ConfigError(f"unknown system {name!r}; known systems: {known}", file=str(self.path))
+
+
+def path_problem(value: str) -> str | None:
+    """Why `value` cannot be a path on this machine (None when it can): a NUL character, or
+    a `~user` whose home directory is unknown."""
+    if "\0" in value:
+        return "a path cannot hold a NUL character"
+    try:
+        Path(value).expanduser()
+    except RuntimeError:
+        return f"{value.split('/')[0]!r}: no such user's home directory"
+    return None
 
 
 def resolve_path(base: Path, value: str) -> Path:

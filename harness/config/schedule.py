@@ -18,8 +18,6 @@ from functools import cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from croniter import CroniterError, croniter
-
 from harness.config.problems import Problem, key_of, suggest
 from harness.config.yamllines import Lines
 from sync.errors import ConfigError
@@ -68,6 +66,8 @@ def cron_problem(text: str) -> str | None:
             f"cron needs 5 fields ({CRON_FIELDS}), got {len(fields)} in {text!r}; "
             f"e.g. {CRON_EXAMPLE}"
         )
+    from croniter import CroniterError, croniter  # here: only a cron schedule needs it
+
     try:
         croniter(text)
     except CroniterError as exc:

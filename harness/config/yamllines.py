@@ -70,9 +70,17 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Lines | None]:
         line = mark.line + 1 if mark else None
         message = f"YAML syntax error{column}: {exc.problem}{context}"
         raise ConfigError(message, file=file, line=line) from None
-    except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        name = "a NUL byte" if code == 0 else f"character U+{code:04X}"
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"not readable as YAML: {name} is not allowed; remove it (a binary file?)"
+        raise ConfigError(message, file=file, line=line) from None
+    except yaml.YAMLError as exc:
         reason = getattr(exc, "reason", type(exc).__name__)
         raise ConfigError(f"not readable as YAML: {reason}", file=file) from None
+    except RecursionError:  # nesting deeper than the parser's stack
+        raise ConfigError("not readable as YAML: nested too deeply", file=file) from None
     finally:
         if loader is not None:
             loader.dispose()

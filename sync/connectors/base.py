@@ -111,6 +111,7 @@ class ConnectionSettings:
     concurrency: int = 4  # requests in flight where the connector fans out
     page_size: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    system: str = ""  # the name harness.yaml gives this system (crm, erp), for messages
 
 
 @runtime_checkable
@@ -146,6 +147,14 @@ class Connector(Protocol):
         """Current records keyed by external-id value; values with no record are absent.
         `fields` as in `read` (child collections such as an Order's OrderItems included);
         None: every field."""
+        ...
+
+    def get_by_ids(
+        self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Record]:
+        """Live records by their own id, read directly rather than through the vendor's
+        query index (which may lag a write); ids with no live record are absent. `fields` as
+        in `read` (an empty list: the ids alone); None: every field."""
         ...
 
     def changes(

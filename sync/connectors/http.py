@@ -19,6 +19,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import socket
 import ssl
 import threading
 import time
@@ -185,6 +186,18 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _connect_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words: refused, unknown host, or the error's own text."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused (is it running, on that port?)"
+        if isinstance(seen, socket.gaierror):
+            return "host name not found"
+        seen = seen.__cause__ or seen.__context__
+    return str(exc) or type(exc).__name__
+
+
 def _tls_verification_failed(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
@@ -220,6 +233,7 @@ class HttpSession:
     ) -> None:
         options = settings.options
         self.vendor = settings.vendor
+        self._system = settings.system
         self.read_only = settings.read_only
         self.auth = auth
         self._base_url = settings.base_url.rstrip("/")
@@ -285,6 +299,7 @@ class HttpSession:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Mapping[str, str] | None = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         read: bool = False,
         authenticate: bool = True,
@@ -300,9 +315,10 @@ class HttpSession:
             raise ReadOnlyViolation(
                 f"{method} {_path(url)} refused: the {self.vendor} connection is read-only"
             )
-        content = self._encode(json) if json is not None else None
+        # `content` is a body sent as it is (a CSV upload); its Content-Type is the caller's.
+        content = self._encode(json) if json is not None else content
         send_headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
-        if content is not None:
+        if json is not None:
             send_headers["Content-Type"] = "application/json"
         send_headers.update(headers or {})
 
@@ -425,6 +441,8 @@ class HttpSession:
                     " CA that signed the server certificate",
                     key="ca_path",
                 ) from exc
+            if isinstance(exc, httpx.ConnectError):
+                raise _Retryable(self._unreachable(request, where, exc), code="CONNECTION") from exc
             raise _Retryable(f"{where} failed: {type(exc).__name__}", code="CONNECTION") from exc
         except httpx.UnsupportedProtocol as exc:
             raise ConfigError(f"bad {self.vendor} URL {url!r}: {exc}", key="base_url") from exc
@@ -440,6 +458,14 @@ class HttpSession:
         if self._response_hook is not None:
             self._response_hook(response)
         return response, sent
+
+    def _unreachable(self, request: httpx.Request, where: str, exc: httpx.ConnectError) -> str:
+        """Which system could not be reached, where, and why: a refused connection names the
+        config's system (crm/erp), its vendor and host:port, so the user knows what to start."""
+        who = f"{self._system} ({self.vendor})" if self._system else self.vendor
+        url = request.url
+        port = url.port or (443 if url.scheme == "https" else 80)
+        return f"cannot reach {who} at {url.host}:{port}: {_connect_reason(exc)} ({where})"
 
     def _check(self, method: str, response: HttpResponse) -> HttpResponse:
         status = response.status

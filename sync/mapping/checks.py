@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
@@ -19,6 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from sync.errors import ConfigError
+from sync.mapping.countries import phone_region_problem
 from sync.mapping.paths import Segment
 from sync.mapping.registry import known_transforms, transform_info
 
@@ -85,7 +87,9 @@ def _origin_problems(
         problems.append(
             Problem((*here, "key"), "key names a child's identifying path; it needs each")
         )
-    for j, child in enumerate(rule.get("each") or ()):
+    each = rule.get("each") if clean(*here, "each") else None
+    each = each if isinstance(each, list) else []  # the schema reports any other type
+    for j, child in enumerate(each):
         if not isinstance(child, dict):
             continue
         inner: tuple[Segment, ...] = (*here, "each", j)
@@ -93,8 +97,8 @@ def _origin_problems(
         if clean(*inner, "transforms"):
             for k, step in enumerate(child.get("transforms", ())):
                 problems += _transform_problems(step, (*inner, "transforms", k))
-    children = [c.get("target") for c in rule.get("each") or () if isinstance(c, dict)]
-    if rule.get("key") is not None and rule.get("key") not in children:
+    children = [c.get("target") for c in each if isinstance(c, dict)]
+    if each and rule.get("key") is not None and rule.get("key") not in children:
         problems.append(
             Problem(
                 (*here, "key"),
@@ -134,6 +138,7 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
             )
         compare = rule.get("compare")
         if isinstance(compare, dict) and clean(*here, "compare"):
+            problems += _compare_problems(compare, (*here, "compare"))
             kinds = [k for k in COMPARE_KINDS if compare.get(k)]
             if len(kinds) > 1:
                 problems.append(
@@ -181,6 +186,16 @@ def semantic_problems(data: Mapping[str, Any], refused: Iterable[tuple[Segment, 
     return problems + path_conflicts(targets)
 
 
+def _compare_problems(compare: Mapping[str, Any], here: tuple[Segment, ...]) -> list[Problem]:
+    """A phone hint's region must be one the phone library knows: the reconciler would read
+    every national number as unparseable otherwise."""
+    phone = compare.get("phone")
+    if not isinstance(phone, dict) or "default_region" not in phone:
+        return []
+    problem = phone_region_problem(phone["default_region"])
+    return [Problem((*here, "phone", "default_region"), problem)] if problem else []
+
+
 def _governance_problems(governance: Any, targets: set[str], clean: Any) -> list[Problem]:
     """Per-field governance must name mapped target paths."""
     if not isinstance(governance, dict) or not clean("governance"):
@@ -220,6 +235,8 @@ def json_problems(value: Any, path: tuple[Segment, ...] = ()) -> list[Problem]:
         return [p for k, v in value.items() for p in json_problems(v, (*path, str(k)))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in json_problems(v, (*path, i))]
+    if isinstance(value, float) and not math.isfinite(value):
+        return [Problem(path, f"{value!r} is not a finite number; write a number")]
     if isinstance(value, date | time | bytes | set):
         return [
             Problem(
@@ -242,9 +259,11 @@ def _transform_problems(step: Any, here: tuple[Segment, ...]) -> list[Problem]:
                 f"known transforms: {', '.join(known)}",
             )
         ]
-    if info.validator is None:
-        return []
-    return schema_problems(info.validator, params or {}, (*here, name))
+    found = [] if info.validator is None else schema_problems(info.validator, params or {},
+                                                               (*here, name))  # fmt: skip
+    if found or info.check is None or not isinstance(params or {}, dict):
+        return found
+    return [Problem((*here, name, p), message) for p, message in info.check(params or {})]
 
 
 def path_conflicts(targets: Mapping[str, tuple[Segment, ...]]) -> list[Problem]:

@@ -7,9 +7,15 @@ through, blank text is absent, anything unparseable raises `TransformError`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from sync.mapping.countries import country_code, country_display_name, parse_phone
+from sync.mapping.countries import (
+    country_code,
+    country_display_name,
+    parse_phone,
+    phone_region_problem,
+)
 from sync.mapping.paths import get_path
 from sync.mapping.registry import TransformError, params_schema, register_transform, text_of
 
@@ -112,6 +118,14 @@ def url(value: Any, *, record: dict[str, Any]) -> str | None:
     return f"{(scheme or 'https').lower()}://{userinfo}{host}{port}{path}{tail}"
 
 
+def _region_problems(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """`default_region` must be a region the phone library knows (ZZ would refuse them all)."""
+    if "default_region" not in params:
+        return []
+    problem = phone_region_problem(params["default_region"])
+    return [("default_region", problem)] if problem else []
+
+
 _NONE = params_schema({})
 register_transform("country_iso2", country_iso2, _NONE)
 register_transform("country_name", country_name, _NONE)
@@ -129,4 +143,5 @@ register_transform(
         }
     ),
     field_params=("region_from",),
+    check=_region_problems,
 )

@@ -158,3 +158,11 @@ def parse_phone(
         return None, "", f"it is not a {validation} number for {where}"
     nsn = phonenumbers.national_significant_number(number)
     return f"+{number.country_code}{nsn}", number.extension or "", ""
+
+
+def phone_region_problem(region: object) -> str | None:
+    """Why `region` cannot be a phone default region (None when it can): checked when a
+    mapping loads, since an unknown one would refuse every national number of a run."""
+    if isinstance(region, str) and region in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    return f"{region!r} is not a region phone numbers know; use an ISO 3166 alpha-2 code (US, GB)"

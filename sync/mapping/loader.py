@@ -52,12 +52,20 @@ def load_mapping(path: str | os.PathLike[str]) -> MappingSpec:
     """
     name = os.fspath(path)
     try:
-        with open(name, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise ConfigError("is a directory; name a mapping spec file", file=name) from None
     except OSError as exc:
         raise ConfigError(
             f"cannot read the mapping spec: {exc.strerror or exc}", file=name
         ) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # saved in another encoding, or not text at all
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        raise ConfigError(message, file=name, line=line) from None
     return parse_mapping(text, file=name)
 
 
@@ -81,7 +89,11 @@ def parse_mapping(source: str | Mapping[str, Any], *, file: str | None = None) -
 
 
 def _read_yaml(text: str, file: str | None) -> tuple[Any, _Lines, list[Problem]]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader checks every character up front
+    except yaml.reader.ReaderError as exc:
+        message, at = _unreadable(exc, text)
+        raise ConfigError(message, file=file, line=at) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -101,11 +113,25 @@ def _read_yaml(text: str, file: str | None) -> tuple[Any, _Lines, list[Problem]]
         detail = "; ".join(p for p in (context, exc.problem) if p)
         line = mark.line + 1 if mark else None
         raise ConfigError(f"not valid YAML: {detail or exc}", file=file, line=line) from exc
+    except yaml.reader.ReaderError as exc:
+        message, at = _unreadable(exc, text)
+        raise ConfigError(message, file=file, line=at) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=file) from exc
+    except RecursionError:  # nesting deeper than the parser's stack
+        raise ConfigError("not valid YAML: nested too deeply", file=file) from None
     finally:
         loader.dispose()
     return data, lines, problems
+
+
+def _unreadable(exc: yaml.reader.ReaderError, text: str) -> tuple[str, int]:
+    """A character YAML refuses (a NUL byte, a control character), named with its line."""
+    char = exc.character
+    code = ord(char) if isinstance(char, str) else char
+    name = "a NUL byte" if code == 0 else f"character U+{code:04X}"
+    line = text.count("\n", 0, exc.position) + 1
+    return f"not valid YAML: {name} is not allowed; remove it (a binary file?)", line
 
 
 def _index(

@@ -21,6 +21,9 @@ from jsonschema.exceptions import SchemaError
 from sync.errors import RecordError
 
 TransformFn = Callable[..., Any]
+# Checks a transform's params beyond their JSON Schema (a region code the phone library
+# knows, a group the pattern has): each problem as (param name, message).
+ParamCheck = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -42,6 +45,7 @@ class TransformInfo:
     validator: Draft202012Validator | None  # checks the params; None accepts any mapping
     field_params: tuple[str, ...]  # params whose value names another source field
     handles_none: bool  # False: a None value skips this transform
+    check: ParamCheck | None = None  # runs when the spec loads, after the schema passed
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -66,6 +70,7 @@ def register_transform(
     field_params: Iterable[str] = (),
     handles_none: bool = False,
     replace: bool = False,
+    check: ParamCheck | None = None,
 ) -> TransformFn:
     """Register `fn` under `name` so mapping specs can use it; returns `fn`.
 
@@ -73,6 +78,8 @@ def register_transform(
     params are accepted. `field_params` lists the params whose value is the name of another
     source field (so the spec can report every field it reads). A transform is skipped for a
     None value unless `handles_none` is true. Registering a taken name needs `replace=True`.
+    `check(params)` finds what a schema cannot say (a region code the phone library lacks);
+    it runs when a spec loads, so nonsense is refused before any record is read.
     """
     if not _NAME.match(name):
         raise ValueError(f"transform name {name!r} must be lower_snake_case")
@@ -90,7 +97,7 @@ def register_transform(
                 f"params schema of transform {name!r} is invalid: {exc.message}"
             ) from exc
         validator = Draft202012Validator(schema, format_checker=FormatChecker())
-    _INFOS[name] = TransformInfo(name, fn, validator, tuple(field_params), handles_none)
+    _INFOS[name] = TransformInfo(name, fn, validator, tuple(field_params), handles_none, check)
     _FUNCTIONS[name] = fn
     return fn
 

@@ -23,6 +23,7 @@ this module registers them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 # Importing these registers their transforms (numbers, dates, countries, phones, contacts).
@@ -186,6 +187,47 @@ def lookup(
     )
 
 
+_GROUP_REF = re.compile(r"\\(?:g<([^>]*)>|(\d{1,2}))")
+
+
+def _regex_problems(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every group the replacement names must exist in the pattern: `re.sub` would fail on
+    every record otherwise (the schema already checked that the pattern compiles)."""
+    try:
+        pattern = re.compile(str(params["pattern"]))
+    except (re.error, KeyError):
+        return []
+    replacement = params.get("replacement", "")
+    if not isinstance(replacement, str):
+        return []
+    for named, number in _GROUP_REF.findall(replacement.replace("\\\\", "")):
+        ref = named or number
+        known = ref in pattern.groupindex or (ref.isdigit() and int(ref) <= pattern.groups)
+        if not known:
+            groups = f"{pattern.groups} group(s)" + (
+                f" named {', '.join(pattern.groupindex)}" if pattern.groupindex else ""
+            )
+            message = f"refers to group {ref}, but the pattern has {groups}"
+            return [("replacement", message)]
+    return []
+
+
+def _lookup_problems(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """With `ignore_case`, two keys that differ only in case would make the answer depend on
+    the table's order: refuse the table unless they map to the same value."""
+    table = params.get("table")
+    if not params.get("ignore_case") or not isinstance(table, dict):
+        return []
+    seen: dict[str, str] = {}
+    for key, value in table.items():
+        folded = str(key).casefold()
+        first = seen.setdefault(folded, str(key))
+        if first != key and table[first] != value:
+            message = f"keys {first!r} and {key!r} are the same under ignore_case but map apart"
+            return [("table", message)]
+    return []
+
+
 _TEXT = {"type": "string"}
 _BOOL = {"type": "boolean"}
 _INDEX = {"type": "integer"}
@@ -230,6 +272,7 @@ register_transform(
         },
         "table",
     ),
+    check=_lookup_problems,
 )
 register_transform(
     "regex_replace",
@@ -243,4 +286,5 @@ register_transform(
         },
         "pattern",
     ),
+    check=_regex_problems,
 )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema
+from sync.errors import ConfigError
 from sync.mapping.registry import blank
 from sync.mapping.result import FieldIssue
 from sync.mapping.spec import MappingSpec
@@ -155,3 +156,45 @@ def _from(sources: tuple[str, ...]) -> str:
 def _suggest(name: str, known: Mapping[str, Any]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_target_fields(spec: MappingSpec, schema: ObjectSchema) -> None:
+    """Refuse, before any write, a mapping whose target paths start at a field the target
+    does not have: every record would be refused for it. Raises one ConfigError naming the
+    spec's file and line, each unknown field and the nearest known one. A schema with no
+    fields (the target did not say) checks nothing."""
+    if not schema.fields:
+        return
+    unknown = [
+        (i, rule) for i, rule in enumerate(spec.fields)
+        if rule.target.split(".")[0] not in schema.fields
+    ]  # fmt: skip
+    top = spec.external_id_field.split(".")[0]
+    problems = [
+        (rule.line, f"fields[{i}].target", _no_field(schema, rule.target.split(".")[0]))
+        for i, rule in unknown
+    ]
+    if top not in schema.fields:
+        problems.insert(0, (None, "target.external_id", _no_field(schema, top)))
+    if not problems:
+        return
+    if len(problems) == 1:
+        line, key, message = problems[0]
+        raise ConfigError(message, file=spec.file, key=key, line=line)
+    where = spec.file or "<mapping>"
+    listing = "\n".join(
+        f"  {where}:{line}: [{key}] {message}" if line else f"  {where}: [{key}] {message}"
+        for line, key, message in problems
+    )
+    error = ConfigError(f"{len(problems)} target fields unknown:\n{listing}", file=spec.file)
+    error.line, error.key = problems[0][0], problems[0][1]
+    raise error
+
+
+def _no_field(schema: ObjectSchema, name: str) -> str:
+    known = sorted(schema.fields)
+    shown = ", ".join(known[:15]) + (f", ... ({len(known)} in all)" if len(known) > 15 else "")
+    return (
+        f"{schema.name} has no field {name!r}{_suggest(name, schema.fields)}; "
+        f"fix the mapping's target (known fields: {shown})"
+    )
