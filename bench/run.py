@@ -3,6 +3,8 @@ printed as tables, ending with the targets judged on this run's figures.
 
 Sections (each in its module; `--skip a,b` keeps the last run's figures for those, marked
 `from_run` with that run's start time, so a reader sees they were not measured now):
+- startup: the wall time of `harness --help` in fresh processes (`bench.startup_bench`),
+  median of `--startup-repeat`, with the load average as it ran;
 - world: world generation (`bench.world_bench`), median of `--repeat`;
 - profile: the CRM audit of a dirty world (`bench.profile_bench`), median of `--repeat`;
 - sync: full sync, reconcile and an unchanged re-run over HTTPS with the mocks in their own
@@ -11,6 +13,10 @@ Sections (each in its module; `--skip a,b` keeps the last run's figures for thos
   requests to the same mock (`bench.ceiling_bench`), median of `--ceiling-repeat` paired runs;
 - limits: the sync under vendor-realistic latency and concurrency, against the theoretical
   maximum those limits allow; calls per record; calls on an incremental run (`bench.limits_bench`);
+- suiteql: NetSuite reads through SuiteQL pages under realistic limits: a reconcile of
+  `--suiteql-accounts` accounts (calls per record, time against the ceiling the limits set)
+  and an incremental run of `--suiteql-changes` edits (calls per edited record)
+  (`bench.suiteql_bench`);
 - paging: each mock's query paging against a bare FastAPI endpoint serving the same bytes
   (`bench.paging_bench`);
 - scale: reconcile at 100k and 1M a side, our columnar engine against datacompy (pandas and
@@ -42,12 +48,24 @@ from bench.profile_bench import PROFILE_LABELS, bench_profile
 from bench.reconcile_scale import TOOLS, parse_scales, parse_tools, run_scale, targets
 from bench.scale_tables import scale_table, targets_table
 from bench.snapshots_bench import bench_snapshots
+from bench.startup_bench import STARTUP_LABELS, bench_startup
+from bench.suiteql_bench import SUITEQL_LABELS, bench_suiteql
 from bench.sync_bench import LABELS, bench_once
 from bench.targets import judge, targets_summary
 from bench.world_bench import WORLD_LABELS, bench_world
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-SECTIONS = ("world", "profile", "sync", "ceiling", "limits", "paging", "scale")
+SECTIONS = (
+    "startup",
+    "world",
+    "profile",
+    "sync",
+    "ceiling",
+    "limits",
+    "suiteql",
+    "paging",
+    "scale",
+)
 
 
 def arguments() -> argparse.Namespace:
@@ -55,6 +73,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--skip", default="", help=f"Sections to skip: {', '.join(SECTIONS)}.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of world, profile, sync.")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--startup-repeat", type=int, default=9, help="Fresh `harness --help` processes."
+    )
     parser.add_argument(
         "--accounts", type=int, default=10_000, help="Accounts for the sync section."
     )
@@ -64,6 +85,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--ceiling-repeat", type=int, default=3, help="Paired runs (medians).")
     parser.add_argument("--limits-accounts", type=int, default=2_000)
     parser.add_argument("--limits-changes", type=int, default=200)
+    parser.add_argument("--suiteql-accounts", type=int, default=5_000)
+    parser.add_argument("--suiteql-changes", type=int, default=200)
     parser.add_argument("--paging-records", type=int, default=20_000)
     parser.add_argument("--scale", default="100k,1m", help="Scales: 10k, 100k, 1m.")
     parser.add_argument("--scale-tools", default=",".join(TOOLS), help="Tools at scale.")
@@ -112,6 +135,7 @@ def measure(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]
         }
 
     return {
+        "startup": lambda: bench_startup(args.startup_repeat),
         "world": lambda: {
             "companies": args.world_companies,
             "dirty": 0.2,
@@ -136,6 +160,10 @@ def measure(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]
         "limits": lambda: {
             "accounts": args.limits_accounts,
             "figures": bench_limits(args.limits_accounts, args.limits_changes, args.seed),
+        },
+        "suiteql": lambda: {
+            "accounts": args.suiteql_accounts,
+            "figures": bench_suiteql(args.suiteql_accounts, args.suiteql_changes, args.seed),
         },
         "paging": lambda: {
             "records": args.paging_records,
@@ -190,9 +218,11 @@ def figures_table(results: dict[str, Any]) -> Table:
     table.add_column("value", justify="right")
     table.add_column("run", justify="left")
     groups: list[tuple[str, dict[str, str], Callable[[dict[str, Any]], dict[str, Any]]]] = [
+        ("startup", STARTUP_LABELS, lambda s: s["median"]),
         ("sync", LABELS, lambda s: s["median"]),
         ("ceiling", CEILING_LABELS, lambda s: s["median"]),
         ("limits", LIMITS_LABELS, lambda s: s["figures"]),
+        ("suiteql", SUITEQL_LABELS, lambda s: s["figures"]),
         ("paging", PAGING_LABELS, lambda s: s["figures"]),
         ("world_generation", WORLD_LABELS, lambda s: s["median"]),
         ("profile", PROFILE_LABELS, lambda s: s["median"]),

@@ -34,8 +34,10 @@ def _row(
 
 def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Every target the issue names, on the figures of `results`."""
+    startup = _get(results, "startup", "median") or {}
     ceiling = _get(results, "ceiling", "median") or {}
     limits = _get(results, "limits", "figures") or {}
+    suiteql = _get(results, "suiteql", "figures") or {}
     paging = _get(results, "paging", "figures") or {}
     world = _get(results, "world_generation", "median") or {}
     companies = _get(results, "world_generation", "companies") or 0
@@ -48,6 +50,8 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     scale = "reconcile_scale"
     per_field = at_1m.get("met_per_field")
     rows = [
+        _row("startup", "`harness --help` wall time (median; see the load average)",
+             startup.get("help_s"), "< 0.5 s", lambda v: v < 0.5, "s"),
         _row("ceiling", "sync vs transport ceiling", ceiling.get("sync_vs_ceiling"),
              ">= 0.8", lambda v: v >= 0.8, "x"),
         _row("limits", "sync under realistic limits, fraction of the theoretical max",
@@ -56,6 +60,12 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
              limits.get("calls_vs_minimum"), "<= 1.05x", lambda v: v <= 1.05, "x"),
         _row("limits", "incremental: calls naming unchanged records", unchanged, "0",
              lambda v: v == 0),
+        _row("suiteql", "reconcile 5,000 accounts: NetSuite calls per record",
+             suiteql.get("netsuite_calls_per_record"), "<= 0.01", lambda v: v <= 0.01),
+        _row("suiteql", "reconcile 5,000 accounts vs the ceiling the limits set",
+             suiteql.get("reconcile_vs_ceiling"), ">= 0.8", lambda v: v >= 0.8, "x"),
+        _row("suiteql", "incremental: NetSuite calls per edited record",
+             suiteql.get("netsuite_calls_per_edited_record"), "<= 1.1", lambda v: v <= 1.1),
         _row(scale, "reconcile 1M: compare vs datacompy pandas",
              at_1m.get("faster_than_datacompy_pandas"), ">= 5x", lambda v: v >= 5, "x"),
         _row(scale, "reconcile 1M: compare vs datacompy polars",

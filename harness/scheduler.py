@@ -25,12 +25,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
-
 from harness.config import FlowConfig
 from harness.config.schedule import Schedule, dependency_order
-from sync.engine import RunResult
 from sync.errors import ConfigError, SyncError
+from sync.flow import RunResult
 from sync.flowlock import FlowBusyError
 
 __all__ = [
@@ -66,6 +64,8 @@ def next_due(schedule: Schedule, last_start: datetime | None, since: datetime) -
         return last_start + timedelta(seconds=schedule.realtime)
     if schedule.cron is None:  # config validation guarantees one of the two
         raise ConfigError("a schedule needs realtime or cron")
+    from croniter import croniter  # loaded by a cron schedule, not by every command
+
     base = (last_start or since).astimezone(ZoneInfo(schedule.timezone))
     fire: datetime = croniter(schedule.cron, base).get_next(datetime)
     return fire.astimezone(UTC)

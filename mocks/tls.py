@@ -16,7 +16,7 @@ class TlsMaterial:
 
 def ensure_tls(directory: Path) -> TlsMaterial:
     """Create (once) a CA and a certificate for 127.0.0.1 / localhost under `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds a private key
     material = TlsMaterial(directory / "ca.pem", directory / "server.pem")
     if material.ca_path.exists() and material.cert_path.exists():
         return material

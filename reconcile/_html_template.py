@@ -48,7 +48,18 @@ svg .trend { fill: none; stroke: var(--bar); stroke-width: 2; }
 svg .trend.field { stroke: #8250df; stroke-dasharray: 5 3; }
 svg .point { fill: var(--bar); }
 svg .point.nogo { fill: var(--nogo); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+#sign-off table.sign-off { width: 60%; }
+#sign-off th { width: 9em; }
+#sign-off td.blank { height: 2.2em; }
+#sign-off .decision { list-style: none; padding-left: 0; }
+#sign-off .box { display: inline-block; width: 12px; height: 12px; border: 1px solid var(--ink);
+                 vertical-align: -1px; margin-right: 6px; }
+#sign-off .notes { border: 1px solid var(--line); height: 6em; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+@media print { #sign-off { break-inside: avoid; } }
 """
 
 PAGE = Template(

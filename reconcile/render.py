@@ -9,12 +9,15 @@ from typing import Any
 
 import orjson
 
-from reconcile.model import FlowScore, ReconcileReport
+from reconcile.decision import group_causes, owner_of, parameters_text
+from reconcile.model import FlowScore, ReconcileReport, ReportContext
 from reconcile.render_html import quality, render_html
 from reconcile.render_junit import render_junit
 from sync.state import ReconcileSummary
 
 FINDINGS_IN_MARKDOWN = 20
+SIGN_OFF_LINES = ("Signed by", "Role", "Date", "Decision (GO / NO-GO / GO with conditions)",
+                  "Conditions and notes")  # fmt: skip
 
 
 def render_json(report: ReconcileReport) -> bytes:
@@ -30,6 +33,7 @@ def render_markdown(report: ReconcileReport) -> str:
         "",
         f"Generated {report.generated_at}.",
         "",
+        *_context_lines(report.context),
         "| flow | source | target | matched | equal | different | missing | unexpected "
         "| quarantined | record accuracy | field accuracy |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -45,16 +49,26 @@ def render_markdown(report: ReconcileReport) -> str:
         "",
         "## Checks",
         "",
-        "| flow | check | value | needs | result |",
-        "|---|---|---:|---|---|",
+        "| flow | check | value | needs | result | owner |",
+        "|---|---|---:|---|---|---|",
     ]
     for c in report.verdict.checks:
+        owner = "" if c.ok else owner_of(c.name).owner
         lines.append(
             f"| {c.flow} | {c.name} | {c.describe(c.value)} "
-            f"| {c.comparison} {c.describe(c.threshold)} | {'pass' if c.ok else 'FAIL'} |"
+            f"| {c.comparison} {c.describe(c.threshold)} | {'pass' if c.ok else 'FAIL'} "
+            f"| {owner} |"
         )
+    failing = [c for c in report.verdict.checks if not c.ok]
+    if failing:
+        lines += ["", "## Actions", ""]
+        for c in failing:
+            ownership = owner_of(c.name)
+            lines.append(f"- **{c.flow}: {c.name}** ({ownership.owner}): {ownership.action}")
     for f in report.flows:
         lines += _flow_details(f)
+    lines += ["", "## Sign-off", "", "| | |", "|---|---|"]
+    lines += [f"| {label} | |" for label in SIGN_OFF_LINES]
     return "\n".join(lines) + "\n"
 
 
@@ -87,8 +101,10 @@ def _flow_details(f: FlowScore) -> list[str]:
         ]
         lines += [f"| {flag} | {n} |" for flag, n in f.policy_flags.items()]
     if f.root_causes:
-        lines += ["", f"### {f.flow}: root causes", "", "| cause | records |", "|---|---:|"]
-        lines += [f"| {cause} | {n} |" for cause, n in f.root_causes.items()]
+        lines += ["", f"### {f.flow}: root causes", "", "| cause | records | seen as |",
+                  "|---|---:|---|"]  # fmt: skip
+        for g in group_causes(f.root_causes):
+            lines.append(f"| {_cell(g.cause)} | {g.records} | {_cell(parameters_text(g))} |")
     if f.findings:
         shown = f.findings[:FINDINGS_IN_MARKDOWN]
         lines += [
@@ -108,6 +124,21 @@ def _flow_details(f: FlowScore) -> list[str]:
                 f"| {_cell(item.root_cause)} | {detail} |"
             )
     return lines
+
+
+def _context_lines(ctx: ReportContext | None) -> list[str]:
+    """What was judged, where and by what: the decision record's header."""
+    if ctx is None:
+        return []
+    systems = ", ".join(f"{s.name} {s.vendor} <{s.url}>" for s in ctx.systems)
+    runs = ", ".join(f"{r.flow} run {r.run_id} ({r.mode}, {r.status})" for r in ctx.runs)
+    return [
+        f"Harness {ctx.harness_version}; reconcile started {ctx.started_at}, took "
+        f"{ctx.seconds:,.1f} s; config `{ctx.config}`.",
+        "",
+        f"Systems: {systems or 'none'}. Runs judged: {runs or 'none recorded'}.",
+        "",
+    ]
 
 
 def _cell(text: str, limit: int = 160) -> str:

@@ -14,12 +14,18 @@ from typing import Any
 import orjson
 
 from reconcile._html_template import PAGE, STYLE
+from reconcile.decision import owner_of
 from reconcile.model import REPORT_SCHEMA_VERSION, Finding, FlowScore, ReconcileReport
+from reconcile.render_html_charts import bar_chart, trend_chart
+from reconcile.render_html_record import (
+    actions_section,
+    causes_table,
+    scope_section,
+    sign_off_section,
+)
 from sync.state import ReconcileSummary
 
 MISMATCH_SAMPLE = 25  # findings shown per flow; the JSON report has them all
-_LABEL_W, _BAR_W, _ROW_H = 300, 420, 22
-_TREND_W, _TREND_H, _PAD = 720, 180, 52
 
 
 def _e(value: Any) -> str:
@@ -42,9 +48,11 @@ def render_html(report: ReconcileReport, history: Sequence[ReconcileSummary] = (
     verdict = "GO" if report.verdict.go else "NO-GO"
     meta = "".join(f" &middot; {_e(k)}: {_e(v)}" for k, v in sorted(report.meta.items()))
     body = [
+        scope_section(report),
+        actions_section(report),
         _summary_table(report.flows),
         "<h2>Record accuracy per flow</h2>",
-        _bar_chart(
+        bar_chart(
             "record-accuracy",
             [(f.flow, f.record_accuracy) for f in report.flows],
             report.thresholds.record_accuracy,
@@ -55,6 +63,7 @@ def render_html(report: ReconcileReport, history: Sequence[ReconcileSummary] = (
         body.append(_trends(history))
     body += [_flow_section(i, f, report.thresholds.field_accuracy)
              for i, f in enumerate(report.flows)]  # fmt: skip
+    body.append(sign_off_section(report))
     return PAGE.substitute(
         title=_e(f"Reconciliation: {verdict}"),
         style=STYLE,
@@ -104,44 +113,18 @@ def _checks_table(report: ReconcileReport) -> str:
     rows = []
     for c in report.verdict.checks:
         result = '<td class="pass">pass</td>' if c.ok else '<td class="fail">FAIL</td>'
+        owner = "" if c.ok else owner_of(c.name).owner
         rows.append(
             f"<tr><td>{_e(c.flow)}</td><td>{_e(c.name)}</td>"
             f'<td class="num">{_e(c.describe(c.value))}</td>'
-            f"<td>{_e(c.comparison)} {_e(c.describe(c.threshold))}</td>{result}</tr>"
+            f"<td>{_e(c.comparison)} {_e(c.describe(c.threshold))}</td>{result}"
+            f"<td>{_e(owner)}</td></tr>"
         )
     return (
         '<h2>Checks</h2><table id="checks"><thead><tr><th>flow</th><th>check</th>'
-        '<th class="num">value</th><th>needs</th><th>result</th></tr></thead>'
+        '<th class="num">value</th><th>needs</th><th>result</th><th>owner</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
-
-
-def _bar_chart(chart_id: str, items: Sequence[tuple[str, float]], threshold: float) -> str:
-    """Horizontal bars of ratios in [0, 1], red below `threshold`, with a dashed threshold."""
-    height = _ROW_H * len(items) + 24
-    width = _LABEL_W + _BAR_W + 70
-    parts = [
-        f'<figure><svg id="{_e(chart_id)}" class="chart" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-    ]
-    for i, (label, ratio) in enumerate(items):
-        y = i * _ROW_H + 4
-        short = label if len(label) <= 42 else "…" + label[-41:]  # a path's tail says most
-        state = "ok" if ratio >= threshold else "low"
-        parts.append(
-            f'<text x="{_LABEL_W - 6}" y="{y + 14}" text-anchor="end">{_e(short)}</text>'
-            f'<rect class="bar {state}" x="{_LABEL_W}" y="{y}" width="{ratio * _BAR_W:.1f}" '
-            f'height="{_ROW_H - 6}"><title>{_e(label)}: {_pct(ratio)}</title></rect>'
-            f'<text x="{_LABEL_W + ratio * _BAR_W + 4:.1f}" y="{y + 14}">{_pct(ratio)}</text>'
-        )
-    x = _LABEL_W + threshold * _BAR_W
-    bottom = _ROW_H * len(items) + 4
-    parts.append(
-        f'<line class="threshold" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{bottom}"/>'
-        f'<text x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">needs {_pct(threshold)}</text>'
-        "</svg></figure>"
-    )
-    return "".join(parts)
 
 
 def _trends(history: Sequence[ReconcileSummary]) -> str:
@@ -151,62 +134,17 @@ def _trends(history: Sequence[ReconcileSummary]) -> str:
     parts = ["<h2>Trend across reconciles</h2>"]
     for i, (flow, items) in enumerate(sorted(by_flow.items())):
         items.sort(key=lambda s: (s.generated_at, s.reconcile_id))
-        parts.append(f"<h3>{_e(flow)}</h3>{_trend_chart(f'trend-{i}', flow, items)}")
-    return "".join(parts)
-
-
-def _trend_chart(chart_id: str, flow: str, items: Sequence[ReconcileSummary]) -> str:
-    """Record accuracy (solid) and field accuracy (dashed) over time, one dot per reconcile."""
-    low = min(0.9, *(min(s.record_accuracy, s.field_accuracy) for s in items))
-    span = 1.0 - low or 1.0
-    step = (_TREND_W - 2 * _PAD) / max(len(items) - 1, 1)
-
-    def xy(i: int, ratio: float) -> tuple[float, float]:
-        return _PAD + i * step, _PAD / 2 + (1.0 - ratio) / span * (_TREND_H - _PAD * 1.5)
-
-    record = " ".join(
-        "{:.1f},{:.1f}".format(*xy(i, s.record_accuracy)) for i, s in enumerate(items)
-    )
-    field = " ".join("{:.1f},{:.1f}".format(*xy(i, s.field_accuracy)) for i, s in enumerate(items))
-    parts = [
-        f'<figure><svg id="{_e(chart_id)}" class="chart trend-chart" role="img" '
-        f'width="{_TREND_W}" height="{_TREND_H}" viewBox="0 0 {_TREND_W} {_TREND_H}" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<line class="axis" x1="{_PAD}" y1="{xy(0, 1.0)[1]:.1f}" x2="{_TREND_W - _PAD}" '
-        f'y2="{xy(0, 1.0)[1]:.1f}"/>',
-        f'<text x="2" y="{xy(0, 1.0)[1] + 4:.1f}">100%</text>',
-        f'<text x="2" y="{xy(0, low)[1] + 4:.1f}">{_pct(low)}</text>',
-        f'<polyline class="trend record" points="{record}"/>',
-        f'<polyline class="trend field" points="{field}"/>',
-    ]
-    for i, s in enumerate(items):
-        x, y = xy(i, s.record_accuracy)
-        tip = (
-            f"{flow} {s.generated_at.isoformat(timespec='seconds')}: record "
-            f"{_pct(s.record_accuracy)}, field {_pct(s.field_accuracy)}, {s.verdict}"
-        )
-        parts.append(
-            f'<circle class="point{"" if s.passed else " nogo"}" cx="{x:.1f}" cy="{y:.1f}" r="4">'
-            f"<title>{_e(tip)}</title></circle>"
-        )
-    first, last = items[0].generated_at, items[-1].generated_at
-    parts.append(
-        f'<text x="{_PAD}" y="{_TREND_H - 4}">{_e(first.date().isoformat())}</text>'
-        f'<text x="{_TREND_W - _PAD}" y="{_TREND_H - 4}" text-anchor="end">'
-        f"{_e(last.date().isoformat())}</text></svg>"
-        f"<figcaption>{len(items)} reconciles: record accuracy (solid), field accuracy "
-        "(dashed); red dots are reconciles where this flow failed a check</figcaption></figure>"
-    )
+        parts.append(f"<h3>{_e(flow)}</h3>{trend_chart(f'trend-{i}', flow, items)}")
     return "".join(parts)
 
 
 def _flow_section(index: int, f: FlowScore, threshold: float) -> str:
     parts = [
         f'<section class="flow" id="flow-{index}"><h2>{_e(f.flow)}: fields</h2>',
-        _bar_chart(f"field-accuracy-{index}", [(s.path, s.accuracy) for s in f.fields], threshold),
+        bar_chart(f"field-accuracy-{index}", [(s.path, s.accuracy) for s in f.fields], threshold),
+        causes_table(f, index),
     ]
     tables = (
-        ("Root causes", "cause", f.root_causes),
         ("Values dropped or cut by the mapping's policy", "flag", f.policy_flags),
         ("Pairs by matching step", "matched by", _matching(f)),
     )
@@ -238,11 +176,14 @@ def quality(f: FlowScore) -> dict[str, str]:
     """The data-quality scores of a flow as display text (shared with the Markdown report)."""
 
     def seconds(value: float | None) -> str:
-        return "n/a (no equal pair)" if value is None else f"{value:,.1f} s"
+        if value is None:
+            return "n/a (no source change since the flow went live)"
+        return f"{value:,.1f} s"
 
     return {
         "completeness": _pct(f.completeness),
         "uniqueness": _pct(f.uniqueness),
+        "source changes timed for lag": f"{f.lag_changes:,}",
         "sync lag, median": seconds(f.lag_median_seconds),
         "sync lag, p95": seconds(f.lag_p95_seconds),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from reconcile.decision import describe_group, group_causes, owner_of
 from reconcile.model import Check, FlowScore, ReconcileReport
 
 SUITES_NAME = "reconcile"
@@ -60,10 +61,11 @@ def _suite(
         )
         if not check.ok:
             failure = ET.SubElement(case, "failure", message=check.reason, type="threshold")
-            failure.text = check.reason
+            ownership = owner_of(check.name)
+            failure.text = f"{check.reason}\nowner: {ownership.owner}\naction: {ownership.action}"
         else:
             out = ET.SubElement(case, "system-out")
             out.text = check.reason
     if score is not None and score.root_causes:
         err = ET.SubElement(suite, "system-out")
-        err.text = "\n".join(f"{n} x {cause}" for cause, n in score.root_causes.items())
+        err.text = "\n".join(describe_group(g) for g in group_causes(score.root_causes))

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sync.mapping import MappingSpec
-from sync.state import QuarantineEntry
+if TYPE_CHECKING:  # annotations only: the config imports this module for its constants
+    from sync.mapping import MappingSpec
+    from sync.state import QuarantineEntry
 
 Mode = Literal["dry-run", "shadow", "live"]
 MODES: tuple[Mode, ...] = ("dry-run", "shadow", "live")

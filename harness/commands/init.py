@@ -9,7 +9,6 @@ import typer
 
 from harness import output
 from harness.commands.common import EXIT_OK, guarded
-from harness.config.scaffold import init_project
 from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
 
 
@@ -24,6 +23,9 @@ def init(
     standard scenarios into FOLDER; then `harness sandbox` there runs them on the mocks."""
 
     def body() -> int:
+        # Imported here: compiling mappings loads the canonical model and every transform.
+        from harness.config.scaffold import init_project
+
         scaffold = init_project(crm, erp, folder)
         for path in scaffold.files:
             output.info(f"wrote {path}")

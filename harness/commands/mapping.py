@@ -4,30 +4,23 @@ Markdown for sign-off, and every configured flow as a matrix and a Mermaid diagr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from rich.markup import escape
 from rich.table import Table
 
 from harness import output
 from harness.api import FlowPlan, load_flows, open_connectors
 from harness.commands.common import EXIT_OK, ConfigOpt, EnvFileOpt, guarded, load
-from sync.canonical import compile_mappings
-from sync.connectors.base import ObjectSchema
 from sync.errors import ConfigError
-from sync.mapping import MappingSpec, load_mapping
-from sync.mapping.export import (
-    FlowInfo,
-    MappingRow,
-    flows_matrix_markdown,
-    flows_mermaid,
-    mapping_rows,
-    rows_to_csv,
-    rows_to_markdown,
-)
+
+if TYPE_CHECKING:
+    # The mapping package, its export and the compiler load every transform: the commands
+    # below import them when they run, so `harness --help` does not.
+    from sync.connectors.base import ObjectSchema
+    from sync.mapping import MappingSpec
+    from sync.mapping.export import MappingRow
 
 FORMATS = ("csv", "xlsx", "md")
 mapping_app = typer.Typer(help="Field mappings, for people to read and sign off.")
@@ -35,6 +28,12 @@ mapping_app = typer.Typer(help="Field mappings, for people to read and sign off.
 
 def write_xlsx(spec: MappingSpec, rows: list[MappingRow], path: Path) -> Path:
     """One sheet, a header row, flagged pairs filled yellow, the header frozen."""
+    # Imported here: openpyxl loads numpy, which only an xlsx export needs.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from sync.mapping.export import MappingRow
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has its first sheet
@@ -79,6 +78,8 @@ def compile_pair(
     """Compose the two packs' profiles into one mapping file per business flow."""
 
     def body() -> int:
+        from sync.canonical import compile_mappings
+
         result = compile_mappings(crm, erp, flow or None)
         for compiled, path in zip(result.flows, result.write(out), strict=True):
             after = ", ".join(compiled.depends_on) or "-"
@@ -111,6 +112,9 @@ def export(
     validation, null handling and owner; pairs that can lose data are flagged."""
 
     def body() -> int:
+        from sync.mapping import load_mapping
+        from sync.mapping.export import mapping_rows, rows_to_csv, rows_to_markdown
+
         chosen = formats or list(FORMATS)
         unknown = sorted(set(chosen) - set(FORMATS))
         if unknown:
@@ -166,6 +170,8 @@ def flows(
     """Every configured flow as a matrix (flows by systems) and a Mermaid diagram."""
 
     def body() -> int:
+        from sync.mapping.export import FlowInfo, flows_matrix_markdown, flows_mermaid
+
         plans = load_flows(load(config, env_file))
         infos = [
             FlowInfo(

@@ -13,6 +13,7 @@ from harness import output
 from harness.api import run_reconcile, run_sync
 from harness.commands.common import (
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_NO_GO,
     EXIT_OK,
     ConfigOpt,
@@ -21,38 +22,60 @@ from harness.commands.common import (
     guarded,
     load,
 )
-from sync.engine import MODES
 from sync.errors import ConfigError
+from sync.flow import MODES  # not sync.engine: loading the engine is for a sync, not --help
 
 
 def sync(
     config: ConfigOpt = Path("harness.yaml"),
     flow: Annotated[str, typer.Option(help="Flow to run (see harness.yaml).")] = "customers",
     mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "live",
-    full: Annotated[bool, typer.Option(help="Ignore the watermark and read everything.")] = False,
+    full: Annotated[
+        bool | None,
+        typer.Option(
+            "--full/--incremental",
+            help="Read everything, or only what changed since the watermark. Default:"
+            " incremental, except shadow runs, which check the whole source.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(min=0, help="Planned writes shown per dry-run or shadow run, with values."),
+    ] = output.DEFAULT_LIMIT,
     env_file: EnvFileOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run one flow now."""
 
     def body() -> int:
+        from sync.engine import SyncInterrupted
+
         if mode not in MODES:
             raise ConfigError(
                 f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", key="--mode"
             )
         cfg = load(config, env_file)
-        with output.progress_bar(f"sync {flow}") as bar:
-            result = run_sync(
-                cfg,
-                flow,
-                mode=mode,
-                full=full,  # type: ignore[arg-type]
-                progress=lambda _e, n: bar.advance(n),
-            )
+        try:
+            with output.progress_bar(f"sync {flow}") as bar:
+                result = run_sync(
+                    cfg,
+                    flow,
+                    mode=mode,
+                    full=full,  # type: ignore[arg-type]
+                    progress=lambda _e, n: bar.advance(n),
+                )
+        except SyncInterrupted as stop:  # Ctrl-C: say what is committed and what comes next
+            from harness.output.audit import interrupted_json, print_interrupted
+
+            if as_json:
+                sys.stdout.write(orjson.dumps(interrupted_json(stop)).decode() + "\n")
+            else:
+                print_interrupted(stop)
+            return EXIT_INTERRUPTED
         if as_json:
             sys.stdout.write(orjson.dumps(output.run_json(result)).decode() + "\n")
         else:
-            output.print_run(result)
+            output.print_run(result, limit=limit)
         return EXIT_OK if result.status in ("succeeded", "partial") else EXIT_ERROR
 
     raise typer.Exit(guarded(body))

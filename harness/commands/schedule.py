@@ -30,10 +30,9 @@ from harness.commands.common import (
 )
 from harness.commands.shutdown import GracefulShutdown
 from harness.config import HarnessConfig
-from harness.monitoring.metrics import serve_metrics
 from harness.scheduler import RunOutcome, Scheduler, SchedulerSummary, log_outcome, utc_now
-from sync.engine import MODES
 from sync.errors import ConfigError
+from sync.flow import MODES
 
 
 def run(
@@ -99,6 +98,8 @@ def run(
 
 @contextmanager
 def _metrics(config: HarnessConfig, port: int) -> Iterator[None]:
+    from harness.monitoring.metrics import serve_metrics  # prometheus_client: only when serving
+
     flows = tuple(f.name for f in config.flows)
     with serve_metrics(port, config.state_path, flows=flows) as server:
         output.info(f"metrics at {server.url}")

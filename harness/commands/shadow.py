@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 
 from harness import output
-from harness.api.shadow import shadow_report
 from harness.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
@@ -24,7 +23,6 @@ from harness.commands.common import (
     guarded,
     load,
 )
-from reconcile.shadow import render_shadow_json
 
 
 def run_shadow_report(
@@ -33,6 +31,9 @@ def run_shadow_report(
     """The command body, shared with `harness reconcile --shadow`."""
 
     def body() -> int:
+        from harness.api.shadow import shadow_report
+        from reconcile.shadow import render_shadow_json
+
         cfg = load(config, env_file)
         report, paths = shadow_report(cfg, run_id, reports_dir=reports_dir)
         if as_json:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -109,6 +110,19 @@ class JsonFormatter(logging.Formatter):
 
 
 _HANDLER_MARK = "_harness_handler"
+
+
+class _OwnerOnlyLog(TimedRotatingFileHandler):
+    """Log lines can carry record data: the file, and each one a rotation starts, is 0600."""
+
+    def _open(self) -> Any:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        return open(  # the handler owns the stream and closes it
+            os.open(self.baseFilename, flags, 0o600), self.mode, encoding=self.encoding,
+            errors=self.errors,
+        )  # fmt: skip
+
+
 _requested: dict[str, Any] = {}  # what the command line asked for, kept for `adopt_config`
 
 
@@ -138,10 +152,10 @@ def configure_logging(
     handlers: list[logging.Handler] = [stream]
     path: Path | None = None
     if want_file and config is not None:
-        config.logs_dir.mkdir(parents=True, exist_ok=True)
+        config.logs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = config.logs_dir / LOG_FILE
         # Rotated at midnight UTC into harness.log.YYYY-MM-DD; `harness prune` ages them out.
-        file_handler = TimedRotatingFileHandler(path, when="midnight", utc=True, encoding="utf-8")
+        file_handler = _OwnerOnlyLog(path, when="midnight", utc=True, encoding="utf-8")
         file_handler.setFormatter(JsonFormatter())
         handlers.append(file_handler)
     for handler in handlers:

@@ -20,12 +20,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from reconcile.model import FlowScore, ReconcileReport
-from sync.engine import RunResult
-from sync.state import ReconcileSummary, RunInfo
+from harness.output.plan import DEFAULT_LIMIT, change_lines, plan_json
+from harness.output.plan import describe as describe_plan
+from harness.output.plan import summary as plan_summary
+from harness.output.tables import Column, print_rows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: every command imports this module at start-up
     from harness.sandbox import MockEnvironment
+    from reconcile.model import FlowScore, ReconcileReport
+    from sync.engine import RunResult
+    from sync.state import ReconcileSummary, RunInfo
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -52,59 +56,71 @@ class Ticker:
 
     def advance(self, records: int) -> None:
         self._bar.advance(self._task, records)
+        # Drawn now, not at the next tick: a batch can take longer than the whole refresh.
+        self._bar.refresh()
 
     def stage(self, description: str) -> None:
         self._bar.update(self._task, description=description, completed=0)
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Ticker]:
-    """A transient progress bar on stderr that counts records."""
+def progress_bar(
+    description: str, total: int | None = None, *, to: Console | None = None
+) -> Iterator[Ticker]:
+    """A transient progress bar (on stderr unless `to` says otherwise) that counts records."""
     bar = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed:,} records"),
         TimeElapsedColumn(),
-        console=err_console,
+        console=to or err_console,
         transient=True,
     )
     with bar:
         yield Ticker(bar, bar.add_task(description, total=total))
 
 
-def print_run(result: RunResult) -> None:
+def print_run(result: RunResult, *, limit: int = DEFAULT_LIMIT) -> None:
+    """A run's counts and, for a dry-run or shadow run, the first `limit` planned writes with
+    the values they would write."""
     c = result.counts
-    table = Table(title=f"sync {result.flow} ({result.mode}, {result.kind}) run {result.run_id}")
+    # The run id on a line of its own: a table title would wrap it at 80 columns.
+    console.print(
+        f"sync {escape(result.flow)} ({result.mode}, {result.kind}) run {result.run_id}",
+        soft_wrap=True,
+    )
+    table = Table()
     for col in ("read", "unchanged", "in sync", "created", "updated", "quarantined", "calls", "s"):
         table.add_column(col, justify="right")
     table.add_row(
-        str(c.read),
-        str(c.unchanged),
-        str(c.in_sync),
-        str(c.created),
-        str(c.updated),
-        str(c.quarantined),
-        f"{result.source_calls}+{result.target_calls}",
+        f"{c.read:,}", f"{c.unchanged:,}", f"{c.in_sync:,}", f"{c.created:,}", f"{c.updated:,}",
+        f"{c.quarantined:,}", f"{result.source_calls}+{result.target_calls}",
         f"{result.seconds:.1f}",
-    )
+    )  # fmt: skip
     console.print(table)
-    if result.planned and result.mode != "live":
-        plan = Table(title=f"planned writes ({len(result.planned)})")
-        for col in ("action", "external id", "target id", "fields"):
-            plan.add_column(col)
-        for item in result.planned[:50]:
-            plan.add_row(
-                item.action, item.external_id, item.target_id or "-", ", ".join(item.fields)
-            )
-        console.print(plan)
-        if len(result.planned) > 50:
-            console.print(f"... and {len(result.planned) - 50} more")
+    if result.mode != "live":
+        _print_plan(result, limit)
     for q in result.quarantined[:20]:
         detail = escape(f"{q.source_id}: {q.reason}/{q.code}: {q.message}")
         console.print(f"[yellow]quarantined[/] {detail}", soft_wrap=True)
     if len(result.quarantined) > 20:
         console.print(f"[yellow]... and {len(result.quarantined) - 20} more in quarantine[/]")
+
+
+def _print_plan(result: RunResult, limit: int) -> None:
+    console.print(f"[bold]planned writes[/]: {escape(plan_summary(result.planned))}")
+    for item in result.planned[:limit]:
+        console.print(f"- {escape(describe_plan(item))}", soft_wrap=True)
+        for line in change_lines(item):
+            console.print(f"    {escape(line)}", soft_wrap=True)
+    hidden = len(result.planned) - limit
+    if hidden > 0:
+        console.print(
+            f"... and {hidden:,} more: --limit N shows more; `harness shadow-report "
+            f"{result.run_id}` reports the whole plan",
+            soft_wrap=True,
+        )
 
 
 def print_scorecard(report: ReconcileReport, paths: dict[str, Path] | None = None) -> None:
@@ -176,15 +192,7 @@ def run_json(result: RunResult) -> dict[str, object]:
         # Capped: a run of 50,000 creates would print megabytes; the whole plan stays in the
         # state store (`harness shadow-report RUN_ID`, `harness history`).
         "planned_total": len(result.planned),
-        "planned": [
-            {
-                "action": p.action,
-                "external_id": p.external_id,
-                "target_id": p.target_id,
-                "fields": list(p.fields),
-            }
-            for p in result.planned[:JSON_PLANNED_CAP]
-        ],
+        "planned": [plan_json(p) for p in result.planned[:JSON_PLANNED_CAP]],
         "quarantined": [
             {"source_id": q.source_id, "reason": q.reason, "code": q.code, "message": q.message}
             for q in result.quarantined
@@ -193,7 +201,9 @@ def run_json(result: RunResult) -> dict[str, object]:
     }
 
 
-def print_mock_environment(env: MockEnvironment) -> None:
+def print_mock_environment(env: MockEnvironment, *, show_secrets: bool = False) -> None:
+    """Where the mocks listen and where their credentials are; the credentials themselves
+    only when asked (`--show-secrets`): a terminal's scrollback and CI logs keep them."""
     table = Table(title="mock servers (Ctrl-C to stop)")
     for col in ("role", "vendor", "url"):
         table.add_column(col)
@@ -205,9 +215,13 @@ def print_mock_environment(env: MockEnvironment) -> None:
     console.print(f"config: {env.config_path}")
     if env.retired_state:
         console.print(f"an earlier sandbox's state file was moved to {env.retired_state}")
-    console.print(f"credentials (export them, or pass --env-file {env.env_path}):")
-    for name, value in sorted(env.mocks.env.items()):
-        console.print(f"  export {name}={value}", soft_wrap=True)
+    names = ", ".join(sorted(env.mocks.env))
+    console.print(f"credentials: {env.env_path} (owner-only) holds {names}", soft_wrap=True)
+    console.print(f"  pass --env-file {env.env_path} to harness commands, or export them with"
+                  f" `set -a; . {env.env_path}; set +a`", soft_wrap=True)  # fmt: skip
+    if show_secrets:
+        for name, value in sorted(env.mocks.env.items()):
+            console.print(f"  export {name}={escape(value)}", soft_wrap=True)
 
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -229,35 +243,39 @@ def _run_counts(run: RunInfo) -> str:
     return " ".join(f"{k} {c[k]:,}" for k in keys if k in c) or "-"
 
 
+# A run's status as a person scans it: a failure in red, a stop (Ctrl-C, a killed process)
+# in yellow: the next run resumes it.
+_STATUS_STYLE = {"failed": "[red]failed[/]", "interrupted": "[yellow]interrupted[/]"}
+
+
 def print_history(runs: Sequence[RunInfo], reconciles: Sequence[ReconcileSummary]) -> None:
     """Past sync runs and past reconciles, newest first."""
     if not runs and not reconciles:
         console.print("no sync runs or reconciles recorded yet")
         return
-    table = Table(title=f"sync runs ({len(runs)})")
-    for col in ("run id", "flow", "mode", "kind", "status", "started (UTC)", "counts"):
-        table.add_column(col)
-    for run in runs:
-        status = run.status if run.status != "failed" else "[red]failed[/]"
-        table.add_row(
-            escape(run.run_id), escape(run.flow), run.mode, run.kind, status,
-            f"{run.started_at:%Y-%m-%d %H:%M:%S}", _run_counts(run),
-        )  # fmt: skip
-    console.print(table)
-    recs = Table(title=f"reconciles ({len(reconciles)} flow results)")
-    for col in ("reconcile id", "flow", "generated (UTC)", "verdict", "flow checks",
-                "records", "missing", "record acc.", "field acc."):  # fmt: skip
-        numeric = col.endswith(("acc.", "records", "missing"))
-        recs.add_column(col, justify="right" if numeric else "left")
-    for s in reconciles:
-        verdict = "[green]GO[/]" if s.verdict == "GO" else "[red]NO-GO[/]"
-        recs.add_row(
-            escape(s.reconcile_id), escape(s.flow), f"{s.generated_at:%Y-%m-%d %H:%M:%S}",
-            verdict, "pass" if s.passed else "[red]FAIL[/]",
-            f"{s.counts.get('source_records', 0):,}", f"{s.counts.get('missing_in_target', 0):,}",
-            f"{s.record_accuracy:.2%}", f"{s.field_accuracy:.2%}",
-        )  # fmt: skip
-    console.print(recs)
+    run_columns = [Column("run id", copyable=True), Column("flow"), Column("mode"),
+                   Column("kind"), Column("status"), Column("started (UTC)"),
+                   Column("counts")]  # fmt: skip
+    run_rows = [
+        [escape(run.run_id), escape(run.flow), run.mode, run.kind,
+         _STATUS_STYLE.get(run.status, run.status),
+         f"{run.started_at:%Y-%m-%d %H:%M:%S}", _run_counts(run)]
+        for run in runs
+    ]  # fmt: skip
+    print_rows(console, f"sync runs ({len(runs)})", run_columns, run_rows)
+    rec_columns = [Column("reconcile id", copyable=True), Column("flow"),
+                   Column("generated (UTC)"), Column("verdict"), Column("flow checks"),
+                   Column("records", "right"), Column("missing", "right"),
+                   Column("record acc.", "right"), Column("field acc.", "right")]  # fmt: skip
+    rec_rows = [
+        [escape(s.reconcile_id), escape(s.flow), f"{s.generated_at:%Y-%m-%d %H:%M:%S}",
+         "[green]GO[/]" if s.verdict == "GO" else "[red]NO-GO[/]",
+         "pass" if s.passed else "[red]FAIL[/]",
+         f"{s.counts.get('source_records', 0):,}", f"{s.counts.get('missing_in_target', 0):,}",
+         f"{s.record_accuracy:.2%}", f"{s.field_accuracy:.2%}"]
+        for s in reconciles
+    ]  # fmt: skip
+    print_rows(console, f"reconciles ({len(reconciles)} flow results)", rec_columns, rec_rows)
 
 
 def print_trend(history: Sequence[ReconcileSummary]) -> None:

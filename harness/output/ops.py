@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from harness.monitoring.health import HealthReport
-from harness.monitoring.retention import PruneReport
 from harness.output import console
-from sync.rollback import RollbackResult
-from sync.state import QuarantineEntry
-from sync.state.quarantine import EntryDetail
+from harness.output.tables import Column, print_rows
+
+if TYPE_CHECKING:  # annotations only: the commands import this module at start-up
+    from harness.monitoring.health import FlowHealth, HealthReport
+    from harness.monitoring.retention import PruneReport
+    from sync.rollback import RollbackResult
+    from sync.state import QuarantineEntry
+    from sync.state.quarantine import EntryDetail
 
 _LIST_LIMIT = 200
 
@@ -51,15 +54,15 @@ def print_quarantine_list(entries: Sequence[QuarantineEntry]) -> None:
     if not entries:
         console.print("no quarantine entries match")
         return
-    table = Table(title=f"quarantine ({len(entries)})")
-    for col in ("qid", "flow", "source id", "reason", "code", "status", "since (UTC)", "message"):
-        table.add_column(col, overflow="fold")
-    for q in entries[:_LIST_LIMIT]:
-        table.add_row(
-            q.qid, escape(q.flow), escape(q.source_id), q.reason, escape(q.code), q.status,
-            _when(q.created_at), escape(q.message[:120]),
-        )  # fmt: skip
-    console.print(table)
+    columns = [Column("qid", copyable=True), Column("flow"), Column("source id", copyable=True),
+               Column("reason"), Column("code"), Column("status"), Column("since (UTC)"),
+               Column("message")]  # fmt: skip
+    rows = [
+        [q.qid, escape(q.flow), escape(q.source_id), q.reason, escape(q.code), q.status,
+         _when(q.created_at), escape(q.message[:120])]
+        for q in entries[:_LIST_LIMIT]
+    ]  # fmt: skip
+    print_rows(console, f"quarantine ({len(entries)})", columns, rows)
     if len(entries) > _LIST_LIMIT:
         console.print(f"... and {len(entries) - _LIST_LIMIT} more (use --json for all)")
 
@@ -108,17 +111,17 @@ def print_rollback(result: RollbackResult) -> None:
     )
     if not result.items:
         return
-    table = Table(title="records")
-    for col in ("action", "outcome", "external id", "target id", "fields", "detail"):
-        table.add_column(col, overflow="fold")
+    columns = [Column("external id", copyable=True), Column("target id", copyable=True),
+               Column("action"), Column("outcome"), Column("fields"), Column("detail")]  # fmt: skip
+    rows = []
     for item in result.items[:_LIST_LIMIT]:
         outcome = (
             f"[red]{item.outcome}[/]" if item.outcome in ("conflict", "failed") else item.outcome
         )
         fields = ", ".join(item.conflicts or item.paths) if item.action == "restore" else "-"
-        table.add_row(item.action, outcome, escape(item.external_id), escape(item.target_id),
-                      escape(fields), escape(item.detail))  # fmt: skip
-    console.print(table)
+        rows.append([escape(item.external_id), escape(item.target_id), item.action, outcome,
+                     escape(fields), escape(item.detail)])  # fmt: skip
+    print_rows(console, "records", columns, rows)
     if result.count("conflict") and not result.force:
         console.print("conflicts were skipped: records edited since the run keep their edit; "
                       "re-run with --force to overwrite them")  # fmt: skip
@@ -139,32 +142,43 @@ def rollback_json(result: RollbackResult) -> dict[str, Any]:
 
 
 def print_health(report: HealthReport) -> None:
-    table = Table(title=f"harness status at {_when(report.generated_at)} UTC")
-    for col in ("flow", "last run", "status", "age", "read", "written", "quarantined",
-                "error rate", "lag", "open quarantine", "last reconcile"):  # fmt: skip
-        table.add_column(col, overflow="fold")
-    for f in report.flows:
-        run = f.last_run
-        counts = run.counts if run else {}
-        status: str = "-" if run is None else run.status
-        if status == "failed":
-            status = "[red]failed[/]"
-        age = None if run is None else (report.generated_at - run.started_at).total_seconds()
-        rate = "-" if f.error_rate is None else f"{f.error_rate:.2%}"
-        held = ", ".join(f"{r} {n}" for r, n in sorted(f.open_quarantine.items())) or "0"
-        rec = f.last_reconcile
-        verdict = "-" if rec is None else (
-            f"{'[green]pass[/]' if rec.passed else '[red]FAIL[/]'} {rec.record_accuracy:.1%}"
-        )  # fmt: skip
-        table.add_row(
-            escape(f.flow), "-" if run is None else f"{run.run_id} ({run.mode}, {run.kind})",
-            status, _age(age), str(counts.get("read", "-")),
-            str(counts.get("created", 0) + counts.get("updated", 0)) if run else "-",
-            str(counts.get("quarantined", "-")), rate, _age(f.lag_seconds), held, verdict,
-        )  # fmt: skip
-    console.print(table)
+    columns = [Column("flow"), Column("last run", copyable=True), Column("mode"),
+               Column("status"), Column("age"), Column("read", "right"),
+               Column("written", "right"), Column("quarantined", "right"),
+               Column("error rate", "right"), Column("lag", "right"),
+               Column("open quarantine"), Column("last reconcile")]  # fmt: skip
+    rows = [_health_row(report, f) for f in report.flows]
+    print_rows(console, f"harness status at {_when(report.generated_at)} UTC", columns, rows)
     if not report.flows:
         console.print("no runs recorded yet")
+
+
+def _health_row(report: HealthReport, f: FlowHealth) -> list[str]:
+    run = f.last_run
+    if run is None:
+        return [escape(f.flow), "-", "-", "-", "-", "-", "-", "-", "-", _age(f.lag_seconds),
+                _held(f), _verdict(f)]  # fmt: skip
+    counts = run.counts
+    status = {"failed": "[red]failed[/]", "interrupted": "[yellow]interrupted[/]"}.get(
+        run.status, run.status
+    )
+    age = (report.generated_at - run.started_at).total_seconds()
+    rate = "-" if f.error_rate is None else f"{f.error_rate:.2%}"
+    written = counts.get("created", 0) + counts.get("updated", 0)
+    return [escape(f.flow), run.run_id, f"{run.mode}, {run.kind}", status, _age(age),
+            f"{counts.get('read', '-')}", str(written), f"{counts.get('quarantined', '-')}",
+            rate, _age(f.lag_seconds), _held(f), _verdict(f)]  # fmt: skip
+
+
+def _held(f: FlowHealth) -> str:
+    return ", ".join(f"{r} {n}" for r, n in sorted(f.open_quarantine.items())) or "0"
+
+
+def _verdict(f: FlowHealth) -> str:
+    rec = f.last_reconcile
+    if rec is None:
+        return "-"
+    return f"{'[green]pass[/]' if rec.passed else '[red]FAIL[/]'} {rec.record_accuracy:.1%}"
 
 
 def print_prune(report: PruneReport) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from harness.output import console
-from reconcile.profile import ProfileReport
+
+if TYPE_CHECKING:  # the profiler is loaded by `harness profile` when it runs, not at start-up
+    from reconcile.profile import ProfileReport
 
 ISSUES_SHOWN = 15
 
@@ -67,6 +70,8 @@ def print_profile(report: ProfileReport, paths: dict[str, Path] | None = None) -
         summary.add_row(f"findings: {kind}", f"{count:,}")
     console.print(summary)
     body = f"data-quality score {_pct(report.score)} over {report.records:,} records"
+    if report.no_evidence:
+        body = "[red]NO-GO: no evidence[/], 0 records read (--allow-empty if that is expected)"
     console.print(Panel(body, title=f"{report.system} {escape(report.object)}", expand=False))
     for kind, path in (paths or {}).items():
         console.print(f"{kind} report: {path}")

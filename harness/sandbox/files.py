@@ -68,8 +68,9 @@ _CONNECTION_KEYS = frozenset({"timeout", "max_retries", "concurrency", "page_siz
 def _system(mock: RunningMock, mocks: MockPair, tuned: Mapping[str, Any]) -> dict[str, Any]:
     """One system's entry: where the mock listens, its credentials' variables, and the
     connection settings and options a scenario tuned."""
-    connection = {k: v for k, v in tuned.items() if k in _CONNECTION_KEYS}
-    options = {**mock.vendor.options, **{k: v for k, v in tuned.items() if k not in connection}}
+    given = {k: v for k, v in tuned.items() if k in _CONNECTION_KEYS}
+    options = {**mock.vendor.options, **{k: v for k, v in tuned.items() if k not in given}}
+    connection = {**mock.vendor.connection, **given}  # what the account allows, unless tuned
     return {
         "vendor": mock.vendor.name,
         "base_url": mock.url,
@@ -92,7 +93,7 @@ def _ours(path: Path) -> bool:
 
 def write_env_file(env: Mapping[str, str], path: Path) -> Path:
     """Write the mocks' credentials as KEY=VALUE lines, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
     path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8")
