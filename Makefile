@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/harness sandbox --seed 42 --accounts 1000
+	$(BIN)/harness sandbox --all-flows --seed 42 --accounts 1000
 
 # The HTML report is checked in a real headless Chromium (tests/reconcile/test_html_browser.py).
 # Installs the Debian packages when missing; CI runs as root, elsewhere sudo is used if present.

@@ -11,6 +11,13 @@ from typing import Any, Literal
 from sync.mapping import TRANSFORMS, FieldRule, MappingSpec, TransformError, get_path
 
 _SPACES = re.compile(r"\s+")
+# A phone value with nothing but the number in it: digits and their punctuation, an optional
+# `tel:` and an optional extension. Text around a number ("Summit +1979...", "call ...") is a
+# different value, not the same number: phone parsers skip it, so it is checked first.
+_PHONE_ONLY = re.compile(
+    r"\s*(?:tel:)?\s*\+?[\d\s().\-/]+(?:(?:x|ext\.?|extension|#|;ext=)\s*\d+)?\s*",
+    re.IGNORECASE,
+)
 ReadAs = Literal["phone", "country", "datetime", "date"]
 READ_AS: tuple[ReadAs, ...] = ("phone", "country", "datetime", "date")
 # Each kind is read by the mapping's own transform, so the reconciler and the sync agree on
@@ -106,6 +113,8 @@ def _read_as(value: Any, rule: FieldRuleView) -> str | None:
     """The value in its kind's canonical text, or None when the transform refuses it."""
     params: dict[str, Any] = {}
     if rule.read_as == "phone":
+        if not isinstance(value, str | int) or not _PHONE_ONLY.fullmatch(str(value)):
+            return None
         params = {"default_region": rule.default_region, "validate": "possible"}
     try:
         read = TRANSFORMS[_READERS[str(rule.read_as)]](value, record={}, **params)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from reconcile.decision import describe_group, group_causes, owner_of
+
 FindingKind = Literal[
     "different", "missing_in_target", "unexpected_in_target", "duplicate", "unlinked", "ambiguous"
 ]
@@ -81,9 +83,15 @@ class FlowScore:
     ambiguous: int = 0  # sources with several equally good candidates: never paired
     # Data-quality scores. completeness: share of source records present in the target, equal
     # or not; uniqueness: 1 - extra target records sharing an external id / target records;
-    # lag: seconds from a source edit to the target's write, over equal pairs (None: no pair).
+    # lag: seconds from a source change to the sync writing it (the target agreeing), over
+    # the equal pairs whose last change came after the flow first ran live; `lag_changes`
+    # counts them (0: nothing to time, and the lags are None).
     completeness: float = 1.0
     uniqueness: float = 1.0
+    lag_changes: int = 0
+    # Source changes the sync should have carried and did not (missed by the incremental
+    # read, or made without a stamp bump): a gate of their own, so none drowns in a GO.
+    missed_changes: int = 0
     lag_median_seconds: float | None = None
     lag_p95_seconds: float | None = None
 
@@ -109,6 +117,9 @@ class Thresholds:
     min_completeness: float | None = None
     min_uniqueness: float | None = None
     max_lag_p95_seconds: float | None = None
+    # Flows whose source may be empty: no evidence is GO for them only (declared, never assumed).
+    expect_empty: tuple[str, ...] = ()
+    max_missed_changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,12 +157,47 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class SystemRef:
+    """A system the reconcile read: its name in harness.yaml, vendor and URL (never a secret)."""
+
+    name: str
+    vendor: str
+    url: str
+
+
+@dataclass(frozen=True)
+class JudgedRun:
+    """The sync run whose result a flow's scores judge (the flow's latest run)."""
+
+    flow: str
+    run_id: str
+    mode: str
+    kind: str
+    status: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What makes a scorecard a decision record: what was judged, where, by which harness,
+    when and for how long. Filled by the harness; None for a report built from snapshots."""
+
+    harness_version: str
+    started_at: str
+    seconds: float
+    config: str
+    systems: tuple[SystemRef, ...] = ()
+    runs: tuple[JudgedRun, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReconcileReport:
     generated_at: str
     flows: tuple[FlowScore, ...]
     thresholds: Thresholds
     verdict: Verdict
     meta: dict[str, Any] = field(default_factory=dict)
+    context: ReportContext | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -161,6 +207,16 @@ class ReconcileReport:
             flow_data["field_accuracy"] = flow.field_accuracy
             for field_data, fs in zip(flow_data["fields"], flow.fields, strict=True):
                 field_data["accuracy"] = fs.accuracy
+            flow_data["root_cause_groups"] = [
+                {"cause": g.cause, "records": g.records, "summary": describe_group(g),
+                 "parameters": dict(g.parameters)}
+                for g in group_causes(flow.root_causes)
+            ]  # fmt: skip
         data["verdict"]["verdict"] = "GO" if self.verdict.go else "NO-GO"
         data["verdict"]["reasons"] = list(self.verdict.reasons)
+        for check_data, check in zip(data["verdict"]["checks"], self.verdict.checks, strict=True):
+            ownership = owner_of(check.name)
+            check_data["owner"], check_data["action"] = ownership.owner, ownership.action
+        # Blank lines for the person who signs the decision (filled in the HTML or Markdown).
+        data["sign_off"] = {"name": None, "role": None, "date": None, "decision": None}
         return data

@@ -5,21 +5,34 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from deepdiff import DeepDiff
-
-from reconcile.columnar.pairs import ColumnarOptions, PairVerdict, judge_pairs
 from reconcile.compare import compare_rules, differing_paths, signature
-from reconcile.explain import SyncMemory, field_cause, missing_cause
+from reconcile.explain import (
+    MISSED_CAUSES,
+    SyncMemory,
+    field_cause,
+    missing_cause,
+    source_change,
+    unexpected_cause,
+)
 from reconcile.match import pair_records
 from reconcile.model import FieldDiff, FieldScore, Finding, FlowScore
 from reconcile.verdict import build_report, judge
 from sync.connectors.base import Connector, Record
 from sync.explode import explode
+from sync.hashing import content_hash
 from sync.mapping import MappingSpec, apply_mapping, get_path
+from sync.state import CrosswalkEntry
+
+if TYPE_CHECKING:
+    from reconcile.columnar.pairs import ColumnarOptions
 
 ProgressFn = Callable[[str, int], None]
+# Which of these source ids the source still holds, read by id (not through its queries).
+SourceProbe = Callable[[Sequence[str]], set[str]]
+PROBE_CAP = 2_000  # source records asked by id per flow: a reconcile stays a few calls
 # Pairs found without an id: the target lacks the external id, so the sync did not create it
 # (or lost the link) and its next upsert would create a duplicate.
 UNLINKED_CAUSE = {
@@ -62,7 +75,24 @@ def reconcile_flow(
     sources = snapshot(source, spec.source.object, spec.source_fields, progress)
     targets = snapshot(target, spec.target.object, None, progress)
     sources, targets = flow_scope(spec, sources, targets)
-    return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar)
+    probe = _probe(spec, source, sources)
+    return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar, probe=probe)
+
+
+def _probe(spec: MappingSpec, source: Connector, sources: dict[str, Record]) -> SourceProbe:
+    """Asks the source which of some source keys it still holds: by the records' own ids
+    (a direct read, past any lag of the query index) when the flow keys sources by id,
+    else by the key field as an external id."""
+    sample = next(iter(sources.values()), None)
+    by_id = sample is None or str(sample.fields.get(spec.source_key) or sample.id) == sample.id
+    obj = spec.source.object
+
+    def probe(keys: Sequence[str]) -> set[str]:
+        if by_id:
+            return set(source.get_by_ids(obj, keys, fields=[]))
+        return set(source.get_by_external_id(obj, spec.source_key, keys, fields=[]))
+
+    return probe
 
 
 def flow_scope(
@@ -102,6 +132,7 @@ def compare_snapshots(
     memory: SyncMemory,
     *,
     columnar: ColumnarOptions | None = None,
+    probe: SourceProbe | None = None,
 ) -> FlowScore:
     """Score two snapshots through the mapping; pure, so it is testable without servers.
 
@@ -109,6 +140,9 @@ def compare_snapshots(
     default) the equal pairs are found by the columnar engine in DuckDB instead of one
     signature per pair in Python; the findings are the same either way."""
     rules = compare_rules(spec)
+    # Imported here: the columnar engine loads DuckDB, which only a comparison needs.
+    from reconcile.columnar.pairs import ColumnarOptions, PairVerdict, judge_pairs
+
     columnar = columnar or ColumnarOptions()
     pairing = pair_records(
         sources,
@@ -153,8 +187,7 @@ def compare_snapshots(
             field_compared[rule.path] += 1
         if not unlinked and verdict.same:
             equal += 1
-            if memory.live_since is None or src.modified_at >= memory.live_since:
-                lags.append(_lag(src, tgt))
+            lags += _sync_lag(memory.crosswalk.get(key), memory.live_since)
             for rule in rules:
                 field_equal[rule.path] += 1
             continue
@@ -168,16 +201,17 @@ def compare_snapshots(
                 field_equal[rule.path] += 1
         if not diffs and mapped.ok and not unlinked:  # tolerant numeric rules: equal after all
             equal += 1
-            if memory.live_since is None or src.modified_at >= memory.live_since:
-                lags.append(_lag(src, tgt))
+            lags += _sync_lag(memory.crosswalk.get(key), memory.live_since)
             continue
         entry = memory.crosswalk.get(key)
+        changed = source_change(src, entry, content_hash(expected), memory)
         field_diffs = tuple(
-            FieldDiff(rule.path, exp, act, field_cause(exp, act, src, tgt, entry, held, rule.path))
+            FieldDiff(rule.path, exp, act,
+                      field_cause(exp, act, src, tgt, entry, held, rule.path, changed))
             for rule, exp, act in diffs
-        )
+        )  # fmt: skip
         if not mapped.ok:
-            cause = missing_cause(key, memory, [i.message for i in mapped.issues])
+            cause = missing_cause(src, key, memory, [i.message for i in mapped.issues])
             detail = "; ".join(i.message for i in mapped.issues)
         else:
             cause = Counter(d.cause for d in field_diffs).most_common(1)[0][0]
@@ -225,20 +259,9 @@ def compare_snapshots(
         held = memory.quarantine.get(key)
         quarantined += held is not None or bool(issues)
         detail = held.message if held is not None else "; ".join(issues) or "no target record"
-        findings.append(
-            Finding("missing_in_target", key, None, key, missing_cause(key, memory, issues), detail)
-        )
-    for tgt in pairing.unexpected:
-        findings.append(
-            Finding(
-                "unexpected_in_target",
-                memory.target_ids.get(tgt.id),
-                tgt.id,
-                _ext(spec, tgt),
-                "no source record claims it",
-                "created outside this flow, or its source was deleted",
-            )
-        )
+        cause = missing_cause(src, key, memory, issues)
+        findings.append(Finding("missing_in_target", key, None, key, cause, detail))
+    findings += _unexpected(spec, pairing.unexpected, memory, probe)
     paired = {tgt.id for _src, tgt in pairing.pairs}
     for ext, dupes in pairing.duplicates.items():
         # Name the extra record, not the one the source is paired (and compared) with.
@@ -284,14 +307,47 @@ def compare_snapshots(
         ambiguous=len(pairing.ambiguous),
         completeness=len(pairing.pairs) / len(sources) if sources else 1.0,
         uniqueness=1 - extra / len(targets) if targets else 1.0,
+        missed_changes=sum(1 for f in findings if f.root_cause in MISSED_CAUSES),
+        lag_changes=len(lags),
         lag_median_seconds=_percentile(lags, 0.5),
         lag_p95_seconds=_percentile(lags, 0.95),
     )
 
 
-def _lag(source: Record, target: Record) -> float:
-    """Seconds from the source's last edit to the target's; never negative (clock skew)."""
-    return max(0.0, (target.modified_at - source.modified_at).total_seconds())
+def _unexpected(
+    spec: MappingSpec, unpaired: Sequence[Record], memory: SyncMemory, probe: SourceProbe | None
+) -> list[Finding]:
+    """Target records no source of the snapshot pairs with. One whose crosswalked source is
+    missing from the snapshot is asked of the source by id (capped): deleted there, or only
+    not yet visible to its queries."""
+    claims = {t.id: memory.target_ids.get(t.id) for t in unpaired}
+    asked = set(sorted({s for s in claims.values() if s is not None})[:PROBE_CAP])
+    present = probe(sorted(asked)) if probe is not None and asked else None
+    findings = []
+    for tgt in unpaired:
+        source_id = claims[tgt.id]
+        still = None
+        if present is not None and source_id in asked:
+            still = source_id in present
+        cause = unexpected_cause(source_id, still)
+        detail = ("created outside this flow, or by another integration" if source_id is None
+                  else f"crosswalked from source record {source_id}")  # fmt: skip
+        findings.append(
+            Finding("unexpected_in_target", source_id, tgt.id, _ext(spec, tgt), cause, detail)
+        )
+    return findings
+
+
+def _sync_lag(entry: CrosswalkEntry | None, live_since: datetime | None) -> list[float]:
+    """Sync lag of an equal pair: seconds from the source change the sync last carried to the
+    sync writing it, from the sync's own record of that write (the crosswalk row written with
+    its audit row). Nothing to time (an empty list) without that record, or for a change made
+    before the flow first ran live: an initial load measures a backlog, not a lag."""
+    if entry is None or entry.source_modified_at is None or live_since is None:
+        return []
+    if entry.source_modified_at < live_since:
+        return []
+    return [max(0.0, (entry.synced_at - entry.source_modified_at).total_seconds())]
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -314,6 +370,9 @@ def _ext(spec: MappingSpec, record: Record) -> str | None:
 def _explain(key: str, diffs: tuple[FieldDiff, ...]) -> str:
     expected = {d.path: d.expected for d in diffs}
     actual = {d.path: d.actual for d in diffs}
+    # Imported here: deepdiff pulls in pandas and polars, a second that only a comparison needs.
+    from deepdiff import DeepDiff
+
     text = DeepDiff(expected, actual, verbose_level=2).pretty()
     return f"{key}: {text}"
 

@@ -24,7 +24,7 @@ EXPECTED_CAUSES: dict[str, tuple[str, str]] = {
     "delete": ("missing_in_target", "deleted in target after sync"),
     "orphan": ("unexpected_in_target", "no source record claims it"),
     "duplicate": ("duplicate", "several target records carry one external id"),
-    "source_edit": ("different", "edited in source after the last sync (in flight)"),
+    "source_edit": ("different", "edited in source after the last sync read it (in flight)"),
 }
 
 Key = tuple[str, str]

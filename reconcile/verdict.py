@@ -11,7 +11,11 @@ from reconcile.model import Check, FlowScore, ReconcileReport, Thresholds, Verdi
 
 def judge(flows: Sequence[FlowScore], thresholds: Thresholds) -> Verdict:
     checks: list[Check] = []
+    if not flows:  # nothing judged at all: a verdict needs evidence
+        checks.append(Check("(none)", NO_EVIDENCE, 0, 1, False, ">=", "count"))
     for f in flows:
+        if f.flow not in thresholds.expect_empty:
+            checks.append(_evidence(f))
         checks += [
             _at_least(f.flow, "record accuracy", f.record_accuracy, thresholds.record_accuracy),
             _at_least(f.flow, "field accuracy", f.field_accuracy, thresholds.field_accuracy),
@@ -25,6 +29,7 @@ def judge(flows: Sequence[FlowScore], thresholds: Thresholds) -> Verdict:
                 thresholds.max_unexpected_in_target,
             ),
             _at_most(f.flow, "quarantined", f.quarantined, thresholds.max_quarantined),
+            _at_most(f.flow, "missed changes", f.missed_changes, thresholds.max_missed_changes),
         ]
         if thresholds.min_completeness is not None:
             checks.append(
@@ -49,6 +54,15 @@ def build_report(
         verdict=judge(flows, thresholds),
         meta=dict(meta or {}),
     )
+
+
+NO_EVIDENCE = "evidence: source records read"
+
+
+def _evidence(f: FlowScore) -> Check:
+    """Zero source records prove nothing: 100% of nothing is not GO. A flow whose source is
+    expected to be empty says so in `thresholds.expect_empty`."""
+    return Check(f.flow, NO_EVIDENCE, f.source_records, 1, f.source_records >= 1, ">=", "count")
 
 
 def _at_least(flow: str, name: str, value: float, threshold: float) -> Check:

@@ -12,29 +12,30 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from harness.api.report_context import report_context
 from harness.config import FlowConfig, HarnessConfig
 from harness.monitoring import alerts
 from harness.monitoring.health import HealthReport, collect_health
 from harness.monitoring.logs import adopt_config
-from harness.monitoring.metrics import render_metrics
 from harness.monitoring.retention import PruneReport, prune
-from reconcile.explain import SyncMemory
-from reconcile.history import summarize
-from reconcile.mask import mask_report
 from reconcile.model import FlowScore, ReconcileReport
-from reconcile.reconciler import ProgressFn, build_report, reconcile_flow
-from reconcile.render import write_reports
 from sync.connectors import create_connector
-from sync.connectors.base import Connector
-from sync.engine import Flow, Mode, RunResult, SyncEngine
 from sync.errors import ConfigError, SyncError
-from sync.governance import Owner
-from sync.mapping import MappingSpec, load_mapping
-from sync.references import TableResolver, load_reference_tables
-from sync.rollback import RollbackResult, rollback_run
 from sync.state import QuarantineEntry, ReconcileSummary, RunInfo, StateError, StateStore
 from sync.state import quarantine as qlib
+
+if TYPE_CHECKING:
+    # The engine, the mapping, the comparer and the renderers are imported by the functions
+    # that use them: every command imports this module, and `harness --help` needs none.
+    from reconcile.explain import SyncMemory
+    from reconcile.reconciler import ProgressFn
+    from sync.connectors.base import Connector
+    from sync.engine import Flow, Mode, RunResult
+    from sync.governance import Owner
+    from sync.mapping import MappingSpec
+    from sync.rollback import RollbackResult
 
 TREND_DEPTH = 200  # past flow summaries the HTML report's trend chart draws
 
@@ -45,6 +46,8 @@ class FlowPlan:
     spec: MappingSpec
 
     def engine_flow(self) -> Flow:
+        from sync.engine import Flow
+
         return Flow(
             self.config.name,
             self.spec,
@@ -56,6 +59,8 @@ class FlowPlan:
 
 def load_flows(config: HarnessConfig, names: Sequence[str] | None = None) -> list[FlowPlan]:
     """Resolve and load the mappings of the named flows (all when `names` is empty)."""
+    from sync.mapping import load_mapping
+
     chosen = [config.flow(n) for n in names] if names else list(config.flows)
     return [FlowPlan(flow, load_mapping(flow.mapping)) for flow in chosen]
 
@@ -67,8 +72,8 @@ def open_connectors(
     """Connectors for every configured system, closed on exit."""
     with ExitStack() as stack:
         connectors: dict[str, Connector] = {}
-        for name, system in config.systems.items():
-            settings = system.connection_settings()
+        # Resolved together, so a missing variable error names every one that is missing.
+        for name, settings in config.connection_settings().items():
             if read_only and not settings.read_only:
                 settings = replace(settings, read_only=True)
             connector = create_connector(settings)
@@ -82,11 +87,18 @@ def run_sync(
     flow_name: str,
     *,
     mode: Mode = "live",
-    full: bool = False,
+    full: bool | None = None,
     progress: ProgressFn | None = None,
 ) -> RunResult:
     """Run one flow once, recording into the configured state store. Afterwards the run is
-    checked against the `alerts:` rules and any alert is posted (never failing the sync)."""
+    checked against the `alerts:` rules and any alert is posted (never failing the sync).
+    `full=None`: a shadow run reads the whole source (a shadow judges everything the target
+    holds; the live runs' watermark would show it only the latest changes), others read
+    incrementally."""
+    if full is None:
+        full = mode == "shadow"
+    from sync.engine import SyncEngine
+
     (plan,) = load_flows(config, [flow_name])
     config.state_path.parent.mkdir(parents=True, exist_ok=True)
     adopt_config(config, os.environ)
@@ -136,7 +148,13 @@ def run_reconcile(
     JUnit XML). The summary is recorded in the state file's reconcile log (when the file
     exists or can be created); the HTML report draws the trend from that log. `mask_pii`
     masks names, emails and phones in the report before anything renders it."""
+    from reconcile.mask import mask_report
+    from reconcile.reconciler import build_report, reconcile_flow
+    from reconcile.render import write_reports
+
     plans = load_flows(config, flow_names)
+    _require_state_file(config)
+    started = datetime.now(UTC)
     scores: list[FlowScore] = []
     with open_connectors(config, read_only=True) as connectors:
         for plan in plans:
@@ -152,6 +170,9 @@ def run_reconcile(
                 )
             )
     report = build_report(scores, config.thresholds, {"config": str(config.path)})
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    flows = [plan.config.name for plan in plans]
+    report = replace(report, context=report_context(config, flows, started, seconds))
     if mask_pii:
         report = mask_report(report)
     history = record_reconcile(config, report)
@@ -161,10 +182,24 @@ def run_reconcile(
     return report, paths
 
 
+def _require_state_file(config: HarnessConfig) -> None:
+    """A reconcile judges what the syncs recorded: a missing (or misspelt) state path is an
+    error, never a fresh empty database that makes every pair look new."""
+    if not config.state_path.is_file():
+        raise ConfigError(
+            f"no state file at {config.state_path}: check `state.path`, or run "
+            "`harness sync` first (a reconcile never creates one)",
+            file=str(config.path),
+            key="state.path",
+        )
+
+
 def record_reconcile(config: HarnessConfig, report: ReconcileReport) -> list[ReconcileSummary]:
     """Log the report's per-flow summary in the state file; returns the log's recent rows
     (this reconcile included), or nothing when the state file cannot be opened or created:
     a reconcile is read-only towards the systems and must not fail over its own history."""
+    from reconcile.history import summarize
+
     try:
         with StateStore(config.state_path) as state:
             state.record_reconcile(summarize(report, str(config.path)))
@@ -192,16 +227,22 @@ def reconcile_history(
 
 
 def _memory(config: HarnessConfig, flow: str, spec: MappingSpec | None = None) -> SyncMemory:
+    from reconcile.explain import SyncMemory
+    from sync.references import TableResolver, load_reference_tables
+
     if not config.state_path.exists():
         return SyncMemory()
     with StateStore(config.state_path) as state:
         live_runs = [r for r in state.runs(flow, limit=10_000) if r.mode == "live"]
         refs = spec.references if spec is not None else ()
+        mark = state.watermark(flow)
+        lookback = timedelta(seconds=config.flow(flow).lookback_seconds)
         return SyncMemory(
             crosswalk=state.crosswalk_all(flow),
             quarantine={q.source_id: q for q in state.quarantined(flow, status="open")},
             live_since=min((r.started_at for r in live_runs), default=None),
             refs=TableResolver(load_reference_tables(state, refs)) if refs else None,
+            read_through=mark.modified_at - lookback if mark is not None else None,
         )
 
 
@@ -223,10 +264,15 @@ def run_rollback(
     progress: Callable[[int], None] | None = None,
 ) -> RollbackResult:
     """Undo a live run through its flow's target connector (see `sync.rollback`); with
-    `dry_run` the target is opened read-only and nothing is written anywhere."""
+    `dry_run` the target is opened read-only and nothing is written anywhere. A rollback of
+    the run stopped midway is resumed; `force` also takes over one recorded as running on
+    another host (and overwrites records edited since the run)."""
+    from sync.rollback import rollback_run
+
     adopt_config(config, os.environ)
     with _existing_state(config) as state:
-        of_run = state.check_rollbackable(run_id)
+        # Left 'running' by a killed process, it is judged under the flow's lock, in the undo.
+        of_run = state.get_run(run_id) or state.check_rollbackable(run_id)
         (plan,) = load_flows(config, [of_run.flow])
         with open_connectors(config, read_only=dry_run) as connectors:
             return rollback_run(
@@ -291,6 +337,8 @@ def run_replay(
     """Re-run only these records of one flow through the current mapping (a 'replay' run):
     written ones leave the quarantine as replayed, failing ones stay open with the new
     reason. Tokens may be quarantine ids or source ids."""
+    from sync.engine import SyncEngine
+
     (plan,) = load_flows(config, [flow_name])
     adopt_config(config, os.environ)
     with (
@@ -327,6 +375,8 @@ def run_resolve_conflicts(
     """
     if not by.strip():
         raise ConfigError("say who decides with --by NAME: the audit log records it", key="--by")
+    from sync.engine import SyncEngine
+
     side = side_of(config, flow_name, keep)
     (plan,) = load_flows(config, [flow_name])
     adopt_config(config, os.environ)
@@ -354,6 +404,8 @@ def health(config: HarnessConfig, now: datetime | None = None) -> HealthReport |
 
 def metrics_text(config: HarnessConfig) -> str:
     """The state file's metrics in Prometheus text format."""
+    from harness.monitoring.metrics import render_metrics
+
     return render_metrics(config.state_path, tuple(f.name for f in config.flows))
 
 

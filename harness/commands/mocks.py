@@ -6,18 +6,20 @@ import gc
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
 from harness import output
 from harness.commands.common import EXIT_NO_GO, EXIT_OK, guarded
-from harness.sandbox import PairFlows, project_flows, run_sandbox, start_mock_environment
-from harness.sandbox.flows import per_flow, run_business_sandbox
-from harness.sandbox.mocks import apply_faults, load_fault_plan
-from mocks.world.generator import WorldSettings
-from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
+from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP, WorldSettings
 from sync.errors import ConfigError
+
+if TYPE_CHECKING:
+    # The sandbox pulls in the mock servers (fastapi, uvicorn, faker): imported by the
+    # commands that start one, so `harness --help` and every other command stay fast.
+    from harness.sandbox import PairFlows
+    from reconcile.model import ReconcileReport
 
 
 class Chosen(NamedTuple):
@@ -66,10 +68,19 @@ def mock_up(
             " PUT /__harness/faults changes it while they run.",
         ),
     ] = None,
+    show_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--show-secrets", help="Print the credentials, not only the env file holding them."
+        ),
+    ] = False,
 ) -> None:
     """Start mock vendor servers on loopback until Ctrl-C, with a ready harness.yaml."""
 
     def body() -> None:
+        from harness.sandbox import start_mock_environment
+        from harness.sandbox.mocks import apply_faults, load_fault_plan
+
         plan = load_fault_plan(faults) if faults is not None else None  # fail before starting
         world = WorldSettings(
             seed=seed, accounts=accounts, dirty=dirty, full_business=full_business
@@ -95,7 +106,7 @@ def mock_up(
                 counts = apply_faults(env.mocks, plan)
                 rules = ", ".join(f"{n} rule(s) on {vendor}" for vendor, n in counts.items())
                 output.info(f"fault plan {faults}: {rules}")
-            output.print_mock_environment(env)
+            output.print_mock_environment(env, show_secrets=show_secrets)
             output.info(f"ground truth: {env.manifest_path}")
             while not stop.wait(0.5):
                 pass
@@ -155,6 +166,8 @@ def sandbox(
     """Start both mocks, seed them, sync, reconcile and print the go/no-go scorecard."""
 
     def body() -> int:
+        from harness.sandbox import run_sandbox
+
         if erp_overflow not in ("reject", "truncate"):
             raise ConfigError("choose reject or truncate", key="--erp-overflow")
         world = WorldSettings(
@@ -189,6 +202,8 @@ def sandbox(
 
 def _pair(crm: str | None, erp: str | None, config: Path) -> Chosen:
     """The pair to sandbox: named on the command line, else the project's, else the default."""
+    from harness.sandbox import project_flows
+
     if crm is None and erp is None:
         project = project_flows(config)
         if project is not None:
@@ -200,6 +215,8 @@ def _pair(crm: str | None, erp: str | None, config: Path) -> Chosen:
 
 def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path, pair: Chosen) -> int:
     """Every business flow in dependency order, then a scorecard per flow."""
+    from harness.sandbox.flows import per_flow, run_business_sandbox
+
     with output.progress_bar("starting mocks") as bar:
         outcome = run_business_sandbox(
             world=world,
@@ -216,9 +233,21 @@ def _all_flows(world: WorldSettings, workdir: Path, reports_dir: Path, pair: Cho
     scorecards = per_flow(outcome.report)
     for n, one in enumerate(scorecards, start=1):
         output.print_scorecard(one, outcome.paths if n == len(scorecards) else None)
-    verdict = "GO" if outcome.report.verdict.go else "NO-GO"
-    output.info(f"all flows: {verdict} ({len(scorecards)} flows reconciled)")
+    output.info(all_flows_line(scorecards))
     return EXIT_OK if outcome.report.verdict.go else EXIT_NO_GO
+
+
+def all_flows_line(scorecards: list[ReconcileReport]) -> str:
+    """The last line of `sandbox --all-flows`: the verdict, and which flows fail and why."""
+    failing = [one for one in scorecards if not one.verdict.go]
+    total = f"{len(scorecards)} flows reconciled"
+    if not failing:
+        return f"all flows: GO ({total})"
+    named = "; ".join(
+        f"{one.flows[0].flow} ({', '.join(c.name for c in one.verdict.checks if not c.ok)})"
+        for one in failing
+    )
+    return f"all flows: NO-GO ({total}; failing: {named})"
 
 
 def register(app: typer.Typer) -> None:

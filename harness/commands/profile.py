@@ -10,7 +10,6 @@ import orjson
 import typer
 
 from harness import output
-from harness.api.profiling import run_profile
 from harness.commands.common import (
     EXIT_NO_GO,
     EXIT_OK,
@@ -37,11 +36,16 @@ def profile(
     min_score: Annotated[
         float, typer.Option(min=0, max=1, help="Exit 1 when the score is below this.")
     ] = 0.0,
+    allow_empty: Annotated[
+        bool, typer.Option(help="An object with no records is expected: do not fail on it.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Profile a system's records: completeness, formats, lengths, duplicates, a score."""
 
     def body() -> int:
+        from harness.api.profiling import run_profile  # loads the profiler when profiling
+
         cfg = load(config, env_file)
         with output.progress_bar(f"reading {system}") as bar:
             report, paths = run_profile(
@@ -55,6 +59,8 @@ def profile(
             sys.stdout.write(orjson.dumps(report.to_json()).decode() + "\n")
         else:
             print_profile(report, paths)
+        if report.no_evidence:
+            return EXIT_OK if allow_empty else EXIT_NO_GO
         return EXIT_OK if report.score >= min_score else EXIT_NO_GO
 
     raise typer.Exit(guarded(body))

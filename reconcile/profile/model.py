@@ -69,6 +69,11 @@ class ProfileReport:
     score: float  # weighted mean of the dimensions, 0-1
     generated_at: str
 
+    @property
+    def no_evidence(self) -> bool:
+        """Zero records read: the score proves nothing, so it is never a pass."""
+        return self.records == 0
+
     def issue_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for issue in self.issues:
@@ -78,6 +83,7 @@ class ProfileReport:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["issue_counts"] = self.issue_counts()
+        data["no_evidence"] = self.no_evidence
         for fp, raw in zip(self.fields, data["fields"], strict=True):
             raw["conformity"] = round(fp.conformity, 6)
         return data

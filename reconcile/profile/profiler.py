@@ -202,7 +202,7 @@ def _profile_field(
         required=fs.required,
         semantic=sem,
         filled=filled,
-        completeness=round(filled / n, 6) if n else 1.0,
+        completeness=round(filled / n, 6) if n else 0.0,
         distinct=distinct,
         expected=expected,
         checked=len(styles) + len(invalid),
@@ -307,6 +307,8 @@ def _name_field(inventory: dict[str, FieldSchema]) -> str | None:
 def _dimensions(
     n: int, profiles: list[FieldProfile], groups: list[DuplicateGroup]
 ) -> dict[str, float]:
+    if not n:  # no records prove nothing: an empty object never scores 100%
+        return dict.fromkeys(("completeness", "validity", "uniqueness", "length"), 0.0)
     expected = [p for p in profiles if p.expected]
     cells = n * len(expected)
     completeness = sum(p.filled for p in expected) / cells if cells else 1.0

@@ -186,7 +186,10 @@ def _rule(
     if canonical.on_invalid == "null":
         rule["on_invalid"] = "null"
     if entry.length:
-        rule["max_length"] = entry.length
+        truncate = canonical.on_overflow == "truncate"
+        rule["max_length"] = (
+            {"limit": entry.length, "on_overflow": "truncate"} if truncate else entry.length
+        )
     if canonical.type == "reference" and canonical.entity:
         rule["reference"] = _reference(sides, model, canonical.entity)
     if canonical.type == "list":

@@ -41,6 +41,9 @@ class CanonicalField:
     owner: Role
     required: bool = False
     on_invalid: Literal["quarantine", "null"] = "quarantine"
+    # A value longer than the target holds: refused into quarantine (the default), or cut and
+    # flagged for a data steward where the business prefers the record to flow.
+    on_overflow: Literal["reject", "truncate"] = "reject"
     compare: Mapping[str, Any] = field(default_factory=lambda: _frozen(None))
     note: str = ""
     entity: str | None = None  # a reference: the entity it points at
@@ -171,6 +174,7 @@ def _field(name: str, raw: dict[str, Any], owner: Role, key: str, file: str) -> 
         owner=own,
         required=bool(raw.get("required", False)),
         on_invalid="null" if str(raw.get("on_invalid")) == "null" else "quarantine",
+        on_overflow="truncate" if raw.get("on_overflow") == "truncate" else "reject",
         compare=_frozen(raw.get("compare")),
         note=str(raw.get("note", "")),
         entity=raw.get("entity"),

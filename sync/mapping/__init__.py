@@ -13,7 +13,7 @@ as `MappedRecord.issues` (quarantine the record) or `MappedRecord.flags` (log th
 from __future__ import annotations
 
 from sync.mapping.apply import apply_mapping
-from sync.mapping.diff import changed_paths, same
+from sync.mapping.diff import changed_paths, same, with_clears
 from sync.mapping.loader import load_mapping, parse_mapping
 from sync.mapping.paths import get_path, set_path
 from sync.mapping.result import FieldIssue, MappedRecord
@@ -40,4 +40,5 @@ __all__ = [
     "same",
     "set_path",
     "validate_against_schema",
+    "with_clears",
 ]

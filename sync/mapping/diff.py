@@ -45,6 +45,15 @@ def changed_paths(
     return tuple(changed)
 
 
+def with_clears(payload: dict[str, Any], changed: Sequence[str]) -> dict[str, Any]:
+    """`payload` for an update, with an explicit null for each changed top-level path it has
+    no value for: a value the source cleared, or one the mapping dropped (`on_invalid: null`)
+    must clear the target's old value, or the target keeps a value its source no longer has.
+    Paths inside child collections need none: the collection is written whole."""
+    clears = {p: None for p in changed if "." not in p and payload.get(p) is None}
+    return {**payload, **clears} if clears else payload
+
+
 def same_children(rules: Sequence[FieldRule], mine: Any, theirs: Any) -> bool:
     """Two child collections agree element by element on every mapped child field."""
     mine, theirs = mine or [], theirs or []

@@ -29,6 +29,20 @@ SHARE = FieldRuleView("share", rel_tolerance=0.001)
         pytest.param(PHONE, "+14155550100", "(415) 555-0100", False, id="phone-national-no-region"),
         pytest.param(PHONE, "+14155550100", "+14155550101", False, id="phone-other-number"),
         pytest.param(PHONE, "not a phone", "not a phone", True, id="phone-unreadable-as-text"),
+        pytest.param(PHONE, "+19795675642", "Summit +19795675642", False, id="phone-with-a-label"),
+        pytest.param(
+            PHONE, "+14155550132", "call +1 415 555 0132", False, id="phone-in-a-sentence"
+        ),
+        pytest.param(
+            PHONE, "+14155550132", "+1 415 555 0132 x12", False, id="phone-extension-added"
+        ),
+        pytest.param(
+            PHONE, "+14155550132 ext. 12", "+1 415 555 0132 x12", True, id="phone-same-ext"
+        ),
+        pytest.param(
+            PHONE, "+14155550132 ext. 12", "+1 415 555 0132 #13", False, id="phone-other-ext"
+        ),
+        pytest.param(PHONE, "+14155550132", "tel:+1-415-555-0132", True, id="phone-tel-uri"),
         pytest.param(COUNTRY, "GB", "United Kingdom", True, id="country-name-vs-code"),
         pytest.param(COUNTRY, "US", "USA", True, id="country-alpha3"),
         pytest.param(COUNTRY, "DE", "Deutschland", True, id="country-native-name"),

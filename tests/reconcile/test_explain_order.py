@@ -30,7 +30,7 @@ def test_a_name_completed_in_the_source_is_in_flight_not_truncated(spec: Mapping
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
     score = compare_snapshots("customers", spec, {src.id: completed}, {"100": target}, memory)
     (finding,) = score.findings
-    assert finding.root_cause == "edited in source after the last sync (in flight)"
+    assert finding.root_cause == "edited in source after the last sync read it (in flight)"
     assert [d.cause for d in finding.diffs] == [finding.root_cause]
 
 

@@ -63,7 +63,7 @@ def test_source_edit_after_the_last_sync_is_in_flight(spec: MappingSpec) -> None
     memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
     score = compare_snapshots("customers", spec, {src.id: edited}, targets, memory)
     (finding,) = score.findings
-    assert finding.root_cause == "edited in source after the last sync (in flight)"
+    assert finding.root_cause == "edited in source after the last sync read it (in flight)"
 
 
 def test_target_edit_after_the_sync_is_told_apart_from_a_transform_bug(spec: MappingSpec) -> None:

@@ -16,27 +16,33 @@ from reconcile.render import render_markdown
 from reconcile.render_html import render_html
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec
+from sync.state import CrosswalkEntry
 from tests.reconcile.conftest import T0, clean_world, make_customer
 
 
-def _later(record: Record, seconds: float) -> Record:
-    return Record(record.id, record.fields, record.modified_at + timedelta(seconds=seconds))
+def _synced(source: Record, target_id: str, after_seconds: float) -> CrosswalkEntry:
+    """The sync's record of writing `source` to the target `after_seconds` after its change."""
+    changed = source.modified_at
+    return CrosswalkEntry("customers", source.id, target_id, source.id, "h", changed,
+                          changed + timedelta(seconds=after_seconds), "run-1")  # fmt: skip
 
 
 @pytest.fixture
 def scored(mapping_spec: MappingSpec) -> FlowScore:
-    """10 sources: 8 equal (lags 1..8 s), 1 different, 1 missing; 1 extra duplicate target."""
+    """10 sources: 8 equal (synced 1..8 s after their change), 1 different, 1 missing; 1 extra
+    duplicate target. Every change came after the flow went live."""
     sources, targets = clean_world(mapping_spec, 10)
     ids = list(sources)
-    for i, target_id in enumerate(sorted(targets)):
-        targets[target_id] = Record(
-            target_id, targets[target_id].fields, sources[ids[i]].modified_at + timedelta(seconds=i)
-        )
+    crosswalk = {
+        ids[i]: _synced(sources[ids[i]], target_id, i)
+        for i, target_id in enumerate(sorted(targets))
+    }
     targets["100"] = make_customer(mapping_spec, sources[ids[0]], "100", comments="changed")
     del targets["109"]
     twin = make_customer(mapping_spec, sources[ids[1]], "900")
     targets[twin.id] = twin
-    return compare_snapshots("customers", mapping_spec, sources, targets, SyncMemory())
+    memory = SyncMemory(crosswalk=crosswalk, live_since=T0 - timedelta(days=1))
+    return compare_snapshots("customers", mapping_spec, sources, targets, memory)
 
 
 def test_completeness_counts_present_records_equal_or_not(scored: FlowScore) -> None:
@@ -52,6 +58,28 @@ def test_uniqueness_counts_extra_records_sharing_an_external_id(scored: FlowScor
 def test_lag_is_measured_over_equal_pairs_only(scored: FlowScore) -> None:
     # equal pairs lag 1..8 s (the different pair, lag 0, is left out)
     assert (scored.lag_median_seconds, scored.lag_p95_seconds) == (4.0, 8.0)
+    assert scored.lag_changes == 8
+
+
+def test_without_the_syncs_record_of_its_writes_there_is_no_lag_to_time(
+    mapping_spec: MappingSpec,
+) -> None:
+    # Equal pairs whose records were last edited years ago, and no crosswalk: no lag of years.
+    sources, targets = clean_world(mapping_spec, 5)
+    score = compare_snapshots("customers", mapping_spec, sources, targets, SyncMemory())
+    assert score.equal == 5 and score.lag_changes == 0
+    assert score.lag_p95_seconds is None
+
+
+def test_an_initial_load_is_a_backlog_not_a_lag_and_says_so(mapping_spec: MappingSpec) -> None:
+    sources, targets = clean_world(mapping_spec, 4)
+    ids = list(sources)
+    crosswalk = {ids[i]: _synced(sources[ids[i]], t, 3600) for i, t in enumerate(sorted(targets))}
+    memory = SyncMemory(crosswalk=crosswalk, live_since=T0 + timedelta(days=365))
+    score = compare_snapshots("customers", mapping_spec, sources, targets, memory)
+    assert score.equal == 4 and score.lag_changes == 0
+    page = render_html(build_report([score], Thresholds()))
+    assert "n/a (no source change since the flow went live)" in page
 
 
 def test_empty_snapshots_score_full_marks_and_no_lag(
@@ -99,11 +127,14 @@ def test_reports_and_scorecard_show_the_quality_scores(
 ) -> None:
     report = build_report([scored], Thresholds(max_lag_p95_seconds=60))
     markdown = render_markdown(report)
-    assert "Quality: completeness 90.00%; uniqueness 90.00%; sync lag, median 4.0 s" in markdown
-    assert "Matched by: external_id 9; unlinked (no external id) 0" in markdown
+    assert (
+        "Quality: completeness 90.00%; uniqueness 90.00%; source changes timed for lag 8; "
+        "sync lag, median 4.0 s" in markdown
+    )
+    assert "Matched by: crosswalk 9; unlinked (no external id) 0" in markdown
     page = render_html(report)
     assert '<table class="quality">' in page and "<td>sync lag, p95</td>" in page
-    assert "<h3>Pairs by matching step</h3>" in page and "<td>external_id</td>" in page
+    assert "<h3>Pairs by matching step</h3>" in page and "<td>crosswalk</td>" in page
     console = Console(record=True, width=120)
     monkeypatch.setattr(output, "console", console)
     output.print_scorecard(report)
@@ -115,14 +146,14 @@ def test_lag_counts_only_source_edits_made_while_the_flow_was_live(
     mapping_spec: MappingSpec,
 ) -> None:
     sources, targets = clean_world(mapping_spec, 3)
-    first = next(iter(sources.values()))
+    ids = list(sources)
+    crosswalk = {ids[i]: _synced(sources[ids[i]], t, 5) for i, t in enumerate(sorted(targets))}
     live_since = T0 + timedelta(seconds=1)
-    edited = Record(first.id, first.fields, live_since + timedelta(seconds=10))
-    sources[first.id] = edited
-    target_id = next(t.id for t in targets.values() if t.fields["externalId"] == first.id)
-    old = targets[target_id]
-    targets[target_id] = Record(old.id, old.fields, edited.modified_at + timedelta(seconds=30))
+    edited = Record(ids[0], sources[ids[0]].fields, live_since + timedelta(seconds=10))
+    sources[ids[0]] = edited
+    crosswalk[ids[0]] = _synced(edited, crosswalk[ids[0]].target_id, 30)
     score = compare_snapshots("customers", mapping_spec, sources, targets,
-                              SyncMemory(live_since=live_since))  # fmt: skip
+                              SyncMemory(crosswalk=crosswalk, live_since=live_since))  # fmt: skip
     # The two records loaded before the flow went live do not count; the edit took 30 s.
     assert (score.lag_median_seconds, score.lag_p95_seconds) == (30.0, 30.0)
+    assert score.lag_changes == 1

@@ -29,9 +29,9 @@ def test_a_perfect_reconciliation_scores_one_and_one() -> None:
     facts = [_fact("edit_value", "A", "comments"), _fact("source_edit", "B", "Name", id="B")]
     findings = [
         Finding("different", "A", "1", "A", EDITED, "", (FieldDiff("comments", "x", "y", EDITED),)),
-        Finding("different", "B", "2", "B", "edited in source after the last sync (in flight)",
+        Finding("different", "B", "2", "B", "edited in source after the last sync read it (in flight)",
                 "", (FieldDiff("companyName", "n", "m",
-                               "edited in source after the last sync (in flight)"),)),
+                               "edited in source after the last sync read it (in flight)"),)),
     ]  # fmt: skip
     score = score_findings(_flow(findings), facts, spec)
     assert (score.recall, score.precision, score.misexplained) == (1.0, 1.0, ())

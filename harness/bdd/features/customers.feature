@@ -19,7 +19,7 @@ Feature: Customers created in the CRM arrive in the ERP intact
   Scenario: A second run writes nothing
     Given the customer flow has run in full
     When the customer flow runs in full again
-    Then the run wrote 0 records and found 60 unchanged
+    Then the run wrote 0 records and found 60 already in the ERP
     And the ERP recorded no change during that run
 
   @failure

@@ -130,10 +130,11 @@ def reconcile_no_go(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
     assert not scenario_context["report"].verdict.go
 
 
-@then(parsers.parse("the run wrote {written:d} records and found {unchanged:d} unchanged"))
-def run_wrote(scenario_context: dict[str, Any], written: int, unchanged: int) -> None:
+@then(parsers.parse("the run wrote {written:d} records and found {agree:d} already in the ERP"))
+def run_wrote(scenario_context: dict[str, Any], written: int, agree: int) -> None:
+    """A full run checks every record against the target: those that agree are `in_sync`."""
     counts = scenario_context["run"].counts
-    assert (counts.written, counts.unchanged) == (written, unchanged)
+    assert (counts.written, counts.in_sync) == (written, agree)
 
 
 @then("the ERP recorded no change during that run")

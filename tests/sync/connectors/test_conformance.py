@@ -137,6 +137,18 @@ def test_upsert_creates_then_updates_and_reads_back(kit: Kit) -> None:
         assert_holds(found[record[kit.ext_field]], record)
 
 
+def test_records_read_by_their_own_ids_leave_deleted_ones_out(kit: Kit) -> None:
+    conn = kit.connector()
+    keys = ["BYID-1", "BYID-2", "BYID-3"]
+    ids = [r.id for r in conn.upsert(kit.obj, kit.ext_field, [kit.record(k) for k in keys])]
+    assert all(ids)
+    assert all(r.ok for r in conn.delete(kit.obj, [ids[2]]))
+    found = conn.get_by_ids(kit.obj, [*ids, ids[0]])
+    assert set(found) == set(ids[:2])
+    assert_holds(found[ids[0]], kit.record(keys[0]))
+    assert set(conn.get_by_ids(kit.obj, ids, fields=[])) == set(ids[:2])
+
+
 def test_per_record_rejection_keeps_the_rest_of_the_batch(kit: Kit) -> None:
     conn = kit.connector()
     batch = [

@@ -29,6 +29,7 @@ def test_all_is_pinned() -> None:
             "TransformError",
             "changed_paths",
             "same",
+            "with_clears",
         ]
     )
 

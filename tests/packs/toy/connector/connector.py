@@ -107,6 +107,13 @@ class ToyConnector:
                     found[str(row[dialect.EXTERNAL_FIELD])] = record
         return found
 
+    def get_by_ids(
+        self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Record]:
+        wanted = list(dict.fromkeys(str(i) for i in ids))
+        records = self._each(wanted, lambda rid: self._get(obj, rid, fields))
+        return {r.id: r for r in records if r is not None}
+
     def changes(
         self, obj: str, external_id_field: str, since: Watermark | None
     ) -> Iterator[list[RecordChange]]:
