@@ -9,11 +9,13 @@ from fastapi import FastAPI
 from mocks.admin import build_admin_router
 from mocks.context import MockContext
 from mocks.faults.install import install_faults
+from mocks.netsuite.asyncjobs import JobStore
+from mocks.netsuite.auth import TbaVerifier
 from mocks.netsuite.config import NetSuiteMockConfig
 from mocks.netsuite.errors import install_error_handlers
 from mocks.netsuite.faults import DIALECT
 from mocks.netsuite.limits import ConcurrencyGate
-from mocks.netsuite.routes import catalog, query, records
+from mocks.netsuite.routes import asyncjobs, catalog, query, records
 from mocks.netsuite.seed import seed_base, seed_netsuite
 from mocks.netsuite.service import NetSuiteState
 from mocks.store import RecordStore
@@ -43,10 +45,13 @@ def create_app(
     app = FastAPI(title="NetSuite mock", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.mock = ctx
     app.state.netsuite = NetSuiteState(config=config, ctx=ctx)
+    app.state.netsuite_jobs = JobStore(store.now)  # `Prefer: respond-async` jobs
+    app.state.netsuite_tba = TbaVerifier(config)  # token-based auth, with its nonce cache
     app.include_router(build_admin_router())
     app.include_router(catalog.router)  # before the record routes: "metadata-catalog" is no type
     app.include_router(records.router)
     app.include_router(query.router)
+    app.include_router(asyncjobs.router)
     install_error_handlers(app)
     app.add_middleware(ConcurrencyGate, ctx=ctx, default_limit=config.max_concurrent)
     install_faults(app, DIALECT)  # last: its middleware is outermost, so faults also cover auth

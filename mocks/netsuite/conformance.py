@@ -1,7 +1,7 @@
 """What the mock battery needs to judge the NetSuite account (`mocks.conformance.MockKit`).
 
 Errors are `{"type", "title", "status", "o:errorDetails": [{"detail", "o:errorCode"}]}`; a
-request without valid token-based (or bearer) credentials is 401 INVALID_LOGIN. Every route
+request without a valid token-based-auth signature is 401 INVALID_LOGIN. Every route
 needs credentials. Sample path values name records a seeded world holds (customer 1).
 """
 

@@ -1,7 +1,10 @@
-"""`POST /services/oauth2/token`: the password, client-credentials and refresh-token grants.
+"""`POST /services/oauth2/token`: the password, client-credentials, refresh-token and JWT
+bearer grants (SOAP login is `routes.soap_login`).
 
-simple-salesforce cannot log in to localhost (its login URL is always a salesforce.com host),
-so the harness calls this endpoint itself and hands the SDK `instance_url` and the token.
+simple-salesforce logs in at a salesforce.com host (`https://{domain}.salesforce.com`); the
+harness calls this endpoint itself and hands the SDK `instance_url` and the token, and the
+SDK's own logins reach the mock when its session sends that host here (see the fidelity
+tests).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from mocks.salesforce.errors import json_response
+from mocks.salesforce.jwt_bearer import GRANT_TYPE as JWT_GRANT
+from mocks.salesforce.jwt_bearer import LOGIN_AUDIENCES, JwtRefusal, verify_assertion
 from mocks.salesforce.state import sf_state
 
 TOKEN_PATH = "/services/oauth2/token"
@@ -58,12 +63,25 @@ def _success(request: Request, extra: dict[str, Any] | None = None) -> Response:
     return json_response(body)
 
 
+def _jwt_bearer(request: Request, assertion: str) -> Response:
+    """The JWT bearer grant: no client secret, no refresh token (the client signs anew)."""
+    config = sf_state(request).config
+    audiences = [*LOGIN_AUDIENCES, str(request.base_url).rstrip("/")]  # this org's own URL
+    try:
+        verify_assertion(assertion, config, audiences)
+    except JwtRefusal as refusal:
+        return _oauth_error(refusal.error, refusal.description)
+    return _success(request)
+
+
 async def token(request: Request) -> Response:
     state = sf_state(request)
     config = state.config
     form = await request.form()
     params = {k: v for k, v in form.items() if isinstance(v, str)}
     grant = params.get("grant_type", "")
+    if grant == JWT_GRANT:
+        return _jwt_bearer(request, params.get("assertion", ""))
     basic = _basic_credentials(request)
     client_id = basic[0] if basic else params.get("client_id", "")
     secret = basic[1] if basic else params.get("client_secret")
@@ -77,8 +95,9 @@ async def token(request: Request) -> Response:
     ):
         return _oauth_error("invalid_client", "invalid client credentials")
     if grant == "password":
+        expected = config.password + config.security_token  # the token rides on the password
         if params.get("username") != config.username or not hmac.compare_digest(
-            params.get("password", ""), config.password
+            params.get("password", "").encode(), expected.encode()
         ):
             return _oauth_error("invalid_grant", "authentication failure")
         return _success(request, {"refresh_token": state.tokens.issue_refresh(client_id)})

@@ -23,6 +23,12 @@ class SalesforceMockConfig:
     client_secret: str = "harness-sf-secret"
     username: str = "integration@harness.example"
     password: str = "harness-sf-password"
+    # Appended to the password by the password grant and SOAP login, as an org asks of
+    # logins from outside its trusted IP ranges; "" stands for a caller inside them.
+    security_token: str = ""
+    # PEM certificate (or public key) of the connected app, for the JWT bearer flow; empty
+    # refuses every assertion.
+    jwt_certificate: str = ""
     admin_token: str = "harness-admin"
     api_version: str = "59.0"
     daily_api_limit: int = 100_000

@@ -1,9 +1,10 @@
 """What the mock battery needs to judge the Salesforce org (`mocks.conformance.MockKit`).
 
 Errors under `/services` are a JSON array of `{"message", "errorCode", "fields"}`; a request
-without a valid session is 401 INVALID_SESSION_ID. The versions root and the OAuth endpoint
-answer without a token. Sample path values name records a seeded world holds (the first
-Account the seeder makes), so a request slipping past the gate would reach real data.
+without a valid session is 401 INVALID_SESSION_ID. The versions root, the OAuth endpoint and
+the SOAP login answer without a token. Sample path values name records a seeded world holds
+(the first Account the seeder makes), so a request slipping past the gate would reach real
+data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from mocks.conformance import MockKit
 from mocks.salesforce.auth import TOKEN_PATH
 from mocks.salesforce.ids import make_id
+from mocks.salesforce.routes.soap_login import LOGIN_PATH as SOAP_LOGIN_PATH
 from mocks.salesforce.state import DATA_ROOT
 
 _VERSION = "59.0"
@@ -21,7 +23,12 @@ _DATA = f"{DATA_ROOT}/v{_VERSION}"
 
 
 def is_error(status: int, headers: Mapping[str, str], body: Any) -> bool:
-    """`[{"message": str, "errorCode": str, "fields": [...]}, ...]` on a 4xx or 5xx."""
+    """`[{"message": str, "errorCode": str, "fields": [...]}, ...]` on a 4xx or 5xx; Bulk
+    API 1.0 (`/services/async/`) answers `{"exceptionCode": str, "exceptionMessage": str}`."""
+    if status >= 400 and isinstance(body, dict):
+        return isinstance(body.get("exceptionCode"), str) and isinstance(
+            body.get("exceptionMessage"), str
+        )
     return (
         status >= 400
         and isinstance(body, list)
@@ -46,7 +53,10 @@ def is_auth_refusal(status: int, headers: Mapping[str, str], body: Any) -> bool:
 
 KIT = MockKit(
     objects=("Account", "Contact", "Order"),
-    public_paths=(DATA_ROOT, f"{DATA_ROOT}/", TOKEN_PATH, f"{TOKEN_PATH}/"),
+    public_paths=(
+        *(DATA_ROOT, f"{DATA_ROOT}/", TOKEN_PATH, f"{TOKEN_PATH}/"),
+        *(SOAP_LOGIN_PATH, f"{SOAP_LOGIN_PATH}/"),
+    ),
     is_auth_refusal=is_auth_refusal,
     is_error=is_error,
     path_params={

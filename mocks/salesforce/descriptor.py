@@ -9,7 +9,8 @@ PACK = MockPack(
     role="crm",
     label="Salesforce",
     app="mocks.salesforce.app:build_app",
-    credentials=("client_id", "client_secret"),
+    # The connected app, and an integration user for the username-password logins.
+    credentials=("client_id", "client_secret", "username", "password", "security_token"),
     world_ids="mocks.salesforce.seed.ids:world_ids",
     knobs="mocks.salesforce.knobs:KNOBS",
     conformance="mocks.salesforce.conformance:KIT",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +18,9 @@ from mocks.salesforce.render_cache import RenderCache
 OLDEST_VERSION = 31
 DATA_ROOT = "/services/data"  # the versions root: open, uncounted
 # How a version is written in a data API path: `v59.0`. Anything else there (`v59`,
-# `v59.0x`, `V59.0`) is no version, and Salesforce answers 404 NOT_FOUND, token or not.
+# `v59.0x`, `V59.0`) is no version: 404 NOT_FOUND once the session checks out
+# (`auth_gate`).
 VERSION_PATTERN = r"\d+\.\d+"
-VERSION_SEGMENT = re.compile(rf"v({VERSION_PATTERN})")
 
 
 def default_settings(config: SalesforceMockConfig) -> dict[str, Any]:
@@ -37,15 +36,6 @@ def default_settings(config: SalesforceMockConfig) -> dict[str, Any]:
         "max_query_cursors": 10,
         "replication_lookback_days": 30,
     }
-
-
-def version_segment(path: str) -> str | None:
-    """The segment after `/services/data/` as written (`v59.0`, or `v59` or `` when
-    malformed); None outside the data API and for its versions root."""
-    if not path.startswith(DATA_ROOT + "/"):
-        return None
-    rest = path[len(DATA_ROOT) + 1 :]
-    return rest.split("/", 1)[0] if rest else None
 
 
 def supported_versions(newest: str) -> list[str]:

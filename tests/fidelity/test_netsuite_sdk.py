@@ -1,6 +1,6 @@
 """The `netsuite` SDK (0.12.0), unchanged but for its host, against the mock over HTTPS.
 
-The SDK hard-codes `https://<account>.suitetalk.api.netsuite.com`; `LoopbackRestApi` only
+The SDK hard-codes its host; `LoopbackRestApi` (`tests.fidelity.netsuite_sdk`) only
 overrides `_make_hostname`. The SDK opens a fresh `httpx.AsyncClient()` per request, so the
 mock's CA reaches it through `SSL_CERT_FILE`, which httpx 0.27 reads when `trust_env` is on
 (its default) and `verify` is left at True.
@@ -10,69 +10,42 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 import pytest
-from netsuite import Config, TokenAuth
+from netsuite import TokenAuth
 from netsuite.exceptions import NetsuiteAPIRequestError
-from netsuite.rest_api import NetSuiteRestApi
 
-from mocks.netsuite import NetSuiteMockConfig, create_app
-from mocks.server import RunningServer, start_server
-from mocks.tls import TlsMaterial, ensure_tls
-
-pytestmark = [
-    pytest.mark.fidelity,
-    # Deprecations inside the SDK, which these tests must run unchanged: it signs with
-    # oauthlib's `sign_hmac_sha256` and hands JSON text to httpx as `data=` not `content=`.
-    pytest.mark.filterwarnings("ignore:use sign_hmac_sha256_with_client:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Use 'content=<...>' to upload raw:DeprecationWarning"),
-]
-
-MOCK = NetSuiteMockConfig()
-GOOD_AUTH = TokenAuth(
-    consumer_key=MOCK.consumer_key,
-    consumer_secret=MOCK.consumer_secret,
-    token_id=MOCK.token_id,
-    token_secret=MOCK.token_secret,
+from mocks.server import RunningServer
+from mocks.tls import TlsMaterial
+from tests.fidelity.netsuite_sdk import (
+    GOOD_AUTH,
+    SDK_MARKS,
+    LoopbackRestApi,
+    netsuite_server,
+    run,
+    sdk_client,
 )
+
+pytestmark = SDK_MARKS
 CUSTOMER = "/record/v1/customer"
-T = TypeVar("T")
-
-
-class LoopbackRestApi(NetSuiteRestApi):
-    """The SDK's REST client with its host pointed at the mock; nothing else differs."""
-
-    loopback_host = ""
-
-    def _make_hostname(self) -> str:
-        return self.loopback_host
 
 
 @pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
-    return ensure_tls(tmp_path_factory.mktemp("netsuite-tls"))
-
-
-@pytest.fixture(scope="module")
-def server(tls: TlsMaterial) -> Iterator[RunningServer]:
-    with start_server(create_app(MOCK), tls=tls) as running:
-        yield running
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, TlsMaterial]]:
+    with netsuite_server(tmp_path_factory.mktemp("netsuite-tls")) as served:
+        yield served
 
 
 @pytest.fixture
 def connect(
-    server: RunningServer, tls: TlsMaterial, monkeypatch: pytest.MonkeyPatch
+    server: tuple[RunningServer, TlsMaterial], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., LoopbackRestApi]:
-    """Build SDK clients for the mock, trusting its CA and bypassing any proxy."""
-    monkeypatch.setenv("SSL_CERT_FILE", str(tls.ca_path))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    """Build SDK clients for the mock (with other credentials when asked)."""
 
     def make(auth: TokenAuth = GOOD_AUTH) -> LoopbackRestApi:
-        api = LoopbackRestApi(Config(account=MOCK.account_id, auth=auth))
-        api.loopback_host = f"{server.host}:{server.port}"
-        return api
+        return sdk_client(*server, monkeypatch, auth)
 
     return make
 
@@ -80,15 +53,6 @@ def connect(
 @pytest.fixture
 def api(connect: Callable[..., LoopbackRestApi]) -> LoopbackRestApi:
     return connect()
-
-
-def run(call: Callable[[], Awaitable[T]]) -> T:
-    """Run one SDK coroutine to completion (the SDK is async only)."""
-
-    async def main() -> T:
-        return await call()
-
-    return asyncio.run(main())
 
 
 def _customer(name: str, **fields: Any) -> dict[str, Any]:
@@ -109,13 +73,13 @@ def _failure(call: Callable[[], Awaitable[Any]]) -> tuple[int, dict[str, Any]]:
 
 
 def test_post_returns_none_and_request_reads_the_location(
-    api: LoopbackRestApi, server: RunningServer
+    api: LoopbackRestApi, server: tuple[RunningServer, TlsMaterial]
 ) -> None:
     assert run(lambda: api.post(CUSTOMER, json=_customer("Posted Co"))) is None
     response = run(lambda: api.request("POST", CUSTOMER, json=_customer("Requested Co")))
     assert response.status_code == 204
     location = response.headers["Location"]
-    assert location.startswith(f"{server.url}/services/rest/record/v1/customer/")
+    assert location.startswith(f"{server[0].url}/services/rest/record/v1/customer/")
 
 
 def test_get_one_and_the_list(api: LoopbackRestApi) -> None:

@@ -13,7 +13,7 @@ from mocks.context import MockContext
 from mocks.drift import DriftError, DriftRequest, inject_drift
 from mocks.netsuite import create_app
 from mocks.store import RecordStore
-from tests.mocks.netsuite.support import ADMIN, BEARER, CUSTOMERS, TestClient
+from tests.mocks.netsuite.support import ADMIN, CUSTOMERS, signed_client
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 CITY = "addressBook.0.addressBookAddress.city"
@@ -152,7 +152,7 @@ def test_bad_requests_are_refused(body: dict[str, Any], message: str) -> None:
 
 @pytest.mark.filterwarnings("ignore::fastapi.exceptions.FastAPIDeprecationWarning")
 def test_admin_route_injects_and_reports_ground_truth() -> None:
-    client = TestClient(create_app(), headers=BEARER)
+    client = signed_client(create_app())
     for n in range(1, 6):
         body = {"companyName": f"Acme {n} Corp", "subsidiary": {"id": "1"}, "externalId": f"E{n}"}
         assert client.post(CUSTOMERS, json=body).status_code == 204

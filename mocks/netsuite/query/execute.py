@@ -8,7 +8,6 @@ logic, and a string compared with a date or number is converted as Oracle would.
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mocks.like import like
 from mocks.netsuite.query.compile import (
     compile_projection,
     ordered,
@@ -50,7 +50,7 @@ from mocks.netsuite.query.values import (
 )
 from mocks.store import RecordStore
 
-__all__ = ["MAX_ROWS", "Executor", "Result", "column_value", "format_value"]
+__all__ = ["MAX_ROWS", "Executor", "Result", "SqlEnv", "column_value", "format_value"]
 
 MAX_ROWS = 100_000
 
@@ -78,6 +78,11 @@ class Executor:
         return Result(len(records), project(records[offset : offset + limit]))
 
     def run(self, query: Query, *, limit: int, offset: int) -> Result:
+        # Imported here: `relational` builds on this module (`SqlEnv`, `order_expr`).
+        from mocks.netsuite.query.relational import needs_relational
+
+        if needs_relational(query):
+            return self._run_relational(query, limit=limit, offset=offset)
         table = find_table(query.table)
         if table is None:
             known = ", ".join(sorted(TABLES))
@@ -95,7 +100,7 @@ class Executor:
         else:
             records = list(table.rows(self.store))
         if query.where is not None:
-            env = _Env(self, columns)
+            env = SqlEnv(self, columns)
             records = [r for r in records if env.truth(query.where, r) is True]
         items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
         if any(isinstance(item.expr, CountStar) for item in items):
@@ -105,13 +110,9 @@ class Executor:
             total = str(len(records))
             counted.update({item_key(item, i): total for i, item in enumerate(items, 1)})
             return Result(1, [counted][offset : offset + limit])
-        if len(records) > MAX_ROWS:
-            raise SuiteQLError(
-                f"the query matches {len(records)} rows, more than the {MAX_ROWS} a SuiteQL"
-                " query may return; narrow it (for example WHERE id > <last id> ORDER BY id)"
-            )
+        _check_size(len(records))
         for n, order in enumerate(reversed(query.order_by)):  # stable sorts, last key first
-            expr = self._order_expr(order.expr, items)
+            expr = self.order_expr(order.expr, items)
             if n == 0 and not order.descending and read_in_order(expr, table, records):
                 continue  # ORDER BY id of a table of records: read in that order
             keys = value_vector(expr, table, self.date_format)(records)
@@ -120,12 +121,22 @@ class Executor:
         if cacheable(items, table):  # each record's row reused while the record is unchanged
             project = ROW_CACHE.wrap(self.store, items, table, self.date_format, project)
         if cache_key is not None:
-            with _RESULTS_LOCK:  # queries run on several threadpool threads at once
-                kept = _RESULTS.setdefault(self.store, {})
-                while len(kept) >= _CACHED_RESULTS:
-                    kept.pop(next(iter(kept)))
-                kept[cache_key] = (records, project)
+            _keep(self.store, cache_key, (records, project))
         return Result(len(records), project(records[offset : offset + limit]))
+
+    def _run_relational(self, query: Query, *, limit: int, offset: int) -> Result:
+        """Joins, groups, subqueries and BUILTIN.DF; the result set is kept like any other."""
+        from mocks.netsuite.query.relational import ordered_output
+
+        hit = self.cached_page(query, limit=limit, offset=offset)
+        if hit is not None:
+            return hit
+        rows, project = ordered_output(self, query)
+        _check_size(len(rows))
+        cache_key = _cache_key(query, self.store, self.date_format)
+        if cache_key is not None:
+            _keep(self.store, cache_key, (rows, project))
+        return Result(len(rows), project(rows[offset : offset + limit]))
 
     def _check_columns(self, query: Query, table: Table, aliases: set[str]) -> None:
         allowed_qualifiers = {table.name, query.table, query.alias}
@@ -154,7 +165,7 @@ class Executor:
         for order in query.order_by:
             visit(order.expr, True)
 
-    def _order_expr(self, expr: Any, items: tuple[SelectItem, ...]) -> Any:
+    def order_expr(self, expr: Any, items: tuple[SelectItem, ...]) -> Any:
         """What an ORDER BY item sorts by: a select item (by position or alias) or itself."""
         if isinstance(expr, Literal) and isinstance(expr.value, int):
             if not 1 <= expr.value <= len(items):
@@ -175,6 +186,22 @@ _CACHED_RESULTS = 8
 _RESULTS_LOCK = threading.Lock()
 
 
+def _keep(store: RecordStore, cache_key: tuple[Any, ...], result: Any) -> None:
+    with _RESULTS_LOCK:  # queries run on several threadpool threads at once
+        kept = _RESULTS.setdefault(store, {})
+        while len(kept) >= _CACHED_RESULTS:
+            kept.pop(next(iter(kept)))
+        kept[cache_key] = result
+
+
+def _check_size(rows: int) -> None:
+    if rows > MAX_ROWS:
+        raise SuiteQLError(
+            f"the query matches {rows} rows, more than the {MAX_ROWS} a SuiteQL"
+            " query may return; narrow it (for example WHERE id > <last id> ORDER BY id)"
+        )
+
+
 def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any, ...] | None:
     try:
         hash(query)
@@ -183,13 +210,18 @@ def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any,
     return (query, store.state_token, date_format)
 
 
-class _Env:
-    """Evaluates expressions for one query."""
+class SqlEnv:
+    """Evaluates conditions and values over rows of one table (`relational` extends it)."""
 
     def __init__(self, executor: Executor, columns: dict[str, Getter]) -> None:
         self.date_format = executor.date_format
         self.columns = columns
         self._sets: dict[int, frozenset[str] | None] = {}
+        self._numbers: dict[int, frozenset[int | float] | None] = {}
+        # Functions of literals only (the keyset query's TO_TIMESTAMP('...', '...')), by node
+        # id: computed for the first row, then reused. A failing one is not kept, so it
+        # fails again the same way on every row, as before.
+        self._constants: dict[int, Any] = {}
 
     def value(self, node: Any, rec: Any) -> Any:
         if isinstance(node, Column):
@@ -197,8 +229,14 @@ class _Env:
         if isinstance(node, Literal):
             return None if node.value == "" else node.value
         if isinstance(node, Func):
+            key = id(node)
+            if key in self._constants:
+                return self._constants[key]
             args = [self.value(a, rec) for a in node.args]
-            return call_function(node.name, args, self.date_format)
+            result = call_function(node.name, args, self.date_format)
+            if all(isinstance(a, Literal) or id(a) in self._constants for a in node.args):
+                self._constants[key] = result
+            return result
         raise SuiteQLError("a condition cannot be used as a value")
 
     def _as_date(self, text: str) -> datetime:
@@ -238,6 +276,10 @@ class _Env:
             if literals is not None and isinstance(left, str):
                 # An external-id lookup lists hundreds of strings: test membership once.
                 return (left in literals) != node.negated
+            numbers = self._number_set(node)
+            if numbers is not None and _is_number(left):
+                # A page of internal ids (`parent IN (...)`): the same, by number.
+                return (left in numbers) != node.negated
             signs = [self.compare(left, self.value(i, rec)) for i in node.items]
             found = True if 0 in signs else (None if None in signs else False)
             return None if found is None else found != node.negated
@@ -251,6 +293,15 @@ class _Env:
                 return None
             return (low >= 0 and high <= 0) != node.negated
         raise SuiteQLError("expected a condition")
+
+    def _number_set(self, node: InList) -> frozenset[int | float] | None:
+        """The IN list as a set when every item is a number literal (else None)."""
+        key = id(node)
+        if key not in self._numbers:
+            items = node.items
+            plain = all(isinstance(i, Literal) and _is_number(i.value) for i in items)
+            self._numbers[key] = frozenset(i.value for i in items) if plain else None
+        return self._numbers[key]
 
     def _string_set(self, node: InList) -> frozenset[str] | None:
         """The IN list as a set when every item is a non-empty string literal (else None)."""
@@ -267,10 +318,9 @@ class _Env:
         pattern = self.value(node.pattern, rec)
         if value is None or pattern is None:
             return None
-        regex = "".join(
-            ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in str(pattern)
-        )
-        return (re.fullmatch(regex, value, re.DOTALL) is not None) != node.negated
+        # Linear whatever the pattern (a `.*` regex backtracks for minutes on many `%`).
+        matched = like(value, str(pattern), ignore_case=False, backslash_escapes=False)
+        return matched != node.negated
 
 
 _SIGN_TESTS: dict[str, Callable[[int], bool]] = {
@@ -281,6 +331,10 @@ _SIGN_TESTS: dict[str, Callable[[int], bool]] = {
     ">": lambda s: s > 0,
     ">=": lambda s: s >= 0,
 }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _number(text: str) -> float:

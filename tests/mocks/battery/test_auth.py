@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sync.errors import AuthError
 from tests.mocks.battery.support import Answer, Sandbox, odd_paths
 
 SHOWN = 30  # problems listed in a failure message
@@ -96,3 +97,34 @@ def test_odd_paths_never_answer_without_credentials(sandbox: Sandbox) -> None:
     assert not problems, _report(
         f"odd paths the {sandbox.name} sandbox answers without credentials", problems
     )
+
+
+def _wrong(value: str) -> str:
+    """A credential of the same shape that is not the one issued (one character changed)."""
+    return value[:-1] + ("x" if value[-1:] != "x" else "y")
+
+
+def test_every_route_refuses_each_wrong_credential(sandbox: Sandbox) -> None:
+    """Each credential the pack issues, wrong in turn, the rest right, and requests made by
+    the connector's own auth hook: a vendor that signs every request (NetSuite's OAuth 1.0a)
+    must refuse a signature made with a wrong secret or key on every route; a vendor with a
+    login must refuse the login, so no request is ever made with it."""
+    _seed_small_world(sandbox)
+    routes = sandbox.vendor_routes()
+    problems: list[str] = []
+    for key, value in sandbox.credentials.items():
+        conn = sandbox.connector(credentials={**sandbox.credentials, key: _wrong(value)})
+        try:
+            signed = [(m, path, sandbox.signed(conn, m, path))
+                      for route in routes for m in route.methods
+                      for path in (route.fill(sandbox.kit.path_params),)]  # fmt: skip
+        except AuthError:  # the vendor's login refused it: no request is made with it
+            continue
+        for method, path, headers in signed:
+            answer = sandbox.request(method, path, headers=headers, body=sandbox.sample_body())
+            if answer.ok or (
+                method != "HEAD"
+                and not sandbox.kit.is_auth_refusal(answer.status, answer.headers, answer.body)
+            ):
+                problems.append(f"wrong {key}: {method} {path} answered {answer.brief()}")
+    assert not problems, _report(f"wrong credentials the {sandbox.name} sandbox took", problems)

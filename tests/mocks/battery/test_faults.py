@@ -51,10 +51,11 @@ def test_a_fault_plan_takes_effect_and_clears(
 ) -> None:
     conn = sandbox.connector()
     path = _a_read(sandbox, conn)
-    headers = sandbox.signed(conn, "GET", path)  # signed now: no token fetch under the plan
+    sandbox.signed(conn, "GET", path)  # a token fetched now, not under the plan
 
     def read() -> Answer:
-        return sandbox.request("GET", path, headers=headers)
+        # Signed anew each time: a vendor that signs requests refuses a replayed nonce.
+        return sandbox.request("GET", path, headers=sandbox.signed(conn, "GET", path))
 
     assert read().ok, f"{sandbox.name}: GET {path} fails before any fault: {read().brief()}"
     plan = _plan(effect)

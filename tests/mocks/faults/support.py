@@ -19,6 +19,7 @@ from mocks.salesforce import create_app as create_salesforce
 from mocks.salesforce.ids import make_id
 from mocks.store import RecordStore
 from tests.clock import Clock as _Clock
+from tests.mocks.netsuite.signing import TbaAuth
 
 __all__ = [
     "ADMIN", "BASE", "CUSTOMERS", "NS_AUTH", "SUITEQL", "Clock", "TestClient", "add_accounts",
@@ -28,7 +29,7 @@ __all__ = [
 
 ADMIN = {"X-Harness-Token": "harness-admin"}
 BASE = "/services/data/v59.0"
-NS_AUTH = {"Authorization": "Bearer harness-ns-token-secret"}
+NS_AUTH = TbaAuth()  # signs each request (OAuth 1.0a, the stock NetSuite token)
 CUSTOMERS = "/services/rest/record/v1/customer"
 SUITEQL = "/services/rest/query/v1/suiteql"
 START = datetime(2024, 1, 15, 10, 22, 0, 250_000, tzinfo=UTC)
@@ -46,7 +47,9 @@ def salesforce_client(store: RecordStore | None = None) -> TestClient:
 
 
 def netsuite_client(store: RecordStore | None = None) -> TestClient:
-    return TestClient(create_netsuite(store=store or RecordStore(clock=Clock())), headers=NS_AUTH)
+    client = TestClient(create_netsuite(store=store or RecordStore(clock=Clock())))
+    client.auth = NS_AUTH
+    return client
 
 
 def sf_login(client: TestClient) -> dict[str, str]:

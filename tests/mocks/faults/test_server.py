@@ -29,7 +29,7 @@ def server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 def http(server: RunningServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, headers=NS_AUTH, trust_env=False) as client:
+    with httpx.Client(base_url=server.url, auth=NS_AUTH, trust_env=False) as client:
         yield client
 
 
@@ -129,13 +129,13 @@ def test_latency_keeps_requests_in_flight_against_netsuite_concurrency(
 ) -> None:
     slow = {"match": {"kind": "query"}, "effect": {"type": "latency", "ms": 1500}}
     plan = {"settings": {"netsuite": {"max_concurrent": 1}}, "rules": [slow]}
-    with httpx.Client(base_url=server.url, headers=NS_AUTH, trust_env=False) as admin:
+    with httpx.Client(base_url=server.url, auth=NS_AUTH, trust_env=False) as admin:
         assert admin.put("/__harness/faults", json=plan, headers=ADMIN).status_code == 200
     start = threading.Barrier(2)
     statuses: list[int] = []
 
     def call() -> None:
-        with httpx.Client(base_url=server.url, headers=NS_AUTH, trust_env=False) as client:
+        with httpx.Client(base_url=server.url, auth=NS_AUTH, trust_env=False) as client:
             start.wait(timeout=10)
             statuses.append(client.get(CUSTOMERS, timeout=30).status_code)
 

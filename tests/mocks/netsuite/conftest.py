@@ -9,7 +9,7 @@ import pytest
 
 from mocks.netsuite import NetSuiteMockConfig, create_app
 from mocks.store import RecordStore
-from tests.mocks.netsuite.support import BEARER, CUSTOMERS, Clock, TestClient
+from tests.mocks.netsuite.support import CUSTOMERS, Clock, TestClient, signed_client
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def config() -> NetSuiteMockConfig:
 @pytest.fixture
 def client(config: NetSuiteMockConfig, store: RecordStore) -> Iterator[TestClient]:
     # Without `with`: no lifespan to run, and a client costs milliseconds instead of tens.
-    test_client = TestClient(create_app(config, store), headers=BEARER)
+    test_client = signed_client(create_app(config, store))
     yield test_client
     test_client.close()
 

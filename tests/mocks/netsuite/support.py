@@ -5,11 +5,11 @@ from __future__ import annotations
 import warnings
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from starlette.exceptions import StarletteDeprecationWarning
 
 from tests.clock import Clock as _Clock
+from tests.mocks.netsuite.signing import TbaAuth, replay
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; this project pins httpx 0.27 for the netsuite SDK.
@@ -17,11 +17,10 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 __all__ = [
-    "ADMIN", "BEARER", "CUSTOMERS", "START", "STRICT", "SUITEQL", "Clock", "TestClient",
-    "error_detail", "oauth_header",
+    "ADMIN", "CUSTOMERS", "START", "STRICT", "SUITEQL", "Clock", "TbaAuth", "TestClient",
+    "error_detail", "oauth_header", "signed_client",
 ]  # fmt: skip
 
-BEARER = {"Authorization": "Bearer harness-ns-token-secret"}
 ADMIN = {"X-Harness-Token": "harness-admin"}
 STRICT = {"X-NetSuite-PropertyNameValidation": "error"}
 CUSTOMERS = "/services/rest/record/v1/customer"
@@ -36,21 +35,17 @@ class Clock(_Clock):
         super().__init__(start)
 
 
-def oauth_header(**overrides: str) -> dict[str, str]:
-    """A token-based-auth header as the netsuite SDK sends it (the signature is not checked)."""
-    params = {
-        "realm": "1234567_SB1",
-        "oauth_consumer_key": "harness-ns-consumer",
-        "oauth_token": "harness-ns-token",
-        "oauth_signature_method": "HMAC-SHA256",
-        "oauth_timestamp": "1705314120",
-        "oauth_nonce": "n0nce",
-        "oauth_version": "1.0",
-        "oauth_signature": "c2lnbmF0dXJl/+=",
-        **overrides,
-    }
-    inner = ", ".join(f'{k}="{quote(v, safe="")}"' for k, v in params.items() if v != "<omit>")
-    return {"Authorization": f"OAuth {inner}"}
+def signed_client(app: Any, **kw: Any) -> TestClient:
+    """A TestClient for `app` signing every request with the stock token (see `signing`)."""
+    client = TestClient(app, **kw)
+    client.auth = TbaAuth()
+    return client
+
+
+def oauth_header(method: str, url: str, **overrides: str | None) -> dict[str, str]:
+    """A signed token-based-auth header for one request; `overrides` change parameters
+    before signing (None drops one)."""
+    return replay(TbaAuth(overrides=dict(overrides)).oauth_params(method, url))
 
 
 def error_detail(response: Any) -> dict[str, Any]:

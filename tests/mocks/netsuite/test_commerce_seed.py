@@ -12,7 +12,7 @@ from mocks.netsuite import create_app
 from mocks.netsuite.seed.business import upc
 from mocks.world.generator import WorldSettings, generate_world
 from mocks.world.overlap import plan
-from tests.mocks.netsuite.support import ADMIN, BEARER, SUITEQL, TestClient
+from tests.mocks.netsuite.support import ADMIN, SUITEQL, TbaAuth, TestClient
 
 SETTINGS = WorldSettings(seed=7, accounts=60, full_business=True, dirty=0.4)
 RECORDS = "/services/rest/record/v1"
@@ -22,7 +22,8 @@ RECORDS = "/services/rest/record/v1"
 def seeded() -> Iterator[tuple[TestClient, dict[str, int]]]:
     app = create_app()
     counts = app.state.mock.seed(SETTINGS)
-    with TestClient(app, headers=BEARER) as client:
+    with TestClient(app) as client:
+        client.auth = TbaAuth()
         yield client, counts
 
 

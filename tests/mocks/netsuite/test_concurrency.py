@@ -12,7 +12,15 @@ import pytest
 from mocks.netsuite import NetSuiteMockConfig, create_app
 from mocks.server import start_server
 from mocks.store import RecordStore
-from tests.mocks.netsuite.support import ADMIN, BEARER, CUSTOMERS, START, TestClient, error_detail
+from tests.mocks.netsuite.support import (
+    ADMIN,
+    CUSTOMERS,
+    START,
+    TbaAuth,
+    TestClient,
+    error_detail,
+    signed_client,
+)
 
 
 class GateClock:
@@ -32,7 +40,7 @@ class GateClock:
 
 @pytest.mark.filterwarnings("ignore::fastapi.exceptions.FastAPIDeprecationWarning")
 def test_limit_of_zero_rejects_every_api_request() -> None:
-    client = TestClient(create_app(NetSuiteMockConfig(max_concurrent=0)), headers=BEARER)
+    client = signed_client(create_app(NetSuiteMockConfig(max_concurrent=0)))
     response = client.get(CUSTOMERS)
     assert response.status_code == 429
     detail = error_detail(response)
@@ -58,7 +66,7 @@ def test_request_beyond_the_limit_is_rejected_at_once_while_another_is_in_flight
     body = {"companyName": "Slow Co", "subsidiary": {"id": "1"}}
     with (
         start_server(app) as server,
-        httpx.Client(base_url=server.url, headers=BEARER, trust_env=False, timeout=10) as http,
+        httpx.Client(base_url=server.url, auth=TbaAuth(), trust_env=False, timeout=10) as http,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
         gate.closed = True

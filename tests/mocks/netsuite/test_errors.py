@@ -259,6 +259,7 @@ def test_unexpected_failure_is_500_unexpected_error(
 
     monkeypatch.setattr(RecordStore, "records", explode)
     quiet = TestClient(client.app, headers=client.headers, raise_server_exceptions=False)
+    quiet.auth = client.auth
     response = quiet.get(CUSTOMERS)
     assert response.status_code == 500
     assert error_detail(response)["o:errorCode"] == "UNEXPECTED_ERROR"

@@ -12,7 +12,7 @@ from mocks.netsuite.schema import TERMS
 from mocks.netsuite.seed.finance import CREDIT_CEILING, CREDIT_FLOOR, finance_fields
 from mocks.world.generator import WorldSettings, generate_world
 from mocks.world.overlap import plan
-from tests.mocks.netsuite.support import BEARER, TestClient
+from tests.mocks.netsuite.support import TbaAuth, TestClient
 
 SETTINGS = WorldSettings(seed=11, accounts=25, products=20, locations=2, full_business=True)
 RECORDS = "/services/rest/record/v1"
@@ -22,7 +22,8 @@ RECORDS = "/services/rest/record/v1"
 def client() -> Iterator[TestClient]:
     app = create_app()
     app.state.mock.seed(SETTINGS)
-    with TestClient(app, headers=BEARER) as http:
+    with TestClient(app) as http:
+        http.auth = TbaAuth()
         yield http
 
 

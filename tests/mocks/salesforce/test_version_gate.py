@@ -3,8 +3,8 @@
 `/services/data/v59/...` and `/services/data/v59.0x/...` used to skip the gate: its version
 pattern did not match them, while the routes' `v{version}` matched anything, so query,
 create, update, delete and composite answered 2xx with no token and the API counter stood
-still. Salesforce answers 404 NOT_FOUND in its error array for a path whose version is not
-a supported `vNN.0`, token or not, and no request without a valid token reaches data.
+still. Without a valid token every such path is 401 INVALID_SESSION_ID; with one, Salesforce
+answers 404 NOT_FOUND in its error array for a version that is not a supported `vNN.0`.
 """
 
 from __future__ import annotations
@@ -54,15 +54,17 @@ def _state(client: TestClient, store: RecordStore) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize("version", ODD_VERSIONS)
-def test_an_odd_version_is_not_found_without_a_token(
+def test_an_odd_version_without_a_token_is_refused_for_the_session(
     client: TestClient, store: RecordStore, version: str
 ) -> None:
+    # The session is checked first (see `mocks.salesforce.auth_gate`): no path tells a
+    # caller without one whether it exists.
     add_accounts(store, 2)
     before = _state(client, store)
     for method, path, kw in _calls():
         response = client.request(method, f"/services/data/{version}/{path}", **kw)
-        assert response.status_code == 404, (method, path, response.status_code, response.text)
-        assert response.json() == NOT_FOUND, (method, path)
+        assert response.status_code == 401, (method, path, response.status_code, response.text)
+        assert response.json()[0]["errorCode"] == "INVALID_SESSION_ID", (method, path)
         assert "sforce-limit-info" not in response.headers
     assert _state(client, store) == before
 
@@ -88,7 +90,8 @@ def test_odd_spellings_under_the_data_root_never_answer_2xx_without_a_token(
     if path in ("", "/"):  # the versions root is open
         assert response.status_code == 200
     else:
-        assert response.status_code == 404 and response.json() == NOT_FOUND, response.text
+        assert response.status_code == 401, response.text
+        assert response.json()[0]["errorCode"] == "INVALID_SESSION_ID"
 
 
 def test_the_right_version_without_a_token_is_refused(

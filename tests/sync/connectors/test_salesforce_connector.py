@@ -30,7 +30,8 @@ def record(kit: Kit) -> Recorder:
 
 
 def test_client_credentials_grant_uses_basic_auth(salesforce_kit: Kit) -> None:
-    conn = salesforce_kit.connector()
+    app_only = {k: salesforce_kit.settings.credentials[k] for k in ("client_id", "client_secret")}
+    conn = salesforce_kit.connector(credentials=app_only)  # no user: the app's own grant
     recorder = record(salesforce_kit)
     conn.describe("Account")
     token = recorder.requests[0]
