@@ -4,77 +4,36 @@ seeded full-business world: sales orders, invoices, payments, items and SuiteQL 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
-import httpx
 import pytest
-from netsuite import Config, TokenAuth
-from netsuite.rest_api import NetSuiteRestApi
 
-from mocks.netsuite import NetSuiteMockConfig, create_app
-from mocks.server import RunningServer, start_server
-from mocks.tls import TlsMaterial, ensure_tls
-
-pytestmark = [
-    pytest.mark.fidelity,
-    pytest.mark.filterwarnings("ignore:use sign_hmac_sha256_with_client:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Use 'content=<...>' to upload raw:DeprecationWarning"),
-]
-
-MOCK = NetSuiteMockConfig()
-AUTH = TokenAuth(
-    consumer_key=MOCK.consumer_key,
-    consumer_secret=MOCK.consumer_secret,
-    token_id=MOCK.token_id,
-    token_secret=MOCK.token_secret,
+from mocks.server import RunningServer
+from mocks.tls import TlsMaterial
+from tests.fidelity.netsuite_sdk import (
+    SDK_MARKS,
+    LoopbackRestApi,
+    netsuite_server,
+    run,
+    sdk_client,
 )
+
+pytestmark = SDK_MARKS
 WORLD = {"seed": 9, "accounts": 30, "full_business": True}
-T = TypeVar("T")
-
-
-class LoopbackRestApi(NetSuiteRestApi):
-    """The SDK's REST client with its host pointed at the mock; nothing else differs."""
-
-    loopback_host = ""
-
-    def _make_hostname(self) -> str:
-        return self.loopback_host
 
 
 @pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
-    return ensure_tls(tmp_path_factory.mktemp("netsuite-commerce-tls"))
-
-
-@pytest.fixture(scope="module")
-def server(tls: TlsMaterial) -> Iterator[RunningServer]:
-    with start_server(create_app(MOCK), tls=tls) as running, httpx.Client(
-        base_url=running.url, verify=str(tls.ca_path), trust_env=False, timeout=60
-    ) as http:  # fmt: skip
-        seeded = http.post("/__harness/seed", json=WORLD,
-                           headers={"X-Harness-Token": MOCK.admin_token})  # fmt: skip
-        assert seeded.status_code == 200, seeded.text
-        yield running
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, TlsMaterial]]:
+    with netsuite_server(tmp_path_factory.mktemp("netsuite-commerce-tls"), WORLD) as served:
+        yield served
 
 
 @pytest.fixture
 def api(
-    server: RunningServer, tls: TlsMaterial, monkeypatch: pytest.MonkeyPatch
+    server: tuple[RunningServer, TlsMaterial], monkeypatch: pytest.MonkeyPatch
 ) -> LoopbackRestApi:
-    monkeypatch.setenv("SSL_CERT_FILE", str(tls.ca_path))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    client = LoopbackRestApi(Config(account=MOCK.account_id, auth=AUTH))
-    client.loopback_host = f"{server.host}:{server.port}"
-    return client
-
-
-def run(call: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        return await call()
-
-    return asyncio.run(main())
+    return sdk_client(*server, monkeypatch)
 
 
 def _rows(api: LoopbackRestApi, query: str, limit: int = 50) -> list[dict[str, Any]]:

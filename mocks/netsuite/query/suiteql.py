@@ -1,13 +1,18 @@
 """A SuiteQL subset: tokenizer and parser producing a small syntax tree.
 
-    SELECT * | COUNT(*) | expr [[AS] alias], ...
+    SELECT [DISTINCT] * | expr [[AS] alias], ...
     FROM table [[AS] alias]
+    { [INNER] JOIN | LEFT [OUTER] JOIN } table [[AS] alias] ON condition ...
     [WHERE condition]
+    [GROUP BY expr, ... [HAVING condition]]
     [ORDER BY expr|alias|position [ASC|DESC], ...]
 
-Conditions: comparisons (= <> != < <= > >=), [NOT] IN (...), [NOT] LIKE, IS [NOT] NULL,
-[NOT] BETWEEN a AND b, AND, OR, NOT and parentheses. Values: columns (optionally qualified),
-'strings', numbers, NULL and the functions in `FUNCTIONS`. Execution lives in `suiteql_exec`.
+Conditions: comparisons (= <> != < <= > >=), [NOT] IN (...), [NOT] IN (SELECT ...),
+[NOT] LIKE, IS [NOT] NULL, [NOT] BETWEEN a AND b, AND, OR, NOT and parentheses. Values:
+columns (optionally qualified), 'strings', numbers, NULL, the functions in `FUNCTIONS`,
+`BUILTIN.DF(column)` and the aggregates COUNT(*), COUNT([DISTINCT] x), SUM, MIN, MAX, AVG.
+Single-table queries run in `execute`; joins, groups, subqueries and `BUILTIN.DF` in
+`relational`.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from typing import Any
 
 FUNCTIONS = {"TO_DATE": (1, 2), "TO_TIMESTAMP": (1, 2), "TO_CHAR": (1, 2), "UPPER": (1, 1),
              "LOWER": (1, 1), "NVL": (2, 2)}  # fmt: skip
+AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG"})
+DISPLAY = "BUILTIN.DF"  # the display value of a reference or list column
 KEYWORDS = {"SELECT", "FROM", "WHERE", "ORDER", "BY", "ASC", "DESC", "AND", "OR", "NOT", "IN",
-            "LIKE", "IS", "NULL", "AS", "BETWEEN", "GROUP", "HAVING", "UNION", "JOIN"}  # fmt: skip
+            "LIKE", "IS", "NULL", "AS", "BETWEEN", "GROUP", "HAVING", "UNION", "JOIN", "ON",
+            "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS", "DISTINCT"}  # fmt: skip
 _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<ident>[A-Za-z_][A-Za-z0-9_$#]*)"
     r'|(?P<qident>"[^"]+")|(?P<op><>|!=|<=|>=|[=<>(),*.\-]))'
@@ -54,6 +62,15 @@ class CountStar:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """COUNT(x), COUNT(DISTINCT x), SUM, MIN, MAX or AVG of a value (COUNT(*) is CountStar)."""
+
+    name: str  # uppercase
+    arg: Any
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
 class Compare:
     op: str
     left: Any
@@ -64,6 +81,15 @@ class Compare:
 class InList:
     expr: Any
     items: tuple[Any, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class InQuery:
+    """`expr [NOT] IN (SELECT one column ...)`: an uncorrelated subquery."""
+
+    expr: Any
+    query: Query
     negated: bool
 
 
@@ -112,12 +138,24 @@ class OrderItem:
 
 
 @dataclass(frozen=True)
+class Join:
+    table: str  # lowercase
+    alias: str | None
+    on: Any
+    outer: bool  # LEFT [OUTER] JOIN: a left row without a match is kept, its right side NULL
+
+
+@dataclass(frozen=True)
 class Query:
     items: tuple[SelectItem, ...] | None  # None means SELECT *
     table: str  # lowercase
     alias: str | None
     where: Any | None
     order_by: tuple[OrderItem, ...]
+    joins: tuple[Join, ...] = ()
+    group_by: tuple[Any, ...] = ()
+    having: Any | None = None
+    distinct: bool = False  # SELECT DISTINCT: repeated result rows appear once
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -138,7 +176,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 
 def parse(text: str) -> Query:
     """Parse one SELECT statement; SuiteQLError names what is wrong."""
-    return _Parser(tokenize(text)).query()
+    return _Parser(tokenize(text)).statement()
 
 
 class _Parser:
@@ -178,21 +216,57 @@ class _Parser:
 
     def query(self) -> Query:
         self._expect("SELECT")
+        distinct = self._accept("DISTINCT")
         star = self._accept("*")
         items = None if star else tuple(self._list(self._select_item))
         self._expect("FROM")
-        table = self._name("a table name").lower()
-        alias = None
-        if self._accept("AS") or (self._peek()[0] == "ident" and not self._keyword()):
-            alias = self._name("a table alias").lower()
+        table, alias = self._source()
+        joins = []
+        while (join := self._join()) is not None:
+            joins.append(join)
         where = self.condition() if self._accept("WHERE") else None
+        group: tuple[Any, ...] = ()
+        having = None
+        if self._accept("GROUP"):
+            self._expect("BY")
+            group = tuple(self._list(self.value))
+            having = self.condition() if self._accept("HAVING") else None
         order: tuple[OrderItem, ...] = ()
         if self._accept("ORDER"):
             self._expect("BY")
             order = tuple(self._list(self._order_item))
-        if self._peek()[0] != "eof":
+        if self._peek()[0] != "eof" and not self._is(")"):
             raise SuiteQLError(f"unexpected {self._peek()[1]!r}; this subset has no such clause")
-        return Query(items, table, alias, where, order)
+        return Query(items, table, alias, where, order, tuple(joins), group, having, distinct)
+
+    def statement(self) -> Query:
+        """The whole text as one query (a subquery stops at its closing parenthesis)."""
+        query = self.query()
+        if self._peek()[0] != "eof":
+            raise SuiteQLError(f"unexpected {self._peek()[1]!r} after the query")
+        return query
+
+    def _source(self) -> tuple[str, str | None]:
+        table = self._name("a table name").lower()
+        alias = None
+        if self._accept("AS") or (self._peek()[0] == "ident" and not self._keyword()):
+            alias = self._name("a table alias").lower()
+        return table, alias
+
+    def _join(self) -> Join | None:
+        if self._is("RIGHT") or self._is("FULL") or self._is("CROSS"):
+            raise SuiteQLError(f"{self._peek()[1].upper()} JOIN is not supported by this mock")
+        outer = self._accept("LEFT")
+        if outer:
+            self._accept("OUTER")
+            self._expect("JOIN")
+        elif self._accept("INNER"):
+            self._expect("JOIN")
+        elif not self._accept("JOIN"):
+            return None
+        table, alias = self._source()
+        self._expect("ON")
+        return Join(table, alias, self.condition(), outer)
 
     def _keyword(self) -> bool:
         return self._peek()[1].upper() in KEYWORDS
@@ -251,6 +325,10 @@ class _Parser:
         negated = self._accept("NOT")
         if self._accept("IN"):
             self._expect("(")
+            if self._is("SELECT"):
+                sub = self.query()
+                self._expect(")")
+                return InQuery(left, sub, negated)
             items = tuple(self._list(self.value))
             self._expect(")")
             return InList(left, items, negated)
@@ -282,18 +360,34 @@ class _Parser:
             raise SuiteQLError(f"expected a value but found {text or 'end of query'!r}")
         if self._is("(", 1):
             return self._call()
+        if text.upper() == "BUILTIN" and self._is(".", 1):
+            return self._builtin()
         self.pos += 1
         if self._accept("."):
             return Column(self._name("a column name").lower(), text.lower())
         return Column(text.lower())
 
+    def _builtin(self) -> Func:
+        self.pos += 2  # BUILTIN .
+        name = f"BUILTIN.{self._name('a BUILTIN function').upper()}"
+        if name != DISPLAY:
+            raise SuiteQLError(f"unsupported function {name}; supported: {DISPLAY}")
+        self._expect("(")
+        arg = self.value()
+        self._expect(")")
+        return Func(name, (arg,))
+
     def _call(self) -> Any:
         name = self._peek()[1].upper()
         self.pos += 2
-        if name == "COUNT":
-            self._expect("*")
+        if name == "COUNT" and self._accept("*"):
             self._expect(")")
             return CountStar()
+        if name in AGGREGATES:
+            distinct = self._accept("DISTINCT")
+            arg = self.value()
+            self._expect(")")
+            return Aggregate(name, arg, distinct)
         if name not in FUNCTIONS:
             raise SuiteQLError(f"unsupported function {name}; supported: {sorted(FUNCTIONS)}")
         args = () if self._is(")") else tuple(self._list(self.value))

@@ -12,7 +12,13 @@ exposes them.
   currency, unit price): the inventoryItem sublists;
 - `previoustransactionlinelink`: which document each one came from: an invoice from its
   sales order (`linktype` 'OrdBill'), a payment's application to an invoice ('Payment',
-  `foreignamount` applied).
+  `foreignamount` applied);
+- a customer's addresses (`addresses`): `customeraddressbook` (one row per address book
+  line), the address itself in `customeraddressbookentityaddress` and `entityaddress`, and
+  the customer's `defaultbillingaddress` / `defaultshippingaddress` keys into them.
+
+Every table says which of its columns are references (`Table.refs`: the record type or
+built-in list a value points at, for `BUILTIN.DF`).
 
 A row of a table of records (one per record: the entity tables, `item`, `transaction`) is
 the `StoredRecord` itself; a row of a line table is a `Row` (record, line, line number). A
@@ -46,6 +52,9 @@ class Row(NamedTuple):
 
 
 Getter = Callable[[Any], Any]  # row (a StoredRecord or a Row, by table) -> value
+# row -> the record type or built-in list a reference column points at (None: not a reference)
+RefTarget = Callable[[Any], str | None]
+COUNTRY = "country"  # a RefTarget answer: the value is an ISO country code
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Table:
     # Columns whose getter is `column_value(field, record)`: compiled readers may read the
     # record field themselves (`suiteql_compile`).
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    refs: Mapping[str, RefTarget] = field(default_factory=dict)
 
     def rows_by_external_id(self, store: RecordStore, values: Iterable[str]) -> list[Any]:
         """The rows (records) carrying one of `values` as externalId, in id order."""
@@ -137,10 +147,24 @@ def _records(*types: str) -> Callable[[RecordStore], list[StoredRecord]]:
     return rows
 
 
-def _record_table(name: str, spec: RecordSpec, **extra: Getter) -> Table:
+def _to(target: str | None) -> RefTarget:
+    return lambda row: target
+
+
+def _field_refs(fields: Mapping[str, FieldSpec]) -> dict[str, RefTarget]:
+    refs = {col: _to(f.ref_type) for col, f in fields.items() if f.kind == "ref" and f.ref_type}
+    refs.update({col: _to(COUNTRY) for col, f in fields.items() if f.kind == "country"})
+    return refs
+
+
+def _record_table(name: str, spec: RecordSpec, extra: Mapping[str, Getter] | None = None) -> Table:
+    """One row per record of `spec`; `extra` columns are computed from the record too."""
     fields = spec.columns()
     columns = {col: _record_getter(f) for col, f in fields.items()}
-    return Table(name, {**columns, **extra}, _records(spec.name), (spec.name,), fields)
+    refs = _field_refs(fields)
+    return Table(
+        name, {**columns, **(extra or {})}, _records(spec.name), (spec.name,), fields, refs
+    )
 
 
 def _union_getter(column: str, specs: list[RecordSpec]) -> Getter:
@@ -158,7 +182,14 @@ def _transaction_table() -> Table:
     names = list(dict.fromkeys(col for s in specs for col in s.columns()))
     columns = {col: _union_getter(col, specs) for col in names}
     columns["type"] = lambda rec: TRANSACTION_TYPES[rec.obj]
-    return Table("transaction", columns, _records(*TRANSACTION_TYPES), tuple(TRANSACTION_TYPES))
+    by_type = {s.name: _field_refs(s.columns()) for s in specs}
+
+    def union_ref(column: str) -> RefTarget:
+        return lambda rec: by_type[rec.obj][column](rec) if column in by_type[rec.obj] else None
+
+    refs = {col: union_ref(col) for col in {c for r in by_type.values() for c in r}}
+    return Table("transaction", columns, _records(*TRANSACTION_TYPES), tuple(TRANSACTION_TYPES),
+                 refs=refs)  # fmt: skip
 
 
 def _negated(value: Any) -> Any:
@@ -182,6 +213,14 @@ def _line_field(name: str, kind: str, *, signed: bool = False) -> Getter:
     return get
 
 
+def _line_id(row: Row) -> Any:
+    """A line's id: the `line` the record service shows on it (0 for the main line)."""
+    if row.line is None:
+        return 0
+    given = plain_value("number", row.line.get("line"))
+    return row.number if given is None else given
+
+
 def _amount(row: Row) -> Any:
     if row.line is None:
         return plain_value("number", row.rec.fields.get("total"))
@@ -190,7 +229,7 @@ def _amount(row: Row) -> Any:
 
 def _transactionline_table() -> Table:
     columns: dict[str, Getter] = {
-        "id": lambda row: row.number,
+        "id": _line_id,
         "transaction": lambda row: int(row.rec.id) if row.rec.id.isdigit() else row.rec.id,
         "linesequencenumber": lambda row: row.number,
         "mainline": lambda row: "T" if row.line is None else "F",
@@ -205,7 +244,13 @@ def _transactionline_table() -> Table:
         "createdfrom": lambda row: plain_value("ref", row.rec.fields.get("createdFrom")),
         "subsidiary": lambda row: plain_value("ref", row.rec.fields.get("subsidiary")),
     }
-    return Table("transactionline", columns, _line_rows)
+    refs = {"transaction": _own_type, "item": _to("inventoryItem"), "entity": _to("customer"),
+            "createdfrom": _to("salesOrder"), "subsidiary": _to("subsidiary")}  # fmt: skip
+    return Table("transactionline", columns, _line_rows, refs=refs)
+
+
+def _own_type(row: Row) -> str:
+    return row.rec.obj
 
 
 def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Table:
@@ -218,10 +263,13 @@ def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Ta
                 yield Row(rec, line, number)
 
     columns: dict[str, Getter] = {parent: lambda row: int(row.rec.id)}
+    refs = {parent: _to(record_type)}
     for child in field.children:
         if child.column:
             columns[child.column] = _line_field(child.name, child.kind)
-    return Table(name, columns, rows)
+            if child.kind == "ref":
+                refs[child.column] = _to(child.ref_type)
+    return Table(name, columns, rows, refs=refs)
 
 
 def _link_rows(store: RecordStore) -> Iterator[Row]:
@@ -247,17 +295,28 @@ def _link_table(name: str) -> Table:
         "foreignamount": _line_field("amount", "number"),
         "linkdate": lambda row: plain_value("date", row.rec.fields.get("tranDate")),
     }
-    return Table(name, columns, _link_rows)
+    refs = {"nextdoc": _own_type, "previousdoc": _previous_type}
+    return Table(name, columns, _link_rows, refs=refs)
+
+
+def _previous_type(row: Row) -> str:
+    return "salesOrder" if row.rec.obj == "invoice" else "invoice"
 
 
 def _build() -> dict[str, Table]:
+    from mocks.netsuite.query import addresses  # it builds on this module's shapes
+
     tables: dict[str, Table] = {}
     for spec in RECORD_TYPES.values():
         if spec.transaction or spec.name == "inventoryItem":
             continue
-        tables[spec.name.lower()] = _record_table(spec.name.lower(), spec)
+        if spec.name != "customer":
+            tables[spec.name.lower()] = _record_table(spec.name.lower(), spec)
+    customer = RECORD_TYPES["customer"]
+    tables["customer"] = _record_table("customer", customer, addresses.customer_defaults())
+    tables.update(addresses.address_tables())
     item = RECORD_TYPES["inventoryItem"]
-    tables["item"] = _record_table("item", item, itemtype=lambda rec: "InvtPart")
+    tables["item"] = _record_table("item", item, {"itemtype": lambda rec: "InvtPart"})
     tables["transaction"] = _transaction_table()
     tables["transactionline"] = _transactionline_table()
     tables["inventoryitemlocations"] = _sublist_table(

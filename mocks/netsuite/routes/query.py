@@ -1,4 +1,5 @@
-"""The SuiteQL endpoint: `POST /services/rest/query/v1/suiteql?limit=&offset=`."""
+"""The SuiteQL endpoint: `POST /services/rest/query/v1/suiteql?limit=&offset=`; with
+`Prefer: respond-async` the query runs as an asynchronous job (`mocks.netsuite.asyncjobs`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from mocks.netsuite.asyncjobs import submit, wants_async
 from mocks.netsuite.auth import require_login
 from mocks.netsuite.errors import JsonResponse, NetSuiteError, invalid_content
 from mocks.netsuite.paging import check_page, page_body
-from mocks.netsuite.query.execute import Executor
+from mocks.netsuite.query.execute import Executor, Result
 from mocks.netsuite.query.suiteql import Query, SuiteQLError, parse
 from mocks.netsuite.routes.records import VALIDATION_HEADER, JsonBody
 from mocks.netsuite.service import NetSuiteState
@@ -57,14 +59,33 @@ async def suiteql(
     limit, offset = check_page(limit, offset)
     text = _query_text(request, body)
     executor = Executor(state.store, str(state.setting("date_format")))
+    url = f"{str(request.base_url).rstrip('/')}{QUERY_PATH}/suiteql"
+
+    def page(result: Result) -> Response:
+        body = page_body(url, {}, result.rows, total=result.total, limit=limit, offset=offset)
+        return JsonResponse(body)
+
+    if wants_async(request):
+        return await run_in_threadpool(
+            submit, request, lambda: page(_run(executor, text, limit, offset))
+        )
     try:
         query = _parsed(text)
         result = executor.cached_page(query, limit=limit, offset=offset)
         if result is None:
             result = await run_in_threadpool(executor.run, query, limit=limit, offset=offset)
     except SuiteQLError as exc:
-        raise NetSuiteError(400, "INVALID_PARAMETER", f"Invalid search query. {exc}.") from exc
-    url = f"{str(request.base_url).rstrip('/')}{QUERY_PATH}/suiteql"
-    return JsonResponse(
-        page_body(url, {}, result.rows, total=result.total, limit=limit, offset=offset)
-    )
+        raise _invalid_query(exc) from exc
+    return page(result)
+
+
+def _invalid_query(exc: SuiteQLError) -> NetSuiteError:
+    return NetSuiteError(400, "INVALID_PARAMETER", f"Invalid search query. {exc}.")
+
+
+def _run(executor: Executor, text: str, limit: int, offset: int) -> Result:
+    """One page of the query, its errors as NetSuite answers them (an asynchronous job)."""
+    try:
+        return executor.run(_parsed(text), limit=limit, offset=offset)
+    except SuiteQLError as exc:
+        raise _invalid_query(exc) from exc

@@ -1,4 +1,8 @@
-"""The record service: `/services/rest/record/v1/{type}[/{id}|/eid:{externalId}]`."""
+"""The record service: `/services/rest/record/v1/{type}[/{id}|/eid:{externalId}]`.
+
+Every read and write also runs as an asynchronous job when the request says
+`Prefer: respond-async` (`mocks.netsuite.asyncjobs`, which also honours idempotency keys).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.requests import ClientDisconnect
 
+from mocks.netsuite.asyncjobs import answer
 from mocks.netsuite.auth import require_login
 from mocks.netsuite.errors import (
     JsonResponse,
@@ -107,23 +112,31 @@ def list_records(
 ) -> Response:
     service = _service(request, record_type)
     limit, offset = check_page(limit, offset)
-    rows = sorted(service.store.records(service.spec.name), key=_id_order)
-    if q is not None and q.strip():
-        keep = parse_q(q, service.spec, str(service.state.setting("date_format")))
-        rows = [rec for rec in rows if keep(rec)]
-    renderer = Renderer(service.store, _base(request))
-    page = [renderer.list_item(service.spec, rec) for rec in rows[offset : offset + limit]]
-    params = {"q": q} if q else {}
-    url = record_url(_base(request), service.spec.name)
-    body = page_body(url, params, page, total=len(rows), limit=limit, offset=offset)
-    return JsonResponse(body)
+
+    def listing() -> Response:
+        rows = sorted(service.store.records(service.spec.name), key=_id_order)
+        if q is not None and q.strip():
+            keep = parse_q(q, service.spec, str(service.state.setting("date_format")))
+            rows = [rec for rec in rows if keep(rec)]
+        renderer = Renderer(service.store, _base(request))
+        page = [renderer.list_item(service.spec, rec) for rec in rows[offset : offset + limit]]
+        params = {"q": q} if q else {}
+        url = record_url(_base(request), service.spec.name)
+        body = page_body(url, params, page, total=len(rows), limit=limit, offset=offset)
+        return JsonResponse(body)
+
+    return answer(request, listing)
 
 
 @router.post("/{record_type}")
 def create_record(request: Request, record_type: str, body: JsonBody) -> Response:
     service = _service(request, record_type)
-    rec = service.create(body, strict=_strict(request))
-    return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    def create() -> Response:
+        rec = service.create(body, strict=_strict(request))
+        return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    return answer(request, create)
 
 
 @router.get("/{record_type}/{key}")
@@ -136,9 +149,13 @@ def get_record(
 ) -> Response:
     service = _service(request, record_type)
     only = _selected_fields(service.spec, fields)
-    rec = service.find(key)
-    renderer = Renderer(service.store, _base(request))
-    return JsonResponse(renderer.record(service.spec, rec, expand=expand, only=only))
+
+    def read() -> Response:
+        rec = service.find(key)
+        renderer = Renderer(service.store, _base(request))
+        return JsonResponse(renderer.record(service.spec, rec, expand=expand, only=only))
+
+    return answer(request, read)
 
 
 @router.get("/{record_type}/{key}/{sublist}")
@@ -158,8 +175,12 @@ def get_sublist(request: Request, record_type: str, key: str, sublist: str) -> R
 @router.patch("/{record_type}/{key}")
 def update_record(request: Request, record_type: str, key: str, body: JsonBody) -> Response:
     service = _service(request, record_type)
-    rec = service.update(key, body, strict=_strict(request))
-    return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    def update() -> Response:
+        rec = service.update(key, body, strict=_strict(request))
+        return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    return answer(request, update)
 
 
 @router.put("/{record_type}/{key}")
@@ -172,11 +193,20 @@ def upsert_record(request: Request, record_type: str, key: str, body: JsonBody) 
             "PUT upserts by external ID only: use PUT"
             f" /{service.spec.name}/eid:<externalId>, or PATCH /{service.spec.name}/{key}.",
         )
-    rec, _created = service.upsert(key[len(EID_PREFIX) :], body, strict=_strict(request))
-    return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    def upsert() -> Response:
+        rec, _created = service.upsert(key[len(EID_PREFIX) :], body, strict=_strict(request))
+        return _no_content(record_url(_base(request), service.spec.name, rec.id))
+
+    return answer(request, upsert)
 
 
 @router.delete("/{record_type}/{key}")
 def delete_record(request: Request, record_type: str, key: str) -> Response:
-    _service(request, record_type).delete(key)
-    return _no_content()
+    service = _service(request, record_type)
+
+    def delete() -> Response:
+        service.delete(key)
+        return _no_content()
+
+    return answer(request, delete)

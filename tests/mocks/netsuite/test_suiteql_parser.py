@@ -183,7 +183,7 @@ def test_parse_condition(condition: str, expected: object) -> None:
         pytest.param("SELECT id FROM customer WHERE", "expected a value", id="empty-where"),
         pytest.param("SELECT id FROM customer WHERE id", "expected a comparison", id="bare-value"),
         pytest.param("SELECT id FROM customer WHERE id =", "expected a value", id="no-operand"),
-        pytest.param("SELECT id FROM customer GROUP BY id", "unexpected 'GROUP'", id="group-by"),
+        pytest.param("SELECT id FROM customer GROUP id", "expected BY", id="group-without-by"),
         pytest.param("SELECT id FROM customer;", "unexpected character ';'", id="semicolon"),
         pytest.param("DELETE FROM customer", "expected SELECT", id="not-a-select"),
         pytest.param("SELECT FOO(id) FROM customer", "unsupported function FOO", id="function"),
@@ -193,7 +193,12 @@ def test_parse_condition(condition: str, expected: object) -> None:
         ),
         pytest.param("SELECT id FROM customer WHERE id IN 1", "expected (", id="in-needs-list"),
         pytest.param("SELECT id FROM customer ORDER id", "expected BY", id="order-without-by"),
-        pytest.param("SELECT COUNT(id) FROM customer", "expected *", id="count-column"),
+        pytest.param("SELECT COUNT() FROM customer", "expected a value", id="count-nothing"),
+        pytest.param(
+            "SELECT c.id FROM customer c RIGHT JOIN item i ON i.id = c.id", "RIGHT JOIN", id="right"
+        ),
+        pytest.param("SELECT id FROM customer c JOIN item i", "expected ON", id="join-without-on"),
+        pytest.param("SELECT BUILTIN.XX(id) FROM customer", "BUILTIN.XX", id="builtin"),
         pytest.param("SELECT id FROM customer WHERE id IS 1", "expected NULL", id="is-value"),
     ],
 )

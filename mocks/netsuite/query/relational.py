@@ -1,0 +1,460 @@
+"""SuiteQL beyond one table: joins, GROUP BY with aggregates, HAVING, `IN (SELECT ...)`
+subqueries and `BUILTIN.DF`.
+
+A row of a joined query is a tuple with one table row per source (FROM first, then each
+JOIN in order); a source a LEFT JOIN found no match for is None, so all its columns are
+NULL. An ON condition that pairs columns of the new table with columns of the tables
+before it by `=` is run as a hash join (each side's key computed once); any other ON
+condition is tried on every pair, up to `MAX_PAIRS`. Values, comparisons, NULL logic and
+output formatting are the single-table engine's (`execute.SqlEnv`, `values.format_value`),
+so a column reads the same whichever path serves the query.
+
+Plain single-table queries never come here (`needs_relational`): the connectors' keyset
+and key-lookup queries keep the columnar fast path of `execute` and `compile`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["MAX_PAIRS", "evaluate", "needs_relational", "output_rows"]
+
+from mocks.netsuite.query.compile import ordered
+from mocks.netsuite.query.display import display_value
+from mocks.netsuite.query.execute import Executor, SqlEnv
+from mocks.netsuite.query.suiteql import (
+    DISPLAY,
+    Aggregate,
+    Column,
+    Compare,
+    CountStar,
+    Func,
+    InQuery,
+    Literal,
+    Logical,
+    Query,
+    SelectItem,
+    SuiteQLError,
+)
+from mocks.netsuite.query.tables import TABLES, Getter, Table, find_table
+from mocks.netsuite.query.values import format_value, item_key
+
+MAX_PAIRS = 5_000_000  # row pairs a join without an `=` between the two sides may try
+_NO_LINKS = ()  # a SuiteQL row's `links`: always an empty array
+
+
+def _children(node: Any) -> list[Any]:
+    """The nodes right under `node`; a subquery's own nodes are not among them."""
+    if isinstance(node, InQuery):
+        return [node.expr]
+    if not hasattr(node, "__dataclass_fields__"):
+        return []
+    parts = [
+        p
+        for child in vars(node).values()
+        for p in (child if isinstance(child, tuple) else (child,))
+    ]
+    return [part for part in parts if hasattr(part, "__dataclass_fields__")]
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    """`node` and every node under it, not looking inside subqueries."""
+    yield node
+    for child in _children(node):
+        yield from _nodes(child)
+
+
+def _is_aggregate(node: Any) -> bool:
+    return isinstance(node, Aggregate | CountStar)
+
+
+def needs_relational(query: Query) -> bool:
+    """Whether the query uses anything past the single-table engine of `execute`."""
+    if query.joins or query.group_by or query.having is not None or query.distinct:
+        return True
+    parts = [*(i.expr for i in query.items or ()), query.where, *(o.expr for o in query.order_by)]
+    for node in (n for part in parts if part is not None for n in _nodes(part)):
+        if isinstance(node, Aggregate | InQuery) or (
+            isinstance(node, Func) and node.name == DISPLAY
+        ):
+            return True
+    counts = [isinstance(i.expr, CountStar) for i in query.items or ()]
+    return any(counts) and not all(counts)
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str  # what columns are qualified with: the alias, else the table name
+    table: Table
+
+
+@dataclass
+class _Group:
+    """The rows of one GROUP BY key; its plain columns read its first row."""
+
+    first: tuple[Any, ...] | None
+    rows: list[tuple[Any, ...]]
+    done: dict[Any, Any] = field(default_factory=dict)  # aggregate node -> its value
+
+
+def _sources(query: Query) -> list[_Source]:
+    out: list[_Source] = []
+    for name, alias in [(query.table, query.alias), *((j.table, j.alias) for j in query.joins)]:
+        table = find_table(name)
+        if table is None:
+            known = ", ".join(sorted(TABLES))
+            raise SuiteQLError(f"Record '{name}' was not found; this mock has: {known}")
+        source = _Source(alias or table.name, table)
+        if any(s.name == source.name for s in out):
+            raise SuiteQLError(f"the table alias '{source.name}' is used twice")
+        out.append(source)
+    return out
+
+
+class _JoinEnv(SqlEnv):
+    """Evaluates expressions over joined rows (tuples) and groups."""
+
+    def __init__(self, executor: Executor, sources: list[_Source]) -> None:
+        super().__init__(executor, {})
+        self.executor = executor
+        self.store = executor.store
+        self.sources = sources
+        self._getters: dict[Column, tuple[int, Getter]] = {}
+        self._subqueries: dict[int, tuple[frozenset[Any], bool]] = {}
+
+    def locate(self, col: Column) -> tuple[int, Getter]:
+        """Which source a column reads and its getter; unknown or ambiguous names fail."""
+        found = self._getters.get(col)
+        if found is not None:
+            return found
+        if col.qualifier is not None:
+            named = [i for i, s in enumerate(self.sources) if s.name == col.qualifier]
+            if not named:
+                raise SuiteQLError(f"unknown table or alias '{col.qualifier}'")
+        else:
+            named = [i for i, s in enumerate(self.sources) if col.name in s.table.columns]
+            if len(named) > 1:
+                raise SuiteQLError(f"column '{col.name}' is ambiguously defined; qualify it")
+        table = self.sources[named[0] if named else 0].table
+        getter = table.columns.get(col.name)
+        if getter is None:
+            raise SuiteQLError(f"Field '{col.name}' for record '{table.name}' was not found")
+        self._getters[col] = (named[0], getter)
+        return self._getters[col]
+
+    def value(self, node: Any, row: Any) -> Any:
+        if isinstance(node, Column):
+            index, getter = self.locate(node)
+            part = _plain_row(row)
+            base = None if part is None else part[index]
+            return None if base is None else getter(base)
+        if _is_aggregate(node):
+            return self._aggregate(node, row)
+        if isinstance(node, Func) and node.name == DISPLAY:
+            return self._display(node.args[0], row)
+        return super().value(node, row)
+
+    def truth(self, node: Any, row: Any) -> bool | None:
+        if isinstance(node, InQuery):
+            left = self.value(node.expr, row)
+            if left is None:
+                return None
+            values, has_null = self._subquery(node.query)
+            if _key(left) in values:
+                return not node.negated
+            return None if has_null else node.negated
+        return super().truth(node, row)
+
+    def _display(self, arg: Any, row: Any) -> Any:
+        value = self.value(arg, row)
+        if value is None or not isinstance(arg, Column):
+            return value
+        index, _ = self.locate(arg)
+        part = _plain_row(row)
+        base = None if part is None else part[index]
+        target = self.sources[index].table.refs.get(arg.name)
+        return display_value(self.store, None if target is None else target(base), value)
+
+    def _aggregate(self, node: Any, row: Any) -> Any:
+        if not isinstance(row, _Group):
+            raise SuiteQLError("an aggregate function is not allowed here (only in SELECT,"
+                               " HAVING and ORDER BY)")  # fmt: skip
+        if node in row.done:
+            return row.done[node]
+        if isinstance(node, CountStar):
+            result: Any = len(row.rows)
+        else:
+            values = [v for v in (self.value(node.arg, r) for r in row.rows) if v is not None]
+            if node.distinct:
+                values = list(dict.fromkeys(values))
+            result = _fold(node.name, values)
+        row.done[node] = result
+        return result
+
+    def _subquery(self, query: Query) -> tuple[frozenset[Any], bool]:
+        """The values an uncorrelated subquery selects (as keys), and whether one is NULL."""
+        if id(query) not in self._subqueries:
+            values = [row[0] for row in evaluate(self.executor, query)[1]]
+            found = frozenset(_key(v) for v in values if v is not None)
+            self._subqueries[id(query)] = (found, None in values)
+        return self._subqueries[id(query)]
+
+
+def _plain_row(row: Any) -> tuple[Any, ...] | None:
+    return row.first if isinstance(row, _Group) else row
+
+
+def _fold(name: str, values: list[Any]) -> Any:
+    if name == "COUNT":
+        return len(values)
+    if not values:
+        return None
+    try:
+        if name in ("SUM", "AVG"):
+            numbers = [v if isinstance(v, int | float) else float(v) for v in values]
+            # fsum, rounded past binary noise: NetSuite sums decimals, not binary floats.
+            total = round(math.fsum(numbers), 9)
+            return total if name == "SUM" else round(total / len(numbers), 9)
+        return min(values) if name == "MIN" else max(values)
+    except (TypeError, ValueError) as exc:
+        raise SuiteQLError(f"{name} cannot combine these values: {exc}") from None
+
+
+def _key(value: Any) -> Any:
+    """A value as a hash key that matches where `=` would: numbers compare as numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return float(value)
+
+
+def _columns_of(node: Any, env: _JoinEnv) -> set[int]:
+    return {env.locate(n)[0] for n in _nodes(node) if isinstance(n, Column)}
+
+
+def _equi_pair(on: Any, new: int, env: _JoinEnv) -> tuple[Any, Any] | None:
+    """(earlier side, new side) of an `a = b` in the ON condition (alone or ANDed) that
+    pairs the new table with the tables before it, else None."""
+    parts = on.items if isinstance(on, Logical) and on.op == "AND" else (on,)
+    for part in parts:
+        if not (isinstance(part, Compare) and part.op == "="):
+            continue
+        left, right = _columns_of(part.left, env), _columns_of(part.right, env)
+        if left and right and max(left) < new and right == {new}:
+            return part.left, part.right
+        if left and right and max(right) < new and left == {new}:
+            return part.right, part.left
+    return None
+
+
+def _join(env: _JoinEnv, rows: list[tuple[Any, ...]], new: int, on: Any, outer: bool) -> list[Any]:
+    right = list(env.sources[new].table.rows(env.store))
+    pad = (None,) * new
+    pair = _equi_pair(on, new, env)
+    if pair is not None:
+        earlier, own = pair
+        index: dict[Any, list[Any]] = {}
+        for rec in right:
+            key = env.value(own, (*pad, rec))
+            if key is not None:
+                index.setdefault(_key(key), []).append(rec)
+
+        def candidates(row: tuple[Any, ...]) -> list[Any]:
+            key = env.value(earlier, row)
+            return [] if key is None else index.get(_key(key), [])
+    else:
+        if len(rows) * len(right) > MAX_PAIRS:
+            raise SuiteQLError(f"the join would compare more than {MAX_PAIRS} row pairs; join"
+                               " on an equality between the two tables")  # fmt: skip
+
+        def candidates(row: tuple[Any, ...]) -> list[Any]:
+            return right
+
+    out: list[Any] = []
+    for row in rows:
+        matched = [(*row, rec) for rec in candidates(row) if env.truth(on, (*row, rec)) is True]
+        out.extend(matched if matched or not outer else [(*row, None)])
+    return out
+
+
+def _star(sources: list[_Source]) -> tuple[SelectItem, ...]:
+    names: dict[str, Column] = {}
+    for source in sources:
+        for name in source.table.columns:
+            names.setdefault(name, Column(name, source.name))
+    return tuple(SelectItem(col, None) for col in names.values())
+
+
+def _group(
+    env: _JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]
+) -> list[Any]:
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        key = tuple(_key(env.value(expr, row)) for expr in query.group_by)
+        groups.setdefault(key, []).append(row)
+    if not query.group_by:
+        groups = {(): rows}  # an aggregate over no GROUP BY: one row, even for no rows
+    for item in items:
+        _check_grouped(env, item.expr, query.group_by)
+    out = [_Group(members[0] if members else None, members) for members in groups.values()]
+    if query.having is not None:
+        out = [g for g in out if env.truth(query.having, g) is True]
+    return out
+
+
+def _check_grouped(env: _JoinEnv, node: Any, group_by: tuple[Any, ...]) -> None:
+    """Oracle's rule: a selected value outside an aggregate must be a GROUP BY expression."""
+    if _is_aggregate(node) or isinstance(node, Literal):
+        return
+    if any(_same(env, node, g) for g in group_by):
+        return
+    if isinstance(node, Column):
+        raise SuiteQLError(f"'{node.name}' is not a GROUP BY expression")
+    for part in _children(node):
+        _check_grouped(env, part, group_by)
+
+
+def _same(env: _JoinEnv, a: Any, b: Any) -> bool:
+    if isinstance(a, Column) and isinstance(b, Column):
+        return env.locate(a) == env.locate(b)
+    return bool(a == b)
+
+
+def _sort(env: _JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]) -> list[Any]:
+    for order in reversed(query.order_by):  # stable sorts, last key first
+        expr = env.executor.order_expr(order.expr, items)
+        keys = [env.value(expr, row) for row in rows]
+        try:
+            rows = ordered(rows, keys, order.descending)
+        except TypeError:
+            raise SuiteQLError("ORDER BY compares values of different types") from None
+    return rows
+
+
+def _prepare(executor: Executor, query: Query) -> tuple[_JoinEnv, tuple[SelectItem, ...]]:
+    """The query's sources and select items, every name in it (and in its subqueries)
+    checked before any row is read, so a mistake fails even when no row would reach it."""
+    sources = _sources(query)
+    items = query.items or _star(sources)
+    env = _JoinEnv(executor, sources)
+    aliases = {item.alias for item in items if item.alias}
+    last = len(sources) - 1
+
+    def check(node: Any, visible: int, *, aggregates: bool = False, order: bool = False) -> None:
+        for part in _nodes(node):
+            if isinstance(part, Column) and not (order and part.name in aliases):
+                if env.locate(part)[0] > visible:
+                    raise SuiteQLError(
+                        f"'{part.qualifier or part.name}' is joined after this ON condition"
+                    )
+            elif isinstance(part, InQuery):
+                _, sub_items = _prepare(executor, part.query)
+                if part.query.items is None or len(sub_items) != 1:
+                    raise SuiteQLError("a subquery after IN must select exactly one column")
+            elif _is_aggregate(part) and not aggregates:
+                raise SuiteQLError("an aggregate function is not allowed in WHERE, ON or GROUP"
+                                   " BY; use HAVING")  # fmt: skip
+
+    for item in items:
+        check(item.expr, last, aggregates=True)
+    for visible, join in enumerate(query.joins, start=1):
+        check(join.on, visible)
+    for part in (query.where, *query.group_by):
+        check(part, last)
+    check(query.having, last, aggregates=True)
+    for order_item in query.order_by:
+        check(order_item.expr, last, aggregates=True, order=True)
+    return env, items
+
+
+def evaluate(executor: Executor, query: Query) -> tuple[list[str], list[list[Any]]]:
+    """The query's column names and every result row's values (unformatted), in order."""
+    env, items, rows = _ordered(executor, query)
+    keys = [item_key(item, i) for i, item in enumerate(items, 1)]
+    values = [[env.value(item.expr, row) for item in items] for row in rows]
+    return keys, _distinct(values) if query.distinct else values
+
+
+def _ordered(
+    executor: Executor, query: Query
+) -> tuple[_JoinEnv, tuple[SelectItem, ...], list[Any]]:
+    """The query's rows (joined, filtered, grouped, sorted), not yet projected."""
+    env, items = _prepare(executor, query)
+    rows: list[Any] = [(rec,) for rec in env.sources[0].table.rows(executor.store)]
+    early, late = _split_where(query, env)
+    if early:  # conditions on the first table alone filter before the joins, as a planner
+        rows = [row for row in rows if all(env.truth(c, row) is True for c in early)]
+    for new, join in enumerate(query.joins, start=1):
+        rows = _join(env, rows, new, join.on, join.outer)
+    if late:
+        rows = [row for row in rows if all(env.truth(c, row) is True for c in late)]
+    grouped = (
+        query.group_by
+        or query.having is not None
+        or any(_is_aggregate(n) for item in items for n in _nodes(item.expr))
+    )
+    if grouped:
+        rows = _group(env, query, items, rows)
+    return env, items, _sort(env, query, items, rows)
+
+
+def _split_where(query: Query, env: _JoinEnv) -> tuple[list[Any], list[Any]]:
+    """The WHERE's ANDed conditions that read only the first table (safe to apply before
+    its joins: inner and left joins keep or repeat its rows, never change them), and the
+    rest. Without joins every condition is early."""
+    if query.where is None:
+        return [], []
+    where = query.where
+    parts = list(where.items) if isinstance(where, Logical) and where.op == "AND" else [where]
+    if not query.joins:
+        return parts, []
+    early = [p for p in parts if _columns_of(p, env) <= {0}]
+    return early, [p for p in parts if all(p is not e for e in early)]
+
+
+def _distinct(rows: list[list[Any]]) -> list[list[Any]]:
+    """The first of each set of equal rows, in order (so ORDER BY still holds)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for row in rows:
+        key = tuple(_key(v) for v in row)
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def output_rows(executor: Executor, query: Query) -> list[dict[str, Any]]:
+    """The query's rows as NetSuite returns them: strings, NULL columns left out."""
+    rows, project = ordered_output(executor, query)
+    return project(rows)
+
+
+def ordered_output(
+    executor: Executor, query: Query
+) -> tuple[list[Any], Callable[[list[Any]], list[dict[str, Any]]]]:
+    """The query's rows in order, and the projection making a slice of them into output rows:
+    a page projects (and formats, and looks up display names for) its own rows only."""
+    if query.distinct:  # which rows are distinct is known only once every row is projected
+        keys, values = evaluate(executor, query)
+        rows = [_output(keys, v, executor.date_format) for v in values]
+        return rows, list
+    env, items, in_order = _ordered(executor, query)
+    keys = [item_key(item, i) for i, item in enumerate(items, 1)]
+
+    def project(part: list[Any]) -> list[dict[str, Any]]:
+        values = ([env.value(item.expr, row) for item in items] for row in part)
+        return [_output(keys, v, executor.date_format) for v in values]
+
+    return in_order, project
+
+
+def _output(keys: list[str], values: list[Any], fmt: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"links": _NO_LINKS}
+    for key, value in zip(keys, values, strict=True):
+        text = format_value(value, fmt)
+        if text is not None:
+            row[key] = text
+    return row
