@@ -12,13 +12,20 @@ from mocks.context import MockContext
 from mocks.faults.install import install_faults
 from mocks.salesforce.auth import build_auth_router
 from mocks.salesforce.auth_tokens import TokenRegistry
+from mocks.salesforce.bulk.jobs import BulkJobs
 from mocks.salesforce.config import SalesforceMockConfig
 from mocks.salesforce.errors import install_error_handlers
 from mocks.salesforce.faults import DIALECT
 from mocks.salesforce.limits import ApiGate
+from mocks.salesforce.routes.bulk1 import build_bulk1_router
+from mocks.salesforce.routes.bulk2 import build_bulk2_router
 from mocks.salesforce.routes.composite import build_composite_router
+from mocks.salesforce.routes.composite_request import build_composite_request_router
+from mocks.salesforce.routes.composite_tree import build_composite_tree_router
 from mocks.salesforce.routes.meta import build_meta_router
 from mocks.salesforce.routes.query import build_query_router
+from mocks.salesforce.routes.search import build_search_router
+from mocks.salesforce.routes.soap_login import build_soap_login_router
 from mocks.salesforce.routes.sobjects import build_sobject_router
 from mocks.salesforce.seed import seed_salesforce
 from mocks.salesforce.state import SalesforceState, default_settings, supported_versions
@@ -53,6 +60,7 @@ def create_app(
     app.state.salesforce = SalesforceState(
         config, supported_versions(config.api_version), TokenRegistry(config.org_id[:15])
     )
+    app.state.salesforce_bulk = BulkJobs()  # Bulk API 1.0 and 2.0 jobs of this org
     install_error_handlers(app)
     app.add_middleware(ApiGate)
     for router in _routers():
@@ -70,6 +78,10 @@ def build_app(
         client_secret=credentials["client_secret"],
         admin_token=admin_token,
     )
+    # The integration user is optional: a pack caller may issue only the connected app.
+    config.username = credentials.get("username", config.username)
+    config.password = credentials.get("password", config.password)
+    config.security_token = credentials.get("security_token", config.security_token)
     return create_app(config, store)
 
 
@@ -78,9 +90,15 @@ def _routers() -> tuple[APIRouter, ...]:
     # Order matters: `sobjects/X/describe` must match before `sobjects/X/{record_id}`.
     return (
         build_auth_router(),
+        build_soap_login_router(),
         build_meta_router(),
         build_query_router(),
+        build_search_router(),
         build_sobject_router(),
         build_composite_router(),
+        build_composite_request_router(),
+        build_composite_tree_router(),
+        build_bulk2_router(),
+        build_bulk1_router(),
         build_admin_router(),
     )

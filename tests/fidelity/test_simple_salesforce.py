@@ -153,7 +153,8 @@ def test_describes(sf: Salesforce) -> None:
     assert described is not None
     assert [s["name"] for s in described["sobjects"]] == [
         "Account", "Contact", "Product2", "Pricebook2", "PricebookEntry", "Order", "OrderItem",
-        "Invoice__c", "Inventory_Level__c",
+        "Invoice__c", "Inventory_Level__c", "Lead", "Opportunity", "Organization", "User",
+        "RecordType",
     ]  # fmt: skip
     account = sf.Account.describe()
     fields = {f["name"]: f for f in account["fields"]}

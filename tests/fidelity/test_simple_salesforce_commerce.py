@@ -5,45 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
-import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from mocks.salesforce import SalesforceMockConfig, create_app
 from mocks.salesforce.commerce_rules import STANDARD_PRICEBOOK_ID
-from mocks.server import start_server
-from mocks.tls import ensure_tls
+from tests.fidelity.salesforce_sdk import seeded_salesforce
 
 pytestmark = pytest.mark.fidelity
 
-CONFIG = SalesforceMockConfig()
 WORLD = {"seed": 9, "accounts": 30, "full_business": True, "dirty": 0.2}
 
 
 @pytest.fixture(scope="module")
 def sf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Salesforce]:
-    tls = ensure_tls(tmp_path_factory.mktemp("sf-commerce-tls"))
-    with start_server(create_app(CONFIG), tls=tls) as server, httpx.Client(
-        base_url=server.url, verify=str(tls.ca_path), trust_env=False, timeout=60
-    ) as http:  # fmt: skip
-        admin = {"X-Harness-Token": CONFIG.admin_token}
-        assert http.post("/__harness/seed", json=WORLD, headers=admin).status_code == 200
-        token = http.post("/services/oauth2/token", data={
-            "grant_type": "password", "client_id": CONFIG.client_id,
-            "client_secret": CONFIG.client_secret, "username": CONFIG.username,
-            "password": CONFIG.password,
-        })  # fmt: skip
-        assert token.status_code == 200, token.text
-        session = requests.Session()
-        session.verify = str(tls.ca_path)
-        session.trust_env = False  # REQUESTS_CA_BUNDLE would override `verify`
-        session.headers["Connection"] = "close"
-        client = Salesforce(instance_url=server.url, session_id=token.json()["access_token"],
-                            session=session)  # fmt: skip
+    with seeded_salesforce(tmp_path_factory.mktemp("sf-commerce-tls"), WORLD) as client:
         yield client
-        session.close()
 
 
 def test_query_orders_and_their_items(sf: Salesforce) -> None:

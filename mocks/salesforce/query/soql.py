@@ -2,12 +2,17 @@
 
 Grammar (keywords and field names are case-insensitive)::
 
-    SELECT field | (subquery), ... | COUNT() FROM Object [WHERE cond]
-        [ORDER BY field [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]
-    subquery := SELECT field, ... FROM ChildRelationship [WHERE ...] [ORDER BY ...] [LIMIT n]
+    SELECT item, ... | COUNT() FROM Object [WHERE cond] [GROUP BY path, ... [HAVING cond]]
+        [ORDER BY key [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]
+    item := path | aggregate [alias] | FIELDS(ALL|STANDARD|CUSTOM) | (subquery)
+    path := field | Relationship.path                -- parent fields: Account.Owner.Name
+    aggregate := COUNT() | COUNT(path) | COUNT_DISTINCT(path) | SUM|AVG|MIN|MAX(path)
+    subquery := SELECT item, ... FROM ChildRelationship [WHERE ...] [ORDER BY ...] [LIMIT n]
     cond := term {AND term} | term {OR term}      -- mixing needs parentheses, as in SOQL
-    term := NOT term | '(' cond ')' | field op value | field [NOT] IN (value, ...)
-          | field LIKE 'pattern'
+    term := NOT term | '(' cond ')' | key op value | key [NOT] IN (value, ...)
+          | key [NOT] IN (SELECT path FROM Object ...)   -- a semi-join (anti-join)
+          | key LIKE 'pattern'
+    key := path | aggregate                          -- aggregates in HAVING and ORDER BY
 
 Errors carry Salesforce's layout: the query line, a caret, `ERROR at Row:r:Column:c`, and
 the reason.
@@ -15,19 +20,23 @@ the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from mocks.salesforce.query.lexer import SoqlError, Token, tokenize
 
 LiteralKind = Literal["string", "number", "boolean", "null", "date", "datetime", "relative"]
 KEYWORDS = frozenset({
     "SELECT", "FROM", "WHERE", "ORDER", "BY", "ASC", "DESC", "NULLS", "FIRST", "LAST", "LIMIT",
-    "OFFSET", "AND", "OR", "NOT", "IN", "LIKE",
+    "OFFSET", "AND", "OR", "NOT", "IN", "LIKE", "GROUP", "HAVING",
 })  # fmt: skip
+AGGREGATES = frozenset({"COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX"})
+FIELDS_MACROS = frozenset({"ALL", "STANDARD", "CUSTOM"})
 RELATIVE_DATES = frozenset({"TODAY", "YESTERDAY", "TOMORROW"})
 RELATIVE_N_DATES = frozenset({"LAST_N_DAYS", "NEXT_N_DAYS"})
 COMPARISONS = frozenset({"=", "!=", "<>", "<", "<=", ">", ">="})
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -45,10 +54,29 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """`SUM(Amount) total`: the function, its field (None for `COUNT()`) and the alias."""
+
+    function: str
+    field: FieldRef | None
+    alias: str | None
+    pos: int
+
+
+@dataclass(frozen=True)
+class FieldsMacro:
+    """`FIELDS(ALL)`, `FIELDS(STANDARD)` or `FIELDS(CUSTOM)`."""
+
+    kind: str
+    pos: int
+
+
+@dataclass(frozen=True)
 class Comparison:
-    field: FieldRef
+    field: FieldRef | Aggregate
     op: str  # one of COMPARISONS (<> normalized to !=), "IN", "NOT IN" or "LIKE"
     values: tuple[Value, ...]
+    subquery: Query | None = None  # a semi-join: `Id IN (SELECT AccountId FROM Contact)`
 
 
 @dataclass(frozen=True)
@@ -62,7 +90,7 @@ Condition = Comparison | BoolOp
 
 @dataclass(frozen=True)
 class OrderItem:
-    field: FieldRef
+    field: FieldRef | Aggregate
     descending: bool
     nulls_last: bool
 
@@ -81,6 +109,16 @@ class Query:
     # Child subqueries in the select list: `(SELECT Id FROM OrderItems)`; `sobject` is the
     # relationship name there.
     subqueries: tuple[Query, ...] = ()
+    aggregates: tuple[Aggregate, ...] = ()
+    macros: tuple[FieldsMacro, ...] = ()
+    # The select list in the order written (fields, aggregates, macros and subqueries).
+    items: tuple[SelectItem, ...] = ()
+    group_by: tuple[FieldRef, ...] = ()
+    having: Condition | None = None
+    pos: int = 0  # where SELECT starts
+
+
+SelectItem = FieldRef | Aggregate | FieldsMacro | Query
 
 
 class _Parser:
@@ -131,67 +169,110 @@ class _Parser:
             raise self.fail()
         return query
 
-    def select_item(self, fields: list[FieldRef], subqueries: list[Query], nested: bool) -> None:
-        """A field, or (at the top level) a parenthesised child subquery."""
+    def at_call(self, names: frozenset[str]) -> bool:
+        """An identifier in `names` followed by `(`: a function call, not a field."""
+        return self.tok.is_kw(*names) and self.tokens[self.i + 1].text == "("
+
+    def aggregate(self) -> Aggregate:
+        """`COUNT()`, `COUNT(path)`, `SUM(path)`, ...; the alias is read by the caller."""
+        name = self.advance()
+        self.advance()  # (
+        ref = None
+        if name.text.upper() != "COUNT" or self.tok.text != ")":
+            ref = self.field()
+        self.expect_punct(")")
+        return Aggregate(name.text.upper(), ref, None, name.pos)
+
+    def fields_macro(self) -> FieldsMacro:
+        start = self.advance()
+        self.advance()  # (
+        kind = self.advance()
+        if kind.kind != "ident" or kind.text.upper() not in FIELDS_MACROS:
+            raise self.fail(kind)
+        self.expect_punct(")")
+        return FieldsMacro(kind.text.upper(), start.pos)
+
+    def select_item(self, nested: bool) -> SelectItem:
+        """A field path, an aggregate with its optional alias, a FIELDS() macro or (at the
+        top level) a parenthesised child subquery."""
         if not nested and self.tok.kind == "punct" and self.tok.text == "(":
             self.advance()
-            subqueries.append(self.select(nested=True))
+            sub = self.select(nested=True)
             self.expect_punct(")")
-        else:
-            fields.append(self.field())
+            return sub
+        if self.at_call(frozenset({"FIELDS"})):
+            return self.fields_macro()
+        if self.at_call(AGGREGATES):
+            agg = self.aggregate()
+            if self.tok.kind == "ident" and self.tok.text.upper() not in KEYWORDS:
+                agg = Aggregate(agg.function, agg.field, self.advance().text, agg.pos)
+            return agg
+        return self.field()
 
     def select(self, *, nested: bool) -> Query:
-        self.expect_kw("SELECT")
-        fields: list[FieldRef] = []
-        subqueries: list[Query] = []
-        count = False
-        if self.tok.is_kw("COUNT") and self.tokens[self.i + 1].text == "(":
+        start = self.expect_kw("SELECT")
+        items = [self.select_item(nested)]
+        while self.tok.text == ",":
             self.advance()
-            self.advance()
-            if self.tok.text != ")":
-                raise SoqlError(
-                    "MALFORMED_QUERY", "only COUNT() is supported among aggregate functions",
-                    self.source, self.tok.pos,
-                )  # fmt: skip
-            self.advance()
-            count = True
-        else:
-            self.select_item(fields, subqueries, nested)
-            while self.tok.text == ",":
-                self.advance()
-                self.select_item(fields, subqueries, nested)
+            items.append(self.select_item(nested))
         self.expect_kw("FROM")
         obj = self.tok
         # `Order` is an object name as well as a keyword: after FROM it names the object.
         if obj.kind != "ident" or obj.text.upper() in KEYWORDS - {"ORDER"}:
             raise self.fail()
         self.advance()
-        where = None
-        if self.tok.is_kw("WHERE"):
-            self.advance()
-            where = self.condition()
-        order: list[OrderItem] = []
-        if self.tok.is_kw("ORDER"):
-            self.advance()
+        where = self.condition() if self.keyword("WHERE") else None
+        group_by: list[FieldRef] = []
+        having = None
+        if self.keyword("GROUP"):
             self.expect_kw("BY")
-            order.append(self.order_item())
-            while self.tok.text == ",":
-                self.advance()
-                order.append(self.order_item())
-        limit = offset = None
-        if self.tok.is_kw("LIMIT"):
-            self.advance()
-            limit = self.integer()
-        if self.tok.is_kw("OFFSET"):
-            self.advance()
-            offset = self.integer()
+            group_by = self.comma_list(self.field)
+            having = self.condition() if self.keyword("HAVING") else None
+        order = self.comma_list(self.order_item) if self.keyword("ORDER", then="BY") else []
+        limit = self.integer() if self.keyword("LIMIT") else None
+        offset = self.integer() if self.keyword("OFFSET") else None
+        count = any(isinstance(i, Aggregate) and i.field is None for i in items)
         return Query(
-            self.source, tuple(fields), count, obj.text, obj.pos, where, tuple(order), limit,
-            offset, tuple(subqueries),
-        )  # fmt: skip
+            self.source,
+            tuple(i for i in items if isinstance(i, FieldRef)),
+            count,
+            obj.text,
+            obj.pos,
+            where,
+            tuple(order),
+            limit,
+            offset,
+            subqueries=tuple(i for i in items if isinstance(i, Query)),
+            aggregates=tuple(i for i in items if isinstance(i, Aggregate)),
+            macros=tuple(i for i in items if isinstance(i, FieldsMacro)),
+            items=tuple(items),
+            group_by=tuple(group_by),
+            having=having,
+            pos=start.pos,
+        )
+
+    def keyword(self, word: str, then: str | None = None) -> bool:
+        """Consume `word` (and the `then` word that must follow it) if it comes next."""
+        if not self.tok.is_kw(word):
+            return False
+        self.advance()
+        if then is not None:
+            self.expect_kw(then)
+        return True
+
+    def comma_list(self, item: Callable[[], _T]) -> list[_T]:
+        out = [item()]
+        while self.tok.text == ",":
+            self.advance()
+            out.append(item())
+        return out
+
+    def key(self) -> FieldRef | Aggregate:
+        """What a condition or ORDER BY item tests: a field path or an aggregate."""
+        return self.aggregate() if self.at_call(AGGREGATES) else self.field()
 
     def order_item(self) -> OrderItem:
-        ref = self.field()
+        ref = self.key()
         descending = False
         if self.tok.is_kw("ASC", "DESC"):
             descending = self.advance().text.upper() == "DESC"
@@ -226,7 +307,7 @@ class _Parser:
             inner = self.condition()
             self.expect_punct(")")
             return inner
-        ref = self.field()
+        ref = self.key()
         tok = self.tok
         if tok.kind == "op":
             self.advance()
@@ -235,20 +316,19 @@ class _Parser:
         if tok.is_kw("LIKE"):
             self.advance()
             return Comparison(ref, "LIKE", (self.value(),))
-        negated = False
-        if tok.is_kw("NOT"):
-            self.advance()
-            negated = True
+        negated = self.keyword("NOT")
         if not self.tok.is_kw("IN"):
             raise self.fail()
         self.advance()
         self.expect_punct("(")
-        values = [self.value()]
-        while self.tok.text == ",":
-            self.advance()
-            values.append(self.value())
+        op = "NOT IN" if negated else "IN"
+        if self.tok.is_kw("SELECT"):
+            sub = self.select(nested=True)
+            self.expect_punct(")")
+            return Comparison(ref, op, (), sub)
+        values = self.comma_list(self.value)
         self.expect_punct(")")
-        return Comparison(ref, "NOT IN" if negated else "IN", tuple(values))
+        return Comparison(ref, op, tuple(values))
 
     def value(self) -> Value:
         tok = self.advance()
@@ -279,12 +359,15 @@ def parse(source: str) -> Query:
 
 
 __all__ = [
+    "Aggregate",
     "BoolOp",
     "Comparison",
     "Condition",
     "FieldRef",
+    "FieldsMacro",
     "OrderItem",
     "Query",
+    "SelectItem",
     "SoqlError",
     "Value",
     "parse",

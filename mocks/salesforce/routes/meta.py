@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from mocks.salesforce.errors import json_response
+from mocks.salesforce.org_limits import org_limits
 from mocks.salesforce.routes.routing import DATA_PREFIX, add_route, sobject_or_404
 from mocks.salesforce.schema.describe import describe_global, describe_sobject, sobject_summary
 from mocks.salesforce.state import api_version, mock_context, sf_state
@@ -28,22 +29,17 @@ async def versions_root(request: Request) -> Response:
 
 async def resources(request: Request) -> Response:
     base = f"/services/data/v{api_version(request)}"
-    names = ("sobjects", "query", "queryAll", "composite", "limits", "search", "jobs")
+    names = ("sobjects", "query", "queryAll", "composite", "limits", "search",
+             "parameterizedSearch", "jobs")  # fmt: skip
     return json_response({name: f"{base}/{name}" for name in names})
 
 
 async def limits(request: Request) -> Response:
-    settings = mock_context(request).settings
-    limit = int(settings["daily_api_limit"])
-    used = int(settings["api_requests_used"])
-    return json_response(
-        {
-            "DailyApiRequests": {"Max": limit, "Remaining": max(limit - used, 0)},
-            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
-            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
-            "DataStorageMB": {"Max": 1024, "Remaining": 1024},
-        }
-    )
+    ctx = mock_context(request)
+    limit = int(ctx.settings["daily_api_limit"])
+    used = int(ctx.settings["api_requests_used"])  # this call included: the gate counted it
+    records = sum(ctx.store.count(name) for name in ctx.store.objects())
+    return json_response(org_limits(limit, used, records))
 
 
 async def global_describe(request: Request) -> Response:

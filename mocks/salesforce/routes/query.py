@@ -1,4 +1,5 @@
-"""`query/` and `queryAll/` with paging through `nextRecordsUrl` locators."""
+"""`query/` and `queryAll/` with paging through `nextRecordsUrl` locators: plain rows, rows
+with parent fields and child subqueries nested, and aggregate rows."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.errors import ApiError, json_response
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
-from mocks.salesforce.records import Renderer, frozen, native_getter, renderer
+from mocks.salesforce.query.shape import nested_renderer
+from mocks.salesforce.records import Renderer, frozen, native_getter
 from mocks.salesforce.routes.routing import DATA_PREFIX, add_route
+from mocks.salesforce.seed.directory import ensure_directory
 from mocks.salesforce.state import api_version, mock_context, sf_state
 from mocks.store import RecordStore, StoredRecord
 
@@ -48,40 +51,58 @@ def _page(
     return json_response(body)
 
 
+def _compile(request: Request, source: str) -> BoundQuery:
+    """Bind the query, then make sure the org records it reads exist (the standard price
+    book, the directory of users and record types)."""
+    state, store = sf_state(request), mock_context(request).store
+    getter_for = partial(native_getter, user_id=state.config.user_id)
+    try:
+        query = compile_query(source, now=store.now(), getter_for=getter_for, records=store)
+    except SoqlError as exc:
+        raise ApiError(400, exc.code, exc.message) from exc
+    for name in query.objects:
+        ensure_standard_pricebook(store, name)
+    ensure_directory(store, state.config, query.objects)
+    return query
+
+
 async def _run_query(request: Request, include_deleted: bool) -> Response:
     state, ctx = sf_state(request), mock_context(request)
     source = request.query_params.get("q")
     if source is None:
         raise ApiError(400, "MALFORMED_QUERY", "A query string must be provided.")
-    user_id = state.config.user_id
-    getter_for = partial(native_getter, user_id=user_id)
-    try:
-        query = compile_query(source, now=ctx.store.now(), getter_for=getter_for)
-    except SoqlError as exc:
-        raise ApiError(400, exc.code, exc.message) from exc
-    ensure_standard_pricebook(ctx.store, query.sobject.name)
+    query = _compile(request, source)
     records = ctx.store.records(query.sobject.name, include_deleted=include_deleted)
+    batch = _batch_size(request)
+    if query.grouping is not None:
+        return _open(request, query.aggregate(records), None, batch)
     matched = query.run(records)
     if query.count:
         return json_response({"totalSize": len(matched), "done": True, "records": []})
-    version = api_version(request)
-    batch = _batch_size(request)
+    version, user_id = api_version(request), state.config.user_id
     rows: list[Any]
     render: Renderer | None = None
-    if query.children:
-        # Child rows are read when the query runs: rendered a page at a time, uncached.
-        render = renderer(query.sobject, query.fields, version, user_id)
-        render = _with_children(render, query, ctx.store, version, user_id)
+    if query.children or query.has_parents:
+        # Parents and children are read when a page is rendered: a page at a time, uncached.
+        render = nested_renderer(query.sobject, query.paths, version, user_id, ctx.store)
+        if query.children:
+            render = _with_children(render, query, ctx.store, version, user_id)
         rows = [frozen(rec) for rec in matched] if len(matched) > batch else matched
     else:
         # Encoded now, so the rows are also the locator's snapshot.
         rows = state.rendered.rows(
             ctx.store, query.sobject, query.fields, version, user_id, matched, len(records)
         )
+    return _open(request, rows, render, batch)
+
+
+def _open(request: Request, rows: list[Any], render: Renderer | None, batch: int) -> Response:
+    """The first page, with a locator for the rest when there is more than a page."""
     locator = None
     if len(rows) > batch:
+        ctx = mock_context(request)
         max_open = int(ctx.settings["max_query_cursors"])
-        locator = state.cursors.open(rows, render, batch, max_open)
+        locator = sf_state(request).cursors.open(rows, render, batch, max_open)
     return _page(request, rows, render, 0, batch, locator)
 
 
@@ -98,7 +119,8 @@ def _with_children(
             parent = rec.fields.get(key)
             if parent is not None:
                 groups.setdefault(str(parent), []).append(frozen(rec))
-        child_render = renderer(child.query.sobject, child.query.fields, version, user_id)
+        sub = child.query
+        child_render = nested_renderer(sub.sobject, sub.paths, version, user_id, store)
         nested.append((child, groups, child_render))
 
     def render_with_children(rec: StoredRecord) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from mocks.salesforce.routes.routing import (
     sobject_or_404,
 )
 from mocks.salesforce.schema import FieldDef, SObjectDef
+from mocks.salesforce.seed.directory import ensure_directory
 from mocks.salesforce.state import api_version, mock_context, sf_state
 from mocks.salesforce.values import RecordError
 
@@ -54,6 +55,8 @@ def _respond_record(request: Request, sobject: SObjectDef, record_id: str) -> Re
 
 
 def _id_from_path(request: Request, sobject: SObjectDef) -> str:
+    # The org's directory (users, record types, the organization) exists before any data.
+    ensure_directory(mock_context(request).store, sf_state(request).config, (sobject.name,))
     try:
         return resolve_id(sobject, request.path_params["record_id"])
     except RecordError as err:

@@ -1,8 +1,9 @@
 """sObject and field metadata: the single source for describe, validation and SOQL.
 
 Objects are plain data: an `SObjectDef` with its fields, listed in `SOBJECTS` (Account and
-Contact here, the commerce objects from `schema_commerce`); describe, writes and queries pick
-it up from there. Contact's compound `Name` is read-only and joined from FirstName and
+Contact here, the commerce objects from `commerce`, Lead and Opportunity from `sales`, the
+org's Organization, User and RecordType from `org`); describe, writes and queries pick it up
+from there. Contact's compound `Name` is read-only and joined from FirstName and
 LastName on every write (`compound_name`).
 """
 
@@ -20,6 +21,8 @@ from mocks.salesforce.schema.base import (
     text_field,
 )
 from mocks.salesforce.schema.commerce import COMMERCE_SOBJECTS
+from mocks.salesforce.schema.org import ORG_SOBJECTS
+from mocks.salesforce.schema.sales import SALES_SOBJECTS
 
 __all__ = [
     "ACCOUNT", "CONTACT", "NUMBER_TYPES", "SOBJECTS", "STRING_TYPES", "FieldDef",
@@ -65,6 +68,12 @@ ACCOUNT = SObjectDef(
     label="Account",
     label_plural="Accounts",
     key_prefix="001",
+    children=(
+        ("Contacts", "Contact", "AccountId"),
+        ("Opportunities", "Opportunity", "AccountId"),
+        ("Orders", "Order", "AccountId"),
+        ("ChildAccounts", "Account", "ParentId"),
+    ),
     fields=(
         _system("Id", "Account ID", "id", "id", id_lookup=True),
         _system("IsDeleted", "Deleted", "boolean", "deleted"),
@@ -217,7 +226,9 @@ def compound_name(sobject: SObjectDef, fields: dict[str, Any]) -> dict[str, Any]
     return {**fields, target: joined or None}
 
 
-SOBJECTS: dict[str, SObjectDef] = {s.name: s for s in (ACCOUNT, CONTACT, *COMMERCE_SOBJECTS)}
+SOBJECTS: dict[str, SObjectDef] = {
+    s.name: s for s in (ACCOUNT, CONTACT, *COMMERCE_SOBJECTS, *SALES_SOBJECTS, *ORG_SOBJECTS)
+}
 _BY_LOWER = {name.lower(): s for name, s in SOBJECTS.items()}
 _BY_PREFIX = {s.key_prefix: s for s in SOBJECTS.values()}
 

@@ -1,4 +1,5 @@
-"""The Salesforce connector pack: REST API with OAuth 2.0, SOQL paging, sObject Collections.
+"""The Salesforce connector pack: REST API with OAuth 2.0, SOQL paging, sObject Collections,
+and Bulk API 2.0 jobs for large writes and full reads.
 
 Only the descriptor lives here, so importing the pack stays cheap; the connector module loads
 on first use (`sync.connectors.registry`).
@@ -34,7 +35,12 @@ PACK = ConnectorPack(
             optional=True,
         ),
     ),
-    options={"api_version": "the REST API version, default 59.0"},
+    options={
+        "api_version": "the REST API version, default 59.0",
+        "bulk_threshold": "records in one write (or rows in a full read) above which the"
+        " connector uses one Bulk API 2.0 job, default 2000; 0 sends everything through bulk",
+        "bulk_timeout": "seconds a Bulk API job may run before the call gives up, default 3600",
+    },
     base_url_hint="https://YOUR-DOMAIN.my.salesforce.com",
     profile_path=Path(__file__).resolve().parent / "profile.yaml",
     kits="sync.connectors.salesforce.kit:KITS",

@@ -2,7 +2,10 @@
 
 Credentials: `client_id` and `client_secret`, plus `username` and `password` (and an optional
 `security_token`) for the password grant; without them the client-credentials grant is used.
-Options: `api_version` (default "59.0").
+Options: `api_version` (default "59.0"); `bulk_threshold` (default 2,000): a write of more
+records than this in one call, or a full read of a larger object, goes through one Bulk API
+2.0 job instead of sObject Collections / `query/` pages (see `bulk`); `bulk_timeout` (seconds
+a job may run, default 3,600).
 
 Decisions:
 - Calls go to `settings.base_url` (the My Domain / instance URL); the token's `instance_url`
@@ -34,8 +37,9 @@ from sync.connectors.base import (
     WriteResult,
 )
 from sync.connectors.http import ErrorPolicy, HttpResponse, HttpSession
-from sync.connectors.salesforce import dialect
+from sync.connectors.salesforce import bulk_dialect, dialect
 from sync.connectors.salesforce.auth import TokenAuth
+from sync.connectors.salesforce.bulk import DEFAULT_THRESHOLD, QUERY_PAGE, BulkJobs
 from sync.errors import (
     TransientVendorError,
     VendorError,
@@ -74,6 +78,12 @@ class SalesforceConnector:
         )
         self._auth.session = self.http
         self._fields_cache: dict[str, list[str]] = {}
+        self._schema_cache: dict[str, ObjectSchema] = {}
+        self.bulk_threshold = int(settings.options.get("bulk_threshold", DEFAULT_THRESHOLD))
+        timeout = float(settings.options.get("bulk_timeout", 3600))
+        # Query job pages: `page_size` when the settings name one, else 50,000 rows.
+        pages = settings.page_size or QUERY_PAGE
+        self._bulk = BulkJobs(self.http, self._data, timeout=timeout, page_size=pages)
         self._children_cache: dict[str, dict[str, str]] = {}
 
     @property
@@ -86,7 +96,8 @@ class SalesforceConnector:
         body = self.http.get(f"{self._data}/sobjects/{dialect.identifier(obj)}/describe").json()
         self._fields_cache[obj] = dialect.selectable_fields(body)
         self._children_cache[obj] = dialect.child_relationships(body)
-        return dialect.schema_from_describe(body)
+        self._schema_cache[obj] = dialect.schema_from_describe(body)
+        return self._schema_cache[obj]
 
     def read(
         self,
@@ -105,8 +116,17 @@ class SalesforceConnector:
         ]
         soql = dialect.incremental_query(obj, columns, since.modified_at if since else None)
         endpoint = "queryAll" if include_deleted else "query"
+        if since is None and not children:
+            pages = self._full_read(obj, soql, include_deleted)
+            if pages is None:
+                yield from self._bulk.query(
+                    soql, self._schema(obj), include_deleted=include_deleted
+                )
+                return
+        else:
+            pages = self._query(soql, endpoint=endpoint)
         floor = dialect.as_utc(since.modified_at) if since else None
-        for rows in self._query(soql, endpoint=endpoint):
+        for rows in pages:
             page = [dialect.record_from_wire(row, tuple(children)) for row in rows]
             if floor is not None:  # the SOQL literal is floored to the second
                 page = [r for r in page if r.modified_at >= floor]
@@ -140,6 +160,28 @@ class SalesforceConnector:
                         found[str(key)] = record
         return found
 
+    def get_by_ids(
+        self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Record]:
+        """sObject Collections retrieve (POST form, 2,000 ids a call): reads the records
+        themselves, so a row the query index does not show yet is found. Child collections
+        are not part of a retrieve; ask `read` or `get_by_external_id` for them."""
+        wanted = list(fields) if fields is not None else self._all_fields(obj)
+        columns = dialect.select_list(f for f in wanted if f not in self._children(obj, wanted))
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        path = f"{self._data}/composite/sobjects/{dialect.identifier(obj)}"
+        found: dict[str, Record] = {}
+        for start in range(0, len(unique), dialect.RETRIEVE_LIMIT):
+            chunk = unique[start : start + dialect.RETRIEVE_LIMIT]
+            rows = self.http.request(
+                "POST", path, json={"ids": chunk, "fields": columns}, read=True
+            ).json()
+            for row in rows or []:
+                if row:  # null: no such record, or deleted
+                    record = dialect.record_from_wire(row)
+                    found[record.id] = record
+        return found
+
     def changes(
         self, obj: str, external_id_field: str, since: Watermark | None
     ) -> Iterator[list[RecordChange]]:
@@ -171,7 +213,13 @@ class SalesforceConnector:
                 )  # fmt: skip
             else:
                 todo.append((i, str(key), dialect.record_to_wire(obj, record)))
-        self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
+        plain = [{**records[i], external_id_field: key} for i, key, _ in todo]
+        if self._goes_bulk(plain):
+            self._write_bulk(todo, results, lambda keys: self._bulk.ingest(
+                obj, "upsert", keys, plain, first=[external_id_field],
+                external_id_field=external_id_field))  # fmt: skip
+        else:
+            self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
         return [r for r in results if r is not None]
 
     def update(self, obj: str, changes: Sequence[tuple[str, dict[str, Any]]]) -> list[WriteResult]:
@@ -182,7 +230,12 @@ class SalesforceConnector:
             for i, (record_id, fields) in enumerate(changes)
         ]
         results: list[WriteResult | None] = [None] * len(changes)
-        self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
+        plain = [{dialect.ID_FIELD: record_id, **fields} for record_id, fields in changes]
+        if self._goes_bulk(plain):
+            self._write_bulk(todo, results, lambda keys: self._bulk.ingest(
+                obj, "update", keys, plain, first=[dialect.ID_FIELD]))  # fmt: skip
+        else:
+            self._batches(todo, results, lambda keys, wires: self._collection("PATCH", path, wires))
         return [r for r in results if r is not None]
 
     def delete(self, obj: str, ids: Sequence[str]) -> list[WriteResult]:
@@ -204,7 +257,12 @@ class SalesforceConnector:
             params = {"ids": ",".join(keys), "allOrNone": "false"}
             return self.http.request("DELETE", path, params=params).json()
 
-        self._batches(todo, results, send)
+        plain = [{dialect.ID_FIELD: key} for _, key, _ in todo]
+        if self._goes_bulk(plain):
+            self._write_bulk(todo, results, lambda keys: self._bulk.ingest(
+                obj, "delete", keys, plain))  # fmt: skip
+        else:
+            self._batches(todo, results, send)
         return [r for r in results if r is not None]
 
     def call_count(self) -> int:
@@ -228,6 +286,42 @@ class SalesforceConnector:
         known = self._children_cache[obj]
         return {name: known[name] for name in wanted if name in known}
 
+    def _schema(self, obj: str) -> ObjectSchema:
+        return self._schema_cache[obj] if obj in self._schema_cache else self.describe(obj)
+
+    def _goes_bulk(self, records: Sequence[dict[str, Any]]) -> bool:
+        """More records than the threshold, all flat (child lists need sObject calls)."""
+        return len(records) > self.bulk_threshold and bulk_dialect.flat(records)
+
+    def _full_read(self, obj: str, soql: str, include_deleted: bool
+                   ) -> Iterator[list[dict[str, Any]]] | None:  # fmt: skip
+        """The `query/` pages of a full read, or None when it should run as a Bulk API job:
+        the first page's `totalSize` says how large the object is, so a small object costs
+        no extra call and a large one one page (dropped: the job reads a snapshot of its own).
+        """
+        if self.bulk_threshold <= 0:
+            return None
+        endpoint = "queryAll" if include_deleted else "query"
+        body, headers = self._first_page(soql, endpoint)
+        if int(body.get("totalSize", 0)) > self.bulk_threshold:
+            return None
+        return self._pages(body, headers)
+
+    def _write_bulk(
+        self,
+        todo: list[tuple[int, str, Any]],
+        results: list[WriteResult | None],
+        run: Callable[[list[str]], list[WriteResult]],
+    ) -> None:
+        """One Bulk API job for every record of `todo`; outcomes filed at their input index."""
+        keys = [key for _, key, _ in todo]
+        try:
+            outcome = run(keys)
+        except TransientVendorError as exc:
+            outcome = self._retryable(keys, exc)
+        for (index, _, _), result in zip(todo, outcome, strict=True):
+            results[index] = result
+
     def _all_fields(self, obj: str) -> list[str]:
         if obj not in self._fields_cache:
             self.describe(obj)
@@ -235,10 +329,18 @@ class SalesforceConnector:
 
     def _query(self, soql: str, *, endpoint: str = "query") -> Iterator[list[dict[str, Any]]]:
         """Pages of raw rows, following `nextRecordsUrl` until `done`."""
+        body, headers = self._first_page(soql, endpoint)
+        yield from self._pages(body, headers)
+
+    def _first_page(self, soql: str, endpoint: str) -> tuple[dict[str, Any], dict[str, str]]:
         headers = {}
         if self.settings.page_size:
             headers["Sforce-Query-Options"] = f"batchSize={self.settings.page_size}"
         body = self.http.get(f"{self._data}/{endpoint}", params={"q": soql}, headers=headers).json()
+        return body, headers
+
+    def _pages(self, body: dict[str, Any], headers: dict[str, str]
+               ) -> Iterator[list[dict[str, Any]]]:  # fmt: skip
         while True:
             yield body.get("records", [])
             next_url = body.get("nextRecordsUrl")

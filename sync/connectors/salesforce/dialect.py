@@ -22,6 +22,7 @@ ID_FIELD = "Id"
 MODSTAMP_FIELD = "SystemModstamp"
 DELETED_FIELD = "IsDeleted"
 BATCH_LIMIT = 200  # sObject Collections records per request
+RETRIEVE_LIMIT = 2_000  # ids per sObject Collections retrieve
 RETRYABLE_RECORD_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
 
 _TYPE_MAP: dict[str, FieldType] = {

@@ -1,9 +1,11 @@
-"""The conformance kits of the Salesforce pack: Accounts upserted by an external-id field,
-and Orders (by their key) against an Account the kit creates first."""
+"""The conformance kits of the Salesforce pack: Accounts upserted by an external-id field
+(through sObject Collections, and again through Bulk API 2.0), and Orders (by their key)
+against an Account the kit creates first."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sync.connectors.base import Connector
@@ -78,6 +80,10 @@ ORDERS = ConformanceKit(
     prepare=_prepare_account,
 )
 
-KITS = (ACCOUNTS, ORDERS)
+# The same Accounts with every write and full read forced through Bulk API 2.0 jobs (a
+# threshold of 0), so the bulk path answers the whole battery exactly as the REST path does.
+ACCOUNTS_BULK = replace(ACCOUNTS, name="salesforce-bulk", options={"bulk_threshold": 0})
+
+KITS = (ACCOUNTS, ORDERS, ACCOUNTS_BULK)
 
 __all__ = ["KITS"]

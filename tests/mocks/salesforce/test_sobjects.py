@@ -161,7 +161,8 @@ def test_sobject_list_and_metadata(api: Api) -> None:
     prefixes = {o["name"]: o["keyPrefix"] for o in commerce}
     assert prefixes == {"Product2": "01t", "Pricebook2": "01s", "PricebookEntry": "01u",
                         "Order": "801", "OrderItem": "802", "Invoice__c": "a01",
-                        "Inventory_Level__c": "a02"}  # fmt: skip
+                        "Inventory_Level__c": "a02", "Lead": "00Q", "Opportunity": "006",
+                        "Organization": "00D", "User": "005", "RecordType": "012"}  # fmt: skip
     assert (account["name"], account["keyPrefix"], account["queryable"]) == ("Account", "001", True)
     assert (contact["name"], contact["keyPrefix"], contact["queryable"]) == ("Contact", "003", True)
     assert account["urls"]["describe"] == f"{BASE}/sobjects/Account/describe"
