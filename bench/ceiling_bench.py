@@ -282,10 +282,10 @@ CEILING_LABELS = {
     "fetch_salesforce_client_cpu_ms_per_record": "fetch Salesforce connector, our CPU ms/record",
     "fetch_salesforce_bare_client_cpu_ms_per_record": "fetch Salesforce bare, our CPU ms/record",
     "fetch_netsuite_records_per_s": "fetch NetSuite via connector, records/s",
-    "fetch_netsuite_bare_records_per_s": "fetch NetSuite bare, records/s",
+    "fetch_netsuite_bare_records_per_s": "fetch NetSuite bare (record GETs), records/s",
     "fetch_netsuite_ratio": "fetch NetSuite, connector / bare",
     "fetch_netsuite_requests": "fetch NetSuite via connector, requests",
-    "fetch_netsuite_bare_requests": "fetch NetSuite bare, requests",
+    "fetch_netsuite_bare_requests": "fetch NetSuite bare (record GETs), requests",
     "fetch_netsuite_client_cpu_ms_per_record": "fetch NetSuite connector, our CPU ms/record",
     "fetch_netsuite_bare_client_cpu_ms_per_record": "fetch NetSuite bare, our CPU ms/record",
 }

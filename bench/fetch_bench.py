@@ -1,5 +1,9 @@
 """Reconcile fetch throughput: records/s read through our connectors against a bare loop
-fetching the same pages from the same mock (see bench.ceiling_bench, which runs it)."""
+fetching from the same mock (see bench.ceiling_bench, which runs it). For Salesforce the bare
+loop fetches the same SOQL pages. For NetSuite it walks the record service (SuiteQL key
+pages, then one GET per record), the road the connector left for SuiteQL body pages: the
+ratio says how much that choice gains; `bench.suiteql_bench` measures the connector against
+the ceiling of its own road."""
 
 from __future__ import annotations
 

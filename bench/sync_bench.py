@@ -21,7 +21,9 @@ import yaml
 from harness.api import run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config, load_env_file
 
-READY_LINE = "export HARNESS_NS_TOKEN_SECRET"
+# The line `harness mock-up` prints once the mocks serve and their env file is written (the
+# credentials themselves are printed only with --show-secrets; they are read from the file).
+READY_LINE = "pass --env-file"
 
 
 @contextmanager

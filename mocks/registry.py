@@ -44,6 +44,8 @@ class MockPack:
     - `app`: `build(credentials, admin_token, store=None) -> FastAPI`; `credentials` holds a
       value for each name in `credentials` (the keys the vendor's connector reads);
     - `connector_options`: options a connector needs to reach this sandbox (an account id);
+    - `connection_limits`: connection settings the mocked account allows, written into the
+      harness.yaml `mock-up` renders (`concurrency`: the requests it accepts in flight);
     - `world_ids`: `ids(world) -> {canonical key: record id}`, the ids its seeder gives the
       world's records, so the other system of a pair can hold them as references;
     - `conformance`: what the mock battery needs to judge the pack (`mocks.conformance`);
@@ -58,6 +60,7 @@ class MockPack:
     app: str
     credentials: tuple[str, ...]
     connector_options: Mapping[str, Any] = field(default_factory=dict)
+    connection_limits: Mapping[str, Any] = field(default_factory=dict)
     world_ids: str | None = None
     conformance: str | None = None
     knobs: str | None = None

@@ -150,7 +150,7 @@ class Sandbox:
         flow: str | None = None,
         *,
         mode: Mode = "live",
-        full: bool = False,
+        full: bool | None = None,
         progress: ProgressFn | None = None,
     ) -> RunResult:
         name = flow or self.pair.default.name

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import secrets
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +16,7 @@ from fastapi import FastAPI
 
 from mocks.faults import FaultPlan, PlanError, apply_plan, load_plan
 from mocks.registry import MockPack, PackError, mock_pack
-from mocks.server import RunningServer, start_server
+from mocks.server import LOOPBACK, RunningServer, start_server
 from mocks.tls import TlsMaterial, ensure_tls
 from mocks.world.generator import WorldSettings
 from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
@@ -46,6 +51,11 @@ class MockVendor:
     def options(self) -> dict[str, Any]:
         """Connector options needed to reach the sandbox (an account id)."""
         return dict(self.mock.connector_options)
+
+    @property
+    def connection(self) -> dict[str, Any]:
+        """Connection settings the mocked account allows (`concurrency`), from its pack."""
+        return dict(self.mock.connection_limits)
 
 
 ADMIN_TOKEN_ENV = "HARNESS_ADMIN_TOKEN"
@@ -116,14 +126,17 @@ def start_mocks(
     """Start a CRM and an ERP mock on loopback and seed both from one world; `faults`, when
     given, becomes both mocks' active fault plan once they are seeded."""
     crm_vendor, erp_vendor = mock_vendor(crm, "crm"), mock_vendor(erp, "erp")
-    tls = ensure_tls(workdir / "tls") if https else None
-    admin_token = secrets.token_urlsafe(18)
-    crm_mock = start_mock(crm_vendor, admin_token, tls, crm_port)
-    try:
-        erp_mock = start_mock(erp_vendor, admin_token, tls, erp_port)
-    except Exception:
-        crm_mock.server.stop()
-        raise
+    for option, port in (("--crm-port", crm_port), ("--erp-port", erp_port)):
+        check_port_free(port, option)  # before anything is written to the workdir
+    with _undone_on_failure(workdir):
+        tls = ensure_tls(workdir / "tls") if https else None
+        admin_token = secrets.token_urlsafe(18)
+        crm_mock = _start_on(crm_vendor, admin_token, tls, crm_port, "--crm-port")
+        try:
+            erp_mock = _start_on(erp_vendor, admin_token, tls, erp_port, "--erp-port")
+        except BaseException:
+            crm_mock.server.stop()
+            raise
     settings = replace(world or WorldSettings(), crm=crm_vendor.name, erp=erp_vendor.name)
     for mock in (crm_mock, erp_mock):
         mock.app.state.mock.seed(settings)
@@ -136,6 +149,54 @@ def start_mocks(
             pair.stop()
             raise
     return pair
+
+
+def check_port_free(port: int, option: str) -> None:
+    """Refuse a port outside 0-65535 or one another program holds on loopback, naming the
+    option that chose it (0, any free port, is always fine)."""
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"port {port} is not 0-65535 (0 = any free port)", key=option)
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server binds: a port left in TIME_WAIT by an earlier run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError as exc:
+            raise _port_error(port, option, exc) from None
+
+
+def _port_error(port: int, option: str, exc: OSError) -> ConfigError:
+    if exc.errno == errno.EADDRINUSE:
+        what = "is already in use (another mock-up, or another program)"
+    else:
+        what = f"cannot be used: {exc.strerror or exc}"
+    hint = f"choose another {option}, or 0 for any free port"
+    return ConfigError(f"{LOOPBACK}:{port} {what}; {hint}", key=option)
+
+
+def _start_on(
+    vendor: MockVendor, admin_token: str, tls: TlsMaterial | None, port: int, option: str
+) -> RunningMock:
+    """`start_mock`, with a port taken between the check and the bind named as such."""
+    try:
+        return start_mock(vendor, admin_token, tls, port)
+    except OSError as exc:
+        raise _port_error(port, option, exc) from exc
+
+
+@contextmanager
+def _undone_on_failure(workdir: Path) -> Iterator[None]:
+    """Remove what a failed start wrote (the TLS folder, a workdir it made), so a failure
+    leaves no half-made workdir behind; what was there before is left alone."""
+    made = [p for p in (workdir, workdir / "tls") if not p.exists()]
+    try:
+        yield
+    except BaseException:
+        for path in reversed(made):
+            shutil.rmtree(path, ignore_errors=True)
+        raise
 
 
 def load_fault_plan(path: Path) -> FaultPlan:

@@ -12,6 +12,8 @@ def test_the_ceiling_does_the_sync_s_work_and_every_figure_is_positive() -> None
     # Same lookups and PUTs; the sync also asks for NetSuite's metadata catalog.
     assert 0 <= figures["sync_target_requests"] - figures["ceiling_target_requests"] <= 2
     assert figures["fetch_salesforce_requests"] == figures["fetch_salesforce_bare_requests"]
-    assert figures["fetch_netsuite_requests"] == figures["fetch_netsuite_bare_requests"]
+    # The connector reads NetSuite bodies through SuiteQL pages; the bare loop is the record
+    # service road (key pages, then one GET per record), which it must beat on calls.
+    assert figures["fetch_netsuite_requests"] * 10 <= figures["fetch_netsuite_bare_requests"]
     assert figures["fetch_netsuite_records"] == figures["target_customers_after"]
     assert all(figures[key] > 0 for key in CEILING_LABELS if "server_cpu" not in key)

@@ -247,7 +247,8 @@ def _audit_creates(path: Path) -> Counter[str]:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         rows = db.execute(
             "SELECT external_id FROM audit WHERE flow = ? AND action = 'create'"
-            " AND outcome != 'not_applied'", (FLOW,)
+            " AND outcome != 'not_applied'",
+            (FLOW,),
         ).fetchall()
     return Counter(str(row[0]) for row in rows)
 

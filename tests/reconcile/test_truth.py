@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reconcile.explain import IN_FLIGHT
 from reconcile.model import FieldDiff, Finding, FlowScore
 from reconcile.truth import score_findings
 from sync.mapping import load_mapping
@@ -29,9 +30,8 @@ def test_a_perfect_reconciliation_scores_one_and_one() -> None:
     facts = [_fact("edit_value", "A", "comments"), _fact("source_edit", "B", "Name", id="B")]
     findings = [
         Finding("different", "A", "1", "A", EDITED, "", (FieldDiff("comments", "x", "y", EDITED),)),
-        Finding("different", "B", "2", "B", "edited in source after the last sync read it (in flight)",
-                "", (FieldDiff("companyName", "n", "m",
-                               "edited in source after the last sync read it (in flight)"),)),
+        Finding("different", "B", "2", "B", IN_FLIGHT, "",
+                (FieldDiff("companyName", "n", "m", IN_FLIGHT),)),
     ]  # fmt: skip
     score = score_findings(_flow(findings), facts, spec)
     assert (score.recall, score.precision, score.misexplained) == (1.0, 1.0, ())

@@ -49,7 +49,7 @@ Feature: Failure is the normal case: every fault survived, nothing lost, everyth
     And the data-quality audit of the CRM lists those two customers as duplicates
 
   Scenario: Malformed and truncated ERP responses are retried, not trusted
-    Given the ERP sends a malformed body for 20% of its reads and truncates 10%
+    Given the ERP answers its first 3 reads with a malformed body and truncates 10%
     When the customer flow runs in full
     Then every customer is in the ERP exactly once
     And nothing is held in quarantine

@@ -101,17 +101,22 @@ def typed_twice(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
 
 
 @given(
-    parsers.parse("the ERP sends a malformed body for {bad:d}% of its reads and truncates {cut:d}%")
+    parsers.parse(
+        "the ERP answers its first {bad:d} reads with a malformed body and truncates {cut:d}%"
+    )
 )
 def erp_malformed(sandbox: Sandbox, bad: int, cut: int) -> None:
+    # By count, not by rate: the connector reads the ERP in a few SuiteQL pages, so a rate
+    # over a handful of requests could inject nothing.
     reads = {"kind": ["query", "read"]}
     sandbox.set_faults(
         "erp",
         _plan(
-            {"match": reads, "when": {"rate": bad / 100}, "effect": {"type": "malformed_json"}},
+            {"match": reads, "when": {"nth": list(range(1, bad + 1))},
+             "effect": {"type": "malformed_json"}},
             {"match": reads, "when": {"rate": cut / 100}, "effect": {"type": "truncated_json"}},
         ),
-    )
+    )  # fmt: skip
 
 
 @given(parsers.parse("every CRM session expires after the {nth:d}nd query page"))

@@ -25,7 +25,6 @@ PACK = ConnectorPack(
     ),
     options={
         "account": "the account id as the realm spells it, e.g. 1234567 or 1234567_SB1",
-        "suiteql_max_rows": "rows one SuiteQL query may page through (default 100,000)",
     },
     required_options=("account",),
     base_url_hint="https://ACCOUNT-ID.suitetalk.api.netsuite.com",

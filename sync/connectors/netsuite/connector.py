@@ -1,17 +1,28 @@
-"""NetSuite REST connector: OAuth 1.0a token-based auth, SuiteQL keys, concurrent record calls.
+"""NetSuite REST connector: OAuth 1.0a token-based auth, SuiteQL pages, concurrent record calls.
 
 Credentials: `consumer_key`, `consumer_secret`, `token_id`, `token_secret`. Options: `account`
-(the realm, e.g. "1234567_SB1"), `suiteql_max_rows` (rows one SuiteQL query may page
-through before the reader restarts it from the last timestamp; default 100,000).
+(the realm, e.g. "1234567_SB1").
 `settings.base_url` is the REST host root; paths start at `/services/rest`.
 
 Decisions:
-- `read` finds (lastmodifieddate, id) keys with SuiteQL, then GETs every record with
-  `expandSubResources=true`, `settings.concurrency` at a time: 1 + N requests per page of N.
+- `read` pages SuiteQL by keyset (rows after the last (lastmodifieddate, id) key served,
+  never by offset, so records deleted or re-stamped mid-read cannot shift a row past the
+  reader). Each page's query selects the record bodies the caller wants, and one query per
+  line table (addresses, transaction lines) per page brings their sublists
+  (`suiteql_reads`): a page of 1,000 records costs a few calls, and the records are the
+  ones a record GET would have given, field for field (`suiteql_plan` maps the lower-case
+  columns onto the metadata catalog's fields). Where a wanted field has no SuiteQL home
+  (an item's `basePrice`, its `price` and `locations` sublists, a payment's `apply` lines
+  and `subsidiary`), or the account refuses the body query, the page's records are GET
+  with `expandSubResources=true` instead, `settings.concurrency` at a time (1 + N
+  requests per page of N): correctness never depends on SuiteQL coverage.
   Timestamps are seconds (TO_CHAR), so the reader sorts each second's records by id and holds
   the last second of a page back until the next page, giving a strict (modified_at, id) order.
   A record deleted between the query and its GET is skipped. NetSuite deletes are hard, so
   `include_deleted` returns nothing extra.
+- `get_by_external_id` (the before-images of a write batch) reads bodies the same way, one
+  SuiteQL query per 200 values plus their lines, with the same fallback to record GETs.
+  `get_by_ids` always GETs: the record service sees a record the query index may not yet.
 - Records are plain (`shapes`): a reference reads as its internal id, with its display
   name beside it as `<field>_refName`; a sublist (a sales order's `item` lines, a
   payment's `apply` lines, an item's `locations`) as a list of plain lines. Writes turn
@@ -47,6 +58,7 @@ from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.auth import TokenBasedAuth
 from sync.connectors.netsuite.dialect import RowKey
 from sync.connectors.netsuite.shapes import Shape, shape_from_schema
+from sync.connectors.netsuite.suiteql_reads import BodiesRefused, BodyReader
 from sync.errors import ConfigError, FatalVendorError, TransientVendorError, VendorError
 
 if TYPE_CHECKING:
@@ -73,11 +85,12 @@ class NetSuiteConnector:
             settings, client=client, auth=TokenBasedAuth(settings), errors=ERROR_POLICY
         )
         self._page = min(settings.page_size or dialect.MAX_PAGE, dialect.MAX_PAGE)
-        self._max_rows = int(settings.options.get("suiteql_max_rows", dialect.MAX_QUERY_ROWS))
         self._workers = max(1, settings.concurrency)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._shapes: dict[str, Shape] = {}  # record type -> references and sublists in it
+        self._catalogs: dict[str, dict[str, Any]] = {}  # record type -> its JSON schema
+        self._bodies = BodyReader(self._suiteql, self._page, self._catalog, self._workers)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -85,7 +98,14 @@ class NetSuiteConnector:
         path = f"{dialect.RECORD_ROOT}/metadata-catalog/{dialect.identifier(obj)}"
         body = self.http.get(path, headers={"Accept": "application/schema+json"}).json() or {}
         self._shapes[obj] = shape_from_schema(body)
+        self._catalogs[obj] = body
         return dialect.schema_from_jsonschema(obj, body)
+
+    def _catalog(self, obj: str) -> dict[str, Any]:
+        """`obj`'s metadata-catalog JSON schema, read once (as `wire_shape` reads it)."""
+        if obj not in self._catalogs:
+            self.describe(obj)
+        return self._catalogs[obj]
 
     def wire_shape(self, obj: str) -> Shape:
         """Which fields of `obj` are references and sublists (from the metadata catalog, read
@@ -104,7 +124,22 @@ class NetSuiteConnector:
         since: Watermark | None = None,
         include_deleted: bool = False,
     ) -> Iterator[list[Record]]:
-        keys = self._key_pages(obj, since.modified_at if since else None)
+        """Pages of records in strict (modified_at, id) order: through SuiteQL bodies when
+        every wanted field has a SuiteQL home (`suiteql_reads`), else keys then record GETs."""
+        start = since.modified_at if since else None
+        plan = self._bodies.plan(obj, fields)
+        if plan is not None:
+            try:
+                yield from self._bodies.records(obj, plan, fields, start)
+                return
+            except BodiesRefused:
+                pass  # refused before any page was served: read the same pages by GETs
+        yield from self._read_by_get(obj, fields, start)
+
+    def _read_by_get(
+        self, obj: str, fields: Sequence[str] | None, since: datetime | None
+    ) -> Iterator[list[Record]]:
+        keys = self._key_pages(obj, since)
         for batch in dialect.strict_order(keys):
             bodies = self._map(lambda k: self._get(dialect.record_path(obj, k.id)), batch)
             page = [
@@ -123,10 +158,18 @@ class NetSuiteConnector:
         *,
         fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
-        """One SuiteQL call per 200 values (the chunks in flight together) finds which exist;
-        only those are fetched, so a first sync of new records costs no per-record lookups."""
+        """One SuiteQL call per 200 values (the chunks in flight together) finds which exist.
+        Their bodies come with it, and their lines from one query per line table, when every
+        wanted field has a SuiteQL home; else the records found are fetched by GET. A first
+        sync of new records costs no per-record lookups either way."""
         _require_external_id(external_id_field)
         wanted = list(dict.fromkeys(str(v) for v in values))
+        plan = self._bodies.plan(obj, fields)
+        if plan is not None:
+            try:
+                return self._bodies.records_by_external_id(obj, plan, fields, wanted, self._map)
+            except BodiesRefused:
+                pass  # the account does not serve these fields in SuiteQL: GET them
         chunk = dialect.EXTERNAL_ID_CHUNK
 
         def internal_ids(values: list[str]) -> dict[str, str]:  # external id -> internal id
@@ -150,6 +193,19 @@ class NetSuiteConnector:
         return {
             value: dialect.record_from_wire(body, fields=fields)
             for value, body in zip(existing, bodies, strict=True)
+            if body is not None
+        }
+
+    def get_by_ids(
+        self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Record]:
+        """One record GET per id (`settings.concurrency` at a time): the record service,
+        not SuiteQL, so a record the query index does not show yet is found."""
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        bodies = self._map(lambda rid: self._get(dialect.record_path(obj, rid)), unique)
+        return {
+            rid: dialect.record_from_wire(body, fields=fields)
+            for rid, body in zip(unique, bodies, strict=True)
             if body is not None
         }
 
@@ -209,6 +265,7 @@ class NetSuiteConnector:
         return self.http.stats.total
 
     def close(self) -> None:
+        self._bodies.close()
         with self._pool_lock:
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
@@ -226,42 +283,20 @@ class NetSuiteConnector:
     def _key_pages(
         self, obj: str, since: datetime | None, *, external_ids: bool = False
     ) -> Iterator[list[RowKey]]:
-        """SuiteQL key rows page by page; restarts from the last second before the row cap."""
-        lower = since
-        seen_at_lower: set[str] = set()  # ids already yielded at second `lower`
+        """SuiteQL key rows page by page, by keyset: each page asks for the rows after the
+        last (second, id) served, always at offset 0. Offset paging skips rows when records
+        are deleted or re-stamped between pages (they shift left under the offset); a keyset
+        cannot, and it has no row cap to restart from."""
+        after: RowKey | None = None
         while True:
-            query = dialect.key_query(obj, lower, external_ids=external_ids)
-            offset = 0
-            last: RowKey | None = None
-            last_ids: set[str] = set()
-            while True:
-                body = self._suiteql(query, offset)
-                keys = [dialect.row_key(row) for row in body.get("items", [])]
-                if seen_at_lower:
-                    keys = [
-                        k for k in keys if not (k.modified_at == lower and k.id in seen_at_lower)
-                    ]
-                for key in keys:
-                    if last is None or key.modified_at != last.modified_at:
-                        last_ids = set()
-                    last_ids.add(key.id)
-                    last = key
-                if keys:
-                    yield keys
-                if not body.get("hasMore"):
-                    return
-                offset += self._page
-                if offset + self._page > self._max_rows:
-                    break
-            if last is None or (last.modified_at == lower and not last_ids - seen_at_lower):
-                raise FatalVendorError(
-                    f"more than {self._max_rows} {obj} records share lastmodifieddate"
-                    f" {lower}; SuiteQL cannot page past them"
-                )
-            if last.modified_at != lower:
-                seen_at_lower = set()
-            seen_at_lower |= last_ids
-            lower = last.modified_at
+            query = dialect.key_query(obj, since, after=after, external_ids=external_ids)
+            body = self._suiteql(query, 0)
+            keys = [dialect.row_key(row) for row in body.get("items", [])]
+            if keys:
+                yield keys
+                after = keys[-1]
+            if not body.get("hasMore") or not keys:
+                return
 
     def _suiteql(self, query: str, offset: int) -> dict[str, Any]:
         response = self.http.request(

@@ -10,10 +10,10 @@ over the table holding each record type (`suiteql_source`: transactions in `tran
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote, urlsplit
 
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record
@@ -27,9 +27,9 @@ SUITEQL_PATH = f"{REST_ROOT}/query/v1/suiteql"
 EXTERNAL_ID_FIELD = "externalId"
 MODIFIED_FIELD = "lastModifiedDate"
 MAX_PAGE = 1000  # SuiteQL `limit` ceiling
-MAX_QUERY_ROWS = 100_000  # SuiteQL rows one query may page through
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TO_CHAR_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS'
+_K = TypeVar("_K")
 
 
 class RowKey(NamedTuple):
@@ -95,17 +95,35 @@ def _where(conditions: Sequence[str]) -> str:
     return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
-def key_query(obj: str, since: datetime | None, *, external_ids: bool = False) -> str:
+def key_query(
+    obj: str,
+    since: datetime | None,
+    *,
+    after: RowKey | None = None,
+    external_ids: bool = False,
+) -> str:
     """Ids (and, asked, external ids) and last-modified seconds of `obj`, ordered by
-    (lastmodifieddate, id)."""
+    (lastmodifieddate, id); with `after`, only the rows past that key (keyset paging)."""
     table, conditions = suiteql_source(obj)
-    if since is not None:
-        conditions.append(f"lastmodifieddate >= {suiteql_timestamp(since)}")
+    conditions += keyset_conditions(since, after)
     extra = ", externalid" if external_ids else ""
     return (
         f"SELECT id{extra}, TO_CHAR(lastmodifieddate, '{_TO_CHAR_FORMAT}') AS modified"
         f" FROM {table}{_where(conditions)} ORDER BY lastmodifieddate, id"
     )
+
+
+def keyset_conditions(since: datetime | None, after: RowKey | None) -> list[str]:
+    """The conditions of a keyset page: modified at or after `since`, and past `after`."""
+    conditions = []
+    if since is not None:
+        conditions.append(f"lastmodifieddate >= {suiteql_timestamp(since)}")
+    if after is not None:
+        stamp, last_id = suiteql_timestamp(after.modified_at), int(after.id)
+        conditions.append(
+            f"(lastmodifieddate > {stamp} OR (lastmodifieddate = {stamp} AND id > {last_id}))"
+        )
+    return conditions
 
 
 # External ids per SuiteQL lookup: keeps the query text well under any length limit.
@@ -131,24 +149,43 @@ def row_key(row: dict[str, Any]) -> RowKey:
                   None if external in (None, "") else str(external))  # fmt: skip
 
 
-def strict_order(pages: Iterable[list[RowKey]]) -> Iterator[list[RowKey]]:
-    """Re-sort keys into strict (modified_at, id) order.
+def _itself(key: Any) -> RowKey:
+    return key  # type: ignore[no-any-return]
+
+
+def strict_order(
+    pages: Iterable[list[_K]], key: Callable[[_K], RowKey] = _itself
+) -> Iterator[list[_K]]:
+    """Re-sort keys (or items carrying one: `key`) into strict (modified_at, id) order.
 
     The server orders by the full-precision timestamp and a numeric id, the keys carry whole
     seconds and string ids: sort each second's keys by id and hold the page's last second back
-    until a later second (or the end) shows it is complete.
+    until a later second shows it is complete. The next page is asked for before a page is
+    served, so the last page goes out whole, its last second with it (not as a batch of its
+    own that would cost its own line queries).
     """
-    carry: list[RowKey] = []
-    for page in pages:
-        keys = carry + page
-        cut = len(keys)
-        while cut > 0 and keys[cut - 1].modified_at == keys[-1].modified_at:
+    carry: list[_K] = []
+    upcoming = iter(pages)
+    page = next(upcoming, None)
+    while page is not None:
+        following = next(upcoming, None)
+        items, carry = carry + page, []
+        if following is None:
+            carry = items
+            break
+        if not items:
+            page = following
+            continue
+        last = key(items[-1]).modified_at
+        cut = len(items)
+        while cut > 0 and key(items[cut - 1]).modified_at == last:
             cut -= 1
-        ready, carry = keys[:cut], keys[cut:]
+        ready, carry = items[:cut], items[cut:]
         if ready:
-            yield sorted(ready)
+            yield sorted(ready, key=key)
+        page = following
     if carry:
-        yield sorted(carry)
+        yield sorted(carry, key=key)
 
 
 # -- records ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from sync.errors import ConfigError, FatalVendorError
+from sync.errors import ConfigError
 
 from .conftest import Kit
 
@@ -142,26 +142,46 @@ def test_concurrency_limit_429s_are_retried(netsuite_kit: Kit) -> None:
     assert conn.http.stats.retries > 0  # type: ignore[attr-defined]
 
 
-def test_suiteql_row_cap_restarts_from_the_last_second(netsuite_kit: Kit) -> None:
-    conn = netsuite_kit.connector(page_size=2, options={"suiteql_max_rows": 6})
+def test_keyset_paging_reads_ties_across_pages_once_each_in_order(netsuite_kit: Kit) -> None:
+    conn = netsuite_kit.connector(page_size=2)
     expected = set()
-    for group, size in enumerate([3, 5, 4, 2]):  # a tie group straddles each restart
+    for group, size in enumerate([3, 5, 4, 2]):  # a tie group straddles page ends
         results = conn.upsert(
-            "customer", "externalId", [netsuite_kit.record(f"CAP-{group}-{i}") for i in range(size)]
+            "customer", "externalId", [netsuite_kit.record(f"TIE-{group}-{i}") for i in range(size)]
         )
         expected |= {r.id for r in results}
         netsuite_kit.clock.tick()
+    recorder = record(netsuite_kit)
     keys = [(r.modified_at, r.id) for page in conn.read("customer") for r in page]
     assert keys == sorted(keys)
-    assert {rid for _, rid in keys} == expected
-    assert len(keys) == len(expected)
+    assert {rid for _, rid in keys} == expected and len(keys) == len(expected)
+    queries = [r for r in recorder.requests if r.url.path.endswith("/suiteql")]
+    assert {r.url.params["offset"] for r in queries} == {"0"}  # never by offset
 
 
-def test_more_rows_in_one_second_than_the_cap_is_fatal(netsuite_kit: Kit) -> None:
-    conn = netsuite_kit.connector(page_size=2, options={"suiteql_max_rows": 4})
+def test_many_records_in_one_second_page_through_without_a_cap(netsuite_kit: Kit) -> None:
+    conn = netsuite_kit.connector(page_size=2)
     conn.upsert("customer", "externalId", [netsuite_kit.record(f"JAM-{i}") for i in range(7)])
-    with pytest.raises(FatalVendorError, match="share lastmodifieddate"):
-        list(conn.read("customer"))
+    assert sum(len(page) for page in conn.read("customer")) == 7
+
+
+def test_records_deleted_mid_read_do_not_make_the_reader_skip_live_ones(
+    netsuite_kit: Kit,
+) -> None:
+    """NetSuite's offset paging drift: rows deleted from pages already served shift the rest
+    left under the offset. The keyset reader serves every record still live."""
+    conn = netsuite_kit.connector(page_size=2)
+    for i in range(9):  # one second each, so pages end where the server's pages end
+        conn.upsert("customer", "externalId", [netsuite_kit.record(f"DRIFT-{i}")])
+        netsuite_kit.clock.tick()
+    pages = conn.read("customer")
+    first = next(pages)
+    assert len(first) < 9
+    deleter = netsuite_kit.connector()  # another client deletes behind the reader
+    assert all(r.ok for r in deleter.delete("customer", [rec.id for rec in first]))
+    rest = [r.id for page in pages for r in page]
+    live = {r.id for page in conn.read("customer") for r in page}
+    assert live == set(rest) and len(live) == 9 - len(first)
 
 
 def test_upsert_without_external_id_is_refused_locally(netsuite_kit: Kit) -> None:

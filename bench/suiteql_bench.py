@@ -1,0 +1,173 @@
+"""NetSuite reads through SuiteQL pages under realistic limits: reconcile and incremental.
+
+The mocks run `harness mock-up` in their own process with the realistic fault plans (as
+`bench.limits_bench` does: NetSuite about 300 ms a call, lognormal, 15 requests in flight;
+Salesforce 100-200 ms a query), and the NetSuite connection is allowed the account's 15.
+
+1. Reconcile of the customers flow (Salesforce Account <-> NetSuite customer), read-only,
+   on the seeded world: NetSuite calls per NetSuite record read (target <= 0.01), and time
+   against the ceiling the limits set. A keyset read cannot fetch page k+1 before page k's
+   last key is known, so the NetSuite side can at best take one round trip for the record
+   type's metadata-catalog schema and one per SuiteQL page of 1,000 rows, one after another
+   (line queries run beside the next page); the Salesforce side one per query of 2,000.
+   The ceiling is those round trips at the plans' mean latencies; the figure is
+   `ceiling / measured` (target >= 0.8), for the NetSuite snapshot alone and for the whole
+   reconcile (compare included).
+   The world `mock-up` seeds holds the accounts in Salesforce only, so a full customers
+   sync runs first and puts them into NetSuite.
+2. Incremental update: `changes` accounts edited in Salesforce and the flow run again:
+   NetSuite calls per edited record (target <= 1.1; the floor is one PUT each plus a
+   lookup per 200).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.limits_bench import (
+    NETSUITE_PLAN,
+    SALESFORCE_PLAN,
+    SOQL_PAGE,
+    CallLog,
+    _edit_accounts,
+    _realistic_plan,
+    concurrency_limit,
+    mean_latency_s,
+    observed_run,
+)
+from bench.sync_bench import mocks_process
+from harness.api import load_flows, open_connectors
+from harness.config import HarnessConfig
+from reconcile.reconciler import reconcile_flow, snapshot
+
+SUITEQL_PAGE = 1000  # rows a SuiteQL page returns
+
+
+def _erp_calls(log: CallLog) -> int:
+    return sum(1 for system, *_ in log.calls if system == "erp")
+
+
+def _reconcile(config: HarnessConfig) -> dict[str, float]:
+    """The customers flow reconciled once, and the NetSuite snapshot alone, calls logged."""
+    (plan,) = load_flows(config, ["customers"])
+    spec = plan.spec
+    with open_connectors(config) as connectors:
+        read_log = CallLog()
+        erp = connectors["erp"]
+        erp.http.observe(read_log.listener("erp"))  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        records = snapshot(erp, spec.target.object)
+        read_s = time.perf_counter() - started
+    with open_connectors(config) as connectors:
+        log = CallLog()
+        for name, connector in connectors.items():
+            connector.http.observe(log.listener(name))  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        score = reconcile_flow(
+            "customers", spec, connectors[plan.config.source], connectors[plan.config.target]
+        )
+        reconcile_s = time.perf_counter() - started
+    return {
+        "netsuite_records": float(len(records)),
+        "netsuite_read_s": read_s,
+        "netsuite_read_calls": float(read_log.total()),
+        "reconcile_s": reconcile_s,
+        "reconcile_netsuite_calls": float(_erp_calls(log)),
+        "reconcile_calls": float(log.total()),
+        "reconcile_source_records": float(score.source_records),
+    }
+
+
+def _ceilings(figures: dict[str, float]) -> dict[str, float]:
+    """The fastest the limits allow (see the module docstring), and how close we came."""
+    ns_latency = mean_latency_s(NETSUITE_PLAN, "netsuite")
+    sf_latency = mean_latency_s(SALESFORCE_PLAN, "salesforce", "query")
+    ns_pages = max(1, math.ceil(figures["netsuite_records"] / SUITEQL_PAGE))
+    sf_pages = max(1, math.ceil(figures["reconcile_source_records"] / SOQL_PAGE))
+    netsuite_ceiling = (1 + ns_pages) * ns_latency
+    reconcile_ceiling = netsuite_ceiling + sf_pages * sf_latency
+    return {
+        "netsuite_mean_latency_ms": ns_latency * 1000,
+        "salesforce_query_latency_ms": sf_latency * 1000,
+        "netsuite_suiteql_pages": float(ns_pages),
+        "netsuite_read_ceiling_s": netsuite_ceiling,
+        "netsuite_read_vs_ceiling": netsuite_ceiling / figures["netsuite_read_s"],
+        "reconcile_ceiling_s": reconcile_ceiling,
+        "reconcile_vs_ceiling": reconcile_ceiling / figures["reconcile_s"],
+        "netsuite_calls_per_record": figures["reconcile_netsuite_calls"]
+        / max(1.0, figures["netsuite_records"]),
+    }
+
+
+def _full_sync(config: HarnessConfig) -> dict[str, float]:
+    """The customers flow's first run: it puts the accounts into NetSuite."""
+    full, full_s = observed_run(config, CallLog(), full=True)
+    if full.status != "succeeded" or full.counts.written == 0:
+        raise RuntimeError(f"the full run did not sync: {full.status} {full.error}")
+    return {"full_sync_written": float(full.counts.written), "full_sync_s": full_s}
+
+
+def _incremental(config: HarnessConfig, changes: int) -> dict[str, Any]:
+    changed = _edit_accounts(config, changes)
+    log = CallLog()
+    incremental, incremental_s = observed_run(config, log, full=False)
+    erp = _erp_calls(log)
+    edited = max(1, len(changed))
+    return {
+        "incremental_edited": float(len(changed)),
+        "incremental_written": float(incremental.counts.written),
+        "incremental_s": incremental_s,
+        "incremental_netsuite_calls": float(erp),
+        "incremental_calls": float(log.total()),
+        "netsuite_calls_per_edited_record": erp / edited,
+        "calls_per_edited_record": log.total() / edited,
+    }
+
+
+def bench_suiteql(accounts: int = 5_000, changes: int = 200, seed: int = 42) -> dict[str, Any]:
+    """Reconcile, then a full sync and an incremental run of `changes` edits, under
+    realistic limits (see the module docstring); the load average beside the figures."""
+    slots = concurrency_limit(NETSUITE_PLAN)
+    load = {"start": list(os.getloadavg())}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        plan = _realistic_plan(workdir)
+        with mocks_process(
+            workdir, accounts, seed, faults=plan, systems={"erp": {"concurrency": slots}}
+        ) as config:
+            figures: dict[str, Any] = {"accounts": float(accounts)}
+            figures.update(_full_sync(config))
+            load["full_sync"] = list(os.getloadavg())
+            figures.update(_reconcile(config))
+            figures.update(_ceilings(figures))
+            load["reconcile"] = list(os.getloadavg())
+            figures.update(_incremental(config, changes))
+            load["incremental"] = list(os.getloadavg())
+    figures["_load_average"] = load
+    return figures
+
+
+SUITEQL_LABELS = {
+    "netsuite_records": "SuiteQL reads: NetSuite customers read",
+    "netsuite_calls_per_record": "SuiteQL reads: reconcile NetSuite calls per record (<= 0.01)",
+    "netsuite_read_s": "SuiteQL reads: NetSuite snapshot, s",
+    "netsuite_read_vs_ceiling": "SuiteQL reads: NetSuite snapshot vs ceiling (>= 0.8)",
+    "reconcile_s": "SuiteQL reads: reconcile, s",
+    "reconcile_vs_ceiling": "SuiteQL reads: reconcile vs ceiling (>= 0.8)",
+    "netsuite_calls_per_edited_record": "incremental: NetSuite calls per edited record (<= 1.1)",
+}
+
+
+if __name__ == "__main__":
+    import sys
+
+    import orjson
+
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
+    edits = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    print(orjson.dumps(bench_suiteql(size, edits), option=orjson.OPT_INDENT_2).decode())

@@ -1,0 +1,307 @@
+"""Record bodies through SuiteQL: a page of records in one query, names and lines in a few.
+
+The connector's reads (`read`, `get_by_external_id`) ask this reader first. It plans the
+wanted fields against the record type's metadata-catalog schema (`suiteql_plan`); when every
+wanted field has a SuiteQL home, a page of N records costs one body query, one query for its
+references' display names and one per line table (`suiteql_rows`), instead of N record GETs;
+the names and lines of a page are fetched while the next page's bodies are. Every query
+pages by keyset, never by offset, as the key query does. The rows are made into the JSON the
+record service would have sent, so the connector turns both into plain records the same way
+(`dialect.record_from_wire`) and they come out identical.
+
+Where the plan cannot serve a field (no column, a sublist without a usable table), or the
+account refuses the body query as invalid (a field the catalog lists but SuiteQL does not
+know, as a live account's custom field may be), the reader says so (`plan` is None,
+`BodiesRefused`) and the connector GETs those records from the record service instead, so
+correctness never depends on SuiteQL coverage.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
+
+from sync.connectors.base import Record
+from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.suiteql_plan import (
+    BodyPlan,
+    body_query,
+    display_query,
+    fold_displays,
+    id_after,
+    plan_bodies,
+    wire_body,
+)
+from sync.connectors.netsuite.suiteql_rows import (
+    IN_LIST_MAX,
+    LineSource,
+    fold_lines,
+    main_line_source,
+    row_after,
+    sublist_sources,
+)
+from sync.errors import FatalVendorError
+
+__all__ = ["BodiesRefused", "BodyReader"]
+
+log = logging.getLogger(__name__)
+SuiteQL = Callable[[str, int], dict[str, Any]]  # (query, offset) -> the response body
+Body = dict[str, Any]  # a record as the record service's JSON
+Found = dict[str, tuple[RowKey, Body]]  # external id -> (key, body)
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+# Parents per line query: a page's worth, so each line table costs one query a page (more
+# only when its lines overflow a SuiteQL page of 1,000 rows).
+LINE_CHUNK = 1000
+
+
+class BodiesRefused(Exception):  # a signal to the connector, not an error
+    """The account refused the first body query of a read: read through record GETs."""
+
+
+class BodyReader:
+    """Plans and runs SuiteQL body reads for one connector (see the module docstring)."""
+
+    def __init__(
+        self,
+        suiteql: SuiteQL,
+        page_size: int,
+        catalog: Callable[[str], Mapping[str, Any]],
+        workers: int = 1,
+    ) -> None:
+        self._suiteql = suiteql
+        self._page = page_size
+        self._catalog = catalog
+        self._refused: set[tuple[str, tuple[str, ...] | None]] = set()
+        self._lock = threading.Lock()
+        self._workers = max(1, workers)
+        # Line queries get their own threads: they run inside the connector's pool's tasks
+        # (a lookup chunk), and a pool waiting on itself can deadlock.
+        self._pool: ThreadPoolExecutor | None = None
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    def plan(self, obj: str, fields: Sequence[str] | None) -> BodyPlan | None:
+        """How to read `fields` of `obj` through SuiteQL; None when it cannot serve them."""
+        if self._key(obj, fields) in self._refused:
+            return None
+        schema = self._catalog(obj)
+        sources = sublist_sources(obj, schema.get("properties") or {})
+        plan = plan_bodies(obj, schema, fields, sources)
+        return plan if plan.servable else None
+
+    def records(
+        self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
+    ) -> Iterator[list[Record]]:
+        """Pages of records in strict (modified_at, id) order. Each page's lines are fetched
+        while the next page's bodies are: keyset pages must follow one another, line
+        queries need not."""
+
+        def finish(batch: list[tuple[RowKey, Body]]) -> list[Record]:
+            self.fill_lines(obj, plan, {key.id: body for key, body in batch})
+            return [
+                dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields)
+                for key, body in batch
+            ]
+
+        pages = dialect.strict_order(self.pages(obj, plan, fields, since), key=_first)
+        with ThreadPoolExecutor(1, thread_name_prefix="netsuite-ahead") as ahead:
+            pending: Future[list[Record]] | None = None
+            for batch in pages:
+                filling = ahead.submit(finish, batch)
+                if pending is not None:
+                    yield pending.result()
+                pending = filling
+            if pending is not None:
+                yield pending.result()
+
+    def records_by_external_id(
+        self,
+        obj: str,
+        plan: BodyPlan,
+        fields: Sequence[str] | None,
+        wanted: list[str],
+        run: Callable[[Callable[[list[str]], Found], list[list[str]]], list[Found]],
+    ) -> dict[str, Record]:
+        """The records holding `wanted` external ids, in that order: one body query per
+        `EXTERNAL_ID_CHUNK` values (the chunks `run` side by side) plus their lines."""
+        chunk = dialect.EXTERNAL_ID_CHUNK
+        chunks = [wanted[start : start + chunk] for start in range(0, len(wanted), chunk)]
+
+        def lookup(values: list[str]) -> Found:
+            found = self.by_external_id(obj, plan, fields, values)
+            self.fill_lines(obj, plan, {key.id: body for key, body in found.values()})
+            return found
+
+        records: dict[str, Record] = {}
+        for found in run(lookup, chunks):
+            for value, (key, body) in found.items():
+                records[value] = dialect.record_from_wire(
+                    body, modified_at=key.modified_at, fields=fields
+                )
+        return {value: records[value] for value in wanted if value in records}
+
+    def pages(
+        self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
+    ) -> Iterator[list[tuple[RowKey, Body]]]:
+        """Keyset pages of (key, body) in (lastmodifieddate, id) order, as `_key_pages`
+        reads keys: rows after the last (second, id) served, always at offset 0."""
+        after: RowKey | None = None
+        while True:
+            query = self._page_query(obj, plan, since, after)
+            body = self._first(obj, fields, query) if after is None else self._suiteql(query, 0)
+            rows = body.get("items", [])
+            page = [(dialect.row_key(row), wire_body(row, plan)) for row in rows]
+            if page:
+                yield page
+                after = page[-1][0]
+            if not body.get("hasMore") or not page:
+                return
+
+    def by_external_id(
+        self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, values: list[str]
+    ) -> Found:
+        """The records holding any of `values` as externalId: external id -> (key, body)."""
+        table, conditions = dialect.suiteql_source(obj)
+        listed = ", ".join(dialect.suiteql_string(v) for v in values)
+        conditions.append(f"externalid IN ({listed})")
+
+        def query(after: Any) -> str:
+            where = [*conditions, *id_after(after)]
+            return body_query(table, where, plan, external_ids=True, order="id")
+
+        rows = self._keyset_rows(query, _row_id, first=lambda q: self._first(obj, fields, q))
+        found = {}
+        for row in rows:
+            key = dialect.row_key(row)
+            if key.external_id is not None:
+                found[key.external_id] = (key, wire_body(row, plan))
+        return found
+
+    def fill_lines(self, obj: str, plan: BodyPlan, bodies: Mapping[str, Body]) -> None:
+        """Add the references' display names, the planned sublists and main-line fields to
+        `bodies` (by id): one query per `IN_LIST_MAX` records for the names, one per line
+        table per `LINE_CHUNK` records for the lines, several in flight."""
+        if not bodies:
+            return
+        ids = list(bodies)
+        tasks: list[_Task] = []
+        if plan.displays:
+            table, conditions = dialect.suiteql_source(obj)
+            names = partial(fold_displays, plan=plan, bodies=bodies)
+            for part in _chunks(ids, IN_LIST_MAX):
+                query = partial(display_query, table, conditions, plan, part)
+                tasks.append(_Task(query, _row_id, names))
+        for source, sublist, main_fields in self._line_jobs(obj, plan, bodies):
+            lines = partial(
+                fold_lines, source=source, bodies=bodies, sublist=sublist, main_fields=main_fields
+            )
+            for part in _chunks(ids, LINE_CHUNK):
+                tasks.append(_Task(partial(source.query, part), row_after, lines))
+        results = self._run(lambda task: self._keyset_rows(task.query, task.key), tasks)
+        for task, rows in zip(tasks, results, strict=True):  # in order: lines stay in order
+            task.fold(rows)
+
+    def _line_jobs(
+        self, obj: str, plan: BodyPlan, bodies: Mapping[str, Body]
+    ) -> list[tuple[LineSource, bool, tuple[str, ...]]]:
+        """The line tables to query: (source, fills its sublist, main-line fields it reads)."""
+        schema = self._catalog(obj)
+        sources = sublist_sources(obj, schema.get("properties") or {})
+        jobs: list[tuple[LineSource, bool, tuple[str, ...]]] = []
+        main = main_line_source(obj) if plan.main_line else None
+        for name in plan.sublists:
+            for body in bodies.values():
+                body[name] = {"items": []}  # a record without lines shows an empty sublist
+            source = sources[name]
+            jobs.append((source, True, plan.main_line if source is main else ()))
+        if main is not None and all(source is not main for source, _, _ in jobs):
+            jobs.append((main, False, plan.main_line))
+        return jobs
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _run(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+        """`fn` over `items`, several in flight (the HTTP layer caps the connection's total)."""
+        if self._workers == 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="netsuite-lines")
+            pool = self._pool
+        return list(pool.map(fn, items))
+
+    @staticmethod
+    def _key(obj: str, fields: Sequence[str] | None) -> tuple[str, tuple[str, ...] | None]:
+        return obj.lower(), None if fields is None else tuple(fields)
+
+    def _page_query(
+        self, obj: str, plan: BodyPlan, since: datetime | None, after: RowKey | None
+    ) -> str:
+        table, conditions = dialect.suiteql_source(obj)
+        conditions += dialect.keyset_conditions(since, after)
+        return body_query(table, conditions, plan)
+
+    def _first(self, obj: str, fields: Sequence[str] | None, query: str) -> dict[str, Any]:
+        """The first query of a read; a refusal (400) makes this read, and later reads of
+        the same fields, go through record GETs."""
+        try:
+            return self._suiteql(query, 0)
+        except FatalVendorError as exc:
+            if exc.status != 400:
+                raise
+            log.warning("SuiteQL refused the body query for %s (%s); reading through"
+                        " record GETs", obj, exc)  # fmt: skip
+            with self._lock:
+                self._refused.add(self._key(obj, fields))
+            raise BodiesRefused(str(exc)) from exc
+
+    def _keyset_rows(
+        self,
+        query: Callable[[Any], str],
+        key: Callable[[dict[str, Any]], Any],
+        *,
+        first: Callable[[str], dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every row of `query(after)`, page after page by keyset (`key` of the last row
+        served), always at offset 0 like the key query: a record deleted between two pages
+        cannot shift a row past the reader."""
+        rows: list[dict[str, Any]] = []
+        text = query(None)
+        body = first(text) if first is not None else self._suiteql(text, 0)
+        while True:
+            page = body.get("items", [])
+            rows += page
+            if not body.get("hasMore") or not page:
+                return rows
+            body = self._suiteql(query(key(page[-1])), 0)
+
+
+class _Task(NamedTuple):
+    """One keyset-paged query of `fill_lines` and what its rows are folded into."""
+
+    query: Callable[[Any], str]  # after (None: from the start) -> the query text
+    key: Callable[[dict[str, Any]], Any]  # a row -> its keyset key
+    fold: Callable[[list[dict[str, Any]]], None]
+
+
+def _row_id(row: dict[str, Any]) -> Any:
+    return row.get("id")
+
+
+def _first(item: tuple[RowKey, Body]) -> RowKey:
+    return item[0]
+
+
+def _chunks(ids: list[str], size: int) -> list[list[str]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
