@@ -125,6 +125,13 @@ def text_field(
     return FieldDef(name, label, type_, length=length, **kw)
 
 
+def full_name_field(*, id_lookup: bool = True) -> FieldDef:
+    """The read-only `Name` Salesforce composes from a person's salutation, first and last
+    names (Contact, Lead, User)."""
+    return text_field("Name", "Full Name", 121, nillable=False, createable=False,
+                      updateable=False, id_lookup=id_lookup, name_field=True)  # fmt: skip
+
+
 def audit_fields(*, owner: bool = True) -> tuple[FieldDef, ...]:
     """Owner, created and modified stamps: the system fields every standard object carries."""
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mocks.salesforce.schema.base import FieldDef, SObjectDef, audit_fields, system_field
+from mocks.salesforce.schema.base import (
+    FieldDef,
+    SObjectDef,
+    audit_fields,
+    full_name_field,
+    system_field,
+)
 from mocks.salesforce.schema.base import text_field as _text
 
 TIME_ZONES = ("America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Paris")
@@ -85,15 +91,7 @@ USER = SObjectDef(
         _text("Username", "Username", 80, nillable=False, unique=True, id_lookup=True),
         _text("LastName", "Last Name", 80, nillable=False),
         _text("FirstName", "First Name", 40),
-        _text(
-            "Name",
-            "Full Name",
-            121,
-            nillable=False,
-            createable=False,
-            updateable=False,
-            name_field=True,
-        ),
+        full_name_field(id_lookup=False),
         _text("CompanyName", "Company Name", 80),
         _text("Division", "Division", 80),
         _text("Department", "Department", 80),

@@ -6,7 +6,13 @@ values a new org ships with.
 
 from __future__ import annotations
 
-from mocks.salesforce.schema.base import FieldDef, SObjectDef, audit_fields, system_field
+from mocks.salesforce.schema.base import (
+    FieldDef,
+    SObjectDef,
+    audit_fields,
+    full_name_field,
+    system_field,
+)
 from mocks.salesforce.schema.base import text_field as _text
 
 LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Closed - Converted",
@@ -60,16 +66,7 @@ LEAD = SObjectDef(
             "picklist",
             picklist=("Mr.", "Ms.", "Mrs.", "Dr.", "Prof."),
         ),
-        _text(
-            "Name",
-            "Full Name",
-            121,
-            nillable=False,
-            createable=False,
-            updateable=False,
-            id_lookup=True,
-            name_field=True,
-        ),
+        full_name_field(),
         _text("Title", "Title", 128),
         _text("Company", "Company", 255, nillable=False),
         *_address(),
