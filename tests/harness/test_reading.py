@@ -100,10 +100,11 @@ def box(tmp_path: Path) -> object:
 
 
 def _sync(box: Sandbox, *args: str) -> str:
+    """What `harness sync` printed on stdout (warnings a logger writes go to stderr)."""
     result = runner.invoke(app, ["sync", "--config", str(box.config_path), *args],
                            env=box.mocks.env)  # fmt: skip
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_dry_run_prints_a_summary_and_the_values_of_the_first_records(

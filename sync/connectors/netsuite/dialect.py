@@ -161,13 +161,15 @@ def strict_order(
     The server orders by the full-precision timestamp and a numeric id, the keys carry whole
     seconds and string ids: sort each second's keys by id and hold the page's last second back
     until a later second shows it is complete. The next page is asked for before a page is
-    served, so the last page goes out whole, its last second with it (not as a batch of its
-    own that would cost its own line queries).
+    served, so the last page goes out with its last second (not as a batch of its own that
+    would cost its own line queries), split only where it would outgrow the page size.
     """
     carry: list[_K] = []
+    size = 0  # the largest page the server served: no page given out is longer
     upcoming = iter(pages)
     page = next(upcoming, None)
     while page is not None:
+        size = max(size, len(page))
         following = next(upcoming, None)
         items, carry = carry + page, []
         if following is None:
@@ -181,11 +183,16 @@ def strict_order(
         while cut > 0 and key(items[cut - 1]).modified_at == last:
             cut -= 1
         ready, carry = items[:cut], items[cut:]
-        if ready:
-            yield sorted(ready, key=key)
+        yield from _at_most(sorted(ready, key=key), size)
         page = following
-    if carry:
-        yield sorted(carry, key=key)
+    yield from _at_most(sorted(carry, key=key), size)
+
+
+def _at_most(items: list[_K], size: int) -> Iterator[list[_K]]:
+    """`items` in order, in pieces of at most `size` (a held-back second joins the next page,
+    which must not grow past the page size the caller asked for)."""
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + max(1, size)]
 
 
 # -- records ---------------------------------------------------------------------------------
