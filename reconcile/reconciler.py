@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[str, int], None]
 # Which of these source ids the source still holds, read by id (not through its queries).
-SourceProbe = Callable[[Sequence[str]], set[str]]
+# For each source key asked: True when the source holds the record, False when it surely
+# does not, None when its absence proves nothing (asked through a query index that may lag).
+SourceProbe = Callable[[Sequence[str]], dict[str, bool | None]]
 PROBE_CAP = 2_000  # source records asked by id per flow: a reconcile stays a few calls
 # Pairs found without an id: the target lacks the external id, so the sync did not create it
 # (or lost the link) and its next upsert would create a duplicate.
@@ -81,16 +83,19 @@ def reconcile_flow(
 
 def _probe(spec: MappingSpec, source: Connector, sources: dict[str, Record]) -> SourceProbe:
     """Asks the source which of some source keys it still holds: by the records' own ids
-    (a direct read, past any lag of the query index) when the flow keys sources by id,
-    else by the key field as an external id."""
+    (a direct read, past any lag of the query index) when the flow keys sources by id, so an
+    absence means deleted; else by the key field as an external id, through the vendor's
+    query, where an absence may only be lag and proves nothing."""
     sample = next(iter(sources.values()), None)
     by_id = sample is None or str(sample.fields.get(spec.source_key) or sample.id) == sample.id
     obj = spec.source.object
 
-    def probe(keys: Sequence[str]) -> set[str]:
+    def probe(keys: Sequence[str]) -> dict[str, bool | None]:
         if by_id:
-            return set(source.get_by_ids(obj, keys, fields=[]))
-        return set(source.get_by_external_id(obj, spec.source_key, keys, fields=[]))
+            found = set(source.get_by_ids(obj, keys, fields=[]))
+            return {k: k in found for k in keys}
+        found = set(source.get_by_external_id(obj, spec.source_key, keys, fields=[]))
+        return {k: True if k in found else None for k in keys}
 
     return probe
 
@@ -322,13 +327,11 @@ def _unexpected(
     not yet visible to its queries."""
     claims = {t.id: memory.target_ids.get(t.id) for t in unpaired}
     asked = set(sorted({s for s in claims.values() if s is not None})[:PROBE_CAP])
-    present = probe(sorted(asked)) if probe is not None and asked else None
+    answers = probe(sorted(asked)) if probe is not None and asked else {}
     findings = []
     for tgt in unpaired:
         source_id = claims[tgt.id]
-        still = None
-        if present is not None and source_id in asked:
-            still = source_id in present
+        still = answers.get(source_id) if source_id is not None else None
         cause = unexpected_cause(source_id, still)
         detail = ("created outside this flow, or by another integration" if source_id is None
                   else f"crosswalked from source record {source_id}")  # fmt: skip

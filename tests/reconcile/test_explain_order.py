@@ -3,11 +3,17 @@ truncation, and a duplicate finding names the extra record, never the paired one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
-from reconcile.explain import SyncMemory
+from reconcile.explain import (
+    DELETED_IN_SOURCE,
+    GONE_FROM_SOURCE,
+    NOT_YET_VISIBLE,
+    SyncMemory,
+)
 from reconcile.reconciler import compare_snapshots
 from sync.connectors.base import Record
 from sync.mapping import MappingSpec, load_mapping
@@ -57,3 +63,28 @@ def test_a_duplicate_names_the_extra_record_and_is_not_unexpected(
     assert (finding.kind, finding.target_id, finding.external_id) == ("duplicate", extra.id, src.id)
     assert "besides 100" in finding.detail
     assert (score.unexpected_in_target, score.duplicates, score.equal) == (0, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("answer", "cause"),
+    [
+        pytest.param(True, NOT_YET_VISIBLE, id="held-by-id"),
+        pytest.param(False, DELETED_IN_SOURCE, id="absent-by-id"),
+        pytest.param(None, GONE_FROM_SOURCE, id="absent-from-a-query-proves-nothing"),
+    ],
+)
+def test_a_target_whose_source_left_the_snapshot_is_named_by_what_the_source_answers(
+    spec: MappingSpec, answer: bool | None, cause: str
+) -> None:
+    src = make_account(1)
+    target = make_customer(spec, src, "100")
+    memory = SyncMemory(crosswalk={src.id: crosswalk(src, "100")})
+    asked: list[list[str]] = []
+
+    def probe(keys: Sequence[str]) -> dict[str, bool | None]:
+        asked.append(list(keys))
+        return {k: answer for k in keys}
+
+    score = compare_snapshots("customers", spec, {}, {"100": target}, memory, probe=probe)
+    (finding,) = score.findings
+    assert (finding.kind, finding.root_cause, asked) == ("unexpected_in_target", cause, [[src.id]])
