@@ -44,8 +44,8 @@ from sync.rollback_plan import (
     restored_memory,
 )
 from sync.state import AuditEntry, CrosswalkEntry, RunInfo, StateError, StateStore
+from sync.state._db import this_process
 from sync.state.models import Action, IntentSettlement
-from sync.state.store import this_process
 
 log = logging.getLogger(__name__)
 

@@ -5,6 +5,8 @@ Past opening (`schema.open_database`), sqlite3 exceptions are translated here an
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +18,11 @@ from typing import Any, Self
 from sync.state import _codec as codec
 from sync.state.models import StateError
 from sync.state.schema import open_database
+
+
+def this_process() -> tuple[int, str]:
+    """(pid, host name) of this process, as runs record it."""
+    return os.getpid(), socket.gethostname()
 
 
 def _utcnow() -> datetime:

@@ -8,15 +8,13 @@ query each instead of loading every run.
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sync.state import _codec as codec
-from sync.state._db import Database
+from sync.state._db import Database, this_process
 from sync.state.models import RunInfo, StateError
 
 # A rollback that finished 'failed' or 'partial' may be tried again (it skips what it has
@@ -70,7 +68,7 @@ class OpsLog(Database):
         `check_rollbackable` refuses (checked again under the write lock)."""
         target = self.check_rollbackable(of_run_id)
         started_iso = codec.iso(self._clock(), "rollback start")
-        pid, host = os.getpid(), socket.gethostname()
+        pid, host = this_process()
         with self._transaction(f"starting a rollback of run {of_run_id}") as conn:
             self._refuse_if_rolled_back(conn, of_run_id)
             run_id = self._new_run_id(conn, started_iso)

@@ -7,9 +7,7 @@ run beside one writer, and a writer waits up to `schema.BUSY_TIMEOUT_MS` for the
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC
@@ -18,6 +16,7 @@ from typing import Any
 from sync.connectors.base import Watermark
 from sync.state import _codec as codec
 from sync.state._audit import AuditLog, settle_rows, write_settlements
+from sync.state._db import this_process
 from sync.state._history import ReconcileLog
 from sync.state._ops import OpsLog
 from sync.state._page import prepare_page, target_watermark_key, write_page
@@ -327,8 +326,3 @@ class StateStore(AuditLog, OpsLog, Steward, Retention, ReconcileLog):
             (run_id,),
         )
         return [codec.planned_from_row(row) for row in rows]
-
-
-def this_process() -> tuple[int, str]:
-    """(pid, host name) of this process, as runs record it."""
-    return os.getpid(), socket.gethostname()

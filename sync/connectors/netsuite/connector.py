@@ -291,7 +291,8 @@ class NetSuiteConnector:
         while True:
             query = dialect.key_query(obj, since, after=after, external_ids=external_ids)
             body = self._suiteql(query, 0)
-            keys = [dialect.row_key(row) for row in body.get("items", [])]
+            rows = dialect.rows_past(after, body.get("items", []), obj)
+            keys = [dialect.row_key(row) for row in rows]
             if keys:
                 yield keys
                 after = keys[-1]

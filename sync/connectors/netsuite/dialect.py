@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from sync.connectors.base import FieldSchema, FieldType, ObjectSchema, Record
 from sync.connectors.http import VendorFault
 from sync.connectors.netsuite.shapes import Shape, plain_from_wire, wire_field, wire_from_plain
-from sync.errors import ConfigError
+from sync.errors import ConfigError, FatalVendorError
 
 REST_ROOT = "/services/rest"
 RECORD_ROOT = f"{REST_ROOT}/record/v1"
@@ -124,6 +124,27 @@ def keyset_conditions(since: datetime | None, after: RowKey | None) -> list[str]
             f"(lastmodifieddate > {stamp} OR (lastmodifieddate = {stamp} AND id > {last_id}))"
         )
     return conditions
+
+
+def rows_past(after: RowKey | None, rows: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
+    """The rows of a keyset page that lie past `after` (the last key served). A server whose
+    stamps carry more than whole seconds serves rows of the last second again: they are
+    dropped, and a page with more rows to come but none past `after` is refused, since
+    asking again would only loop."""
+    if after is None:
+        return rows
+    last = (after.modified_at, _id_order(after.id))
+    past = [r for r in rows if (key := row_key(r)) and (key.modified_at, _id_order(key.id)) > last]
+    if rows and not past:
+        raise FatalVendorError(
+            f"SuiteQL served no {what} row past ({after.modified_at}, {after.id}): more rows share"
+            " that second than one page holds; the keyset read cannot go on"
+        )
+    return past
+
+
+def _id_order(record_id: str) -> tuple[int, str]:
+    return (int(record_id), "") if record_id.isdigit() else (1 << 62, record_id)
 
 
 # External ids per SuiteQL lookup: keeps the query text well under any length limit.

@@ -160,7 +160,7 @@ class BodyReader:
         while True:
             query = self._page_query(obj, plan, since, after)
             body = self._first(obj, fields, query) if after is None else self._suiteql(query, 0)
-            rows = body.get("items", [])
+            rows = dialect.rows_past(after, body.get("items", []), obj)
             page = [(dialect.row_key(row), wire_body(row, plan)) for row in rows]
             if page:
                 yield page

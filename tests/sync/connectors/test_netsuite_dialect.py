@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from sync.connectors.netsuite import dialect, shapes
 from sync.connectors.netsuite.dialect import RowKey
 from sync.connectors.netsuite.shapes import Shape
+from sync.errors import FatalVendorError
 
 
 def at(second: int) -> datetime:
@@ -338,3 +341,22 @@ def test_a_display_name_sibling_of_a_non_reference_field_is_kept() -> None:
     kept = {"companyName": "Acme", "companyName_refName": "x"}
     assert shapes.wire_from_plain(kept, shape) == kept
     assert shapes.wire_field("terms_refName") == "terms" and shapes.wire_field("terms") == "terms"
+
+
+def _row(second: int, record_id: int) -> dict[str, str]:
+    return {"id": str(record_id), "modified": f"2024-01-15 10:00:{second:02d}"}
+
+
+def test_a_keyset_page_drops_rows_a_finer_clock_serves_again() -> None:
+    after = dialect.row_key(_row(5, 9))
+    # `lastmodifieddate > '10:00:05'` holds for 10:00:05.4 on a server with sub-second stamps.
+    page = [_row(5, 3), _row(5, 9), _row(5, 10), _row(6, 1)]
+    kept = dialect.rows_past(after, page, "customer")
+    assert [(r["modified"][-2:], r["id"]) for r in kept] == [("05", "10"), ("06", "1")]
+
+
+def test_a_keyset_page_that_cannot_move_on_is_refused_not_looped() -> None:
+    after = dialect.row_key(_row(5, 9))
+    with pytest.raises(FatalVendorError, match="keyset read cannot go on"):
+        dialect.rows_past(after, [_row(5, 2), _row(5, 9)], "customer")
+    assert dialect.rows_past(after, [], "customer") == []
