@@ -70,6 +70,11 @@ DEFAULT_OWNERS: dict[str, Ownership] = {
         "incremental read (late commits: raise the flow's lookback_seconds; changes without a "
         "stamp bump: schedule a periodic full run).",
     ),
+    "p95 sync lag: no source change timed": Ownership(
+        OPERATIONS,
+        "Make a source change after go-live (or wait for one), sync, and reconcile again: a lag "
+        "limit is met only by a lag measured.",
+    ),
     "p95 sync lag": Ownership(
         OPERATIONS,
         "Schedule the flow more often, or find the slow or failed runs in `harness history`.",

@@ -325,7 +325,8 @@ def _unexpected(
     """Target records no source of the snapshot pairs with. One whose crosswalked source is
     missing from the snapshot is asked of the source by id (capped): deleted there, or only
     not yet visible to its queries."""
-    claims = {t.id: memory.target_ids.get(t.id) for t in unpaired}
+    by_target = memory.target_ids  # built over the whole crosswalk: once
+    claims = {t.id: by_target.get(t.id) for t in unpaired}
     asked = set(sorted({s for s in claims.values() if s is not None})[:PROBE_CAP])
     answers = probe(sorted(asked)) if probe is not None and asked else {}
     findings = []

@@ -157,3 +157,12 @@ def test_lag_counts_only_source_edits_made_while_the_flow_was_live(
     # The two records loaded before the flow went live do not count; the edit took 30 s.
     assert (score.lag_median_seconds, score.lag_p95_seconds) == (30.0, 30.0)
     assert score.lag_changes == 1
+
+
+def test_a_lag_limit_with_no_change_to_time_is_not_met(mapping_spec: MappingSpec) -> None:
+    sources, targets = clean_world(mapping_spec, 3)
+    untimed = compare_snapshots("customers", mapping_spec, sources, targets, SyncMemory())
+    assert untimed.lag_changes == 0 and untimed.lag_p95_seconds is None
+    verdict = judge([untimed], Thresholds(max_lag_p95_seconds=60))
+    failed = [c for c in verdict.checks if not c.ok]
+    assert not verdict.go and [c.name for c in failed] == ["p95 sync lag: no source change timed"]
