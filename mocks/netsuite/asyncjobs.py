@@ -143,7 +143,7 @@ def _idempotency_key(request: Request) -> str | None:
     if key is None:
         return None
     try:
-        uuid.UUID(key.strip())
+        canonical = str(uuid.UUID(key.strip()))
     except ValueError:
         raise NetSuiteError(
             400,
@@ -151,7 +151,7 @@ def _idempotency_key(request: Request) -> str | None:
             f"Invalid value for header '{IDEMPOTENCY_HEADER}': use a UUID (RFC 4122).",
             header=IDEMPOTENCY_HEADER,
         ) from None
-    return key.strip().lower()
+    return canonical  # `{...}`, `urn:uuid:` or no hyphens: the same key, no second job
 
 
 def submit(request: Request, run: Callable[[], Response]) -> Response:

@@ -87,11 +87,11 @@ async def token(request: Request) -> Response:
     secret = basic[1] if basic else params.get("client_secret")
     if grant not in ("password", "client_credentials", "refresh_token"):
         return _oauth_error("unsupported_grant_type", "grant type not supported")
-    if not hmac.compare_digest(client_id, config.client_id):
+    if not hmac.compare_digest(client_id.encode(), config.client_id.encode()):
         return _oauth_error("invalid_client", "invalid client credentials")
     # A refresh may omit the secret (public clients); every other grant must present it.
     if (secret is not None or grant != "refresh_token") and not hmac.compare_digest(
-        secret or "", config.client_secret
+        (secret or "").encode(), config.client_secret.encode()
     ):
         return _oauth_error("invalid_client", "invalid client credentials")
     if grant == "password":

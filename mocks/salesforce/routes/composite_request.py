@@ -97,6 +97,19 @@ async def _run_one(request: Request, item: dict[str, Any], answers: dict[str, An
             f"Invalid reference specified. No value for {exc.reference} found in an earlier"
             " subrequest's answer."
         )
+    match = _DATA_URL.fullmatch(str(url))
+    if match is None or _NESTED.match(match.group("rest")):
+        # A reference may not turn a URL into one the list would have refused as written.
+        return Answer(
+            400,
+            {},
+            [
+                {
+                    "errorCode": "INVALID_INPUT",
+                    "message": f"Invalid url for {item.get('referenceId')}: {url}",
+                }
+            ],
+        )
     version = _DATA_URL_VERSION.match(str(url))
     if version is None or version.group(1) not in sf_state(request).versions:
         # As the gate answers the same call made alone: no such version, no such resource.

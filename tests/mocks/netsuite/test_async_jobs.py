@@ -5,8 +5,11 @@ making a twin."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from mocks.netsuite.asyncjobs import RETENTION
 from tests.mocks.netsuite.support import CUSTOMERS, SUITEQL, Clock, TestClient, error_detail
@@ -158,3 +161,24 @@ def test_unknown_job_or_task_is_404(client: TestClient) -> None:
     accepted = client.post(CUSTOMERS, json=_customer("Tasked Co"), headers=ASYNC)
     missing = client.get(_path(accepted.headers["Location"]) + "/task/2")
     assert (missing.status_code, error_detail(missing)["o:errorCode"]) == (404, "NONEXISTENT_ID")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param(lambda k: k.upper(), id="upper-case"),
+        pytest.param(lambda k: "{" + k + "}", id="braces"),
+        pytest.param(lambda k: "urn:uuid:" + k, id="urn"),
+        pytest.param(lambda k: k.replace("-", ""), id="no-hyphens"),
+    ],
+)
+def test_a_key_spelt_another_way_is_the_same_key(
+    client: TestClient, spelling: Callable[[str], str]
+) -> None:
+    key = str(uuid.uuid4())
+    assert (
+        client.post(CUSTOMERS, json=_customer("Spelt Co"), headers=_keyed(key)).status_code == 202
+    )
+    again = client.post(CUSTOMERS, json=_customer("Spelt Co"), headers=_keyed(spelling(key)))
+    assert (again.status_code, _refusal(again)) == (400, "IDEMPOTENCY_ERROR")
+    assert len(_named(client, "Spelt Co")) == 1

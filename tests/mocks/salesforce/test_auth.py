@@ -122,3 +122,15 @@ def test_config_ttl_seeds_the_setting() -> None:
         token = password_grant(client).json()["access_token"]
         response = client.get(f"{BASE}/limits", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("field", ["client_id", "client_secret"])
+def test_non_ascii_client_credentials_are_refused_not_a_server_error(
+    client: TestClient, field: str
+) -> None:
+    form = {"grant_type": "password", "client_id": CONFIG.client_id,
+            "client_secret": CONFIG.client_secret, "username": CONFIG.username,
+            "password": CONFIG.password, field: "é"}  # fmt: skip
+    response = client.post("/services/oauth2/token", data=form)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client"

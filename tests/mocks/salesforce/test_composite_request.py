@@ -180,3 +180,15 @@ def test_tree_limits_and_shape_errors(api: Api) -> None:
     answer = api.post("composite/tree/Account", json={"records": bad_child})
     assert answer.json()[0]["errorCode"] == "INVALID_FIELD"
     assert api.post("composite/tree/Nope", json={"records": many[:1]}).status_code == 404
+
+
+def test_a_reference_cannot_turn_a_subrequest_into_a_nested_composite(api: Api) -> None:
+    response = api.post("composite", json={"compositeRequest": [
+        sub("POST", "sobjects/Account", "a", {"Name": "composite"}),
+        sub("GET", "sobjects/Account/@{a.id}?fields=Name", "b"),
+        sub("POST", "@{b.Name}", "c", {"compositeRequest": [sub("GET", "limits", "x")]}),
+    ]})  # fmt: skip
+    assert response.status_code == 200, response.text
+    nested = response.json()["compositeResponse"][2]
+    assert nested["httpStatusCode"] == 400
+    assert nested["body"][0]["errorCode"] == "INVALID_INPUT"
