@@ -74,6 +74,13 @@ async def _body(request: Request, xml: bool) -> Any:
         raise Bulk1Error("InvalidBatch", f"Unable to parse the JSON body: {exc}") from exc
 
 
+async def _job_body(request: Request, xml: bool) -> dict[str, Any]:
+    body = await _body(request, xml)
+    if body is not None and not isinstance(body, dict):
+        raise Bulk1Error("InvalidJob", "The job body must be a JSON object")
+    return body or {}
+
+
 def _job(request: Request) -> Job:
     job = bulk_jobs(request).get(str(request.path_params["job_id"]), "v1")
     if job is None:
@@ -88,9 +95,7 @@ def _batch(request: Request, job: Job) -> dict[str, Any]:
     return dict(batch)
 
 
-def _new_job(request: Request, body: Any, xml: bool) -> Job:
-    if not isinstance(body, dict):
-        raise Bulk1Error("InvalidJob", "The job body must be a JSON object")
+def _new_job(request: Request, body: dict[str, Any], xml: bool) -> Job:
     operation, name = str(body.get("operation") or ""), str(body.get("object") or "")
     if operation not in OPERATIONS:
         raise Bulk1Error("InvalidJob", f"Invalid operation: {operation or 'null'}")
@@ -102,7 +107,10 @@ def _new_job(request: Request, body: Any, xml: bool) -> Job:
         served = "CSV records with an XML jobInfo, or JSON"
         raise Bulk1Error("InvalidJob", f"contentType {content} is not served here: {served}")
     external = body.get("externalIdFieldName")
-    if operation == "upsert" and (sobject.field(str(external or "")) is None):
+    key_field = sobject.field(str(external or ""))
+    if operation == "upsert" and (
+        key_field is None or not (key_field.external_id or key_field.name == "Id")
+    ):
         raise Bulk1Error("InvalidJob", f"External ID was blank or not found for {name}")
     serial = body.get("concurrencyMode") in (1, "Serial")
     return Job(
@@ -117,7 +125,7 @@ def _new_job(request: Request, body: Any, xml: bool) -> Job:
 async def create_job(request: Request) -> Response:
     xml = _is_xml(request)
     try:
-        job = bulk_jobs(request).add(_new_job(request, await _body(request, xml), xml))
+        job = bulk_jobs(request).add(_new_job(request, await _job_body(request, xml), xml))
     except Bulk1Error as exc:
         return _error(exc, xml)
     return _info(job, 201)
@@ -129,7 +137,7 @@ async def job_state(request: Request) -> Response:
     try:
         job = _job(request)
         if request.method == "POST":
-            wanted = (await _body(request, _is_xml(request)) or {}).get("state")
+            wanted = (await _job_body(request, _is_xml(request))).get("state")
             if wanted not in ("Closed", "Aborted") or job.state != "Open":
                 raise Bulk1Error("InvalidJobState", f"Job {job.id} is {job.state}: not {wanted}")
             job.state = str(wanted)
@@ -170,7 +178,10 @@ def _process(request: Request, job: Job, batch: dict[str, Any], data: Any) -> No
 async def _batch_data(request: Request, job: Job) -> Any:
     raw = await request.body()
     if job.operation in ("query", "queryAll"):
-        return raw.decode("utf-8")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Bulk1Error("InvalidBatch", f"The query is not UTF-8 text: {exc}") from exc
     if _is_xml_job(job):
         return raw  # CSV, read when processed
     data = await _body(request, False)

@@ -212,7 +212,7 @@ async def query_results(request: Request) -> Response:
     if job.state != "JobComplete":
         raise ApiError(400, "INVALIDJOBSTATE", f"The job is not complete: {job.state}")
     raw = request.query_params.get("maxRecords")
-    if raw is not None and (not raw.isdigit() or int(raw) < 1):
+    if raw is not None and (not (raw.isascii() and raw.isdigit()) or int(raw) < 1):
         raise ApiError(400, "INVALIDPARAMETER", f"Invalid maxRecords: {raw}")
     text, count, following = page(
         job, request.query_params.get("locator"), int(raw) if raw else DEFAULT_PAGE

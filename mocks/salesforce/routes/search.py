@@ -117,7 +117,7 @@ def _parameterized(
 def _int(raw: Any, name: str) -> int | None:
     if raw is None:
         return None
-    if isinstance(raw, bool) or not str(raw).isdigit():
+    if isinstance(raw, bool) or not (str(raw).isascii() and str(raw).isdigit()):
         raise ApiError(400, "INVALID_FIELD", f"{name} must be a positive integer: {raw}")
     return int(raw)
 

@@ -121,8 +121,18 @@ async def dispatch(
     payload = b"".join(chunks)
     out_headers = {k.decode().title(): v.decode() for k, v in start.get("headers", [])
                    if k.lower() in (b"location", b"etag", b"last-modified")}  # fmt: skip
-    return Answer(int(start.get("status", 500)), out_headers,
-                  orjson.loads(payload) if payload.strip() else None)  # fmt: skip
+    return Answer(int(start.get("status", 500)), out_headers, _decoded(payload))
+
+
+def _decoded(payload: bytes) -> Any:
+    """A subrequest's body as the composite answer carries it: JSON parsed, anything else
+    (a bulk job's CSV) as text."""
+    if not payload.strip():
+        return None
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return payload.decode("utf-8", errors="replace")
 
 
 def _framework_error(exc: StarletteHTTPException, method: str) -> Answer:

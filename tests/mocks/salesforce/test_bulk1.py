@@ -87,6 +87,25 @@ def test_bulk1_errors_use_its_own_shape(client: TestClient, api: Api) -> None:
     assert no_session.status_code == 401
 
 
+def test_bad_job_and_batch_bodies_are_refusals_not_server_errors(
+    client: TestClient, api: Api
+) -> None:
+    headers = _headers(api)
+    not_a_job = client.post(f"{ASYNC}/job", content=b"[1]", headers=headers)
+    assert (not_a_job.status_code, not_a_job.json()["exceptionCode"]) == (400, "InvalidJob")
+    upsert_on_name = client.post(f"{ASYNC}/job", headers=headers, json={
+        "operation": "upsert", "object": "Account", "externalIdFieldName": "Name"})  # fmt: skip
+    assert (upsert_on_name.status_code, upsert_on_name.json()["exceptionCode"]) == (
+        400, "InvalidJob")  # fmt: skip
+    job = _job(client, api, operation="insert", object="Account")
+    closing = client.post(f"{ASYNC}/job/{job['id']}", content=b"[1]", headers=headers)
+    assert (closing.status_code, closing.json()["exceptionCode"]) == (400, "InvalidJob")
+    query = _job(client, api, operation="query", object="Account")
+    garbled = client.post(f"{ASYNC}/job/{query['id']}/batch", content=b"SELECT \xff Id",
+                          headers={**headers, "Content-Type": "text/plain"})  # fmt: skip
+    assert garbled.status_code == 400 and garbled.json()["exceptionCode"] == "InvalidBatch"
+
+
 JOB_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <jobInfo xmlns="http://www.force.com/2009/06/asyncapi/dataload">
   <operation>{operation}</operation><object>Account</object><contentType>CSV</contentType>

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from mocks.store import RecordStore
-from tests.mocks.salesforce.conftest import Api, add_accounts
+from tests.mocks.salesforce.conftest import BASE, Api, add_accounts
 
 INGEST = "jobs/ingest"
 CSV = {"Content-Type": "text/csv"}
@@ -152,6 +152,23 @@ def test_query_job_pages_with_locators_until_null(api: Api, store: RecordStore) 
         locator, pages = page.headers["Sforce-Locator"], pages + 1
     assert pages == 3 and len({r["Id"] for r in seen}) == 25
     assert seen[0]["Phone"] == "" and seen[0]["CreatedDate"] == "2024-01-15T10:22:33.123Z"
+
+
+def test_odd_page_sizes_are_refused_and_a_composite_passes_the_csv_on(
+    api: Api, store: RecordStore
+) -> None:
+    add_accounts(store, 3)
+    query = {"operation": "query", "query": "SELECT Id FROM Account"}
+    job_id = api.post("jobs/query", json=query).json()["id"]
+    wait_done(api, f"jobs/query/{job_id}")
+    for raw in ("\u00b2", "0", "-1", "x"):  # "²" is a digit to str.isdigit, not to int()
+        page = api.get(f"jobs/query/{job_id}/results", params={"maxRecords": raw})
+        assert page.status_code == 400 and page.json()[0]["errorCode"] == "INVALIDPARAMETER"
+    url = f"{BASE}/jobs/query/{job_id}/results"
+    composite = api.post("composite", json={"compositeRequest": [
+        {"method": "GET", "url": url, "referenceId": "csv"}]})  # fmt: skip
+    (answer,) = composite.json()["compositeResponse"]
+    assert answer["httpStatusCode"] == 200 and answer["body"].splitlines()[0] == '"Id"'
 
 
 def test_query_job_refuses_bad_soql_when_created(api: Api) -> None:

@@ -122,3 +122,9 @@ def test_parameterized_search_by_get_and_post(api: Api, org: RecordStore) -> Non
     assert posted.json()["searchRecords"][0]["Email"] == "wile@acme.example"
     bad_scope = api.post("parameterizedSearch", json={"q": "x1", "in": "EVERYWHERE"})
     assert bad_scope.status_code == 400
+
+
+@pytest.mark.parametrize("limit", ["\u00b2", "-3", "ten"])
+def test_a_limit_that_is_not_a_number_is_refused_not_a_server_error(api: Api, limit: str) -> None:
+    answer = api.get("parameterizedSearch/", params={"q": "rockets", "overallLimit": limit})
+    assert answer.status_code == 400 and answer.json()[0]["errorCode"] == "INVALID_FIELD"
