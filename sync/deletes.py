@@ -40,7 +40,7 @@ def apply_deletes(
     live: bool,
     run_id: str,
     clock: Callable[[], datetime],
-    intend: Callable[[list[AuditEntry]], list[AuditEntry]] | None = None,
+    intend: Callable[[list[AuditEntry]], list[AuditEntry]],
 ) -> DeleteOutcome:
     """Carry out the delete policy for source records that are gone (or only plan it).
 
@@ -79,8 +79,7 @@ def apply_deletes(
         return out
     now = clock()
     rows = [_audit_row(plan, policy.policy, policy.field, run_id, flow, now) for plan in plans]
-    if intend is not None:
-        rows = intend(rows)
+    rows = intend(rows)  # durable before the writes go out
     if policy.policy == "propagate":
         outcomes = target.delete(obj, [str(p.target_id) for p in plans])
     else:

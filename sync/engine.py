@@ -46,7 +46,7 @@ from sync.readahead import ReadAhead
 from sync.references import CrosswalkResolver
 from sync.replay import replay_records
 from sync.schema_watch import SchemaWatch
-from sync.state import StateStore
+from sync.state import StateError, StateStore
 
 __all__ = [
     "INTERRUPTED",
@@ -292,7 +292,11 @@ class SyncEngine:
     def _interrupted(self, ctx: RunContext | None, result: RunResult) -> SyncInterrupted:
         pages = ctx.pages_committed if ctx is not None else 0
         written = ctx.writes_committed if ctx is not None else 0
-        return SyncInterrupted(result, pages, written, self.state.watermark(result.flow))
+        try:
+            mark = self.state.watermark(result.flow)
+        except StateError:  # say what was committed without it: Ctrl-C still exits 130
+            mark = None
+        return SyncInterrupted(result, pages, written, mark)
 
     def _retry_waiting(self, ctx: RunContext) -> None:
         """Records quarantined for a reason that can pass by itself - a reference not synced

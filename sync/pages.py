@@ -75,7 +75,6 @@ class PageRunner:
         )  # fmt: skip
         ctx.result.planned.extend(done.planned)
         ctx.result.counts.deleted += len(done.planned)
-        out.audit.extend(a for a in done.audit if a.seq is None)  # not stored as intents
         out.settle.extend(
             IntentSettlement(a.seq, "applied", a.target_id) for a in done.audit if a.seq
         )
@@ -235,7 +234,6 @@ class PageRunner:
                 result.run_id,
                 flow.name,
                 crosswalk=page_out.crosswalk,
-                audit=page_out.audit,
                 quarantine=page_out.quarantine,
                 resolved_quarantine=page_out.resolved,
                 planned=[],

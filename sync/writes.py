@@ -37,7 +37,6 @@ class PageOutcome:
     quarantine: list[QuarantineEntry]
     crosswalk: list[CrosswalkEntry] = field(default_factory=list)
     forget: list[str] = field(default_factory=list)
-    audit: list[AuditEntry] = field(default_factory=list)  # rows written after the fact
     settle: list[IntentSettlement] = field(default_factory=list)  # the page's intents
     resolved: list[str] = field(default_factory=list)
 

@@ -145,9 +145,9 @@ def run_reconcile(
     mask_pii: bool = False,
 ) -> tuple[ReconcileReport, dict[str, Path]]:
     """Reconcile flows read-only and (optionally) write the reports (JSON, Markdown, HTML,
-    JUnit XML). The summary is recorded in the state file's reconcile log (when the file
-    exists or can be created); the HTML report draws the trend from that log. `mask_pii`
-    masks names, emails and phones in the report before anything renders it."""
+    JUnit XML). The state file the syncs wrote must exist (a missing one is a ConfigError);
+    the summary is recorded in its reconcile log, from which the HTML report draws the trend.
+    `mask_pii` masks names, emails and phones in the report before anything renders it."""
     from reconcile.mask import mask_report
     from reconcile.reconciler import build_report, reconcile_flow
     from reconcile.render import write_reports
@@ -230,9 +230,7 @@ def _memory(config: HarnessConfig, flow: str, spec: MappingSpec | None = None) -
     from reconcile.explain import SyncMemory
     from sync.references import TableResolver, load_reference_tables
 
-    if not config.state_path.exists():
-        return SyncMemory()
-    with StateStore(config.state_path) as state:
+    with StateStore(config.state_path) as state:  # it exists: `_require_state_file`
         live_runs = [r for r in state.runs(flow, limit=10_000) if r.mode == "live"]
         refs = spec.references if spec is not None else ()
         mark = state.watermark(flow)

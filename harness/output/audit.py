@@ -7,14 +7,16 @@ whole on one line whatever the terminal width, and each changed field gets its o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from rich.markup import escape
 
 from harness.api.audit import AuditRow
 from harness.output import console
-from sync.engine import SyncInterrupted
+
+if TYPE_CHECKING:  # the engine is heavy; `harness audit` never runs it
+    from sync.engine import SyncInterrupted
 
 _VALUE_WIDTH = 60  # a long value is shortened in the human view; --json has it whole
 

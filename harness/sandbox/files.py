@@ -86,9 +86,9 @@ _MARK = "# harness.yaml, written by `harness "  # what render_config's header st
 
 def _ours(path: Path) -> bool:
     """A config the harness wrote for mocks (mock-up or a sandbox), safe to write again."""
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:  # bytes: a file that is not UTF-8 is simply not ours
         first = handle.readline()
-    return first.startswith(_MARK) and "harness init" not in first
+    return first.startswith(_MARK.encode()) and b"harness init" not in first
 
 
 def write_env_file(env: Mapping[str, str], path: Path) -> Path:
