@@ -200,9 +200,11 @@ class NetSuiteConnector:
         self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None
     ) -> dict[str, Record]:
         """One record GET per id (`settings.concurrency` at a time): the record service,
-        not SuiteQL, so a record the query index does not show yet is found."""
+        not SuiteQL, so a record the query index does not show yet is found (it has no
+        multi-get). Asked for the ids alone, each GET fetches one field, no sublists."""
         unique = list(dict.fromkeys(str(i) for i in ids))
-        bodies = self._map(lambda rid: self._get(dialect.record_path(obj, rid)), unique)
+        slim = {"fields": "lastModifiedDate"} if fields is not None and not fields else None
+        bodies = self._map(lambda rid: self._get(dialect.record_path(obj, rid), slim), unique)
         return {
             rid: dialect.record_from_wire(body, fields=fields)
             for rid, body in zip(unique, bodies, strict=True)
@@ -311,9 +313,12 @@ class NetSuiteConnector:
         body: dict[str, Any] = response.json() or {}
         return body
 
-    def _get(self, path: str) -> dict[str, Any] | None:
+    def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any] | None:
+        """The record's body (sublists expanded unless `params` say otherwise); None: 404."""
         try:
-            body: dict[str, Any] = self.http.get(path, params={"expandSubResources": "true"}).json()
+            body: dict[str, Any] = self.http.get(
+                path, params=params or {"expandSubResources": "true"}
+            ).json()
         except FatalVendorError as exc:
             if exc.status == 404:
                 return None

@@ -66,17 +66,17 @@ class BulkJobs:
                                 "lineEnding": "LF", "columnDelimiter": "COMMA"}  # fmt: skip
         if external_id_field:
             spec["externalIdFieldName"] = external_id_field
-        job = f"{self._jobs}/ingest/" + str(self.http.request("POST", f"{self._jobs}/ingest",
-                                                              json=spec).json()["id"])  # fmt: skip
+        created = self.http.request("POST", f"{self._jobs}/ingest", json=spec).json()
+        job = f"{self._jobs}/ingest/{_job_id(created)}"
         self.http.request("PUT", f"{job}/batches", content=body, headers=CSV_HEADERS)
         self.http.request("PATCH", job, json={"state": "UploadComplete"})
         info = self._wait(job)
         if info["state"] == "Failed":
-            raise FatalVendorError(
-                f"Salesforce Bulk API job for {obj} failed: {info.get('errorMessage')}",
-                code="BULK_JOB_FAILED",
-                body=info,
-            )
+            # The whole upload was refused (a column the object lacks, ...): every record
+            # fails with the job's reason, as sObject Collections fails each with its own,
+            # so the records are quarantined, never lost and never the run's end.
+            why = f"the Bulk API job failed: {info.get('errorMessage')}"
+            return [WriteResult(k, False, error_code="BULK_JOB_FAILED", message=why) for k in keys]
         return self._results(job, keys, cells, len(header))
 
     def _results(self, job: str, keys: Sequence[str], cells: list[tuple[str, ...]], width: int
@@ -110,8 +110,8 @@ class BulkJobs:
         """Pages of records (the query's order), following `Sforce-Locator` to `null`."""
         spec = {"operation": "queryAll" if include_deleted else "query", "query": soql,
                 "contentType": "CSV", "lineEnding": "LF", "columnDelimiter": "COMMA"}  # fmt: skip
-        job = f"{self._jobs}/query/" + str(self.http.request(
-            "POST", f"{self._jobs}/query", json=spec, read=True).json()["id"])  # fmt: skip
+        created = self.http.request("POST", f"{self._jobs}/query", json=spec, read=True).json()
+        job = f"{self._jobs}/query/{_job_id(created)}"
         info = self._wait(job)
         if info["state"] != "JobComplete":
             raise FatalVendorError(
@@ -152,3 +152,11 @@ class BulkJobs:
                 )
             self._sleep(delay)
             delay = min(delay * 2, MAX_POLL)
+
+
+def _job_id(created: Any) -> str:
+    """The id Salesforce gave a new job; an answer without one is the vendor's fault."""
+    job_id = created.get("id") if isinstance(created, dict) else None
+    if not isinstance(job_id, str) or not job_id:
+        raise FatalVendorError("Salesforce created a Bulk API job without an id", body=created)
+    return job_id

@@ -203,3 +203,16 @@ def test_update_of_a_missing_record_is_a_record_failure(netsuite_kit: Kit) -> No
     conn = netsuite_kit.connector()
     (result,) = conn.update("customer", [("999", {"companyName": "Ghost"})])
     assert (result.ok, result.error_code, result.retryable) == (False, "NONEXISTENT_ID", False)
+
+
+def test_asking_which_ids_exist_fetches_one_field_a_record_not_its_sublists(
+    netsuite_kit: Kit,
+) -> None:
+    conn = netsuite_kit.connector()
+    records = [netsuite_kit.record(f"SLIM-{i}") for i in range(3)]
+    ids = [r.id for r in conn.upsert("customer", "externalId", records)]
+    recorder = record(netsuite_kit)
+    assert set(conn.get_by_ids("customer", ids, fields=[])) == set(ids)
+    gets = [r for r in recorder.requests if r.method == "GET"]
+    assert len(gets) == 3
+    assert all(dict(r.url.params) == {"fields": "lastModifiedDate"} for r in gets)

@@ -100,3 +100,14 @@ def test_full_read_through_a_query_job_equals_the_rest_read(sandbox: Kit) -> Non
     small = _connector(sandbox, 1_000)  # 450 rows: below the threshold, query/ pages
     assert len([r for page in small.read("Account") for r in page]) == 450
     assert len(sandbox.app.state.salesforce_bulk.listing("query")) == 1
+
+
+def test_a_job_salesforce_refuses_whole_fails_each_record_not_the_run(sandbox: Kit) -> None:
+    rows = [{**row, "No_Such_Field__c": "x"} for row in _records("BAD", 5)]
+    with _connector(sandbox, 0) as conn:
+        results = conn.upsert("Account", "External_Id__c", rows)
+    assert [r.key for r in results] == [row["External_Id__c"] for row in rows]
+    assert {(r.ok, r.error_code, r.retryable) for r in results} == {
+        (False, "BULK_JOB_FAILED", False)
+    }
+    assert all("No_Such_Field__c" in (r.message or "") for r in results)
