@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from reconcile.explain import (
+    CREATED_BEHIND_WATERMARK,
     DELETED_IN_SOURCE,
     GONE_FROM_SOURCE,
     NOT_YET_VISIBLE,
@@ -88,3 +89,18 @@ def test_a_target_whose_source_left_the_snapshot_is_named_by_what_the_source_ans
     score = compare_snapshots("customers", spec, {}, {"100": target}, memory, probe=probe)
     (finding,) = score.findings
     assert (finding.kind, finding.root_cause, asked) == ("unexpected_in_target", cause, [[src.id]])
+
+
+def test_a_source_created_behind_what_the_incremental_read_reads_is_a_missed_change(
+    spec: MappingSpec,
+) -> None:
+    early, late = make_account(1), make_account(2)
+    memory = SyncMemory(read_through=early.modified_at + timedelta(minutes=5))
+    score = compare_snapshots("customers", spec, {early.id: early}, {}, memory)
+    (finding,) = score.findings
+    assert (finding.kind, finding.root_cause) == ("missing_in_target", CREATED_BEHIND_WATERMARK)
+    assert score.missed_changes == 1
+    fresh = Record(late.id, late.fields, early.modified_at + timedelta(minutes=10))
+    later = compare_snapshots("customers", spec, {late.id: fresh}, {}, memory)
+    assert [f.root_cause for f in later.findings] == ["never synced"]
+    assert later.missed_changes == 0
