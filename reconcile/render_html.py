@@ -6,7 +6,6 @@ once, at the point it enters markup; the template holds only static text.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +16,8 @@ from reconcile._html_template import PAGE, STYLE
 from reconcile.decision import owner_of
 from reconcile.model import REPORT_SCHEMA_VERSION, Finding, FlowScore, ReconcileReport
 from reconcile.render_html_charts import bar_chart, trend_chart
+from reconcile.render_html_charts import esc as _e
+from reconcile.render_html_charts import pct as _pct
 from reconcile.render_html_record import (
     actions_section,
     causes_table,
@@ -28,19 +29,11 @@ from sync.state import ReconcileSummary
 MISMATCH_SAMPLE = 25  # findings shown per flow; the JSON report has them all
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _shown(value: Any) -> str:
     """A record value as a person reads it: strings bare, everything else as JSON."""
     if isinstance(value, str):
         return value
     return orjson.dumps(value, default=str).decode()
-
-
-def _pct(value: float) -> str:
-    return f"{value:.2%}"
 
 
 def render_html(report: ReconcileReport, history: Sequence[ReconcileSummary] = ()) -> str:

@@ -20,11 +20,12 @@ _BAR_W, _ROW_H, _VALUE_W = 420, 22, 64
 _TREND_W, _TREND_H, _PAD, _AXIS_W = 720, 200, 40, 64
 
 
-def _e(value: Any) -> str:
+def esc(value: Any) -> str:
+    """`value` as HTML text, quotes escaped too (every HTML renderer goes through this)."""
     return html.escape(str(value), quote=True)
 
 
-def _pct(value: float) -> str:
+def pct(value: float) -> str:
     return f"{value:.2%}"
 
 
@@ -39,7 +40,7 @@ def bar_chart(chart_id: str, items: Sequence[tuple[str, float]], threshold: floa
     height = _ROW_H * len(items) + 26
     width = label_w + _BAR_W + _VALUE_W
     parts = [
-        f'<figure><svg id="{_e(chart_id)}" class="chart" role="img" width="{width}" '
+        f'<figure><svg id="{esc(chart_id)}" class="chart" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, (label, ratio) in enumerate(items):
@@ -47,10 +48,10 @@ def bar_chart(chart_id: str, items: Sequence[tuple[str, float]], threshold: floa
         state = "ok" if ratio >= threshold else "low"
         parts.append(
             f'<text class="label" x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
-            f"{_e(label)}</text>"
+            f"{esc(label)}</text>"
             f'<rect class="bar {state}" x="{label_w}" y="{y}" width="{ratio * _BAR_W:.1f}" '
-            f'height="{_ROW_H - 6}"><title>{_e(label)}: {_pct(ratio)}</title></rect>'
-            f'<text class="value" x="{label_w + _BAR_W + 6}" y="{y + 13}">{_pct(ratio)}</text>'
+            f'height="{_ROW_H - 6}"><title>{esc(label)}: {pct(ratio)}</title></rect>'
+            f'<text class="value" x="{label_w + _BAR_W + 6}" y="{y + 13}">{pct(ratio)}</text>'
         )
     x = label_w + threshold * _BAR_W
     bottom = _ROW_H * len(items) + 4
@@ -59,7 +60,7 @@ def bar_chart(chart_id: str, items: Sequence[tuple[str, float]], threshold: floa
     parts.append(
         f'<line class="threshold" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{bottom}"/>'
         f'<text class="label" x="{x:.1f}" y="{bottom + 16}" text-anchor="end">'
-        f"needs {_pct(threshold)}</text></svg></figure>"
+        f"needs {pct(threshold)}</text></svg></figure>"
     )
     return "".join(parts)
 
@@ -78,13 +79,13 @@ def trend_chart(chart_id: str, flow: str, items: Sequence[ReconcileSummary]) -> 
 
     top, bottom = xy(0, 1.0)[1], xy(0, low)[1]
     parts = [
-        f'<figure><svg id="{_e(chart_id)}" class="chart trend-chart" role="img" '
+        f'<figure><svg id="{esc(chart_id)}" class="chart trend-chart" role="img" '
         f'width="{_TREND_W}" height="{_TREND_H}" viewBox="0 0 {_TREND_W} {_TREND_H}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<line class="axis" x1="{_AXIS_W}" y1="{top:.1f}" x2="{_TREND_W - _PAD}" y2="{top:.1f}"/>',
         f'<text class="label" x="{_AXIS_W - 6}" y="{top + 4:.1f}" text-anchor="end">100%</text>',
         f'<text class="label" x="{_AXIS_W - 6}" y="{bottom + 4:.1f}" text-anchor="end">'
-        f"{_pct(low)}</text>",
+        f"{pct(low)}</text>",
     ]
     if len(items) > 1:
         for name in ("record", "field"):
@@ -97,7 +98,7 @@ def trend_chart(chart_id: str, flow: str, items: Sequence[ReconcileSummary]) -> 
         x, y = xy(0, items[0].record_accuracy)
         parts.append(
             f'<text class="label point-value" x="{x + 10:.1f}" y="{y + 4:.1f}">record '
-            f"{_pct(items[0].record_accuracy)}, field {_pct(items[0].field_accuracy)}</text>"
+            f"{pct(items[0].record_accuracy)}, field {pct(items[0].field_accuracy)}</text>"
         )
     parts.append(_trend_dates(items, xy))
     count = "1 reconcile" if len(items) == 1 else f"{len(items)} reconciles"
@@ -112,11 +113,11 @@ def trend_chart(chart_id: str, flow: str, items: Sequence[ReconcileSummary]) -> 
 def _trend_point(flow: str, s: ReconcileSummary, x: float, y: float) -> str:
     tip = (
         f"{flow} {s.generated_at.isoformat(timespec='seconds')}: record "
-        f"{_pct(s.record_accuracy)}, field {_pct(s.field_accuracy)}, {s.verdict}"
+        f"{pct(s.record_accuracy)}, field {pct(s.field_accuracy)}, {s.verdict}"
     )
     return (
         f'<circle class="point{"" if s.passed else " nogo"}" cx="{x:.1f}" cy="{y:.1f}" r="4">'
-        f"<title>{_e(tip)}</title></circle>"
+        f"<title>{esc(tip)}</title></circle>"
     )
 
 
@@ -126,9 +127,9 @@ def _trend_dates(items: Sequence[ReconcileSummary], xy: Any) -> str:
     y = _TREND_H - 6
     if len(items) == 1 or first == last:
         x = xy(0, 1.0)[0] if len(items) == 1 else _TREND_W / 2
-        return f'<text class="label" x="{x:.1f}" y="{y}" text-anchor="middle">{_e(first)}</text>'
+        return f'<text class="label" x="{x:.1f}" y="{y}" text-anchor="middle">{esc(first)}</text>'
     return (
-        f'<text class="label" x="{_AXIS_W}" y="{y}">{_e(first.isoformat())}</text>'
+        f'<text class="label" x="{_AXIS_W}" y="{y}">{esc(first.isoformat())}</text>'
         f'<text class="label" x="{_TREND_W - _PAD}" y="{y}" text-anchor="end">'
-        f"{_e(last.isoformat())}</text>"
+        f"{esc(last.isoformat())}</text>"
     )

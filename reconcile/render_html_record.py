@@ -4,17 +4,13 @@ an action per failing check; root causes grouped by cause; a sign-off block to f
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from reconcile.decision import group_causes, owner_of, parameters_text
 from reconcile.model import FlowScore, ReconcileReport, ReportContext
+from reconcile.render_html_charts import esc as _e
 
 NOT_RECORDED = "not recorded (a report built outside the harness)"
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _table(table_id: str, head: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:

@@ -64,6 +64,9 @@ def test_json_carries_owners_actions_cause_groups_context_and_sign_off(
     for check in doc["verdict"]["checks"]:
         expected = owner_of(check["name"])
         assert (check["owner"], check["action"]) == (expected.owner, expected.action)
+    owners = {c["name"]: c["owner"] for c in doc["verdict"]["checks"]}
+    assert owners["quarantined"] == "data steward"  # the table's values, spelt out
+    assert owners["record accuracy"] == "integration engineer"
     groups = doc["flows"][1]["root_cause_groups"]
     assert groups[0]["cause"] == TRUNCATED and groups[0]["records"] == 5
     assert groups[0]["parameters"] == {"28 of 43 characters": 3, "30 of 50 characters": 2}
