@@ -27,7 +27,7 @@ from mocks.salesforce.query.sosl import (
 )
 from mocks.salesforce.records import native_getter
 from mocks.salesforce.routes.routing import DATA_PREFIX, add_route
-from mocks.salesforce.schema import SOBJECTS
+from mocks.salesforce.schema import SOBJECTS, get_sobject
 from mocks.salesforce.seed.directory import DIRECTORY_OBJECTS, ensure_directory
 from mocks.salesforce.state import api_version, mock_context, sf_state
 
@@ -90,6 +90,17 @@ async def search(request: Request) -> Response:
     return _execute(request, parsed)
 
 
+def _check_names(name: str, fields: list[str]) -> None:
+    """An sobject and fields parameterizedSearch names must exist, as Salesforce checks."""
+    sobject = get_sobject(name)
+    if sobject is None:
+        raise ApiError(400, "INVALID_TYPE", f"sObject type '{name}' is not supported.")
+    for field in fields:
+        if sobject.field(field) is None:
+            raise ApiError(400, "INVALID_FIELD",
+                           f"No such column '{field}' on entity '{sobject.name}'.")  # fmt: skip
+
+
 def _parameterized(
     terms: str, scope: str, objects: list[tuple[str, list[str], int | None]], limit: int | None
 ) -> Search:
@@ -99,6 +110,8 @@ def _parameterized(
     chosen = _SCOPES.get(scope.upper())
     if chosen is None:
         raise ApiError(400, "INVALID_SEARCH_SCOPE", f"invalid search scope: {scope}")
+    for name, fields, _count in objects:
+        _check_names(name, fields)  # they become SOQL text: no clause may ride in on them
     specs = tuple(
         Returning(
             name,

@@ -128,3 +128,19 @@ def test_parameterized_search_by_get_and_post(api: Api, org: RecordStore) -> Non
 def test_a_limit_that_is_not_a_number_is_refused_not_a_server_error(api: Api, limit: str) -> None:
     answer = api.get("parameterizedSearch/", params={"q": "rockets", "overallLimit": limit})
     assert answer.status_code == 400 and answer.json()[0]["errorCode"] == "INVALID_FIELD"
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        pytest.param({"sobject": "Account WHERE Name != null"}, "INVALID_TYPE", id="as-type"),
+        pytest.param(
+            {"sobject": "Account", "Account.fields": "Name FROM Contact"},
+            "INVALID_FIELD",
+            id="as-field",
+        ),
+    ],
+)
+def test_parameterized_names_must_exist(api: Api, params: dict[str, str], code: str) -> None:
+    answer = api.get("parameterizedSearch/", params={"q": "rockets", **params})
+    assert answer.status_code == 400 and answer.json()[0]["errorCode"] == code
