@@ -16,11 +16,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.sandbox import Sandbox
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SLOW_WRITES = ROOT / "fixtures" / "faults" / "slow_writes.yaml"
 FLOW = "customers"
 PAGE = 10  # records per CRM query page (the plan's setting): one committed page
@@ -30,13 +28,9 @@ WAIT = 90.0  # seconds any one wait may take; longer is a hang, and fails the te
 
 def slow_down(box: Sandbox) -> None:
     """Small pages (the plan's CRM setting), one ERP write at a time, slow ERP writes."""
-    document = yaml.safe_load(box.config_path.read_text(encoding="utf-8"))
-    for role, system in document["systems"].items():
-        system["timeout"] = 10
-        if role == "erp":
-            system["concurrency"] = 1
-    document["flows"][0]["batch_size"] = BATCH
-    box.config_path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    box.tune("crm", timeout=10)
+    box.tune("erp", timeout=10, concurrency=1)
+    box.use_mapping(box.mapping, batch_size=BATCH)
     box.set_faults("crm", SLOW_WRITES)
     box.set_faults("erp", SLOW_WRITES)
 

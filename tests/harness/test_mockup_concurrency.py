@@ -9,14 +9,9 @@ from harness.sandbox import write_config
 from harness.sandbox.mocks import start_mocks
 from mocks.registry import mock_pack
 from mocks.world.generator import WorldSettings
+from tests.paths import CUSTOMERS_MAPPING
 
-CUSTOMERS = (
-    Path(__file__).resolve().parents[2]
-    / "fixtures"
-    / "integrations"
-    / "salesforce-netsuite"
-    / "customers.yaml"
-)
+CUSTOMERS = CUSTOMERS_MAPPING
 
 
 def _config(tmp_path: Path, **system_options: dict[str, object]) -> dict[str, int]:

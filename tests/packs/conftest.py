@@ -26,8 +26,8 @@ from sync.connectors import register_pack
 from tests.packs.toy.connector import PACK as TOY_CONNECTOR
 from tests.packs.toy.mock import PACK as TOY_MOCK
 from tests.packs.toy_sandbox import ACCOUNTS, ADMIN_TOKEN, CREDENTIALS, Sandbox, TestClient
+from tests.paths import ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = "toy_harness_pack"
 ENTRY_POINTS = {
     "harness.connectors": {"toy": "tests.packs.toy.connector:PACK"},
@@ -52,7 +52,7 @@ def write_dist_info(directory: Path, version: str = "0.1") -> Path:
 
 def subprocess_env(site: Path) -> dict[str, str]:
     """This process's environment with PYTHONPATH=<site>:<repo root>[:<existing>]."""
-    paths = [str(site), str(REPO_ROOT)]
+    paths = [str(site), str(ROOT)]
     if os.environ.get("PYTHONPATH"):
         paths.append(os.environ["PYTHONPATH"])
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
