@@ -129,11 +129,16 @@ class NetSuiteConnector:
         start = since.modified_at if since else None
         plan = self._bodies.plan(obj, fields)
         if plan is not None:
+            served = False
             try:
-                yield from self._bodies.records(obj, plan, fields, start)
+                for page in self._bodies.records(obj, plan, fields, start):
+                    served = True
+                    yield page
                 return
-            except BodiesRefused:
-                pass  # refused before any page was served: read the same pages by GETs
+            except BodiesRefused as exc:
+                if served:  # reading again from the start would serve pages twice
+                    raise FatalVendorError(f"SuiteQL refused a later query: {exc}") from exc
+                # refused before any page was served: read the same pages by GETs
         yield from self._read_by_get(obj, fields, start)
 
     def _read_by_get(

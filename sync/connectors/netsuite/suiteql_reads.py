@@ -62,7 +62,7 @@ LINE_CHUNK = 1000
 
 
 class BodiesRefused(Exception):  # a signal to the connector, not an error
-    """The account refused the first body query of a read: read through record GETs."""
+    """The account refused a body, names or lines query: read through record GETs."""
 
 
 class BodyReader:
@@ -208,7 +208,13 @@ class BodyReader:
             )
             for part in _chunks(ids, LINE_CHUNK):
                 tasks.append(_Task(partial(source.query, part), row_after, lines))
-        results = self._run(lambda task: self._keyset_rows(task.query, task.key), tasks)
+        try:
+            results = self._run(lambda task: self._keyset_rows(task.query, task.key), tasks)
+        except FatalVendorError as exc:
+            if exc.status != 400:
+                raise
+            # A names or lines query the account refuses: the record GETs serve those too.
+            raise BodiesRefused(str(exc)) from exc
         for task, rows in zip(tasks, results, strict=True):  # in order: lines stay in order
             task.fold(rows)
 

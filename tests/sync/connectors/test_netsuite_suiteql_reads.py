@@ -186,6 +186,29 @@ def test_a_refused_body_query_falls_back_to_record_gets(world: Kit) -> None:
     assert [_image(r) for r in _read(conn, "customer", None)] == expected  # remembered
 
 
+class RefuseTable(httpx.BaseTransport):
+    """Answers 400 to every SuiteQL query naming `table`, as an account that does not expose
+    it would; everything else passes."""
+
+    def __init__(self, inner: httpx.BaseTransport, table: str) -> None:
+        self.inner, self.table = inner, table
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        if request.url.path.endswith("/suiteql") and self.table in request.content.decode():
+            refused = {"detail": "refused", "o:errorCode": "INVALID_PARAMETER"}
+            return httpx.Response(400, json={"o:errorDetails": [refused]}, request=request)
+        return self.inner.handle_request(request)
+
+
+def test_a_refused_lines_query_falls_back_to_record_gets_too(world: Kit) -> None:
+    conn = world.connector()
+    conn.describe("customer")
+    expected = [_image(r) for r in _read(world.connector(), "customer", None)]
+    world.client._transport = RefuseTable(world.client._transport, "customeraddressbook")
+    assert [_image(r) for r in _read(conn, "customer", None)] == expected
+
+
 def test_order_lines_keep_their_own_line_numbers_and_signs(world: Kit) -> None:
     """Lines numbered by the CRM (10, 20) read back as numbered, with positive quantities
     and amounts (SuiteQL shows sales lines with posting signs)."""
