@@ -3,9 +3,12 @@
 
 For N records (default 200,000): an upsert of N new Accounts through composite calls of 200
 (threshold above N) and another N through one bulk job (the default threshold), then a full
-read of the 2N Accounts through `query/` pages of 2,000 and through one query job. Figures:
-seconds, calls, and calls per record. No latency is injected: the figures compare the work
-each path makes the client and the org do, not network round trips (which favour bulk more).
+read of the 2N Accounts through `query/` pages of 2,000 and through one query job; then the
+`products` flow (ERP -> CRM) of N NetSuite items into an empty org through the engine, once
+with the composite path and once with bulk, the engine gathering NetSuite's pages of 1,000
+into rounds of the connector's `bulk_batch`. Figures: seconds, calls, and calls per record.
+No latency is injected: the figures compare the work each path makes the client and the org
+do, not network round trips (which favour bulk more).
 
 Run: `python -m bench.salesforce_bulk_bench [--records N]`; the figures go to
 `bench/salesforce_bulk.json` and are printed.
@@ -15,20 +18,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
+from fastapi import FastAPI
 
 from bench.servers import serve_apps
+from mocks.netsuite.app import build_app as build_netsuite
+from mocks.netsuite.config import DEFAULT_ACCOUNT_ID
 from mocks.salesforce.app import build_app
 from sync.connectors import ConnectionSettings, create_connector
+from sync.engine import Flow, SyncEngine
+from sync.mapping import load_mapping
+from sync.state import StateStore
 
 RESULTS = Path(__file__).resolve().parent / "salesforce_bulk.json"
 CREDENTIALS = {"client_id": "bench-sf-id", "client_secret": "bench-sf-secret"}
 ADMIN_TOKEN = "bench-admin"
 NEVER = 10**9  # a threshold no call reaches
+NS_CREDENTIALS = {"consumer_key": "bench-ck", "consumer_secret": "bench-cs",
+                  "token_id": "bench-ti", "token_secret": "bench-ts"}  # fmt: skip
+PRODUCTS = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures" / "integrations" / "salesforce-netsuite" / "products.yaml"
+)  # fmt: skip
 
 
 def _records(prefix: str, count: int) -> list[dict[str, Any]]:
@@ -66,6 +83,60 @@ def _read(conn: Any) -> int:
     return sum(len(page) for page in conn.read("Account", fields=["Name", "External_Id__c"]))
 
 
+def _netsuite_with_items(credentials: dict[str, str], admin_token: str, count: int) -> FastAPI:
+    """A NetSuite account holding `count` inventory items (built in the server's process)."""
+    app = build_netsuite(credentials, admin_token)
+    store = app.state.mock.store
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for n in range(1, count + 1):
+        fields = {"itemId": f"BENCH-{n:07d}", "displayName": f"Bench item {n}",
+                  "salesDescription": f"Item {n} of the bulk flow bench", "stockUnit": "Each",
+                  "isInactive": False, "price": [], "locations": []}  # fmt: skip
+        store.insert("inventoryItem", str(n), fields, at=start + timedelta(seconds=n // 50))
+    return app
+
+
+def _flow(source_url: str, target_url: str, threshold: int) -> dict[str, float]:
+    """The products flow NetSuite -> Salesforce through the engine, into an empty org."""
+    source = create_connector(ConnectionSettings(
+        vendor="netsuite", base_url=source_url, credentials=dict(NS_CREDENTIALS), timeout=600,
+        concurrency=15, options={"account": DEFAULT_ACCOUNT_ID},
+    ))  # fmt: skip
+    target = create_connector(ConnectionSettings(
+        vendor="salesforce", base_url=target_url, credentials=dict(CREDENTIALS), timeout=600,
+        options={"bulk_threshold": threshold},
+    ))  # fmt: skip
+    flow = Flow("products", load_mapping(PRODUCTS))
+    with tempfile.TemporaryDirectory() as folder, source, target:
+        state = StateStore(Path(folder) / "state.db")
+        started = time.perf_counter()
+        try:
+            result = SyncEngine(source, target, state).run(flow)
+        finally:
+            state.close()
+        seconds = time.perf_counter() - started
+    if result.counts.created != result.counts.read or result.status != "succeeded":
+        raise RuntimeError(f"the flow did not create every item: {result.counts}")
+    return {"records": float(result.counts.read), "seconds": seconds,
+            "target_calls": float(result.target_calls),
+            "target_calls_per_record": result.target_calls / max(1, result.counts.read),
+            "source_calls": float(result.source_calls)}  # fmt: skip
+
+
+def bench_flow(records: int) -> dict[str, Any]:
+    """The ERP -> CRM flow of `records` items, composite against bulk (two empty orgs)."""
+    apps = {
+        "netsuite": (_netsuite_with_items, (NS_CREDENTIALS, ADMIN_TOKEN, records)),
+        "composite": (build_app, (CREDENTIALS, ADMIN_TOKEN)),
+        "bulk": (build_app, (CREDENTIALS, ADMIN_TOKEN)),
+    }
+    with serve_apps(apps) as urls:
+        return {
+            "flow_composite": _flow(urls["netsuite"], urls["composite"], NEVER),
+            "flow_bulk": _flow(urls["netsuite"], urls["bulk"], 2_000),
+        }
+
+
 def bench_bulk(records: int) -> dict[str, Any]:
     load = {"start": list(os.getloadavg())}
     with serve_apps({"salesforce": (build_app, (CREDENTIALS, ADMIN_TOKEN))}) as urls:
@@ -76,6 +147,7 @@ def bench_bulk(records: int) -> dict[str, Any]:
             "full_read_query": _measure(url, NEVER, _read),
             "full_read_bulk": _measure(url, 2_000, _read),
         }
+    figures.update(bench_flow(records))
     load["end"] = list(os.getloadavg())
     return {"records_per_write": records, "load_average": load, **figures}
 
@@ -90,6 +162,11 @@ def main() -> None:
         f = result[name]
         print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
               f"{f['calls']:>6.0f} calls {f['calls_per_record']:.5f} calls/record")  # fmt: skip
+    for name in ("flow_composite", "flow_bulk"):
+        f = result[name]
+        print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
+              f"{f['target_calls']:>6.0f} Salesforce calls "
+              f"{f['target_calls_per_record']:.5f} calls/record")  # fmt: skip
 
 
 if __name__ == "__main__":

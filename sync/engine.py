@@ -36,13 +36,14 @@ from sync.flow import (
     RunCounts,
     RunResult,
     StageClock,
+    sized_for,
 )
 from sync.flowlock import flow_lock
 from sync.governance import Owner
 from sync.intents import INTERRUPTED, close_dead_runs, settle_leftovers
 from sync.mapping.validate import check_target_fields
 from sync.pages import PageOutcome, PageRunner, RunContext
-from sync.readahead import ReadAhead
+from sync.readahead import ReadAhead, gathered
 from sync.references import CrosswalkResolver
 from sync.replay import replay_records
 from sync.schema_watch import SchemaWatch
@@ -110,15 +111,15 @@ class SyncEngine:
 
         def pages(ctx: RunContext) -> Iterator[list[Record]]:
             spec = flow.mapping
-            return ReadAhead(
-                self.source.read(
-                    spec.source.object,
-                    fields=spec.source_fields,
-                    since=since,
-                    include_deleted=spec.deletes.policy != "ignore",
-                ),
-                name=f"read-ahead {flow.name}",
+            read: Iterator[list[Record]] = self.source.read(
+                spec.source.object,
+                fields=spec.source_fields,
+                since=since,
+                include_deleted=spec.deletes.policy != "ignore",
             )
+            if ctx.flow.batch_size > flow.batch_size:  # the target asked for larger rounds
+                read = gathered(read, ctx.flow.batch_size)
+            return ReadAhead(read, name=f"read-ahead {flow.name}")
 
         # A full run verifies the target: no record is skipped for an unchanged content hash,
         # so a target record deleted or edited outside the flow is found and repaired.
@@ -179,6 +180,7 @@ class SyncEngine:
     ) -> RunResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        flow = sized_for(flow, self.target)
         with flow_lock(self.state.path, flow.name):
             self._close_interrupted(flow.name)
             return self._locked_run(flow, mode, kind, pages, force=force, steward=steward)

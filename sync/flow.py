@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -39,6 +39,17 @@ class Flow:
     # How often both sides' describe/metadata is re-read mid-run to catch schema drift
     # (zero: before every page). A write refused for an unknown field re-reads it at once.
     schema_recheck: timedelta = DEFAULT_SCHEMA_RECHECK
+
+
+def sized_for(flow: Flow, target: object) -> Flow:
+    """`flow` with write rounds as large as `target`'s fastest path takes, when that is more
+    than the flow's `batch_size`: a connector may say so in `preferred_write_batch` (the
+    Salesforce connector: a Bulk API 2.0 job's worth), and the engine then gathers source pages
+    until a round is that large. `batch_size` stays the floor."""
+    preferred = getattr(target, "preferred_write_batch", None)
+    if not isinstance(preferred, int) or preferred <= flow.batch_size:
+        return flow
+    return replace(flow, batch_size=preferred)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,11 @@ class ConnectionSettings:
 
 @runtime_checkable
 class Connector(Protocol):
-    """A vendor connector. Every method raises only `sync.errors` exceptions."""
+    """A vendor connector. Every method raises only `sync.errors` exceptions.
+
+    Optional, outside the protocol: `preferred_write_batch` (an int), the records one write
+    round should hold for the vendor's fastest write path (a bulk job), read by
+    `sync.flow.sized_for`; a connector without it gets the flow's `batch_size`."""
 
     vendor: str
 

@@ -24,6 +24,10 @@ from sync.errors import FatalVendorError, TransientVendorError
 
 DEFAULT_THRESHOLD = 2_000  # records in one call above which writes and full reads go bulk
 QUERY_PAGE = 50_000  # rows per query results page
+DEFAULT_BULK_BATCH = 10_000  # records one write round holds when writes go bulk
+# A lookup's IN list in a query job: the body carries it, so only SOQL's 100,000-character
+# limit binds (kept well under it), not a URL's length.
+BULK_LOOKUP_IDS, BULK_LOOKUP_CHARS = 4_000, 90_000
 FIRST_POLL, MAX_POLL = 0.05, 2.0  # seconds between job polls: doubling up to MAX_POLL
 DONE = frozenset({"JobComplete", "Failed", "Aborted"})
 CSV_HEADERS = {"Content-Type": "text/csv", "Accept": "application/json"}

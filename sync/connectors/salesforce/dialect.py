@@ -124,13 +124,15 @@ def lookup_query(obj: str, fields: Sequence[str], key_field: str, values: Sequen
     return f"SELECT {', '.join(fields)} FROM {identifier(obj)} WHERE {where}"
 
 
-def chunk_values(values: Sequence[str], *, max_items: int = 200, max_chars: int = 8000
-                 ) -> Iterator[list[str]]:  # fmt: skip
-    """Split `values` so each SOQL IN list stays under a count and a URL-length budget."""
+def chunk_values(values: Sequence[str], *, max_items: int = 200, max_chars: int = 8000,
+                 encoded: bool = True) -> Iterator[list[str]]:  # fmt: skip
+    """Split `values` so each SOQL IN list stays under a count and a length budget (a URL's,
+    percent-encoded, unless `encoded` is false: SOQL sent in a request body)."""
     chunk: list[str] = []
     size = 0
     for value in values:
-        cost = len(soql_quote(value)) * 3 + 2  # worst case after percent-encoding
+        quoted = len(soql_quote(value))
+        cost = (quoted * 3 if encoded else quoted) + 2  # worst case after percent-encoding
         if chunk and (len(chunk) >= max_items or size + cost > max_chars):
             yield chunk
             chunk, size = [], 0
