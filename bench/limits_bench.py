@@ -187,6 +187,14 @@ def _realistic_plan(folder: Path) -> Path:
     return path
 
 
+def planned_seconds(config: HarnessConfig, accounts: int) -> float:
+    """What `harness plan` predicts for the customers full load the bench then measures."""
+    from harness.plan import build_plan
+
+    (flow,) = build_plan(config, {"customers": accounts}, flows=["customers"]).flows
+    return flow.full.seconds
+
+
 def bench_limits(
     accounts: int = 2_000, changes: int = 200, seed: int = 42, batch_size: int | None = None
 ) -> dict[str, float]:
@@ -211,6 +219,7 @@ def bench_limits(
             if full.status != "succeeded" or full.counts.written == 0:
                 raise RuntimeError(f"the full run did not sync: {full.status} {full.error}")
             synced = full.counts.written
+            planned = planned_seconds(config, full.counts.read)
             changed = _edit_accounts(config, changes)
             with StateStore(config.state_path) as state:
                 crosswalk = state.crosswalk_all("customers")
@@ -233,6 +242,8 @@ def bench_limits(
         "salesforce_query_latency_ms": query_latency * 1000,
         "theoretical_max_per_s": max_per_s,
         "full_s": full_s,
+        "plan_full_s": planned,
+        "plan_vs_measured": planned / full_s,
         "full_records_per_s": rate,
         "fraction_of_max": rate / max_per_s,
         "full_calls": float(full_log.total()),
@@ -265,4 +276,5 @@ LIMITS_LABELS = {
     "incremental_calls_unchanged_records": "incremental: calls naming unchanged records (target 0)",
     "incremental_lookup_ids_unchanged": "incremental: unchanged ids in lookups (target 0)",
     "quiet_run_calls": "incremental with nothing changed: calls",
+    "plan_vs_measured": "harness plan's full-load time / measured (target 0.8-1.2)",
 }

@@ -95,6 +95,7 @@ def _build(
             page_size=raw.get("page_size"),
             credentials=credentials,
             options=dict(raw.get("options", {})),
+            limits=dict(raw.get("limits", {})),
             file=file,
             lines={key_of(k): lines.line(k) for k in keys},
             environ=environ,

@@ -55,6 +55,9 @@ class SystemConfig:
     page_size: int | None = None
     credentials: Mapping[str, str] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
+    # The account's own API limits where they differ from the vendor's published ones
+    # (`sync.connectors.budget.ApiLimits` field names), for `harness plan`.
+    limits: Mapping[str, Any] = field(default_factory=dict)
     file: str | None = field(default=None, compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)

@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sync.connectors.budget import ApiLimits
 from sync.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class ConnectorPack:
     base_url_hint: str = ""  # what a real system's base URL looks like
     profile_path: Path | None = None
     kits: str | None = None  # "module:attr" -> a sequence of conformance kits
+    limits: ApiLimits | None = None  # the vendor's published limits, for `harness plan`
 
     @property
     def factory(self) -> ConnectorFactory:

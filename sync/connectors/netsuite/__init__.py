@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.connectors.budget import ApiLimits
 from sync.connectors.registry import ConnectorPack, CredentialSpec
 
 PACK = ConnectorPack(
@@ -30,6 +31,18 @@ PACK = ConnectorPack(
     base_url_hint="https://ACCOUNT-ID.suitetalk.api.netsuite.com",
     profile_path=Path(__file__).resolve().parent / "profile.yaml",
     kits="sync.connectors.netsuite.kit:KITS",
+    limits=ApiLimits(
+        # The base service tier: 15 requests in flight (plus 10 per SuiteCloud Plus licence),
+        # no daily cap on REST web services; the record service writes one record a call;
+        # SuiteQL pages 1,000 rows, a page of bodies costing a key, a body and a names query.
+        concurrency=15,
+        read_page=1_000,
+        read_calls_per_page=3,
+        write_batch=1,
+        lookup_batch=1_000,
+        latency_seconds=0.32,
+        source="NetSuite account governance limits (base service tier)",
+    ),
 )
 
 __all__ = ["PACK"]
