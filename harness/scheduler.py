@@ -1,4 +1,5 @@
-"""`harness run`'s core: when each scheduled flow is due, and running the due ones in order.
+"""`harness run`'s core: when each scheduled flow (or check: a scheduled reconcile) is due,
+and running the due ones in order.
 
 A `realtime: N` flow is due when the scheduler starts and then N seconds after its last start;
 a `cron:` flow at the first fire time after its last start (or after the scheduler started),
@@ -19,13 +20,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from harness.config import FlowConfig
 from harness.config.schedule import Schedule, dependency_order
 from sync.errors import ConfigError, SyncError
 from sync.flow import RunResult
@@ -44,7 +44,42 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], object]
-RunFlow = Callable[[str], RunResult]
+
+
+class Scheduled(Protocol):
+    """What the scheduler runs: a flow (`FlowConfig`) or a check (`CheckConfig`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def schedule(self) -> Schedule | None: ...
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+
+
+class _Counts(Protocol):
+    @property
+    def read(self) -> int: ...
+    @property
+    def written(self) -> int: ...
+    @property
+    def quarantined(self) -> int: ...
+
+
+class Finished(Protocol):
+    """What one run hands back: a sync's `RunResult`, or a check's result."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def counts(self) -> _Counts: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+RunFlow = Callable[[str], RunResult | Finished]
 Status = Literal["succeeded", "partial", "failed", "busy"]
 EndReason = Literal["stopped", "max-runs", "max-seconds", "once"]
 MAX_WAIT = 3600.0  # seconds; long waits are re-checked (the wall clock may have jumped)
@@ -133,7 +168,7 @@ class Scheduler:
 
     def __init__(
         self,
-        flows: Sequence[FlowConfig],
+        flows: Sequence[Scheduled],
         run_flow: RunFlow,
         *,
         only: Collection[str] = (),
@@ -144,7 +179,7 @@ class Scheduler:
         by_name = {f.name: f for f in flows}
         order = dependency_order({f.name: f.depends_on for f in flows})
         chosen = _choose(by_name, only)
-        self.flows: list[FlowConfig] = [by_name[n] for n in order if n in chosen]
+        self.flows: list[Scheduled] = [by_name[n] for n in order if n in chosen]
         self._run_flow = run_flow
         self._clock = clock
         self._stop = threading.Event()
@@ -216,7 +251,7 @@ class Scheduler:
     def _run_one(self, name: str) -> RunOutcome:
         started = self._clock()
         self._last_start[name] = started
-        result: RunResult | None = None
+        result: RunResult | Finished | None = None
         status: Status = "failed"
         error: str | None = None
         try:
@@ -246,13 +281,13 @@ class Scheduler:
         return outcome
 
 
-def _schedule(flow: FlowConfig) -> Schedule:
+def _schedule(flow: Scheduled) -> Schedule:
     if flow.schedule is None:  # `_choose` keeps only scheduled flows
         raise ConfigError(f"flow {flow.name!r} has no schedule")
     return flow.schedule
 
 
-def _choose(by_name: dict[str, FlowConfig], only: Collection[str]) -> set[str]:
+def _choose(by_name: Mapping[str, Scheduled], only: Collection[str]) -> set[str]:
     """The flows to schedule: the named ones (each must exist and have a schedule), or every
     flow with a schedule."""
     scheduled = [name for name, f in by_name.items() if f.schedule is not None]

@@ -13,7 +13,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,10 @@ from harness.commands.common import (
 )
 from harness.commands.shutdown import GracefulShutdown
 from harness.config import HarnessConfig
+from sync.flow import RunResult
+
+if TYPE_CHECKING:
+    from harness.monitoring.quality import CheckResult
 from harness.scheduler import RunOutcome, Scheduler, SchedulerSummary, log_outcome, utc_now
 from sync.errors import ConfigError
 from sync.flow import MODES
@@ -40,10 +44,13 @@ def run(
     env_file: EnvFileOpt = None,
     flow: Annotated[
         list[str] | None,
-        typer.Option("--flow", help="Only this scheduled flow (repeat for more); all by default."),
+        typer.Option(
+            "--flow", help="Only this scheduled flow or check (repeat for more); all by default."
+        ),
     ] = None,
     once: Annotated[
-        bool, typer.Option("--once", help="Run every scheduled flow once, in dependency order.")
+        bool,
+        typer.Option("--once", help="Run every scheduled flow and check once, in order."),
     ] = False,
     max_runs: Annotated[
         int | None, typer.Option("--max-runs", min=1, help="Stop after this many runs.")
@@ -63,7 +70,8 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Run the scheduled flows until stopped (SIGTERM / Ctrl-C finish the current run first)."""
+    """Run the scheduled flows and checks (harness.yaml `checks:`: reconciles that alert on
+    data quality) until stopped (SIGTERM / Ctrl-C finish the current run first)."""
 
     def body() -> int:
         if mode not in MODES:
@@ -72,8 +80,8 @@ def run(
             )
         cfg = load(config, env_file)
         scheduler = Scheduler(
-            cfg.flows,
-            lambda name: run_sync(cfg, name, mode=mode),  # type: ignore[arg-type]
+            [*cfg.flows, *cfg.checks],
+            lambda name: _run_one(cfg, name, mode),
             only=flow or (),
             report=_print_outcome,
         )
@@ -94,6 +102,16 @@ def run(
         return EXIT_ERROR if once and summary.failed else EXIT_OK
 
     raise typer.Exit(guarded(body))
+
+
+def _run_one(config: HarnessConfig, name: str, mode: str) -> RunResult | CheckResult:
+    """A due flow's sync, or a due check's reconcile with its data-quality alerts."""
+    for check in config.checks:
+        if check.name == name:
+            from harness.monitoring.quality import run_check
+
+            return run_check(config, check)
+    return run_sync(config, name, mode=mode)  # type: ignore[arg-type]
 
 
 @contextmanager

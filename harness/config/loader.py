@@ -23,6 +23,7 @@ from harness.config.model import (
     resolve_path,
 )
 from harness.config.problems import ConfigValidationError, key_of
+from harness.config.quality_checks import build_checks, check_problems
 from harness.config.schedule import build_schedule, schedule_problems
 from harness.config.yamllines import Lines, parse_yaml
 from sync.connectors import known_vendors as registered_vendors
@@ -65,6 +66,7 @@ def load_config(
     vendors = registered_vendors() if known_vendors is None else known_vendors
     found += semantic_problems(data, lines, base, vendors)
     found += schedule_problems(data, lines)
+    found += check_problems(data, lines)
     if found:
         ordered = sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.key or ""))
         raise ConfigValidationError(file, ordered)
@@ -127,6 +129,7 @@ def _build(
         thresholds=Thresholds(**limits),
         alerts=_alerts(data.get("alerts", {}), environ),
         retention=RetentionConfig(**data.get("retention", {})),
+        checks=build_checks(data.get("checks")),
     )
 
 
@@ -139,5 +142,7 @@ def _alerts(raw: dict[str, Any], environ: Mapping[str, str]) -> AlertsConfig:
         history=int(raw.get("history", defaults.history)),
         min_usual_reads=int(raw.get("min_usual_reads", defaults.min_usual_reads)),
         timeout=float(raw.get("timeout", defaults.timeout)),
+        accuracy_drop=float(raw.get("accuracy_drop", defaults.accuracy_drop)),
+        quiet_minutes=float(raw.get("quiet_minutes", defaults.quiet_minutes)),
         environ=environ,
     )

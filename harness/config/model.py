@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config.problems import ConfigValidationError, Problem
+from harness.config.quality_checks import CheckConfig
 from harness.config.schedule import Schedule
 from reconcile.model import Thresholds
 from sync.connectors.base import ConnectionSettings
@@ -124,6 +125,10 @@ class AlertsConfig:
     history: int = 10
     min_usual_reads: int = 10
     timeout: float = 10.0
+    # Data quality, from scheduled reconciles: a drop of record accuracy below the flow's
+    # recent median, and the quiet period in which the same alert is not sent again.
+    accuracy_drop: float = 0.02
+    quiet_minutes: float = 60.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def webhook_url(self) -> str | None:
@@ -152,6 +157,7 @@ class HarnessConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    checks: tuple[CheckConfig, ...] = ()  # scheduled reconciles
 
     @property
     def logs_dir(self) -> Path:

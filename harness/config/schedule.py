@@ -153,7 +153,7 @@ def schedule_problems(data: Mapping[str, Any], lines: Lines) -> list[Problem]:
     for index, flow in enumerate(flows):
         schedule = flow.get("schedule")
         if isinstance(schedule, dict):
-            problems += _one_schedule(schedule, lines, ("flows", index, "schedule"))
+            problems += one_schedule_problems(schedule, lines, ("flows", index, "schedule"))
         depends = flow.get("depends_on")
         depends = [d for d in depends if isinstance(d, str)] if isinstance(depends, list) else []
         name = flow.get("name")
@@ -176,7 +176,9 @@ def schedule_problems(data: Mapping[str, Any], lines: Lines) -> list[Problem]:
     return problems
 
 
-def _one_schedule(raw: Mapping[str, Any], lines: Lines, path: tuple[Any, ...]) -> list[Problem]:
+def one_schedule_problems(
+    raw: Mapping[str, Any], lines: Lines, path: tuple[Any, ...]
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(message: str, *sub: Any) -> None:

@@ -20,7 +20,11 @@ from sync.state import RunInfo, StateError, StateStore
 
 log = logging.getLogger(__name__)
 
-AlertKind = Literal["failed", "error_rate", "volume_high", "volume_zero", "test"]
+AlertKind = Literal[
+    "failed", "error_rate", "volume_high", "volume_zero", "test",
+    # data quality, from scheduled reconciles (`harness.monitoring.quality`)
+    "quality_low", "quality_drop", "duplicates_new", "quarantine_growing",
+]  # fmt: skip
 Severity = Literal["critical", "warning", "info"]
 _ICONS = {"critical": ":red_circle:", "warning": ":warning:", "info": ":information_source:"}
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -24,45 +19,12 @@ from harness.sandbox import Sandbox, write_config
 from mocks.world.generator import WorldSettings
 from sync.errors import AuthError, ConfigError
 from sync.state import RunInfo, StateStore
+from tests.harness.webhook import Webhook
 from tests.paths import CUSTOMERS_MAPPING
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 RULES = AlertsConfig(error_rate=0.05, volume_factor=5, history=10, min_usual_reads=10)
 runner = CliRunner()
-
-
-@dataclass
-class Webhook:
-    """A local Slack-like receiver: records every JSON body, answers `status`."""
-
-    url: str
-    received: list[dict[str, Any]] = field(default_factory=list)
-    status: int = 200
-
-
-@pytest.fixture
-def webhook() -> Iterator[Webhook]:
-    hook = Webhook("")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            hook.received.append(json.loads(body))
-            self.send_response(hook.status)
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: Any) -> None:  # keep the test output quiet
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    hook.url = f"http://127.0.0.1:{server.server_port}/hooks/T000/B000"
-    yield hook
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def _run(n: int, read: int, *, status: str = "succeeded", kind: str = "incremental",
