@@ -108,6 +108,8 @@ def flow_scope(
     linked sources and the targets they name (other targets are not the flow's)."""
     if spec.source.explode is not None:
         sources = {r.id: r for r in explode(spec, list(sources.values()))}
+    if spec.segment is not None:
+        sources, targets = _segment_scope(spec, sources, targets)
     if spec.target.scope:
         targets = {
             k: t for k, t in targets.items()
@@ -123,6 +125,25 @@ def flow_scope(
             if str(get_path(t.fields, spec.external_id_field)) in keys
         }  # fmt: skip
     return sources, targets
+
+
+def _segment_scope(
+    spec: MappingSpec, sources: dict[str, Record], targets: dict[str, Record]
+) -> tuple[dict[str, Record], dict[str, Record]]:
+    """A rollout phase's share of the flow: its segment's sources, and every target but those
+    linked to a source outside the segment (another phase's records)."""
+    segment = spec.segment
+    assert segment is not None
+    kept, others = {}, set()
+    for key, record in sources.items():
+        source_id = str(record.fields.get(spec.source_key) or key)
+        if segment.holds(source_id, record.fields):
+            kept[key] = record
+        else:
+            others.add(source_id)
+    targets = {k: t for k, t in targets.items()
+               if str(get_path(t.fields, spec.external_id_field)) not in others}  # fmt: skip
+    return kept, targets
 
 
 def _same_text(value: Any, wanted: Any) -> bool:

@@ -158,7 +158,11 @@ class PageRunner:
             if source_id in ctx.crosswalk:
                 deleted.append(ctx.crosswalk[source_id])
             return None
-        ctx.seen.add(source_id)
+        ctx.seen.add(source_id)  # seen even outside the segment: it is not deleted
+        segment = spec.segment
+        if segment is not None and not segment.holds(source_id, record.fields):
+            result.counts.skipped += 1  # another rollout phase's record
+            return None
         with ctx.stages.timing("transform"):
             mapped = apply_mapping(spec, record.fields, refs=ctx.refs)
         held = self._held(ctx, record, source_id, mapped, now)

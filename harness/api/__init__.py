@@ -59,10 +59,12 @@ class FlowPlan:
 
 def load_flows(config: HarnessConfig, names: Sequence[str] | None = None) -> list[FlowPlan]:
     """Resolve and load the mappings of the named flows (all when `names` is empty)."""
+    from harness.rollout import segmented
     from sync.mapping import load_mapping
 
     chosen = [config.flow(n) for n in names] if names else list(config.flows)
-    return [FlowPlan(flow, load_mapping(flow.mapping)) for flow in chosen]
+    # A phased rollout limits each flow to the active phase's segment (sync and reconcile).
+    return [FlowPlan(flow, segmented(config, load_mapping(flow.mapping))) for flow in chosen]
 
 
 @contextmanager
@@ -95,9 +97,12 @@ def run_sync(
     `full=None`: a shadow run reads the whole source (a shadow judges everything the target
     holds; the live runs' watermark would show it only the latest changes), others read
     incrementally."""
+    from harness.rollout import capped_mode
+    from sync.engine import SyncEngine
+
+    mode = capped_mode(config, mode)  # a shadow phase writes nothing
     if full is None:
         full = mode == "shadow"
-    from sync.engine import SyncEngine
 
     (plan,) = load_flows(config, [flow_name])
     config.state_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from harness.config.model import (
 )
 from harness.config.problems import ConfigValidationError, key_of
 from harness.config.quality_checks import build_checks, check_problems
+from harness.config.rollout import build_rollout, rollout_problems
 from harness.config.schedule import build_schedule, schedule_problems
 from harness.config.yamllines import Lines, parse_yaml
 from sync.connectors import known_vendors as registered_vendors
@@ -67,6 +68,7 @@ def load_config(
     found += semantic_problems(data, lines, base, vendors)
     found += schedule_problems(data, lines)
     found += check_problems(data, lines)
+    found += rollout_problems(data, lines)
     if found:
         ordered = sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.key or ""))
         raise ConfigValidationError(file, ordered)
@@ -130,6 +132,7 @@ def _build(
         alerts=_alerts(data.get("alerts", {}), environ),
         retention=RetentionConfig(**data.get("retention", {})),
         checks=build_checks(data.get("checks")),
+        rollout=build_rollout(data.get("rollout")),
     )
 
 

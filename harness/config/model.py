@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.config.problems import ConfigValidationError, Problem
 from harness.config.quality_checks import CheckConfig
+from harness.config.rollout import RolloutConfig
 from harness.config.schedule import Schedule
 from reconcile.model import Thresholds
 from sync.connectors.base import ConnectionSettings
@@ -158,6 +159,7 @@ class HarnessConfig:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     checks: tuple[CheckConfig, ...] = ()  # scheduled reconciles
+    rollout: RolloutConfig = field(default_factory=RolloutConfig)  # phases, segments, gates
 
     @property
     def logs_dir(self) -> Path:

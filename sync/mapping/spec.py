@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from sync.governance import Governance
 from sync.mapping.registry import transform_info
+from sync.mapping.segment import PhaseSegment
 
 OnOverflow = Literal["reject", "truncate"]
 OnInvalid = Literal["quarantine", "null"]
@@ -180,6 +181,9 @@ class MappingSpec:
     governance: Governance = field(default_factory=Governance)
     deletes: Deletes = field(default_factory=Deletes)
     entity: str | None = None  # the canonical entity carried (a compiled mapping says)
+    # The source records a rollout phase lets this flow move (None: every record); set by the
+    # harness from harness.yaml's `rollout:`, never written in a mapping file.
+    segment: PhaseSegment | None = field(default=None, compare=False)
     # The compiled form `apply_mapping` builds once and reuses (see sync.mapping.apply).
     _plan: Any = field(default=None, init=False, repr=False, compare=False)
 
