@@ -67,7 +67,7 @@ def test_one_flow_can_be_compiled_alone(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--crm", "netsuite", "--erp", "salesforce"], "not the CRM"),
-        (["--crm", "salesforce", "--erp", "sap"], "unknown vendor 'sap'"),
+        (["--crm", "salesforce", "--erp", "oracle"], "unknown vendor 'oracle'"),
         (["--crm", "salesforce", "--erp", "netsuite", "--flow", "shipments"], "known flows"),
     ],
     ids=["roles-swapped", "unknown-pack", "unknown-flow"],

@@ -166,7 +166,8 @@ CASES = [
         "vendor: netsuit",
         ("netsuit", 1),
         "systems.erp.vendor",
-        "unknown vendor 'netsuit' (did you mean 'netsuite'?); known vendors: netsuite, salesforce",
+        "unknown vendor 'netsuit' (did you mean 'netsuite'?); known vendors: hubspot, netsuite,"
+        " salesforce, sap",
     ),
     (
         "unknown-system",
@@ -296,7 +297,7 @@ def test_each_problem_names_file_line_and_key(
 def test_every_problem_is_reported_together_in_file_order(write: Write) -> None:
     text = (
         VALID.replace("credentials:\n      client_id", "credentals:\n      client_id")
-        .replace("vendor: netsuite", "vendor: sap")
+        .replace("vendor: netsuite", "vendor: oracle")
         .replace("target: erp", "target: erp2")
         .replace("record_accuracy: 0.98", "record_accuracy: 1.5")
     )

@@ -39,7 +39,7 @@ def test_builtin_vendors_are_registered_through_entry_points() -> None:
 
 def test_unknown_vendor_names_the_known_ones() -> None:
     with pytest.raises(ConfigError, match=r"known vendors: .*netsuite.*salesforce"):
-        create_connector(ConnectionSettings(vendor="hubspot", base_url="http://x"))
+        create_connector(ConnectionSettings(vendor="acmecrm", base_url="http://x"))
 
 
 SETTINGS = {

@@ -1,0 +1,32 @@
+"""The SAP S/4HANA connector pack: OData v2 services with CSRF, ETags and `$batch`.
+
+Only the descriptor lives here, so importing the pack stays cheap; the connector module loads
+on first use (`sync.connectors.registry`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.connectors.registry import ConnectorPack, CredentialSpec
+
+PACK = ConnectorPack(
+    name="sap",
+    role="erp",
+    label="SAP S/4HANA",
+    connector="sync.connectors.sap.connector:SapConnector",
+    credentials=(
+        CredentialSpec("username", "HARNESS_SAP_USERNAME", "the communication user"),
+        CredentialSpec("password", "HARNESS_SAP_PASSWORD", "the communication user's password"),
+        CredentialSpec(
+            "client_id", "HARNESS_SAP_CLIENT_ID", "an OAuth client (client credentials)", True
+        ),
+        CredentialSpec("client_secret", "HARNESS_SAP_CLIENT_SECRET", "that client's secret", True),
+    ),
+    options={"sap_client": "the on-premise client number (sap-client), e.g. 100; blank on cloud"},
+    base_url_hint="https://my000000-api.s4hana.cloud.sap",
+    profile_path=Path(__file__).resolve().parent / "profile.yaml",
+    kits="sync.connectors.sap.kit:KITS",
+)
+
+__all__ = ["PACK"]
