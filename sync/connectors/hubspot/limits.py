@@ -1,0 +1,146 @@
+"""Staying inside HubSpot's rate limits, so a sync at default settings draws no 429.
+
+HubSpot counts requests per token in a rolling window (about 100-190 per ten seconds, by
+tier) and says how many are left on every answer (`X-HubSpot-RateLimit-Remaining`, `-Max`,
+`-Interval-Milliseconds`, and `-Secondly` for its per-second cap). Search has its own
+limit, 4 requests a second per token, and sends no such headers. `SlidingWindow` keeps the
+send times of this connection's requests and waits, before a request, until one more fits
+in the window; `Governor` feeds it the windows HubSpot announces, and holds back as well
+when an answer says the token's budget (shared with other clients of the portal) is nearly
+spent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from sync.connectors.http import HttpResponse
+from sync.errors import TransientError
+
+__all__ = ["DEFAULT_RESERVE", "Governor", "SlidingWindow"]
+
+SEARCH_PER_SECOND = 4
+DEFAULT_RESERVE = 0.05  # the share of each window kept unused, for other clients
+
+
+class SlidingWindow:
+    """At most `limit` requests in any `interval` seconds, counted on this client's side."""
+
+    def __init__(
+        self,
+        limit: int,
+        interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.limit = max(1, limit)
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.waited = 0.0  # seconds spent waiting, for tests and metrics
+
+    def acquire(self) -> float:
+        """Wait until one more request fits, then count it; returns the seconds waited."""
+        waited = 0.0
+        for _ in range(10_000):  # bounded: each turn either sends or waits for the window
+            with self._lock:
+                now = self._clock()
+                # A small margin: the server's window edge and ours are not the same instant.
+                while self._sent and now - self._sent[0] >= self.interval * 1.02:
+                    self._sent.popleft()
+                if len(self._sent) < self.limit:
+                    self._sent.append(now)
+                    self.waited += waited
+                    return waited
+                pause = self._sent[0] + self.interval * 1.02 - now
+            self._sleep(max(pause, 0.001))
+            waited += max(pause, 0.001)
+        raise TransientError("the HubSpot rate window never opened")  # a clock standing still
+
+    def count(self) -> int:
+        """Requests of this client still inside the window."""
+        with self._lock:
+            now = self._clock()
+            return sum(1 for sent in self._sent if now - sent < self.interval * 1.02)
+
+    def resize(self, limit: int, interval: float) -> None:
+        with self._lock:
+            self.limit, self.interval = max(1, limit), interval
+
+
+class Governor:
+    """The connection's rate limits: the burst window HubSpot announces (kept
+    `reserve` short of its maximum) and search's own per-second window."""
+
+    def __init__(
+        self,
+        *,
+        burst: int = 100,
+        interval: float = 10.0,
+        search_per_second: float = SEARCH_PER_SECOND,
+        reserve: float = DEFAULT_RESERVE,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._reserve = reserve
+        self._clock = clock
+        self._sleep = sleep
+        self.burst = SlidingWindow(self._usable(burst), interval, clock=clock, sleep=sleep)
+        per = max(1, int(search_per_second))
+        self.search = SlidingWindow(per, per / search_per_second, clock=clock, sleep=sleep)
+        # HubSpot also counts per second (`X-HubSpot-RateLimit-Secondly`): unbounded until
+        # an answer says how many.
+        self.secondly = SlidingWindow(1_000_000, 1.0, clock=clock, sleep=sleep)
+        self._remaining: int | None = None
+        self._lock = threading.Lock()
+
+    def _usable(self, limit: int) -> int:
+        return max(1, int(limit * (1 - self._reserve)))
+
+    def before(self, *, search: bool = False) -> None:
+        """Wait for room in the burst window (and search's window, for a search)."""
+        if search:
+            self.search.acquire()
+        with self._lock:
+            # Nearly spent, and not by this connection (its own window would have waited):
+            # another client of the portal is using the budget.
+            low = (self._remaining is not None and self._remaining <= self._floor()
+                   and self.burst.count() < self.burst.limit - self._floor())  # fmt: skip
+            if low:
+                self._remaining = None  # wait once per warning, then trust the next answer
+        if low:
+            self._sleep(self.burst.interval)  # the portal's budget is nearly spent elsewhere
+        self.burst.acquire()
+        self.secondly.acquire()
+
+    def _floor(self) -> int:
+        return max(1, int(self.burst.limit * self._reserve / (1 - self._reserve)))
+
+    def observe(self, response: HttpResponse) -> None:
+        """Learn the window from HubSpot's answer: its size, length and what is left."""
+        limit = _int(response.header("x-hubspot-ratelimit-max"))
+        interval = _int(response.header("x-hubspot-ratelimit-interval-milliseconds"))
+        remaining = _int(response.header("x-hubspot-ratelimit-remaining"))
+        if limit and interval:
+            usable = self._usable(limit)
+            if (usable, interval / 1000) != (self.burst.limit, self.burst.interval):
+                self.burst.resize(usable, interval / 1000)
+        secondly = _int(response.header("x-hubspot-ratelimit-secondly"))
+        if secondly and self._usable(secondly) != self.secondly.limit:
+            self.secondly.resize(self._usable(secondly), 1.0)
+        if remaining is not None:
+            with self._lock:
+                self._remaining = remaining
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
