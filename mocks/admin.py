@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from mocks.context import MockContext
 from mocks.drift import DriftError, DriftRequest, inject_drift
+from mocks.journal import JournalQuery, RequestJournal
 from mocks.registry import PackError, mock_pack
 from mocks.store import RecordNotFound
 from mocks.world.generator import WorldSettings
@@ -160,5 +161,41 @@ def build_admin_router() -> APIRouter:
         except RecordNotFound as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from exc
         return rec.to_json()
+
+    return router
+
+
+def build_journal_router() -> APIRouter:
+    """`GET /__harness/journal` (totals, a summary and entries, filtered) and `DELETE` (clear
+    it); the journal is `app.state.journal` (`mocks.faults.install_faults` sets it)."""
+    router = APIRouter(prefix=ADMIN_PREFIX, default_response_class=OrjsonResponse)
+
+    def _journal(request: Request) -> RequestJournal:
+        journal: RequestJournal = request.app.state.journal
+        return journal
+
+    @router.get("/journal")
+    def read_journal(
+        request: Request,
+        since: int = Query(default=0, ge=0),
+        kind: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        client: str | None = None,
+        limit: int = Query(default=1000, ge=0, le=200_000),
+        summary: bool = True,
+        _ctx: MockContext = Depends(_require_token),
+    ) -> dict[str, Any]:
+        """`summary=false` skips the summary (a cheap poll of `quiet_seconds` and totals)."""
+        query = JournalQuery(since, kind, method, path, status, client, limit)
+        return _journal(request).read(query, summary=summary)
+
+    @router.delete("/journal")
+    def clear_journal(
+        request: Request, _ctx: MockContext = Depends(_require_token)
+    ) -> dict[str, Any]:
+        _journal(request).clear()
+        return {"cleared": True}
 
     return router

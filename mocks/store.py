@@ -11,6 +11,7 @@ import copy
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +97,14 @@ class Change:
         }
 
 
+# Called with each change and the field names it wrote, while set: the request journal
+# (`mocks.journal`) sets it around one request so the writes are told to that request.
+# A context variable, not a store attribute: concurrent requests each see their own.
+WRITE_OBSERVER: ContextVar[Callable[[Change, tuple[str, ...]], None] | None] = ContextVar(
+    "store_write_observer", default=None
+)
+
+
 @dataclass
 class _Table:
     rows: dict[str, StoredRecord] = field(default_factory=dict)
@@ -122,9 +131,15 @@ class RecordStore:
     def _table(self, obj: str) -> _Table:
         return self._tables.setdefault(obj, _Table())
 
-    def _log(self, rec: StoredRecord, kind: ChangeKind, at: datetime) -> None:
+    def _log(
+        self, rec: StoredRecord, kind: ChangeKind, at: datetime, fields: Iterable[str] = ()
+    ) -> None:
         self._writes += 1
-        self._changes.append(Change(len(self._changes) + 1, rec.obj, rec.id, kind, rec.version, at))
+        change = Change(len(self._changes) + 1, rec.obj, rec.id, kind, rec.version, at)
+        self._changes.append(change)
+        observer = WRITE_OBSERVER.get()
+        if observer is not None:
+            observer(change, tuple(fields))
 
     def _index_add(self, table: _Table, rec: StoredRecord) -> None:
         for name, index in table.indexes.items():
@@ -166,7 +181,7 @@ class RecordStore:
             rec = StoredRecord(obj, record_id, copy.deepcopy(fields), 1, when, when)
             table.rows[record_id] = rec
             self._index_add(table, rec)
-            self._log(rec, "create", when)
+            self._log(rec, "create", when, rec.fields)
             return rec
 
     def update(
@@ -196,7 +211,7 @@ class RecordStore:
                 when = at or self._clock()
                 rec.version += 1
                 rec.modified_at = max(when, rec.modified_at)
-                self._log(rec, "update", rec.modified_at)
+                self._log(rec, "update", rec.modified_at, changes)
             return rec
 
     def replace(
@@ -212,7 +227,7 @@ class RecordStore:
             when = at or self._clock()
             rec.version += 1
             rec.modified_at = max(when, rec.modified_at)
-            self._log(rec, "update", rec.modified_at)
+            self._log(rec, "update", rec.modified_at, fields)
             return rec
 
     def delete(self, obj: str, record_id: str, *, at: datetime | None = None) -> StoredRecord:

@@ -21,7 +21,9 @@ from sync.errors import ConfigError
 if TYPE_CHECKING:  # loaded by the first validation, not by every command at start-up
     import jsonschema
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "schemas" / "harness.schema.json"
+# `harness_fixtures` is the repository's fixtures/ (a link in a checkout, a folder in the wheel).
+_FIXTURES = (Path(__file__).resolve().parents[2] / "harness_fixtures").resolve()
+SCHEMA_PATH = _FIXTURES / "schemas" / "harness.schema.json"
 
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "integer": "a whole number"}
 

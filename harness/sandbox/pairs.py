@@ -18,7 +18,8 @@ from sync.canonical import BusinessFlow, CanonicalModel, compile_mappings, load_
 from sync.connectors import connector_pack
 from sync.errors import ConfigError
 
-SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "integrations"
+# `harness_fixtures` is the repository's fixtures/ (a link in a checkout, a folder in the wheel).
+SHIPPED = (Path(__file__).resolve().parents[2] / "harness_fixtures" / "integrations").resolve()
 Role = Literal["crm", "erp"]
 IDENTITY_FLOW = "customers"  # the flow a sandbox runs when asked for one
 

@@ -20,9 +20,9 @@ from jsonschema.exceptions import ValidationError
 
 from mocks.faults.plan import EFFECT_TYPES, KINDS, FaultPlan
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "schemas" / "fault-plan.schema.json"
-)
+# `harness_fixtures` is the repository's fixtures/ (a link in a checkout, a folder in the wheel).
+_FIXTURES = (Path(__file__).resolve().parents[2] / "harness_fixtures").resolve()
+SCHEMA_PATH = _FIXTURES / "schemas" / "fault-plan.schema.json"
 _TOP_KEYS = ("version", "description", "seed", "settings", "rules")
 _RULE_KEYS = ("name", "match", "when", "effect")
 _MATCH_KEYS = ("vendor", "methods", "path", "kind")

@@ -24,7 +24,9 @@ from sync.mapping.countries import phone_region_problem
 from sync.mapping.paths import Segment
 from sync.mapping.registry import known_transforms, transform_info
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "schemas" / "mapping.schema.json"
+# `harness_fixtures` is the repository's fixtures/ (a link in a checkout, a folder in the wheel).
+_FIXTURES = (Path(__file__).resolve().parents[2] / "harness_fixtures").resolve()
+SCHEMA_PATH = _FIXTURES / "schemas" / "mapping.schema.json"
 
 # The compare hints that choose how a value is read; a field is read one way only.
 COMPARE_KINDS = ("phone", "country", "datetime", "date")
