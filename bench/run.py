@@ -19,6 +19,9 @@ Sections (each in its module; `--skip a,b` keeps the last run's figures for thos
   (`bench.suiteql_bench`);
 - paging: each mock's query paging against a bare FastAPI endpoint serving the same bytes
   (`bench.paging_bench`);
+- sap: the customers flow Salesforce -> SAP of `--sap-accounts` accounts under realistic SAP
+  latency: seconds, SAP calls per synced record against the `$batch` minimum (one `$batch`
+  and one lookup per 100 records, one CSRF fetch) and the ratio (`bench.sap_bench`);
 - scale: reconcile at 100k and 1M a side, our columnar engine against datacompy (pandas and
   polars), reladiff and DeepDiff on identical data (`bench.reconcile_scale`), and
   `compare_snapshots` per-record against columnar (`bench.snapshots_bench`).
@@ -46,6 +49,7 @@ from bench.limits_bench import LIMITS_LABELS, bench_limits
 from bench.paging_bench import PAGING_LABELS, bench_paging
 from bench.profile_bench import PROFILE_LABELS, bench_profile
 from bench.reconcile_scale import TOOLS, parse_scales, parse_tools, run_scale, targets
+from bench.sap_bench import SAP_LABELS, bench_sap
 from bench.scale_tables import scale_table, targets_table
 from bench.snapshots_bench import bench_snapshots
 from bench.startup_bench import STARTUP_LABELS, bench_startup
@@ -64,6 +68,7 @@ SECTIONS = (
     "limits",
     "suiteql",
     "paging",
+    "sap",
     "scale",
 )
 
@@ -88,6 +93,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--suiteql-accounts", type=int, default=5_000)
     parser.add_argument("--suiteql-changes", type=int, default=200)
     parser.add_argument("--paging-records", type=int, default=20_000)
+    parser.add_argument("--sap-accounts", type=int, default=2_000)
     parser.add_argument("--scale", default="100k,1m", help="Scales: 10k, 100k, 1m.")
     parser.add_argument("--scale-tools", default=",".join(TOOLS), help="Tools at scale.")
     parser.add_argument(
@@ -169,6 +175,10 @@ def measure(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]
             "records": args.paging_records,
             "figures": bench_paging(args.paging_records, args.seed),
         },
+        "sap": lambda: {
+            "accounts": args.sap_accounts,
+            "figures": bench_sap(args.sap_accounts, args.seed),
+        },
         "scale": scale,
     }
 
@@ -224,6 +234,7 @@ def figures_table(results: dict[str, Any]) -> Table:
         ("limits", LIMITS_LABELS, lambda s: s["figures"]),
         ("suiteql", SUITEQL_LABELS, lambda s: s["figures"]),
         ("paging", PAGING_LABELS, lambda s: s["figures"]),
+        ("sap", SAP_LABELS, lambda s: s["figures"]),
         ("world_generation", WORLD_LABELS, lambda s: s["median"]),
         ("profile", PROFILE_LABELS, lambda s: s["median"]),
     ]

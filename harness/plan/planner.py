@@ -79,11 +79,11 @@ class Plan:
                     found.append(f"{f.flow}: the full load needs {calls:,} {system} calls, more"
                                  f" than its daily allowance of {allowance:,}: it spans"
                                  f" {calls / allowance:.1f} days")  # fmt: skip
-        for system, calls in self.daily_calls().items():
+        for system, per_day in self.daily_calls().items():
             allowance = self.allowances.get(system)
-            if allowance and calls > allowance:
-                found.append(f"{system}: the steady state spends {calls:,.0f} calls a day, more"
-                             f" than its daily allowance of {allowance:,}")  # fmt: skip
+            if allowance and per_day > allowance:
+                found.append(f"{system}: the steady state spends {per_day:,.0f} calls a day,"
+                             f" more than its daily allowance of {allowance:,}")  # fmt: skip
         return found
 
 

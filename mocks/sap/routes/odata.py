@@ -120,18 +120,25 @@ def _batch(state: SapState, request: Request, service: Service, body: bytes) -> 
     return Response(content, 202, {"content-type": content_type, "dataserviceversion": "2.0"})
 
 
-@router.api_route(ROOT + "/{service}", methods=METHODS)
 async def service_root(request: Request, service: str) -> Response:
     return await _serve(request, service, "")
 
 
-@router.api_route(ROOT + "/{service}/{resource:path}", methods=METHODS)
 async def service_resource(request: Request, service: str, resource: str) -> Response:
     raw = request.scope.get("raw_path", b"").decode("latin-1")
     prefix = f"{ROOT}/{service}/"
     # the resource as sent: the key predicates stay percent-encoded until parsed
     resource = raw[len(prefix) :] if raw.lower().startswith(prefix.lower()) else resource
     return await _serve(request, service, resource)
+
+
+# One route per method, so each operation has an id of its own in the app's OpenAPI document
+# (the fuzz tests read it; one route with many methods would repeat the id).
+for _method in METHODS:
+    router.add_api_route(ROOT + "/{service}", service_root, methods=[_method],
+                         name=f"service_root_{_method.lower()}")  # fmt: skip
+    router.add_api_route(ROOT + "/{service}/{resource:path}", service_resource,
+                         methods=[_method], name=f"service_resource_{_method.lower()}")  # fmt: skip
 
 
 __all__ = ["ROOT", "router"]
