@@ -70,8 +70,19 @@ def quarantine_entry(
     )
 
 
+# A write the target refused because the record changed there after the flow read it: held
+# as a conflict and tried again at the next run's start, where governance settles it.
+STALE_TARGET = "STALE_TARGET"
+
+
 def rejection(outcome: WriteResult) -> tuple[str, str, str]:
     """(reason, code, message) for a record the target refused."""
+    if outcome.stale:
+        return "conflict", STALE_TARGET, (
+            f"the target changed the record after the flow read it ({outcome.error_code}:"
+            f" {outcome.message or 'no message'}); nothing was overwritten: the next run reads"
+            " it again and settles it by the flow's conflict policy"
+        )
     reason = "rate_limit_exhausted" if outcome.retryable else "rejected"
     where = f" (fields: {', '.join(outcome.fields)})" if outcome.fields else ""
     message = f"target refused the record: {outcome.message or 'no message'}{where}"

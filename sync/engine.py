@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
+from sync._entries import STALE_TARGET
 from sync.conflicts import edited_behind
 from sync.connectors.base import Connector, Record, Watermark
 from sync.flow import (
@@ -302,13 +303,15 @@ class SyncEngine:
 
     def _retry_waiting(self, ctx: RunContext) -> None:
         """Records quarantined for a reason that can pass by itself - a reference not synced
-        yet, a rate limit that ran out - get another try at the start of every run."""
+        yet, a rate limit that ran out, a write refused because the target changed the record
+        after it was read - get another try at the start of every run."""
         waiting = [
             q.source_id
             for q in self.state.quarantined(ctx.flow.name)
-            if q.reason in ("unresolved_reference", "rate_limit_exhausted")
+            if (q.reason in ("unresolved_reference", "rate_limit_exhausted")
+                or (q.reason == "conflict" and q.code == STALE_TARGET))
             and q.code != "SOURCE_MISSING"
-        ]
+        ]  # fmt: skip
         if not waiting:
             return
         records, gone = replay_records(

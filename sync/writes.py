@@ -199,6 +199,7 @@ class BatchWriter:
             if not outcome.ok:
                 out.settle.append(IntentSettlement(seq, "not_applied", "", note=_refusal(outcome)))
                 out.quarantine.append(self._refused(ctx, cand, outcome, now))
+                result.counts.conflicts += outcome.stale
                 continue
             target_id = outcome.id or plan.target_id or ""
             if plan.action == "create":

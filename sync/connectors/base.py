@@ -95,6 +95,9 @@ class WriteResult:
     message: str | None = None
     fields: tuple[str, ...] = ()  # fields the vendor blamed
     retryable: bool = False
+    # The target changed the record after the flow read it (a stale ETag or version): a
+    # conflict for governance, never an overwrite; the next run reads it again and settles it.
+    stale: bool = False
 
 
 @dataclass(frozen=True)

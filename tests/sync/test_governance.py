@@ -95,3 +95,15 @@ def test_governance_of_an_unmapped_field_is_refused_with_a_suggestion() -> None:
 def test_an_unknown_policy_in_a_spec_is_refused_at_load() -> None:
     with pytest.raises(ConfigError, match="on_conflict"):
         parse_mapping(SPEC.replace("on_conflict: owner_wins", "on_conflict: newest_wins"))
+
+
+def test_a_write_refused_as_stale_is_a_conflict_the_next_run_settles() -> None:
+    from sync._entries import STALE_TARGET, rejection
+    from sync.connectors.base import WriteResult
+
+    stale = WriteResult("ext-1", False, error_code="ETAG_MISMATCH", message="edited", stale=True)
+    reason, code, message = rejection(stale)
+    assert (reason, code) == ("conflict", STALE_TARGET)
+    assert "ETAG_MISMATCH" in message and "nothing was overwritten" in message
+    plain = WriteResult("ext-1", False, error_code="STRING_TOO_LONG", message="too long")
+    assert rejection(plain)[:2] == ("rejected", "STRING_TOO_LONG")

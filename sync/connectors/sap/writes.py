@@ -62,6 +62,7 @@ def _failure(key: str, response: BatchResponse) -> WriteResult:
         message=message,
         fields=dialect.error_fields(response.body),
         retryable=retryable,
+        stale=response.status == 412,
     )
 
 

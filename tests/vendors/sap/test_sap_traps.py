@@ -15,6 +15,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from harness.api import run_replay
 from harness.bdd.steps.common import crm_customers, customers, edit_customer, run
 from harness.sandbox import Sandbox
+from sync._entries import STALE_TARGET
 from sync.connectors.sap.writes import ETAG_MISMATCH
 from sync.engine import RunResult
 from tests.vendors.sap.sap_system import EXTERNAL_ID, SapSystem
@@ -199,8 +200,9 @@ def _throttled(box: Sandbox) -> bool:
 def refused_as_stale(sap: SapSystem, scenario_context: dict[str, Any]) -> None:
     result: RunResult = scenario_context["run"]
     entry = _held(result, scenario_context["source_id"])
-    assert entry.code == ETAG_MISMATCH, (entry.code, entry.message)
-    assert "changed in SAP since it was read" in entry.message
-    assert result.counts.updated == 0  # refused, not retried over the user's edit
+    # held as a conflict the next run settles, naming SAP's refusal
+    assert (entry.reason, entry.code) == ("conflict", STALE_TARGET), (entry.code, entry.message)
+    assert ETAG_MISMATCH in entry.message and "changed in SAP since it was read" in entry.message
+    assert result.counts.updated == 0 and result.counts.conflicts == 1  # not over the edit
     partner = sap.partner_for(scenario_context["source_id"])
     assert partner[EXTERNAL_ID] == scenario_context["source_id"]
