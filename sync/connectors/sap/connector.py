@@ -87,6 +87,8 @@ class SapConnector:
         self._metadata: dict[str, ServiceMetadata] = {}
         self._views: dict[str, View] = dict(VIEWS)
         self.etags: dict[tuple[str, str], str] = {}  # (object, id) -> the ETag last read
+        # (object, property, the values asked, the records found) of the last lookup
+        self._recent: tuple[str, str, set[str], list[Record]] | None = None
         self.links: dict[tuple[str, str], dict[str, Any]] = {}  # child entity paths, per record
         self.writer = Writer(self, int(options.get("batch_size", 100)))
 
@@ -199,12 +201,25 @@ class SapConnector:
         fields: Sequence[str] | None = None,
     ) -> dict[str, Record]:
         view = self.view(obj)
+        records = self.lookup(view, external_id_field, values)
+        # The engine looks a round up just before it writes it: `upsert` reuses this answer
+        # (each record's ETag guards against a change in between) instead of asking again.
+        self._recent = (view.obj, external_id_field, {str(v) for v in values}, records)
         found: dict[str, Record] = {}
-        for record in self.lookup(view, external_id_field, values):
+        for record in records:
             key = record.fields.get(external_id_field)
             if key not in (None, "") and not record.deleted:
                 found[str(key)] = record
         return found
+
+    def recent_lookup(self, view: View, prop: str, keys: Sequence[str]) -> list[Record] | None:
+        """What the last `get_by_external_id` found for `keys`, once (None: it did not look
+        them all up, so the caller asks SAP)."""
+        recent, self._recent = self._recent, None
+        if recent is None or recent[:2] != (view.obj, prop) or not set(keys) <= recent[2]:
+            return None
+        wanted = set(keys)
+        return [r for r in recent[3] if str(r.fields.get(prop)) in wanted]
 
     def get_by_ids(
         self, obj: str, ids: Sequence[str], *, fields: Sequence[str] | None = None

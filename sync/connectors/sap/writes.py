@@ -104,9 +104,16 @@ class Writer:
                 )
             else:
                 todo.append((index, str(key), record))
+        recent = self.conn.recent_lookup(view, ext_field, [key for _, key, _ in todo])
         for chunk in dialect.chunks(todo, self.batch_size):
+            keys = [key for _, key, _ in chunk]
+            chosen = set(keys)
             try:
-                found = self.conn.lookup(view, ext_field, [key for _, key, _ in chunk])
+                found = (
+                    [r for r in recent if str(r.fields.get(ext_field)) in chosen]
+                    if recent is not None
+                    else self.conn.lookup(view, ext_field, keys)
+                )
             except TransientVendorError as exc:
                 _transient([(i, key) for i, key, _ in chunk], exc, results)
                 continue

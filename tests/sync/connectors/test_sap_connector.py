@@ -222,6 +222,23 @@ def test_calls_per_synced_record_stay_at_the_batch_minimum(sap: Kit) -> None:
     assert conn.call_count() == 4 * batches + 2  # updates cost no more than creates
 
 
+def test_an_upsert_right_after_the_engines_lookup_does_not_ask_again(sap: Kit) -> None:
+    """The engine looks a round up (its before-images) and then upserts it: the $batch calls
+    are all that upsert costs; a second upsert, with no lookup before it, asks SAP itself."""
+    conn = connector(sap, batch_size=100)
+    conn.upsert(OBJ, EXT, customers("SEEN", 300))
+    renamed = [{**c, "OrganizationName": c["OrganizationName"] + " 2"}
+               for c in customers("SEEN", 300)]  # fmt: skip
+    before = conn.get_by_external_id(OBJ, EXT, [c[EXT] for c in renamed])
+    assert len(before) == 300
+    calls = conn.call_count()
+    assert all(r.ok and not r.created for r in conn.upsert(OBJ, EXT, renamed))
+    assert conn.call_count() - calls == 3  # three $batch calls, no lookup
+    calls = conn.call_count()
+    assert all(r.ok for r in conn.upsert(OBJ, EXT, renamed))
+    assert conn.call_count() - calls == 6  # the lookup is used once: now three lookups too
+
+
 def test_a_field_shortened_in_metadata_mid_run_shows_in_describe_and_splits(sap: Kit) -> None:
     conn = connector(sap)
     assert conn.describe(OBJ).fields["OrganizationBPName1"].length == 40
