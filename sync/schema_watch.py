@@ -28,6 +28,7 @@ FIELD_REFUSAL_CODES = frozenset(
         "INVALID_TYPE_ON_FIELD_IN_RECORD",
         "JSON_PARSER_ERROR",
         "INVALID_CONTENT",
+        "PROPERTY_DOESNT_EXIST",  # HubSpot: a property removed or renamed under the flow
     }
 )
 

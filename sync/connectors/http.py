@@ -476,11 +476,13 @@ class HttpSession:
         text = f"{method} {_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
         if status == 401 or self._errors.renew_session(response):
             raise AuthError(f"{self.vendor} refused the credentials ({text}); check them")
+        # A deferred answer first: a spent daily allowance comes as a 429 at some vendors
+        # (HubSpot's DAILY policy), and retrying it within seconds is futile.
+        if code in self._errors.defer_codes:
+            raise TransientVendorError(text, status=status, code=code, body=body)
         if status in RETRY_STATUSES or status >= 500 or code in self._errors.retry_codes:
             retry_after = parse_retry_after(response.header("retry-after"))
             raise _Retryable(text, status=status, code=code, body=body, retry_after=retry_after)
-        if code in self._errors.defer_codes:
-            raise TransientVendorError(text, status=status, code=code, body=body)
         if 400 <= status < 500:
             raise FatalVendorError(text, status=status, code=code, body=body)
         raise VendorError(text, status=status, code=code, body=body)
