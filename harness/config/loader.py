@@ -147,5 +147,6 @@ def _alerts(raw: dict[str, Any], environ: Mapping[str, str]) -> AlertsConfig:
         timeout=float(raw.get("timeout", defaults.timeout)),
         accuracy_drop=float(raw.get("accuracy_drop", defaults.accuracy_drop)),
         quiet_minutes=float(raw.get("quiet_minutes", defaults.quiet_minutes)),
+        contacts={str(k): str(v) for k, v in (raw.get("contacts") or {}).items()},
         environ=environ,
     )

@@ -130,6 +130,8 @@ class AlertsConfig:
     # recent median, and the quiet period in which the same alert is not sent again.
     accuracy_drop: float = 0.02
     quiet_minutes: float = 60.0
+    # Who acts on what (`oncall`, `data_steward`, `crm`, `erp`, ...), named in the runbook.
+    contacts: Mapping[str, str] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def webhook_url(self) -> str | None:
