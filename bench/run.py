@@ -22,6 +22,10 @@ Sections (each in its module; `--skip a,b` keeps the last run's figures for thos
 - sap: the customers flow Salesforce -> SAP of `--sap-accounts` accounts under realistic SAP
   latency: seconds, SAP calls per synced record against the `$batch` minimum (one `$batch`
   and one lookup per 100 records, one CSRF fetch) and the ratio (`bench.sap_bench`);
+- hubspot: the products flow NetSuite -> HubSpot of `--hubspot-records` items under a
+  Professional portal's limits: seconds, HubSpot calls per synced record against the batch
+  minimum (one batch upsert and one lookup per 100 records), and the throughput against the
+  maximum the burst allowance allows (`bench.hubspot_bench`);
 - scale: reconcile at 100k and 1M a side, our columnar engine against datacompy (pandas and
   polars), reladiff and DeepDiff on identical data (`bench.reconcile_scale`), and
   `compare_snapshots` per-record against columnar (`bench.snapshots_bench`).
@@ -45,6 +49,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.ceiling_bench import CEILING_LABELS, bench_ceiling
+from bench.hubspot_bench import HUBSPOT_LABELS, bench_hubspot
 from bench.limits_bench import LIMITS_LABELS, bench_limits
 from bench.paging_bench import PAGING_LABELS, bench_paging
 from bench.profile_bench import PROFILE_LABELS, bench_profile
@@ -69,6 +74,7 @@ SECTIONS = (
     "suiteql",
     "paging",
     "sap",
+    "hubspot",
     "scale",
 )
 
@@ -94,6 +100,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--suiteql-changes", type=int, default=200)
     parser.add_argument("--paging-records", type=int, default=20_000)
     parser.add_argument("--sap-accounts", type=int, default=2_000)
+    parser.add_argument("--hubspot-records", type=int, default=5_000)
     parser.add_argument("--scale", default="100k,1m", help="Scales: 10k, 100k, 1m.")
     parser.add_argument("--scale-tools", default=",".join(TOOLS), help="Tools at scale.")
     parser.add_argument(
@@ -179,6 +186,10 @@ def measure(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]
             "accounts": args.sap_accounts,
             "figures": bench_sap(args.sap_accounts, args.seed),
         },
+        "hubspot": lambda: {
+            "records": args.hubspot_records,
+            "figures": bench_hubspot(args.hubspot_records, args.seed),
+        },
         "scale": scale,
     }
 
@@ -235,6 +246,7 @@ def figures_table(results: dict[str, Any]) -> Table:
         ("suiteql", SUITEQL_LABELS, lambda s: s["figures"]),
         ("paging", PAGING_LABELS, lambda s: s["figures"]),
         ("sap", SAP_LABELS, lambda s: s["figures"]),
+        ("hubspot", HUBSPOT_LABELS, lambda s: s["figures"]),
         ("world_generation", WORLD_LABELS, lambda s: s["median"]),
         ("profile", PROFILE_LABELS, lambda s: s["median"]),
     ]

@@ -32,15 +32,23 @@ __all__ = ["Writer"]
 
 Call = Callable[[str, str, dict[str, Any] | None, Any, bool], Any]
 Item = tuple[str, dict[str, Any]]  # (external id or record id, plain record)
+# `fn` over items, results in input order (the connector's: several calls in flight).
+Fanout = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
+def _one_by_one(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
 
 
 class Writer:
     """The write side of the connector; `call` is its rate-limited request road."""
 
-    def __init__(self, call: Call, required: Callable[[str], set[str]], lines: LineItems) -> None:
+    def __init__(self, call: Call, required: Callable[[str], set[str]], lines: LineItems,
+                 fanout: Fanout = _one_by_one) -> None:  # fmt: skip
         self._call = call
         self._required = required
         self._lines = lines
+        self._fanout = fanout
 
     # -- public ------------------------------------------------------------------------------
 
@@ -104,12 +112,15 @@ class Writer:
 
     def _run(self, obj: str, todo: list[tuple[int, Item]], results: list[WriteResult | None],
              send: Callable[[list[Item]], list[WriteResult]]) -> None:  # fmt: skip
-        """`send` each slice of 100, then write references and lines of what succeeded."""
-        for start in range(0, len(todo), BATCH_LIMIT):
-            batch = todo[start : start + BATCH_LIMIT]
+        """`send` each slice of 100, then write references and lines of what succeeded; the
+        slices go through `fanout` (the connector keeps several in flight)."""
+        slices = [todo[start : start + BATCH_LIMIT] for start in range(0, len(todo), BATCH_LIMIT)]
+
+        def one(batch: list[tuple[int, Item]]) -> list[WriteResult]:
             items = [item for _, item in batch]
-            outcome = send(items)
-            outcome = self._follow_up(obj, items, outcome)
+            return self._follow_up(obj, items, send(items))
+
+        for batch, outcome in zip(slices, self._fanout(one, slices), strict=True):
             for (index, _), result in zip(batch, outcome, strict=True):
                 results[index] = result
 

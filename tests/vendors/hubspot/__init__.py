@@ -1,0 +1,1 @@
+"""HubSpot's traps proven on the HubSpot -> NetSuite sandbox (`hubspot_traps.feature`)."""
