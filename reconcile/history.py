@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from reconcile.model import ReconcileReport
+from reconcile.model import FlowScore, ReconcileReport
 from sync.state import ReconcileSummary
 
 COUNTED = (
@@ -19,6 +19,14 @@ COUNTED = (
     "duplicates",
     "quarantined",
 )
+
+
+def _counts(score: FlowScore) -> dict[str, int]:
+    """The flow's counts, and its p95 sync lag in whole seconds when one was timed."""
+    counts = {name: int(getattr(score, name)) for name in COUNTED}
+    if score.lag_p95_seconds is not None:
+        counts["lag_p95_seconds"] = round(score.lag_p95_seconds)
+    return counts
 
 
 def summarize(report: ReconcileReport, config: str = "") -> list[ReconcileSummary]:
@@ -37,7 +45,7 @@ def summarize(report: ReconcileReport, config: str = "") -> list[ReconcileSummar
             passed=f.flow not in failed,
             record_accuracy=f.record_accuracy,
             field_accuracy=f.field_accuracy,
-            counts={name: int(getattr(f, name)) for name in COUNTED},
+            counts=_counts(f),
             config=config,
         )
         for f in report.flows
