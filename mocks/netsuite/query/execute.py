@@ -22,6 +22,7 @@ from mocks.netsuite.query.compile import (
     read_in_order,
     value_vector,
 )
+from mocks.netsuite.query.keyset import Seek, find_seek, rows_after
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.query.suiteql import (
     Between,
@@ -94,14 +95,7 @@ class Executor:
         if hit is not None:  # the next page of a result set nothing has changed since
             return hit
         cache_key = _cache_key(query, self.store, self.date_format)
-        wanted = external_ids(query.where) if table.record_types else None
-        if wanted is not None:  # the full WHERE still applies to these candidates below
-            records = table.rows_by_external_id(self.store, wanted)
-        else:
-            records = list(table.rows(self.store))
-        if query.where is not None:
-            env = SqlEnv(self, columns)
-            records = [r for r in records if env.truth(query.where, r) is True]
+        records = self._matching(query, table)
         items = query.items or tuple(SelectItem(Column(c), None) for c in columns)
         if any(isinstance(item.expr, CountStar) for item in items):
             if not all(isinstance(item.expr, CountStar) for item in items):
@@ -123,6 +117,38 @@ class Executor:
         if cache_key is not None:
             _keep(self.store, cache_key, (records, project))
         return Result(len(records), project(records[offset : offset + limit]))
+
+    def _matching(self, query: Query, table: Table) -> list[Any]:
+        """The table's rows that meet the WHERE: external ids looked up, a keyset page read
+        from its ordered index (`keyset`), else every row tested."""
+        env = SqlEnv(self, table.columns)
+        wanted = external_ids(query.where) if table.record_types else None
+        if wanted is not None:  # the full WHERE still applies to these candidates below
+            records = table.rows_by_external_id(self.store, wanted)
+        else:
+            seek = find_seek(query)
+            after = self._seek(seek, table, env) if seek is not None else None
+            if seek is not None and after is not None:
+                return [r for r in after if all(env.truth(c, r) is True for c in seek.rest)]
+            records = list(table.rows(self.store))
+        if query.where is None:
+            return records
+        return [r for r in records if env.truth(query.where, r) is True]
+
+    def _seek(self, seek: Seek, table: Table, env: SqlEnv) -> list[Any] | None:
+        """The rows past a keyset page's key, in order; None when the index cannot serve it."""
+        columns = table.columns
+        if seek.column not in columns or "id" not in columns:
+            return None
+        try:
+            stamp = env.value(seek.stamp, None)
+        except (SuiteQLError, ValueError):
+            return None  # the row-by-row test reports it as it always did
+        if not isinstance(stamp, datetime):
+            return None
+        rows = lambda: list(table.rows(self.store))  # noqa: E731  (read only when indexing)
+        return rows_after(self.store, (table.name, seek.column), rows, columns[seek.column],
+                          columns["id"], (stamp, seek.last_id))  # fmt: skip
 
     def _run_relational(self, query: Query, *, limit: int, offset: int) -> Result:
         """Joins, groups, subqueries and BUILTIN.DF; the result set is kept like any other."""

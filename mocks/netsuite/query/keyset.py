@@ -1,0 +1,152 @@
+"""Keyset pages read from an ordered index instead of a scan of the whole table.
+
+Clients page SuiteQL by keyset: `WHERE ... AND (lastmodifieddate > T OR (lastmodifieddate = T
+AND id > N)) ORDER BY lastmodifieddate, id`. Tested row by row, every page of a read costs a
+pass over the whole table, so reading N records by pages of P costs N * N / P tests: 40
+million for 200,000 records, where NetSuite answers from an index. Here a table's rows are
+kept sorted by (that column, id) for as long as the store is unchanged; a keyset page starts
+at its key by bisection and tests only the other conditions, on the rows after it. The rows
+and their order are exactly those the row-by-row test gives: the same column getters make
+the keys, and a row whose column is NULL fails the keyset test either way.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mocks.netsuite.query.suiteql import Column, Compare, Literal, Logical, Query
+from mocks.store import RecordStore
+
+Getter = Callable[[Any], Any]
+_INDEXES: weakref.WeakKeyDictionary[RecordStore, dict[tuple[str, str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Seek:
+    """A keyset page: rows after (`stamp`, `last_id`) in (`column`, id) order, of which those
+    meeting every condition in `rest`."""
+
+    column: str
+    stamp: Any  # a constant expression (a literal, or TO_TIMESTAMP of literals)
+    last_id: int
+    rest: tuple[Any, ...]
+
+
+def find_seek(query: Query) -> Seek | None:
+    """The query's keyset seek, when it is one (ORDER BY column, id ascending)."""
+    order = query.order_by
+    if query.where is None or len(order) != 2 or any(o.descending for o in order):
+        return None
+    first, second = (o.expr for o in order)
+    if not (isinstance(first, Column) and _is_id(second)) or first.qualifier:
+        return None
+    parts = _conjuncts(query.where)
+    for index, part in enumerate(parts):
+        found = _keyset(part, first.name)
+        if found is not None:
+            stamp, last_id = found
+            return Seek(first.name, stamp, last_id, (*parts[:index], *parts[index + 1 :]))
+    return None
+
+
+Index = tuple[list[Any], list[tuple[Any, int]]]  # rows in (key, id) order, and their keys
+
+
+def rows_after(
+    store: RecordStore,
+    name: tuple[str, str],
+    rows: Callable[[], list[Any]],
+    key: Getter,
+    ident: Getter,
+    after: tuple[datetime, int],
+) -> list[Any] | None:
+    """The rows of table and column `name` after `after` in (key, id) order; None when the
+    index does not apply (an id that is not a number, a stamp of another kind)."""
+    index = _index(store, name, rows, key, ident)
+    if index is None:
+        return None
+    ordered, keys = index
+    if keys and (keys[0][0].tzinfo is None) != (after[0].tzinfo is None):
+        return None
+    return ordered[bisect_right(keys, after) :]
+
+
+def _index(
+    store: RecordStore,
+    name: tuple[str, str],
+    rows: Callable[[], list[Any]],
+    key: Getter,
+    ident: Getter,
+) -> Index | None:
+    token = store.state_token
+    with _LOCK:
+        kept = _INDEXES.get(store, {}).get(name)
+    if kept is not None and kept[0] == token:
+        result: Index = kept[1]
+        return result
+    keyed = []
+    for row in rows():
+        stamp, number = key(row), ident(row)
+        if not isinstance(number, int):
+            return None
+        if stamp is None:  # NULL fails `>` and `=`: never on a keyset page
+            continue
+        if not isinstance(stamp, datetime):
+            return None
+        keyed.append(((stamp, number), row))
+    keyed.sort(key=lambda pair: pair[0])
+    built = ([row for _, row in keyed], [k for k, _ in keyed])
+    with _LOCK:
+        _INDEXES.setdefault(store, {})[name] = (token, built)
+    return built
+
+
+def _conjuncts(node: Any) -> list[Any]:
+    if isinstance(node, Logical) and node.op == "AND":
+        return [c for item in node.items for c in _conjuncts(item)]
+    return [node]
+
+
+def _is_id(node: Any) -> bool:
+    return isinstance(node, Column) and node.name == "id" and not node.qualifier
+
+
+def _keyset(node: Any, column: str) -> tuple[Any, int] | None:
+    """(T, N) of `column > T OR (column = T AND id > N)`, T the same expression both times."""
+    if not (isinstance(node, Logical) and node.op == "OR" and len(node.items) == 2):
+        return None
+    later, tie = node.items
+    if not (isinstance(tie, Logical) and tie.op == "AND" and len(tie.items) == 2):
+        return None
+    same, beyond = tie.items
+    if not (_compares(later, column, ">") and _compares(same, column, "=")):
+        return None
+    if later.right != same.right or not _is_id(beyond.left if isinstance(beyond, Compare)
+                                                 else None):  # fmt: skip
+        return None
+    if not (isinstance(beyond, Compare) and beyond.op == ">" and isinstance(beyond.right, Literal)
+            and isinstance(beyond.right.value, int)):  # fmt: skip
+        return None
+    return later.right, beyond.right.value
+
+
+def _compares(node: Any, column: str, op: str) -> bool:
+    return (
+        isinstance(node, Compare)
+        and node.op == op
+        and isinstance(node.left, Column)
+        and node.left.name == column
+        and not node.left.qualifier
+    )
+
+
+__all__ = ["Seek", "find_seek", "rows_after"]
