@@ -103,6 +103,20 @@ def judge(
             " (with --env-file, the env file it wrote). They are reseeded, not stopped.",
         ),
     ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            help="Loopback URL the command listens on; the CRM (HubSpot) pushes its webhooks"
+            " there, signed v3 (also in HARNESS_WEBHOOK_URL).",
+        ),
+    ] = None,
+    webhook_edits: Annotated[
+        int,
+        typer.Option(
+            "--webhook-edits", min=0, help="Companies a sales rep renames in the CRM meanwhile."
+        ),
+    ] = 3,
     env_file: EnvFileOpt = None,
     workdir: Annotated[Path, typer.Option(help="Scratch folder (CA, .env, state).")] = Path(
         ".harness/judge"
@@ -115,7 +129,7 @@ def judge(
     the flows' mappings and the vendors' request journals weighed."""
 
     def body() -> int:
-        from harness.judge import JudgeSettings, Limits, run_judge
+        from harness.judge import JudgeSettings, Limits, WebhookPlan, run_judge
         from harness.judge.shipped import fault_plan
 
         plan = fault_plan(faults) if faults is not None else None  # checked before starting
@@ -155,6 +169,7 @@ def judge(
             limits=limits,
             long_names=long_names,
             running=running,
+            webhook=WebhookPlan(webhook, edits=webhook_edits) if webhook else None,
         )
         with output.progress_bar("starting sandboxes") as bar:
             outcome = run_judge(

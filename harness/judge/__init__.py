@@ -13,14 +13,17 @@ from harness.judge.env import CA_BUNDLE_ENV, command_env, integration_env, write
 from harness.judge.runner import CommandResult, run_command
 from harness.judge.session import JudgeOutcome, JudgeSettings, judge_in, run_judge, team_flows
 from harness.judge.usage import Limits, SystemUsage
+from harness.judge.webhooks import WEBHOOK_URL_ENV, WebhookPlan
 
 __all__ = [
     "CA_BUNDLE_ENV",
+    "WEBHOOK_URL_ENV",
     "CommandResult",
     "JudgeOutcome",
     "JudgeSettings",
     "Limits",
     "SystemUsage",
+    "WebhookPlan",
     "command_env",
     "integration_env",
     "judge_in",

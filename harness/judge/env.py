@@ -10,7 +10,9 @@ The names are a contract documented in docs/judge.md:
   ...; `harness mock-up` prints the same names);
 - `HARNESS_CA_BUNDLE`: the sandboxes' CA certificate, also set as `SSL_CERT_FILE` and
   `REQUESTS_CA_BUNDLE` so SDKs built on httpx or requests trust it unchanged;
-- `NO_PROXY`: loopback, so a corporate proxy setting never swallows the calls.
+- `NO_PROXY`: loopback, so a corporate proxy setting never swallows the calls;
+- `HARNESS_WEBHOOK_URL`: with `--webhook`, where the CRM delivers its events
+  (`harness.judge.webhooks`).
 
 The mocks' admin token is never handed over: the integration reaches the vendors' APIs
 exactly as it would in production, and cannot reach behind them.
@@ -57,9 +59,10 @@ def command_env(box: Sandbox, inherited: Mapping[str, str] | None = None) -> dic
     return {**kept, **integration_env(box)}
 
 
-def write_dotenv(box: Sandbox, path: Path) -> Path:
-    """The sandboxes' variables as a `.env` file readable by the owner only (mode 0600)."""
-    return write_env_file(integration_env(box), path)
+def write_dotenv(box: Sandbox, path: Path, extra: Mapping[str, str] | None = None) -> Path:
+    """The sandboxes' variables (and `extra`, e.g. `HARNESS_WEBHOOK_URL`) as a `.env` file
+    readable by the owner only (mode 0600)."""
+    return write_env_file({**integration_env(box), **(extra or {})}, path)
 
 
 __all__ = ["CA_BUNDLE_ENV", "WORKDIR_ENV", "command_env", "integration_env", "write_dotenv"]

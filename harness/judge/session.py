@@ -7,6 +7,7 @@ systems reconciled through the flows' mappings and the journals weighed, into on
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +22,16 @@ from harness.judge.env import command_env, write_dotenv
 from harness.judge.runner import CommandResult, run_command
 from harness.judge.usage import JUDGE, FlowScope, Limits, SystemUsage, system_usage, usage_checks
 from harness.judge.verdict import reconcile_judged, with_checks
+from harness.judge.webhooks import (
+    WEBHOOK_URL_ENV,
+    SalesRep,
+    WebhookPlan,
+    quiet_with_webhooks,
+    webhook_checks,
+)
+from harness.judge.webhooks import configure as configure_webhooks
+from harness.judge.webhooks import status as webhook_status
+from harness.judge.webhooks import summary as webhook_summary
 from harness.judge.world import lengthen_names
 from harness.sandbox import PairFlows, Sandbox
 from harness.sandbox.pairs import FlowDef
@@ -33,6 +44,7 @@ from sync.errors import ConfigError
 from sync.mapping import load_mapping
 
 ROLES = ("crm", "erp")
+WEBHOOK_QUIET_SECONDS = 5.0
 Stage = Callable[[str], None]
 
 
@@ -59,6 +71,10 @@ class JudgeSettings:
     # Share of the CRM's customers given a name of 35-80 characters before the run (the
     # generated names are shorter, and real ones are not): where a cut shows.
     long_names: float = 0.2
+    # HubSpot pushes its events here (`harness.judge.webhooks`): the command listens on it;
+    # a rep renames `webhook.edits` companies while it runs. Needs a long-running command:
+    # `quiet_for` defaults to WEBHOOK_QUIET_SECONDS then.
+    webhook: WebhookPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -135,17 +151,11 @@ def judge_in(
         admin(box, role, "DELETE", "/journal")
         if settings.faults is not None:
             box.set_faults(role, settings.faults)
-    env_path = write_dotenv(box, box.workdir / ".env")
+    extra = {WEBHOOK_URL_ENV: settings.webhook.url} if settings.webhook else {}
+    env_path = write_dotenv(box, box.workdir / ".env", extra)
+    rep = _webhooks_ready(box, settings, names)
     stage("running the integration")
-    result = run_command(
-        settings.command,
-        env=command_env(box),
-        cwd=settings.cwd or Path.cwd(),
-        log_path=settings.reports_dir / "judge-command.log",
-        timeout=settings.timeout,
-        quiet_for=settings.quiet_for,
-        quiet=lambda: quiet_seconds(box),
-    )
+    result = _run(box, settings, {**command_env(box), **extra}, rep)
     box.clear_faults()  # the reconcile reads what is there, not through the faults
     journals = {role: admin(box, role, "GET", "/journal", params={"limit": 0}) for role in ROLES}
     stage("reconciling")
@@ -160,19 +170,72 @@ def judge_in(
         for role in ROLES
     )
     checks = [command_check(result), *usage_checks(usage, settings.limits)]
-    report = with_checks(report, checks)
-    judged = {
+    judged: dict[str, Any] = {
         "command": list(result.argv),
         "ending": result.ending,
         "exit_code": result.exit_code,
         "usage": [u.to_json() for u in usage],
     }
+    if rep is not None and settings.webhook is not None:
+        hub = webhook_status(box)
+        # Sandboxes left running (`--running`, `--keep-up`) must not push to a dead URL.
+        admin(box, "crm", "PUT", "/webhooks", json={"targetUrl": None, "subscriptions": []})
+        checks.extend(webhook_checks(settings.webhook, rep, hub))
+        judged["webhooks"] = webhook_summary(rep, hub)
+    report = with_checks(report, checks)
     report = replace(report, meta={**report.meta, "judge": judged})  # in the JSON report
     paths = write_reports(report, settings.reports_dir, stem="judge")
     outcome = JudgeOutcome(report, paths, result, usage, env_path)
     usage_path = settings.reports_dir / "judge-usage.json"
     usage_path.write_bytes(orjson.dumps(outcome.to_json(), option=orjson.OPT_INDENT_2))
     return JudgeOutcome(report, {**paths, "usage": usage_path}, result, usage, env_path)
+
+
+def _run(
+    box: Sandbox, settings: JudgeSettings, env: dict[str, str], rep: SalesRep | None
+) -> CommandResult:
+    """The command, bounded; with webhooks, the rep edits meanwhile and the run is quiet
+    only once every event is delivered."""
+    quiet_for = settings.quiet_for
+
+    def quiet() -> float | None:
+        return quiet_seconds(box)
+
+    probe = quiet
+    if rep is not None:
+        quiet_for = quiet_for or WEBHOOK_QUIET_SECONDS
+        probe = quiet_with_webhooks(box, quiet, rep)
+        rep.start()
+    try:
+        return run_command(
+            settings.command,
+            env=env,
+            cwd=settings.cwd or Path.cwd(),
+            log_path=settings.reports_dir / "judge-command.log",
+            timeout=settings.timeout,
+            quiet_for=quiet_for,
+            quiet=probe,
+        )
+    finally:
+        if rep is not None:
+            rep.stop.set()
+
+
+def _webhooks_ready(box: Sandbox, settings: JudgeSettings, names: list[str]) -> SalesRep | None:
+    """Point the CRM's webhooks at the command's URL and ready the rep (None: no webhook)."""
+    plan = settings.webhook
+    if plan is None:
+        return None
+    configure_webhooks(box, plan, names)
+    settle = min(1.0, (settings.quiet_for or WEBHOOK_QUIET_SECONDS) / 2)
+    return SalesRep(
+        box,
+        plan,
+        lambda: quiet_seconds(box),
+        settle,
+        settings.world.seed,
+        time.monotonic() + settings.timeout,
+    )
 
 
 def team_flows(pair: PairFlows, folder: Path | None) -> PairFlows:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -18,15 +19,31 @@ from mocks.hubspot.limits import RateGate
 from mocks.hubspot.routes import associations, batch, objects, properties, search
 from mocks.hubspot.seed import seed_hubspot
 from mocks.hubspot.state import HubSpotState
+from mocks.hubspot.webhooks import WebhookHub, WebhookTap
+from mocks.hubspot.webhooks import routes as webhook_routes
 from mocks.store import RecordStore
+
+
+def _lifespan(hub: WebhookHub) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The webhook sender runs while the server serves, and stops with it."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        hub.start()
+        try:
+            yield
+        finally:
+            hub.stop()
+
+    return lifespan
 
 
 def create_app(
     config: HubSpotMockConfig | None = None, store: RecordStore | None = None
 ) -> FastAPI:
-    """Build the portal: objects, batches, search, associations, properties, OAuth, the
-    admin API and fault injection. Runtime knobs (`HubSpotMockConfig.initial_settings`)
-    change through `PATCH /__harness/settings`."""
+    """Build the portal: objects, batches, search, associations, properties, OAuth,
+    webhooks, the admin API and fault injection. Runtime knobs
+    (`HubSpotMockConfig.initial_settings`) change through `PATCH /__harness/settings`."""
     config = config or HubSpotMockConfig()
     config.validate()
     store = store if store is not None else RecordStore()
@@ -37,8 +54,16 @@ def create_app(
         seeder=seed_hubspot,
         settings=config.initial_settings(),
     )
-    app = FastAPI(title="HubSpot mock", openapi_url=None, docs_url=None, redoc_url=None)
+    hub = WebhookHub(config, ctx.settings)
+    app = FastAPI(
+        title="HubSpot mock",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan(hub),
+    )
     app.state.mock = ctx
+    app.state.hubspot_webhooks = hub
     app.state.hubspot = HubSpotState(config=config, ctx=ctx)
     tokens = TokenBook(config, store)
     app.state.hubspot_tokens = tokens
@@ -49,7 +74,12 @@ def create_app(
     app.include_router(batch.build_router())
     app.include_router(objects.build_router())
     app.include_router(associations.build_router())
+    app.include_router(webhook_routes.build_router())
+    app.include_router(webhook_routes.build_admin_router())
     install_error_handlers(app)
+    # Inside the journal and faults (added later, so outer): it chains onto the journal's
+    # write observer, and only writes a request really made send events.
+    app.add_middleware(WebhookTap, store=store, sink=hub.publish)
     app.add_middleware(RateGate, ctx=ctx)  # inside the auth gate: it counts accepted tokens
     app.add_middleware(AuthGate, tokens=tokens)
     install_faults(app, DIALECT)  # last: its middleware is outermost, so faults also cover auth

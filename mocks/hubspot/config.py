@@ -19,6 +19,10 @@ class HubSpotMockConfig:
     refresh_token: str = "harness-hubspot-refresh"
     admin_token: str = "harness-admin"
     portal_id: int = 2_470_101
+    # The public app the portal installed: its webhooks are configured under this id
+    # (`/webhooks/v3/{appId}/...`) with the developer account's API key (`hapikey`).
+    app_id: int = 1_180_001
+    developer_api_key: str = "harness-hubspot-developer-key"
 
     def validate(self) -> None:
         """Raise ValueError naming every empty credential at once."""
@@ -30,6 +34,7 @@ class HubSpotMockConfig:
                 "client_secret",
                 "refresh_token",
                 "admin_token",
+                "developer_api_key",
             )
             if not getattr(self, name)
         ]
@@ -55,6 +60,11 @@ class HubSpotMockConfig:
             "oauth_expires_in": 1800,  # seconds an OAuth access token lives
             # None: HubSpot's page limits (list 100, search 200); a number caps both.
             "page_size": None,
+            # Webhooks (`mocks.hubspot.webhooks`): HubSpot's retry delays (about 22.6 hours
+            # over 10 retries) times this factor; a test compresses them to milliseconds.
+            "webhook_delay_scale": 1.0,
+            "webhook_timeout_seconds": 5.0,  # HubSpot gives a delivery 5 seconds
+            "webhook_max_retries": 10,  # re-sends after the first attempt
         }
 
 

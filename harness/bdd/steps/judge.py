@@ -5,23 +5,32 @@ option `harness_command`); "When my integration runs" runs it against the scenar
 sandbox with the same environment `harness judge` hands over, then reconciles the flows
 (`--harness-flows` / `harness_flows`, default `customers`) and weighs the request journals.
 The Then steps read that judgement; none names a vendor.
+
+A CRM that pushes webhooks (HubSpot): "Given my integration listens for the CRM's
+webhooks" hands the command a free loopback URL (`HARNESS_WEBHOOK_URL`) the CRM delivers
+to; "When a sales rep renames a company in the CRM" (before "When my integration runs")
+has the rep rename companies while it runs, once it listens and has settled; "Then my
+integration reacts within N seconds" holds it to taking each edit's events that fast.
 """
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from harness.judge import JudgeOutcome, JudgeSettings, Limits, judge_in
+from harness.judge import JudgeOutcome, JudgeSettings, Limits, WebhookPlan, judge_in
 from harness.sandbox import Sandbox
 from mocks.world.generator import WorldSettings
 from reconcile.model import FlowScore
 
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
 FAULTED_WRITES = 3000  # "every third write" covers the first this many writes
+WEBHOOK_DELAY_SCALE = 0.001  # HubSpot's day of retries in about a minute and a half
+WEBHOOK_QUIET_FOR = 2.0  # a listening integration never exits: stopped once this quiet
 
 
 @given(
@@ -67,6 +76,39 @@ def throttles(sandbox: Sandbox, system: str, first: int, second: int, seconds: i
     sandbox.set_faults(system.lower(), {"version": 1, "rules": [rule]})
 
 
+@given("my integration listens for the CRM's webhooks")
+def listens(scenario_context: dict[str, Any]) -> None:
+    with socket.socket() as probe:  # a free loopback port, handed over as the URL
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    scenario_context["webhook_url"] = f"http://127.0.0.1:{port}/crm/events"
+
+
+@when(parsers.re(r"a sales rep renames (?P<count>a|\d+) compan(?:y|ies) in the CRM"))
+def rep_renames(scenario_context: dict[str, Any], count: str) -> None:
+    if "judged" in scenario_context:
+        pytest.fail(
+            "the rep edits while the integration runs: put this before 'my integration runs'"
+        )
+    if "webhook_url" not in scenario_context:
+        pytest.fail(
+            "the edits reach the integration by webhook: add 'Given my integration listens"
+            " for the CRM's webhooks'"
+        )
+    scenario_context["webhook_edits"] = 1 if count == "a" else int(count)
+
+
+def _webhook_plan(scenario_context: dict[str, Any]) -> WebhookPlan | None:
+    url = scenario_context.get("webhook_url")
+    if url is None:
+        return None
+    return WebhookPlan(
+        url,
+        edits=int(scenario_context.get("webhook_edits", 0)),
+        delay_scale=float(scenario_context.get("webhook_delay_scale", WEBHOOK_DELAY_SCALE)),
+    )
+
+
 @when("my integration runs", target_fixture="judged")
 def integration_runs(
     sandbox: Sandbox,
@@ -77,6 +119,7 @@ def integration_runs(
 ) -> JudgeOutcome:
     if not harness_command:
         pytest.fail("no integration configured: pass --harness-command or set harness_command")
+    plan = _webhook_plan(scenario_context)
     settings = JudgeSettings(
         command=harness_command,
         workdir=sandbox.workdir,
@@ -85,6 +128,8 @@ def integration_runs(
         long_names=scenario_context.get("long_names", 0.0),
         limits=scenario_context.get("judge_limits", Limits()),
         timeout=float(scenario_context.get("judge_timeout", 600)),
+        webhook=plan,
+        quiet_for=WEBHOOK_QUIET_FOR if plan is not None else None,
     )
     outcome = judge_in(sandbox, settings)
     scenario_context["judged"] = outcome
@@ -143,3 +188,16 @@ def honoured(judged: JudgeOutcome) -> None:
 def in_scope(judged: JudgeOutcome) -> None:
     for usage in judged.usage:
         assert usage.out_of_scope == {}, f"{usage.role}: {usage.out_of_scope}"
+
+
+@then(parsers.parse("my integration reacts within {seconds:g} seconds"))
+def reacts_within(judged: JudgeOutcome, seconds: float) -> None:
+    hooks = judged.report.meta.get("judge", {}).get("webhooks")
+    assert hooks is not None, "no webhooks in this run: the CRM pushed nothing"
+    assert hooks["rep_error"] is None, hooks["rep_error"]
+    reactions = hooks["reactions"]
+    assert reactions, "the rep made no edit"
+    never = [r["id"] for r in reactions if r["seconds"] is None]
+    assert not never, f"the integration never took the events of {never}"
+    slow = [r for r in reactions if r["seconds"] > seconds]
+    assert not slow, f"slower than {seconds:g} s: {slow}"
