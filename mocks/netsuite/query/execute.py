@@ -47,6 +47,7 @@ from mocks.netsuite.query.values import (
     contains_count,
     external_ids,
     format_value,
+    internal_ids,
     item_key,
 )
 from mocks.store import RecordStore
@@ -123,8 +124,11 @@ class Executor:
         from its ordered index (`keyset`), else every row tested."""
         env = SqlEnv(self, table.columns)
         wanted = external_ids(query.where) if table.record_types else None
+        ids = internal_ids(query.where) if table.record_types else None
         if wanted is not None:  # the full WHERE still applies to these candidates below
             records = table.rows_by_external_id(self.store, wanted)
+        elif ids is not None:  # likewise
+            records = table.rows_by_id(self.store, ids)
         else:
             seek = find_seek(query)
             after = self._seek(seek, table, env) if seek is not None else None

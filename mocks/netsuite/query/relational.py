@@ -40,7 +40,7 @@ from mocks.netsuite.query.suiteql import (
     SuiteQLError,
 )
 from mocks.netsuite.query.tables import TABLES, Getter, Table, find_table
-from mocks.netsuite.query.values import format_value, item_key
+from mocks.netsuite.query.values import format_value, internal_ids, item_key
 
 MAX_PAIRS = 5_000_000  # row pairs a join without an `=` between the two sides may try
 _NO_LINKS = ()  # a SuiteQL row's `links`: always an empty array
@@ -382,8 +382,13 @@ def _ordered(
 ) -> tuple[_JoinEnv, tuple[SelectItem, ...], list[Any]]:
     """The query's rows (joined, filtered, grouped, sorted), not yet projected."""
     env, items = _prepare(executor, query)
-    rows: list[Any] = [(rec,) for rec in env.sources[0].table.rows(executor.store)]
     early, late = _split_where(query, env)
+    first = env.sources[0].table
+    # `id IN (...)` on the first table alone reads those records, not the whole table (its
+    # condition still applies below).
+    ids = internal_ids(Logical("AND", tuple(early))) if early and first.record_types else None
+    records = first.rows(executor.store) if ids is None else first.rows_by_id(executor.store, ids)
+    rows: list[Any] = [(rec,) for rec in records]
     if early:  # conditions on the first table alone filter before the joins, as a planner
         rows = [row for row in rows if all(env.truth(c, row) is True for c in early)]
     for new, join in enumerate(query.joins, start=1):

@@ -78,6 +78,15 @@ class Table:
         }  # fmt: skip
         return _in_id_order(list(found.values()))
 
+    def rows_by_id(self, store: RecordStore, ids: Iterable[int]) -> list[Any]:
+        """The rows (records) with one of `ids`, in id order: a page's names or lines asked
+        by id read those records, not the whole table."""
+        found = {
+            rec.id: rec for t in self.record_types for i in set(ids)
+            if (rec := store.get(t, str(i))) is not None
+        }  # fmt: skip
+        return _in_id_order(list(found.values()))
+
 
 def plain_value(kind: str, value: Any) -> Any:
     """A stored value in SuiteQL terms ('' is NULL; booleans 'T'/'F'; dates as datetimes)."""

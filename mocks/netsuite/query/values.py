@@ -121,6 +121,37 @@ def external_ids(where: Any) -> list[str] | None:
     return None
 
 
+def internal_ids(where: Any) -> list[int] | None:
+    """The ids of an unqualified `id IN (numbers)` (or `id = number`) the WHERE requires (alone
+    or ANDed with other conditions); None when it does not pin internal ids."""
+    if isinstance(where, Logical) and where.op == "AND":
+        for item in where.items:
+            found = internal_ids(item)
+            if found is not None:
+                return found
+        return None
+    if (
+        isinstance(where, InList)
+        and not where.negated
+        and _is_id(where.expr)
+        and all(isinstance(i, Literal) and type(i.value) is int for i in where.items)
+    ):
+        return [int(i.value) for i in where.items]
+    if (
+        isinstance(where, Compare)
+        and where.op == "="
+        and _is_id(where.left)
+        and isinstance(where.right, Literal)
+        and type(where.right.value) is int
+    ):
+        return [where.right.value]
+    return None
+
+
+def _is_id(node: Any) -> bool:
+    return isinstance(node, Column) and node.name == "id" and node.qualifier is None
+
+
 def contains_count(node: Any) -> bool:
     if isinstance(node, CountStar):
         return True

@@ -71,3 +71,26 @@ def test_other_shapes_keep_the_row_by_row_test(store: RecordStore) -> None:
          "lastmodifieddate DESC, id"),
     ]:  # fmt: skip
         assert find_seek(parse(f"SELECT id FROM customer WHERE {where} ORDER BY {order}")) is None
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        "SELECT id, companyname FROM customer",
+        "SELECT id, BUILTIN.DF(subsidiary) AS s FROM customer",
+    ],
+    ids=["plain", "relational"],
+)
+def test_a_page_asked_by_id_reads_those_records_with_the_same_answer(
+    store: RecordStore, select: str
+) -> None:
+    wanted = "id IN (3, 5, 14, 99)"
+    executor = Executor(store, "YYYY-MM-DD")
+
+    def rows(where: str) -> list[dict[str, str]]:
+        query = parse(f"{select} WHERE {where} ORDER BY id")
+        return executor.run(query, limit=1000, offset=0).rows
+
+    fast = rows(f"{wanted} AND isperson = 'F'")
+    slow = rows(f"({wanted} OR {wanted}) AND isperson = 'F'")  # an OR reads every row
+    assert fast == slow and [r["id"] for r in fast] == ["3", "5"]  # 14 is a person
