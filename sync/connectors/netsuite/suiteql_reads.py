@@ -46,6 +46,7 @@ from sync.connectors.netsuite.suiteql_rows import (
     row_after,
     sublist_sources,
 )
+from sync.connectors.netsuite.windows import Windows, refused_for_size, stats_query
 from sync.errors import FatalVendorError
 
 __all__ = ["BodiesRefused", "BodyReader"]
@@ -157,16 +158,35 @@ class BodyReader:
         """Keyset pages of (key, body) in (lastmodifieddate, id) order, as `_key_pages`
         reads keys: rows after the last (second, id) served, always at offset 0."""
         after: RowKey | None = None
+        windows, first = Windows(), True
         while True:
-            query = self._page_query(obj, plan, since, after)
-            body = self._first(obj, fields, query) if after is None else self._suiteql(query, 0)
+            query = self._page_query(obj, plan, since, after, windows.condition())
+            try:
+                body = self._first(obj, fields, query) if first else self._suiteql(query, 0)
+            except FatalVendorError as exc:
+                if not refused_for_size(exc):
+                    raise
+                windows.narrow(partial(self._stats, obj, since, after),
+                               after.modified_at if after else since)  # fmt: skip
+                continue
+            first = False
             rows = dialect.rows_past(after, body.get("items", []), obj)
             page = [(dialect.row_key(row), wire_body(row, plan)) for row in rows]
             if page:
                 yield page
                 after = page[-1][0]
-            if not body.get("hasMore") or not page:
+            if body.get("hasMore") and page:
+                continue
+            if not windows.advance():
                 return
+
+    def _stats(self, obj: str, since: datetime | None, after: RowKey | None) -> dict[str, Any]:
+        """The count and stamp range of the records a read still has ahead of it."""
+        table, conditions = dialect.suiteql_source(obj)
+        items = self._suiteql(stats_query(table, conditions + dialect.keyset_conditions(
+            since, after)), 0).get("items") or [{}]  # fmt: skip
+        found: dict[str, Any] = items[0]
+        return found
 
     def by_external_id(
         self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, values: list[str]
@@ -252,10 +272,15 @@ class BodyReader:
         return obj.lower(), None if fields is None else tuple(fields)
 
     def _page_query(
-        self, obj: str, plan: BodyPlan, since: datetime | None, after: RowKey | None
+        self,
+        obj: str,
+        plan: BodyPlan,
+        since: datetime | None,
+        after: RowKey | None,
+        window: Sequence[str] = (),
     ) -> str:
         table, conditions = dialect.suiteql_source(obj)
-        conditions += dialect.keyset_conditions(since, after)
+        conditions += dialect.keyset_conditions(since, after) + list(window)
         return body_query(table, conditions, plan)
 
     def _first(self, obj: str, fields: Sequence[str] | None, query: str) -> dict[str, Any]:
@@ -264,7 +289,7 @@ class BodyReader:
         try:
             return self._suiteql(query, 0)
         except FatalVendorError as exc:
-            if exc.status != 400:
+            if exc.status != 400 or refused_for_size(exc):  # too many: read it in windows
                 raise
             log.warning("SuiteQL refused the body query for %s (%s); reading through"
                         " record GETs", obj, exc)  # fmt: skip
