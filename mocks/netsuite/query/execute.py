@@ -22,7 +22,7 @@ from mocks.netsuite.query.compile import (
     read_in_order,
     value_vector,
 )
-from mocks.netsuite.query.keyset import Seek, find_seek, rows_after
+from mocks.netsuite.query.keyset import Seek, find_seek, rows_after, stable
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.query.suiteql import (
     Between,
@@ -132,8 +132,8 @@ class Executor:
         else:
             seek = find_seek(query)
             after = self._seek(seek, table, env) if seek is not None else None
-            if seek is not None and after is not None:
-                return [r for r in after if all(env.truth(c, r) is True for c in seek.rest)]
+            if after is not None:  # the index holds the rows meeting the other conditions
+                return after
             records = list(table.rows(self.store))
         if query.where is None:
             return records
@@ -142,7 +142,7 @@ class Executor:
     def _seek(self, seek: Seek, table: Table, env: SqlEnv) -> list[Any] | None:
         """The rows past a keyset page's key, in order; None when the index cannot serve it."""
         columns = table.columns
-        if seek.column not in columns or "id" not in columns:
+        if seek.column not in columns or "id" not in columns or not stable(seek.rest):
             return None
         try:
             stamp = env.value(seek.stamp, None)
@@ -150,9 +150,13 @@ class Executor:
             return None  # the row-by-row test reports it as it always did
         if not isinstance(stamp, datetime):
             return None
-        rows = lambda: list(table.rows(self.store))  # noqa: E731  (read only when indexing)
-        return rows_after(self.store, (table.name, seek.column), rows, columns[seek.column],
-                          columns["id"], (stamp, seek.last_id))  # fmt: skip
+
+        def rows() -> list[Any]:  # read only when the index is (re)built
+            return [r for r in table.rows(self.store)
+                    if all(env.truth(c, r) is True for c in seek.rest)]  # fmt: skip
+
+        return rows_after(self.store, (table.name, seek.column, seek.rest), rows,
+                          columns[seek.column], columns["id"], (stamp, seek.last_id))  # fmt: skip
 
     def _run_relational(self, query: Query, *, limit: int, offset: int) -> Result:
         """Joins, groups, subqueries and BUILTIN.DF; the result set is kept like any other."""

@@ -5,7 +5,8 @@ AND id > N)) ORDER BY lastmodifieddate, id`. Tested row by row, every page of a 
 pass over the whole table, so reading N records by pages of P costs N * N / P tests: 40
 million for 200,000 records, where NetSuite answers from an index. Here a table's rows are
 kept sorted by (that column, id) for as long as the store is unchanged; a keyset page starts
-at its key by bisection and tests only the other conditions, on the rows after it. The rows
+at its key by bisection. The page's other conditions (the record type, a window's bound) are
+part of the index: tested once per index, not once per page. The rows
 and their order are exactly those the row-by-row test gives: the same column getters make
 the keys, and a row whose column is NULL fails the keyset test either way.
 """
@@ -15,12 +16,12 @@ from __future__ import annotations
 import threading
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mocks.netsuite.query.suiteql import Column, Compare, Literal, Logical, Query
+from mocks.netsuite.query.suiteql import Column, Compare, Func, Literal, Logical, Query
 from mocks.store import RecordStore
 
 Getter = Callable[[Any], Any]
@@ -28,6 +29,8 @@ _INDEXES: weakref.WeakKeyDictionary[RecordStore, dict[tuple[str, str], Any]] = (
     weakref.WeakKeyDictionary()
 )
 _LOCK = threading.Lock()
+_KEPT = 16  # indexes kept per store: a read's windows and the reads running beside it
+_CLOCK = frozenset({"SYSDATE", "SYSTIMESTAMP", "CURRENT_DATE", "CURRENT_TIMESTAMP"})
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,14 @@ Index = tuple[list[Any], list[tuple[Any, int]]]  # rows in (key, id) order, and 
 
 def rows_after(
     store: RecordStore,
-    name: tuple[str, str],
+    name: tuple[Any, ...],
     rows: Callable[[], list[Any]],
     key: Getter,
     ident: Getter,
     after: tuple[datetime, int],
 ) -> list[Any] | None:
-    """The rows of table and column `name` after `after` in (key, id) order; None when the
+    """The rows `rows()` gives, kept in (key, id) order under `name` (the table, the column,
+    the page's other conditions) while the store is unchanged, after `after`; None when the
     index does not apply (an id that is not a number, a stamp of another kind)."""
     index = _index(store, name, rows, key, ident)
     if index is None:
@@ -82,7 +86,7 @@ def rows_after(
 
 def _index(
     store: RecordStore,
-    name: tuple[str, str],
+    name: tuple[Any, ...],
     rows: Callable[[], list[Any]],
     key: Getter,
     ident: Getter,
@@ -106,8 +110,29 @@ def _index(
     keyed.sort(key=lambda pair: pair[0])
     built = ([row for _, row in keyed], [k for k, _ in keyed])
     with _LOCK:
-        _INDEXES.setdefault(store, {})[name] = (token, built)
+        kept_here = _INDEXES.setdefault(store, {})
+        while len(kept_here) >= _KEPT:
+            kept_here.pop(next(iter(kept_here)))
+        kept_here[name] = (token, built)
     return built
+
+
+def stable(rest: tuple[Any, ...]) -> bool:
+    """Whether a page's other conditions give the same rows for as long as the store is
+    unchanged: no clock function, and hashable as an index name."""
+    try:
+        hash(rest)
+    except TypeError:
+        return False
+    return not any(isinstance(n, Func) and n.name in _CLOCK for c in rest for n in _nodes(c))
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    for value in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
+        for item in value if isinstance(value, tuple) else (value,):
+            if hasattr(item, "__dataclass_fields__"):
+                yield from _nodes(item)
 
 
 def _conjuncts(node: Any) -> list[Any]:
@@ -149,4 +174,4 @@ def _compares(node: Any, column: str, op: str) -> bool:
     )
 
 
-__all__ = ["Seek", "find_seek", "rows_after"]
+__all__ = ["Seek", "find_seek", "rows_after", "stable"]
