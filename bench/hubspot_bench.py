@@ -28,9 +28,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -44,9 +41,9 @@ import httpx
 import yaml
 
 from bench.limits_bench import FAULTS, CallLog
-from bench.sync_bench import READY_LINE
+from bench.sync_bench import mockup
 from harness.api import load_flows, open_connectors
-from harness.config import HarnessConfig, load_config, load_env_file
+from harness.config import HarnessConfig, load_config
 from harness.sandbox import ADMIN_TOKEN_ENV
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
 from sync.engine import RunResult, SyncEngine
@@ -99,30 +96,11 @@ def kind_of(method: str, url: str) -> str:
 def hubspot_mocks(workdir: Path, seed: int, faults: Path | None = None
                   ) -> Iterator[tuple[HarnessConfig, str]]:  # fmt: skip
     """`harness mock-up` of HubSpot and NetSuite in a child process; yields the config it
-    wrote and the mocks' admin token, stops the child after (SIGINT, as Ctrl-C would)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    command = [sys.executable, "-m", "harness.cli", "mock-up", "--crm", "hubspot",
-               "--erp", "netsuite", "--accounts", str(WORLD_ACCOUNTS), "--seed", str(seed),
-               "--workdir", ".harness", "--config-out", "harness.yaml",
-               *(["--faults", str(faults)] if faults is not None else [])]  # fmt: skip
-    with subprocess.Popen(
-        command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    ) as proc:
-        try:
-            assert proc.stdout is not None
-            seen = []
-            for line in proc.stdout:
-                seen.append(line)
-                if READY_LINE in line:
-                    break
-            else:
-                raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
-            environ = {**env, **load_env_file(workdir / ".harness" / "mock.env")}
-            config_path = with_products_flow(workdir / "harness.yaml")
-            yield load_config(config_path, environ), environ[ADMIN_TOKEN_ENV]
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=30)
+    wrote and the mocks' admin token, stops the child after."""
+    with mockup(workdir, WORLD_ACCOUNTS, seed, faults=faults, crm="hubspot",
+                erp="netsuite") as environ:  # fmt: skip
+        config_path = with_products_flow(workdir / "harness.yaml")
+        yield load_config(config_path, environ), environ[ADMIN_TOKEN_ENV]
 
 
 def with_products_flow(path: Path) -> Path:

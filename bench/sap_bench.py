@@ -22,9 +22,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -34,8 +31,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from bench.limits_bench import FAULTS, CallLog, mean_latency_s, observed_run
-from bench.sync_bench import READY_LINE
-from harness.config import HarnessConfig, load_config, load_env_file
+from bench.sync_bench import mocks_process
+from harness.config import HarnessConfig
 
 SAP_PLAN = FAULTS / "sap_realistic.yaml"
 BATCH_RECORDS = 100  # records a `$batch` carries (the connector's default `batch_size`)
@@ -48,29 +45,10 @@ def sap_mocks(
     workdir: Path, accounts: int, seed: int, faults: Path | None = None
 ) -> Iterator[HarnessConfig]:
     """`harness mock-up` of Salesforce and SAP in a child process; yields the config it
-    wrote, stops the child after (SIGINT, as Ctrl-C would)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    command = [sys.executable, "-m", "harness.cli", "mock-up", "--crm", "salesforce",
-               "--erp", "sap", "--accounts", str(accounts), "--seed", str(seed),
-               "--workdir", ".harness", "--config-out", "harness.yaml",
-               *(["--faults", str(faults)] if faults is not None else [])]  # fmt: skip
-    with subprocess.Popen(
-        command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    ) as proc:
-        try:
-            assert proc.stdout is not None
-            seen = []
-            for line in proc.stdout:
-                seen.append(line)
-                if READY_LINE in line:
-                    break
-            else:
-                raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
-            environ = {**env, **load_env_file(workdir / ".harness" / "mock.env")}
-            yield load_config(workdir / "harness.yaml", environ)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=30)
+    wrote, stops the child after."""
+    pair = {"crm": "salesforce", "erp": "sap"}
+    with mocks_process(workdir, accounts, seed, faults=faults, **pair) as config:
+        yield config
 
 
 def kind_of(method: str, url: str) -> str:

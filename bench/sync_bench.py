@@ -34,27 +34,38 @@ def mocks_process(
     *,
     faults: Path | None = None,
     systems: dict[str, dict[str, object]] | None = None,
+    crm: str | None = None,
+    erp: str | None = None,
 ) -> Iterator[HarnessConfig]:
     """`harness mock-up` in a child process; yields the config it wrote, stops it after.
 
     `faults` is a fault plan for both mocks; `systems` overrides connection settings in the
-    written config per system name (e.g. `{"netsuite": {"concurrency": 15}}`)."""
+    written config per system name (e.g. `{"netsuite": {"concurrency": 15}}`); `crm` and
+    `erp` choose the pair (default: the reference pair)."""
+    with mockup(workdir, accounts, seed, faults=faults, crm=crm, erp=erp) as environ:
+        if systems:
+            _override_systems(workdir / "harness.yaml", systems)
+        yield load_config(workdir / "harness.yaml", environ)
+
+
+@contextmanager
+def mockup(
+    workdir: Path,
+    accounts: int,
+    seed: int,
+    *,
+    faults: Path | None = None,
+    crm: str | None = None,
+    erp: str | None = None,
+) -> Iterator[dict[str, str]]:
+    """`harness mock-up` running in a child process until the context ends (SIGINT, as
+    Ctrl-C would); yields the environment its credentials are in (`.harness/mock.env`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    command = [
-        sys.executable,
-        "-m",
-        "harness.cli",
-        "mock-up",
-        "--accounts",
-        str(accounts),
-        "--seed",
-        str(seed),
-        "--workdir",
-        ".harness",
-        "--config-out",
-        "harness.yaml",
-        *(["--faults", str(faults)] if faults is not None else []),
-    ]
+    pair = [*(["--crm", crm] if crm else []), *(["--erp", erp] if erp else [])]
+    plan = ["--faults", str(faults)] if faults is not None else []
+    command = [sys.executable, "-m", "harness.cli", "mock-up", *pair, "--accounts",
+               str(accounts), "--seed", str(seed), "--workdir", ".harness", "--config-out",
+               "harness.yaml", *plan]  # fmt: skip
     with subprocess.Popen(
         command, cwd=workdir, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     ) as proc:
@@ -67,10 +78,7 @@ def mocks_process(
                     break
             else:
                 raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
-            environ = {**env, **load_env_file(workdir / ".harness" / "mock.env")}
-            if systems:
-                _override_systems(workdir / "harness.yaml", systems)
-            yield load_config(workdir / "harness.yaml", environ)
+            yield {**env, **load_env_file(workdir / ".harness" / "mock.env")}
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
