@@ -128,6 +128,12 @@ class RecordStore:
     def now(self) -> datetime:
         return self._clock()
 
+    def use_clock(self, clock: Clock) -> None:
+        """Stamp every later write with `clock` (a soak's simulated time, a test's settable
+        clock): a mock app builds its store itself, so whoever runs it swaps the clock in."""
+        with self._lock:
+            self._clock = clock
+
     def _table(self, obj: str) -> _Table:
         return self._tables.setdefault(obj, _Table())
 

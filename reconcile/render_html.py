@@ -7,7 +7,7 @@ once, at the point it enters markup; the template holds only static text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -36,8 +36,13 @@ def _shown(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
-def render_html(report: ReconcileReport, history: Sequence[ReconcileSummary] = ()) -> str:
-    """The report as one HTML page; `history` (any order) adds a trend chart per flow."""
+def render_html(
+    report: ReconcileReport,
+    history: Sequence[ReconcileSummary] = (),
+    timeline: Mapping[str, Any] | None = None,
+) -> str:
+    """The report as one HTML page; `history` (any order) adds a trend chart per flow, and
+    a soak's `timeline` (its JSON form) a section of day-by-day charts."""
     verdict = "GO" if report.verdict.go else "NO-GO"
     meta = "".join(f" &middot; {_e(k)}: {_e(v)}" for k, v in sorted(report.meta.items()))
     body = [
@@ -52,17 +57,25 @@ def render_html(report: ReconcileReport, history: Sequence[ReconcileSummary] = (
         ),
         _checks_table(report),
     ]
+    if timeline is not None:
+        from reconcile.render_timeline import timeline_section
+
+        body.insert(0, timeline_section(timeline))
     if history:
         body.append(_trends(history))
     body += [_flow_section(i, f, report.thresholds.field_accuracy)
              for i, f in enumerate(report.flows)]  # fmt: skip
     body.append(sign_off_section(report))
+    title, box = f"Reconciliation: {verdict}", _verdict_box(report)
+    if timeline is not None:  # the soak's verdict leads; the last day's reconcile follows
+        title = f"Soak: {timeline.get('verdict', 'NO-GO')}"
+        box = _soak_box(timeline) + box.replace("<strong>", "<strong>Last day's reconcile: ", 1)
     return PAGE.substitute(
-        title=_e(f"Reconciliation: {verdict}"),
+        title=_e(title),
         style=STYLE,
         generated_at=_e(report.generated_at),
         meta=meta,
-        verdict=_verdict_box(report),
+        verdict=box,
         body="\n".join(body),
         schema_version=_e(REPORT_SCHEMA_VERSION),
     )
@@ -81,6 +94,17 @@ def _verdict_box(report: ReconcileReport) -> str:
         f'<section id="verdict" class="verdict {"go" if go else "nogo"}">'
         f"<strong>{'GO' if go else 'NO-GO'}</strong> <span>{lead}</span>"
         f"{f'<ul>{reasons}</ul>' if reasons else ''}</section>"
+    )
+
+
+def _soak_box(timeline: Mapping[str, Any]) -> str:
+    go = timeline.get("verdict") == "GO"
+    failing = len(timeline.get("reasons", ()))
+    days = len(timeline.get("days", ()))
+    lead = f"all {days} simulated days pass" if go else f"{failing} breach(es) in {days} days"
+    return (
+        f'<section id="soak-verdict" class="verdict {"go" if go else "nogo"}">'
+        f"<strong>Soak: {'GO' if go else 'NO-GO'}</strong> <span>{_e(lead)}</span></section>"
     )
 
 

@@ -78,10 +78,14 @@ STALE_TARGET = "STALE_TARGET"
 def rejection(outcome: WriteResult) -> tuple[str, str, str]:
     """(reason, code, message) for a record the target refused."""
     if outcome.stale:
-        return "conflict", STALE_TARGET, (
-            f"the target changed the record after the flow read it ({outcome.error_code}:"
-            f" {outcome.message or 'no message'}); nothing was overwritten: the next run reads"
-            " it again and settles it by the flow's conflict policy"
+        return (
+            "conflict",
+            STALE_TARGET,
+            (
+                f"the target changed the record after the flow read it ({outcome.error_code}:"
+                f" {outcome.message or 'no message'}); nothing was overwritten: the next run reads"
+                " it again and settles it by the flow's conflict policy"
+            ),
         )
     reason = "rate_limit_exhausted" if outcome.retryable else "rejected"
     where = f" (fields: {', '.join(outcome.fields)})" if outcome.fields else ""

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sync.mapping import MappingSpec
     from sync.rollback import RollbackResult
 
+Clock = Callable[[], datetime]
 TREND_DEPTH = 200  # past flow summaries the HTML report's trend chart draws
 
 
@@ -91,12 +92,14 @@ def run_sync(
     mode: Mode = "live",
     full: bool | None = None,
     progress: ProgressFn | None = None,
+    clock: Clock | None = None,
 ) -> RunResult:
     """Run one flow once, recording into the configured state store. Afterwards the run is
     checked against the `alerts:` rules and any alert is posted (never failing the sync).
     `full=None`: a shadow run reads the whole source (a shadow judges everything the target
     holds; the live runs' watermark would show it only the latest changes), others read
-    incrementally."""
+    incrementally. `clock` (default: the wall clock) stamps the run, its watermarks and its
+    crosswalk rows: `harness soak` runs the engine on simulated time."""
     from harness.rollout import capped_mode
     from sync.engine import SyncEngine
 
@@ -107,17 +110,19 @@ def run_sync(
     (plan,) = load_flows(config, [flow_name])
     config.state_path.parent.mkdir(parents=True, exist_ok=True)
     adopt_config(config, os.environ)
-    started = datetime.now(UTC)
+    now = clock or _utc_now
+    started = now()
     try:
         with (
             open_connectors(config, read_only=mode != "live") as connectors,
-            StateStore(config.state_path) as state,
+            StateStore(config.state_path, clock=clock) as state,
         ):
             engine = SyncEngine(
                 connectors[plan.config.source],
                 connectors[plan.config.target],
                 state,
                 progress=progress,
+                clock=now,
             )
             result = engine.run(plan.engine_flow(), mode=mode, full=full)
     except SyncError:
@@ -125,6 +130,10 @@ def run_sync(
         raise
     alerts.after_run(config, result.run_id)
     return result
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _alert_failed_run(config: HarnessConfig, flow: str, started: datetime) -> None:
@@ -148,11 +157,14 @@ def run_reconcile(
     write: bool = True,
     reports_dir: Path | None = None,
     mask_pii: bool = False,
+    clock: Clock | None = None,
 ) -> tuple[ReconcileReport, dict[str, Path]]:
     """Reconcile flows read-only and (optionally) write the reports (JSON, Markdown, HTML,
     JUnit XML). The state file the syncs wrote must exist (a missing one is a ConfigError);
     the summary is recorded in its reconcile log, from which the HTML report draws the trend.
-    `mask_pii` masks names, emails and phones in the report before anything renders it."""
+    `mask_pii` masks names, emails and phones in the report before anything renders it.
+    `clock` (default: the wall clock) dates the report and its entry in the reconcile log,
+    so a soak's trend runs on simulated days."""
     from reconcile.mask import mask_report
     from reconcile.reconciler import build_report, reconcile_flow
     from reconcile.render import write_reports
@@ -178,6 +190,8 @@ def run_reconcile(
     seconds = (datetime.now(UTC) - started).total_seconds()
     flows = [plan.config.name for plan in plans]
     report = replace(report, context=report_context(config, flows, started, seconds))
+    if clock is not None:
+        report = replace(report, generated_at=clock().isoformat(timespec="seconds"))
     if mask_pii:
         report = mask_report(report)
     history = record_reconcile(config, report)

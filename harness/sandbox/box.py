@@ -17,7 +17,7 @@ import yaml
 from harness.api import open_connectors, run_reconcile, run_sync
 from harness.config import HarnessConfig, load_config
 from harness.sandbox.files import write_config
-from harness.sandbox.mocks import MockPair, RunningMock, start_mocks
+from harness.sandbox.mocks import Clock, MockPair, RunningMock, start_mocks
 from harness.sandbox.pairs import FlowDef, PairFlows, pair_flows
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
 from mocks.registry import PackError
@@ -42,8 +42,12 @@ class Sandbox:
         mapping: Path | None = None,
         reports_dir: Path | None = None,
         flows: Sequence[FlowDef] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.mocks = mocks
+        # Stamps runs, watermarks and reconciles (None: the wall clock); the mocks were
+        # started on the same clock (`start`), so a soak's simulated time is everyone's.
+        self.clock = clock
         self.workdir = workdir
         # The pair's flows and mappings: shipped, compiled from the profiles, or a project's.
         self.pair = pair or pair_flows(mocks.crm.vendor.name, mocks.erp.vendor.name, workdir)
@@ -72,16 +76,19 @@ class Sandbox:
         crm: str = DEFAULT_CRM,
         erp: str = DEFAULT_ERP,
         pair: PairFlows | None = None,
+        clock: Clock | None = None,
         **kwargs: Any,
     ) -> Iterator[Sandbox]:
-        """Start the pair's mocks (`pair`'s vendors when given) and a sandbox over them."""
+        """Start the pair's mocks (`pair`'s vendors when given) and a sandbox over them;
+        `clock` (default: the wall clock) runs the mocks' stores, the syncs and the
+        reconciles on one time."""
         workdir.mkdir(parents=True, exist_ok=True)
         if pair is not None:
             crm, erp = pair.crm, pair.erp
         with start_mocks(
-            crm=crm, erp=erp, world=world or WorldSettings(), workdir=workdir
+            crm=crm, erp=erp, world=world or WorldSettings(), workdir=workdir, clock=clock
         ) as mocks:
-            yield cls(mocks, workdir, pair=pair, **kwargs)
+            yield cls(mocks, workdir, pair=pair, clock=clock, **kwargs)
 
     def _configure(self, mapping: Path) -> HarnessConfig:
         default = self.pair.default
@@ -154,12 +161,14 @@ class Sandbox:
         progress: ProgressFn | None = None,
     ) -> RunResult:
         name = flow or self.pair.default.name
-        return run_sync(self.config, name, mode=mode, full=full, progress=progress)
+        return run_sync(
+            self.config, name, mode=mode, full=full, progress=progress, clock=self.clock
+        )
 
     def reconcile(
         self, flows: list[str] | None = None, *, progress: ProgressFn | None = None
     ) -> tuple[ReconcileReport, dict[str, Path]]:
-        return run_reconcile(self.config, flows, progress=progress)
+        return run_reconcile(self.config, flows, progress=progress, clock=self.clock)
 
     @contextmanager
     def connectors(self) -> Iterator[dict[str, Connector]]:

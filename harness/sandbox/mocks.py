@@ -6,9 +6,10 @@ import errno
 import secrets
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ class MockVendor:
 
 
 ADMIN_TOKEN_ENV = "HARNESS_ADMIN_TOKEN"
+Clock = Callable[[], datetime]
 
 
 def mock_vendor(name: str, role: str) -> MockVendor:
@@ -102,11 +104,18 @@ class MockPair:
 
 
 def start_mock(
-    vendor: MockVendor, admin_token: str, tls: TlsMaterial | None, port: int = 0
+    vendor: MockVendor,
+    admin_token: str,
+    tls: TlsMaterial | None,
+    port: int = 0,
+    clock: Clock | None = None,
 ) -> RunningMock:
-    """Start one mock with freshly generated credentials."""
+    """Start one mock with freshly generated credentials; `clock` (default: the wall clock)
+    stamps its records, so a soak can run the mock on simulated time."""
     values = {key: secrets.token_urlsafe(18) for key in vendor.mock.credentials}
     app = vendor.mock.build_app(values, admin_token)
+    if clock is not None:
+        app.state.mock.store.use_clock(clock)
     server = start_server(app, port=port, tls=tls)
     env = {variable: values[key] for key, variable in vendor.credentials.items()}
     return RunningMock(vendor, server, app, env)
@@ -122,18 +131,20 @@ def start_mocks(
     crm_port: int = 0,
     erp_port: int = 0,
     faults: FaultPlan | None = None,
+    clock: Clock | None = None,
 ) -> MockPair:
     """Start a CRM and an ERP mock on loopback and seed both from one world; `faults`, when
-    given, becomes both mocks' active fault plan once they are seeded."""
+    given, becomes both mocks' active fault plan once they are seeded; `clock`, when given,
+    stamps both stores' records (seeded ones included) instead of the wall clock."""
     crm_vendor, erp_vendor = mock_vendor(crm, "crm"), mock_vendor(erp, "erp")
     for option, port in (("--crm-port", crm_port), ("--erp-port", erp_port)):
         check_port_free(port, option)  # before anything is written to the workdir
     with _undone_on_failure(workdir):
         tls = ensure_tls(workdir / "tls") if https else None
         admin_token = secrets.token_urlsafe(18)
-        crm_mock = _start_on(crm_vendor, admin_token, tls, crm_port, "--crm-port")
+        crm_mock = _start_on(crm_vendor, admin_token, tls, crm_port, "--crm-port", clock)
         try:
-            erp_mock = _start_on(erp_vendor, admin_token, tls, erp_port, "--erp-port")
+            erp_mock = _start_on(erp_vendor, admin_token, tls, erp_port, "--erp-port", clock)
         except BaseException:
             crm_mock.server.stop()
             raise
@@ -177,11 +188,16 @@ def _port_error(port: int, option: str, exc: OSError) -> ConfigError:
 
 
 def _start_on(
-    vendor: MockVendor, admin_token: str, tls: TlsMaterial | None, port: int, option: str
+    vendor: MockVendor,
+    admin_token: str,
+    tls: TlsMaterial | None,
+    port: int,
+    option: str,
+    clock: Clock | None = None,
 ) -> RunningMock:
     """`start_mock`, with a port taken between the check and the bind named as such."""
     try:
-        return start_mock(vendor, admin_token, tls, port)
+        return start_mock(vendor, admin_token, tls, port, clock)
     except OSError as exc:
         raise _port_error(port, option, exc) from exc
 
