@@ -24,15 +24,20 @@ from harness.config.yamllines import Lines
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """One scheduled check: a reconcile of `flows` (empty: all) on `schedule`."""
+    """One scheduled check: a reconcile of `flows` (empty: all), or a profile of one
+    `system` (its `object`, else the first flow's), on `schedule`."""
 
     name: str
     schedule: Schedule
-    kind: Literal["reconcile"] = "reconcile"
+    kind: Literal["reconcile", "profile"] = "reconcile"
     flows: tuple[str, ...] = ()
+    system: str | None = None
+    object: str | None = None
     depends_on: tuple[str, ...] = ()  # the scheduler's shape; checks wait for nothing
 
     def describe(self) -> str:
+        if self.kind == "profile":
+            return f"profile of {self.system}" + (f" {self.object}" if self.object else "")
         return f"reconcile of {', '.join(self.flows) or 'every flow'}"
 
 
@@ -43,7 +48,9 @@ def build_checks(raw: Any) -> tuple[CheckConfig, ...]:
         schedule = build_schedule(entry["schedule"])
         if schedule is None:  # the schema requires one
             continue
-        checks.append(CheckConfig(entry["name"], schedule, flows=tuple(entry.get("flows", ()))))
+        checks.append(CheckConfig(entry["name"], schedule, entry.get("kind", "reconcile"),
+                                  tuple(entry.get("flows", ())), entry.get("system"),
+                                  entry.get("object")))  # fmt: skip
     return tuple(checks)
 
 
@@ -74,6 +81,11 @@ def check_problems(data: Mapping[str, Any], lines: Lines) -> list[Problem]:
                 known = ", ".join(names) or "none"
                 add(f"unknown flow {flow!r}{suggest(flow, names)}; known flows: {known}",
                     "checks", index, "flows", position)  # fmt: skip
+        system = check.get("system")
+        if check.get("kind") == "profile" and system not in (data.get("systems") or {}):
+            known = ", ".join(sorted(data.get("systems") or {})) or "none"
+            add(f"a profile check names the system it profiles: one of {known}", "checks",
+                index, "system" if system is not None else "kind")  # fmt: skip
         if isinstance(check.get("schedule"), dict):
             where = ("checks", index, "schedule")
             problems += one_schedule_problems(check["schedule"], lines, where)

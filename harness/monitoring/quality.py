@@ -143,8 +143,10 @@ def send_quiet(config: HarnessConfig, alerts: Sequence[Alert], now: datetime) ->
 
 
 def run_check(config: HarnessConfig, check: CheckConfig) -> CheckResult:
-    """Reconcile the check's flows (reports written, history recorded), then alert on what
-    the scores say about data quality."""
+    """A profile check profiles its system (reports written); a reconcile check reconciles
+    its flows (reports written, history recorded), then alerts on what the scores say."""
+    if check.kind == "profile":
+        return _profile(config, check)
     from harness.api import reconcile_history, run_reconcile
     from reconcile.history import summarize
 
@@ -162,6 +164,20 @@ def run_check(config: HarnessConfig, check: CheckConfig) -> CheckResult:
     error = None if go else "NO-GO: " + "; ".join(report.verdict.reasons[:3])
     status = "succeeded" if go else "partial"
     return CheckResult(run_id, status, CheckCounts(read, 0, held), error, tuple(alerts))
+
+
+def _profile(config: HarnessConfig, check: CheckConfig) -> CheckResult:
+    """The system's data-quality profile (JSON and Markdown in the reports folder); no
+    records read is no evidence, reported as a failed check."""
+    from harness.api.profiling import run_profile
+
+    assert check.system is not None  # config validation requires it
+    report, _paths = run_profile(config, check.system, check.object)
+    run_id = f"{check.name}@{report.generated_at}"
+    counts = CheckCounts(read=report.records)
+    if report.no_evidence:
+        return CheckResult(run_id, "failed", counts, f"no {report.object} records read")
+    return CheckResult(run_id, "succeeded", counts)
 
 
 __all__ = ["CheckResult", "QuietPeriod", "quality_alerts", "run_check", "send_quiet"]

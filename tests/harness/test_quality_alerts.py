@@ -103,3 +103,24 @@ def test_a_scheduled_reconcile_below_threshold_alerts_once_per_quiet_period(
     assert len(webhook.received) == 1
     _run_checks(_with_check(box, tmp_path, quiet_minutes=0), box, webhook)
     assert len(webhook.received) == 2 and "quality_low" in json.dumps(webhook.received[1])
+
+
+def test_a_scheduled_profile_writes_its_report_and_a_bad_system_is_refused(
+    harness_sandbox_session: Sandbox, tmp_path: Path, webhook: Webhook
+) -> None:
+    box = harness_sandbox_session
+    box.reseed(WorldSettings(seed=9, accounts=15))
+    box.restore_settings()
+    data = yaml.safe_load(box.config_path.read_text(encoding="utf-8"))
+    data["checks"] = [{"name": "crm-profile", "kind": "profile", "system": "crm",
+                       "schedule": {"cron": "0 3 * * 1"}}]  # fmt: skip
+    data["reports"] = {"dir": str(tmp_path / "reports")}
+    path = box.config_path.with_name("profile-check.yaml")
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = _run_checks(path, box, webhook)
+    assert "crm-profile succeeded read=15" in out
+    assert any(p.suffix == ".json" for p in (tmp_path / "reports").iterdir())
+    data["checks"][0]["system"] = "warehouse"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    refused = runner.invoke(app, ["run", "--once", "--config", str(path)], env=box.environ)
+    assert refused.exit_code == 2 and "checks[0].system" in refused.output
