@@ -1,4 +1,5 @@
-"""Alerts after a sync: a failed run, too many quarantined records, an unusual volume.
+"""Alerts after a sync: a failed run, too many quarantined records, an unusual volume
+(each sent again only after the quiet period, `harness.monitoring.quality`).
 
 `evaluate` is pure: it looks at one finished run and the flow's recent history. `after_run`
 does the rest for `run_sync`: reads the state, evaluates, and POSTs Slack-compatible JSON
@@ -13,6 +14,7 @@ import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from harness.config import AlertsConfig, HarnessConfig
@@ -143,11 +145,13 @@ def after_run(config: HarnessConfig, run_id: str) -> list[Alert]:
     except StateError as exc:
         log.warning("alerts skipped: cannot read the state file: %s", exc)
         return []
+    from harness.monitoring.quality import notify_quietly  # it builds on this module
+
     found = evaluate(run, history, config.alerts)
     for alert in found:
         log.warning("alert %s for %s (run %s): %s", alert.kind, alert.flow, alert.run_id,
                     alert.message)  # fmt: skip
-    notify(config, found)
+    notify_quietly(config, found, datetime.now(UTC))  # a repeat waits out the quiet period
     return found
 
 

@@ -10,7 +10,8 @@ flow's scores are compared with the thresholds and with the flow's own recent re
 - `quarantine_growing`: more records held in quarantine than at the last reconcile.
 
 An alert people see every five minutes is an alert they learn to ignore, so the same alert
-(its kind and flow) is sent again only after `alerts.quiet_minutes`; the times each was last
+(its kind and flow; a run's alerts too, `alerts.after_run`) is sent again only after
+`alerts.quiet_minutes`; the times each was last
 sent live in `alerts-sent.json` beside the state file, so a restarted `harness run` keeps them.
 """
 
@@ -129,17 +130,29 @@ def _key(alert: Alert) -> str:
 
 
 def send_quiet(config: HarnessConfig, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
-    """Notify the alerts not sent within the quiet period; returns those sent."""
-    quiet = QuietPeriod(config.state_path.parent / SENT_FILE, config.alerts.quiet_minutes)
-    due = quiet.due(alerts, now)
+    """Log the alerts and notify those not sent within the quiet period; returns those sent."""
+    due = _quiet(config).due(alerts, now)
     for alert in alerts:
         held = "" if alert in due else " (quiet period: not sent again)"
         log.warning("alert %s for %s: %s%s", alert.kind, alert.flow, alert.message, held)
+    return notify_quietly(config, alerts, now)
+
+
+def notify_quietly(config: HarnessConfig, alerts: Sequence[Alert], now: datetime
+                   ) -> list[Alert]:  # fmt: skip
+    """Notify the alerts not sent within the quiet period (any alert: a run's too); returns
+    those the webhook accepted, which start a new quiet period."""
+    quiet = _quiet(config)
+    due = quiet.due(alerts, now)
     status = notify(config, due)
     if due and status is not None and status < 300:
         quiet.mark(due, now)
         return list(due)
     return []
+
+
+def _quiet(config: HarnessConfig) -> QuietPeriod:
+    return QuietPeriod(config.state_path.parent / SENT_FILE, config.alerts.quiet_minutes)
 
 
 def run_check(config: HarnessConfig, check: CheckConfig) -> CheckResult:
@@ -180,4 +193,11 @@ def _profile(config: HarnessConfig, check: CheckConfig) -> CheckResult:
     return CheckResult(run_id, "succeeded", counts)
 
 
-__all__ = ["CheckResult", "QuietPeriod", "quality_alerts", "run_check", "send_quiet"]
+__all__ = [
+    "CheckResult",
+    "QuietPeriod",
+    "notify_quietly",
+    "quality_alerts",
+    "run_check",
+    "send_quiet",
+]

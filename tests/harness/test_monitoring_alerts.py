@@ -93,6 +93,8 @@ def test_after_run_posts_the_alert_to_the_webhook(tmp_path: Path, webhook: Webho
     assert [a.kind for a in found] == ["error_rate"]
     (body,) = webhook.received
     assert "10 of 50 records quarantined (20.0%" in json.dumps(body)
+    assert after_run(config, run.run_id)  # raised again, and logged ...
+    assert len(webhook.received) == 1  # ... but not sent again within the quiet period
 
 
 def test_a_failing_webhook_is_logged_and_never_raised(
