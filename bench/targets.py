@@ -1,4 +1,5 @@
-"""Issue #7's targets judged on one `make bench` run: measured value, target, verdict."""
+"""The issues' speed targets (#7, #13, #14, #15) judged on one `make bench` run: measured
+value, target, verdict."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     limits = _get(results, "limits", "figures") or {}
     suiteql = _get(results, "suiteql", "figures") or {}
     paging = _get(results, "paging", "figures") or {}
+    sap = _get(results, "sap", "figures") or {}
+    hubspot = _get(results, "hubspot", "figures") or {}
     world = _get(results, "world_generation", "median") or {}
     companies = _get(results, "world_generation", "companies") or 0
     at_1m = _get(results, "reconcile_scale", "targets", "1m") or {}
@@ -78,6 +81,12 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
              paging.get("salesforce_ratio"), ">= 0.5", lambda v: v >= 0.5, "x"),
         _row("paging", "mock paging vs bare FastAPI, NetSuite", paging.get("netsuite_ratio"),
              ">= 0.5", lambda v: v >= 0.5, "x"),
+        _row("sap", "SAP: calls per synced record vs the $batch minimum (#15)",
+             sap.get("calls_vs_minimum"), "<= 1.1x", lambda v: v <= 1.1, "x"),
+        _row("hubspot", "HubSpot: calls per synced record vs the batch minimum (#14)",
+             hubspot.get("calls_vs_minimum"), "<= 1.05x", lambda v: v <= 1.05, "x"),
+        _row("hubspot", "HubSpot: throughput vs the max its limits allow, lookups counted (#14)",
+             hubspot.get("throughput_vs_max_with_lookups"), ">= 0.9", lambda v: v >= 0.9, "x"),
         _row("world_generation", f"world generation, {companies:,} companies + business",
              world.get("generate_s"), "< 30 s", lambda v: v < 30, "s"),
     ]  # fmt: skip
@@ -89,7 +98,7 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def targets_summary(rows: list[dict[str, Any]]) -> Table:
-    table = Table(title="issue #7 targets")
+    table = Table(title="targets")
     for column in ("target", "measured", "goal", "verdict", "run"):
         table.add_column(column, justify="right" if column == "measured" else "left")
     for row in rows:
