@@ -116,6 +116,9 @@ def _flow_checks(config: HarnessConfig, phase: Phase, started: datetime) -> list
             checks.append(GateCheck(flow.name, False, "no reconcile since the phase started"))
             continue
         last = since[0]
+        if not last.counts.get("source_records"):  # an empty flow scores 100%: no evidence
+            checks.append(GateCheck(flow.name, False, "its last reconcile read no record"))
+            continue
         ok = last.record_accuracy >= record and last.field_accuracy >= fields
         checks.append(GateCheck(flow.name, ok, f"record accuracy {last.record_accuracy:.2%}"
                                 f" (gate {record:.2%}), field {last.field_accuracy:.2%}"

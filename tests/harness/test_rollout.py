@@ -89,3 +89,16 @@ def test_bad_phases_are_refused_with_their_key(project: Path, phases: list, key:
     with pytest.raises(ConfigValidationError) as caught:
         load_config(project, {})
     assert key in [p.key for p in caught.value.problems]
+
+
+def test_a_reconcile_that_read_no_record_is_no_evidence_for_the_gate(project: Path) -> None:
+    from sync.state import ReconcileSummary, StateStore
+
+    config = load_config(project, {})
+    advance(config, force=True, reason="skip the shadow here", now=T0)
+    empty = ReconcileSummary("customers", T0 + timedelta(hours=1), "GO", True, 1.0, 1.0,
+                             {"source_records": 0, "equal": 0})  # fmt: skip
+    with StateStore(config.state_path) as state:
+        state.record_reconcile([empty])
+    checks = {c.name: c for c in standing(config, T0 + timedelta(days=1)).checks}
+    assert not checks["customers"].ok and "read no record" in checks["customers"].detail
