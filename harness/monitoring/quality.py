@@ -72,6 +72,9 @@ def quality_alerts(
             alerts.append(Alert(kind, "warning", flow, run_id, message))
 
         accuracy = now.record_accuracy
+        if not now.counts.get("source_records"):  # 100% of nothing is no evidence
+            add("quality_low", "the reconcile read no record: no evidence of its accuracy")
+            continue
         if accuracy < thresholds.record_accuracy:
             add("quality_low", f"record accuracy {accuracy:.2%}, below the threshold"
                 f" {thresholds.record_accuracy:.2%}")  # fmt: skip

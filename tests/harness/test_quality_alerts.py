@@ -49,6 +49,9 @@ def test_each_data_quality_signal_raises_its_alert() -> None:
     ]
     assert _kinds(_summary(0.99, quarantined=2), _summary(0.99, quarantined=4)) == []
     assert _kinds(_summary(0.97), _summary(0.99)) == []  # one past reconcile is no trend
+    empty = _summary(1.0)
+    empty.counts["source_records"] = 0
+    assert _kinds(empty, *steady) == ["quality_low"]  # 100% of nothing is no evidence
 
 
 def test_the_quiet_period_holds_a_repeat_and_survives_a_restart(tmp_path: Path) -> None:
