@@ -121,3 +121,20 @@ def test_cron_intervals_average_over_a_week() -> None:
     assert interval_seconds(Schedule(cron="*/15 * * * *")) == 900
     assert interval_seconds(Schedule(cron="0 2 * * 1-5")) == pytest.approx(7 * 86_400 / 5)
     assert interval_seconds(Schedule(realtime=30)) == 30 and interval_seconds(None) is None
+
+
+def test_every_registered_pack_publishes_its_limits() -> None:
+    from sync.connectors import connector_pack, known_vendors
+
+    missing = [v for v in known_vendors() if connector_pack(v).limits is None and v != "toy"]
+    assert missing == []
+
+
+def test_a_hubspot_to_netsuite_plan_weighs_hubspot_s_burst_allowance(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path), "--crm", "hubspot", "--erp", "netsuite"])
+    assert result.exit_code == 0, result.output
+    config = load_config(tmp_path / "harness.yaml", {})
+    (products,) = build_plan(config, {"products": 1_000_000}, flows=["products"]).flows
+    times = products.full.times
+    assert times["HubSpot (crm) burst allowance (190 per 10 s)"] == pytest.approx(20_000 / 19)
+    assert products.full.binding.startswith("HubSpot (crm) writes")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.connectors.budget import ApiLimits
 from sync.connectors.registry import ConnectorPack, CredentialSpec
 
 PACK = ConnectorPack(
@@ -30,6 +31,19 @@ PACK = ConnectorPack(
     base_url_hint="https://api.hubapi.com",
     profile_path=Path(__file__).resolve().parent / "profile.yaml",
     kits="sync.connectors.hubspot.kit:KITS",
+    limits=ApiLimits(
+        # Professional tier, private app: 190 requests per ten seconds and 650,000 a day;
+        # lists page 100, batches carry 100 inputs (search: 200 a page, its own 4 a second).
+        daily_calls=650_000,
+        burst_calls=190,
+        burst_seconds=10,
+        concurrency=10,
+        read_page=100,
+        write_batch=100,
+        lookup_batch=100,
+        latency_seconds=0.2,
+        source="HubSpot API usage guidelines (Professional, private app)",
+    ),
 )
 
 __all__ = ["PACK"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.connectors.budget import ApiLimits
 from sync.connectors.registry import ConnectorPack, CredentialSpec
 
 PACK = ConnectorPack(
@@ -27,6 +28,17 @@ PACK = ConnectorPack(
     base_url_hint="https://my000000-api.s4hana.cloud.sap",
     profile_path=Path(__file__).resolve().parent / "profile.yaml",
     kits="sync.connectors.sap.kit:KITS",
+    limits=ApiLimits(
+        # No published rate limit; what binds is the Gateway's work per call: a $batch of 100
+        # change sets takes about a second, server pages about 1,000 rows.
+        concurrency=10,
+        read_page=1_000,
+        write_batch=100,
+        lookup_batch=100,
+        latency_seconds=0.25,
+        write_latency_seconds=1.0,
+        source="SAP Gateway defaults (no published limits; sap_realistic.yaml latencies)",
+    ),
 )
 
 __all__ = ["PACK"]
