@@ -31,6 +31,7 @@ BULK_LOOKUP_IDS, BULK_LOOKUP_CHARS = 4_000, 90_000
 FIRST_POLL, MAX_POLL = 0.05, 2.0  # seconds between job polls: doubling up to MAX_POLL
 DONE = frozenset({"JobComplete", "Failed", "Aborted"})
 CSV_HEADERS = {"Content-Type": "text/csv", "Accept": "application/json"}
+ABORT_WAIT = 60.0  # seconds an aborted job may take to stop
 
 
 class BulkJobs:
@@ -74,7 +75,14 @@ class BulkJobs:
         job = f"{self._jobs}/ingest/{_job_id(created)}"
         self.http.request("PUT", f"{job}/batches", content=body, headers=CSV_HEADERS)
         self.http.request("PATCH", job, json={"state": "UploadComplete"})
-        info = self._wait(job)
+        try:
+            info = self._wait(job)
+        except TransientVendorError:
+            # Still running: a job left behind could save these records after the run has
+            # taken them for unsaved. Abort it; what it saved comes back from its results,
+            # the rest as unprocessed (safe to send again).
+            self.http.request("PATCH", job, json={"state": "Aborted"})
+            info = self._wait(job, timeout=ABORT_WAIT)
         if info["state"] == "Failed":
             # The whole upload was refused (a column the object lacks, ...): every record
             # fails with the job's reason, as sObject Collections fails each with its own,
@@ -141,17 +149,18 @@ class BulkJobs:
     def _text(self, path: str) -> str:
         return self.http.get(path, headers={"Accept": "text/csv"}).content.decode("utf-8")
 
-    def _wait(self, job: str) -> dict[str, Any]:
+    def _wait(self, job: str, timeout: float | None = None) -> dict[str, Any]:
         """Poll the job until it is done (short waits first: small jobs end in moments)."""
         started, delay = time.monotonic(), FIRST_POLL
+        limit = self._timeout if timeout is None else timeout
         while True:
             info: dict[str, Any] = self.http.get(job).json()
             if info.get("state") in DONE:
                 return info
-            if time.monotonic() - started > self._timeout:
+            if time.monotonic() - started > limit:
                 raise TransientVendorError(
                     f"Salesforce Bulk API job {job} still {info.get('state')} after"
-                    f" {self._timeout:.0f} s",
+                    f" {limit:.0f} s",
                     code="BULK_JOB_TIMEOUT",
                 )
             self._sleep(delay)

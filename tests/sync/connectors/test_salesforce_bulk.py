@@ -111,3 +111,20 @@ def test_a_job_salesforce_refuses_whole_fails_each_record_not_the_run(sandbox: K
         (False, "BULK_JOB_FAILED", False)
     }
     assert all("No_Such_Field__c" in (r.message or "") for r in results)
+
+
+def test_a_job_that_outlasts_its_timeout_is_aborted_and_reports_what_it_saved(
+    sandbox: Kit,
+) -> None:
+    """No job is left running behind the run: what it saved is reported saved, the rest
+    unprocessed and retryable, and the store agrees with each answer."""
+    conn = sandbox.connector(options={"bulk_threshold": 100, "bulk_timeout": 0})
+    results = conn.upsert("Account", "External_Id__c", _records("SLOW", 600))
+    (job,) = sandbox.app.state.salesforce_bulk.listing("ingest")
+    assert job.state in ("Aborted", "JobComplete")
+    stored = {
+        r.fields.get("External_Id__c") for r in sandbox.app.state.mock.store.records("Account")
+    }
+    for result in results:
+        assert (result.key in stored) == result.ok, result
+        assert result.ok or (result.retryable and result.error_code == "UNPROCESSED")
