@@ -49,16 +49,19 @@ def read_state(path: Path, first_phase: str, now: datetime | None = None) -> Rol
     days a gate counts start from the first look)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+        decisions = [Decision(**d) for d in raw.get("decisions", [])]
+        state = RolloutState(str(raw["phase"]), str(raw["since"]), raw.get("held"), decisions)
+        if state.started.tzinfo is None:
+            raise ValueError(f"since {state.since!r} has no time zone")
+        return state
     except FileNotFoundError:
         state = RolloutState(first_phase, (now or datetime.now(UTC)).isoformat())
         write_state(path, state)
         return state
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"the rollout state {path} is unreadable: {exc}; restore it from a"
-                          " backup, or remove it to start again from the first phase",
-                          file=str(path)) from exc  # fmt: skip
-    decisions = [Decision(**d) for d in raw.get("decisions", [])]
-    return RolloutState(raw["phase"], raw["since"], raw.get("held"), decisions)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"the rollout state {path} is unreadable ({type(exc).__name__}:"
+                          f" {exc}); restore it from a backup, or remove it to start again"
+                          " from the first phase", file=str(path)) from exc  # fmt: skip
 
 
 def write_state(path: Path, state: RolloutState) -> None:

@@ -102,3 +102,17 @@ def test_a_reconcile_that_read_no_record_is_no_evidence_for_the_gate(project: Pa
         state.record_reconcile([empty])
     checks = {c.name: c for c in standing(config, T0 + timedelta(days=1)).checks}
     assert not checks["customers"].ok and "read no record" in checks["customers"].detail
+
+
+DAMAGED = ["{}", "[]", '{"phase": "pilot", "since": "yesterday"}',
+           '{"phase": "pilot", "since": "2026-12-01T09:00:00"}']  # fmt: skip
+
+
+@pytest.mark.parametrize("text", DAMAGED)
+def test_a_damaged_rollout_state_is_exit_2_naming_the_file(project: Path, text: str) -> None:
+    config = load_config(project, {})
+    config.state_path.parent.mkdir(parents=True, exist_ok=True)
+    config.state_path.with_name("rollout.json").write_text(text)
+    result = runner.invoke(app, ["rollout", "status", "--config", str(project)])
+    assert result.exit_code == 2 and "rollout.json is unreadable" in " ".join(result.output.split())
+    assert "bug" not in result.output
