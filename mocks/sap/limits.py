@@ -20,9 +20,11 @@ _RAW_SLASHES = re.compile(rb"/{2,}")
 
 
 def requested_client(scope: Scope) -> str | None:
+    """The `sap-client` a request names; a request naming two different ones names ''
+    (no client is called that), so it is refused rather than served under either."""
     params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    values = params.get("sap-client")
-    return values[0] if values else None
+    values = set(params.get("sap-client") or ())
+    return (values.pop() if len(values) == 1 else "") if values else None
 
 
 class SapGate:

@@ -254,7 +254,14 @@ class _Mismatch:
 def compile_filter(text: str, etype: EntityType) -> Callable[[Row], bool]:
     """A predicate over stored fields; SapError 400 on a malformed expression."""
     expr = _Parser(text, etype).parse()
-    return lambda row: bool(expr(row))
+
+    def test(row: Row) -> bool:
+        try:
+            return bool(expr(row))
+        except (TypeError, AttributeError) as exc:  # a string function given a number, ...
+            raise _error(f"Invalid argument types in $filter: {text}") from exc
+
+    return test
 
 
 __all__ = ["compile_filter", "tokenize"]

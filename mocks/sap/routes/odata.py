@@ -9,7 +9,7 @@ from starlette.responses import Response
 from mocks.sap.batch import has_changeset, parse_batch, run_batch
 from mocks.sap.dispatch import WRITES, Call, Reply, handle
 from mocks.sap.errors import CODES, SapError, csrf_required, not_found
-from mocks.sap.limits import MAX_BATCH_BYTES
+from mocks.sap.limits import MAX_BATCH_BYTES, requested_client
 from mocks.sap.odata.model import Service
 from mocks.sap.schema import find_service
 from mocks.sap.state import SapState
@@ -30,7 +30,7 @@ def _origin(request: Request) -> str:
 
 
 def _client(state: SapState, request: Request) -> str:
-    return request.query_params.get("sap-client") or str(state.settings.get("sap_client"))
+    return requested_client(request.scope) or str(state.settings.get("sap_client"))
 
 
 def _csrf_fetch(state: SapState, request: Request, response: Response) -> None:

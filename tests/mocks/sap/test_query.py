@@ -224,3 +224,21 @@ def test_paging_drift_fault_inserts_ahead_of_the_cursor(
     seen = _page_through(client, SET)
     assert (len(seen) > len(set(seen))) is duplicates
     assert {"10000000", "10000004"} <= set(seen)  # nothing of the first read is lost
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["substringof(1,2)", "startswith(1,'a')", "length(1) eq 1", "tolower(1) eq 'a'"],
+)
+def test_a_string_function_given_a_number_is_a_400_not_a_crash(
+    client: TestClient, partners: list[dict[str, Any]], expression: str
+) -> None:
+    response = client.get(SET, params={"$filter": expression})
+    assert response.status_code == 400, response.text
+    assert "$filter" in error_of(response)["message"]["value"]
+
+
+def test_a_request_naming_two_clients_is_refused(client: TestClient) -> None:
+    assert client.get(SET, params={"sap-client": "100"}).status_code == 200
+    twice = client.get(f"{SET}?sap-client=100&sap-client=999")
+    assert twice.status_code == 401
