@@ -109,7 +109,24 @@ def build_plan(
         daily = _stated(changes or {}, flow.name, entity)
         daily = math.ceil(volume * DEFAULT_CHURN) if daily is None else daily
         plan.flows.append(_flow_plan(flow, sides, volume, daily))
+    _check_names(list(config.flows), volumes, changes or {})
+    if not plan.flows:  # "fits" over nothing would be a verdict without evidence
+        raise ConfigError("no flow was planned: state its records with --volume NAME=COUNT"
+                          " (a flow's name or the entity it moves)", key="--volume")  # fmt: skip
     return plan
+
+
+def _check_names(chosen: list[FlowConfig], *stated: Mapping[str, int]) -> None:
+    """Every stated name is a flow's or the entity one moves: a misspelt one is refused,
+    never quietly left out of the plan."""
+    known = {f.name for f in chosen}
+    for flow in chosen:
+        entity = _entity(flow)
+        known |= {entity, f"{entity}s"} if entity else set()
+    unknown = sorted({name for values in stated for name in values} - known)
+    if unknown:
+        raise ConfigError(f"unknown name(s) {', '.join(unknown)}; stated volumes name a flow or"
+                          f" an entity: {', '.join(sorted(known))}", key="--volume")  # fmt: skip
 
 
 def _flow_plan(flow: FlowConfig, sides: Mapping[str, Side], volume: int, daily: int) -> FlowPlan:

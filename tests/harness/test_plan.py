@@ -97,8 +97,10 @@ def test_bulk_rounds_are_planned_for_a_large_load_into_salesforce(project: Path)
         (["--volume", "customers"], "expected NAME=COUNT"),
         (["--volume", "customers=lots"], "expected NAME=COUNT"),
         (["--flow", "shipments", "--volume", "customers=1"], "shipments"),
+        (["--volume", "custmers=50000"], "unknown name(s) custmers"),
+        ([], "no flow was planned"),
     ],
-    ids=["no-count", "not-a-number", "unknown-flow"],
+    ids=["no-count", "not-a-number", "unknown-flow", "misspelt", "nothing-planned"],
 )
 def test_bad_input_is_exit_2_naming_it(project: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["plan", "--config", str(project), *args])
