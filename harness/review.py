@@ -40,6 +40,15 @@ class WeeklyReview:
     end: datetime
     flows: tuple[FlowWeek, ...]
 
+    @property
+    def no_evidence(self) -> str | None:
+        """The warning for flows no reconcile judged in the period (None: every one was)."""
+        missing = [w.flow for w in self.flows if w.reconciles == 0]
+        if not missing:
+            return None
+        return (f"No reconcile this period for: {', '.join(missing)} (no evidence of their"
+                " accuracy: schedule a check, see `checks:`).")  # fmt: skip
+
 
 def build_review(config: HarnessConfig, days: float = 7, now: datetime | None = None
                  ) -> WeeklyReview:  # fmt: skip
@@ -49,7 +58,7 @@ def build_review(config: HarnessConfig, days: float = 7, now: datetime | None = 
     if config.state_path.exists():
         with StateStore(config.state_path) as state:
             for flow in config.flows:
-                runs = [r for r in state.runs(flow.name, 10_000) if start <= r.started_at <= end]
+                runs = [r for r in state.runs_since(start, flow.name) if r.started_at <= end]
                 summaries = [s for s in state.reconcile_history(flow.name, 10_000)
                              if start <= s.generated_at <= end]  # fmt: skip
                 held = state.quarantined(flow.name, status=None)
@@ -110,10 +119,8 @@ def render_markdown(review: WeeklyReview) -> str:
     lines = [f"# Weekly data-quality review, {review.start:%Y-%m-%d} to {review.end:%Y-%m-%d}",
              "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]  # fmt: skip
     lines += ["| " + " | ".join(_row(w)) + " |" for w in review.flows]
-    missing = [w.flow for w in review.flows if w.reconciles == 0]
-    if missing:
-        lines += ["", f"No reconcile this week for: {', '.join(missing)} (no evidence of their"
-                  " accuracy: schedule a check, see `checks:`)."]  # fmt: skip
+    if review.no_evidence:
+        lines += ["", review.no_evidence]
     return "\n".join(lines) + "\n"
 
 
@@ -124,11 +131,14 @@ def render_html(review: WeeklyReview) -> str:
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in _row(w)) + "</tr>"
         for w in review.flows
     )
+    warning = (
+        f"<p><strong>{html.escape(review.no_evidence)}</strong></p>" if (review.no_evidence) else ""
+    )
     style = ("body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}")  # fmt: skip
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
             f"<style>{style}</style></head><body><h1>{title}</h1><table><thead><tr>{head}"
-            f"</tr></thead><tbody>{body}</tbody></table></body></html>\n")  # fmt: skip
+            f"</tr></thead><tbody>{body}</tbody></table>{warning}</body></html>\n")  # fmt: skip
 
 
 __all__ = ["FlowWeek", "WeeklyReview", "build_review", "render_html", "render_markdown"]

@@ -42,4 +42,19 @@ def test_a_week_of_one_flow_is_reviewed_with_its_numbers(
                                  str(tmp_path)], env=box.environ)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (tmp_path / "review.html").read_text().startswith("<!doctype html>")
+    unjudged = [w.flow for w in review.flows if w.reconciles == 0]
+    if unjudged:  # the same warning in both renderings
+        assert "No reconcile this period" in (tmp_path / "review.html").read_text()
     assert "Weekly data-quality review" in (tmp_path / "review.md").read_text()
+
+
+def test_a_flow_no_reconcile_judged_is_named_in_both_renderings() -> None:
+    from datetime import UTC, datetime
+
+    from harness.review import FlowWeek, WeeklyReview, render_html
+
+    week = WeeklyReview(datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 7, tzinfo=UTC),
+                        (FlowWeek("customers", reconciles=1, accuracy_last=1.0),
+                         FlowWeek("orders")))  # fmt: skip
+    for text in (render_markdown(week), render_html(week)):
+        assert "No reconcile this period for: orders" in text
