@@ -95,8 +95,11 @@ class AuthGate:
         if scope["type"] != "http" or path.startswith(ADMIN_PREFIX) or path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
-        if _developer_key(scope, self.tokens.config.developer_api_key):
-            await self.app(scope, receive, send)  # the webhooks API, as the app's developer
+        if path.startswith("/webhooks/"):  # the app's settings: its developer key, only
+            if _developer_key(scope, self.tokens.config.developer_api_key):
+                await self.app(scope, receive, send)
+            else:
+                await send_json(send, 401, refusal("INVALID_AUTHENTICATION"))
             return
         token = _bearer(scope)
         category, private = (

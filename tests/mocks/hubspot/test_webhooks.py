@@ -127,10 +127,12 @@ def test_settings_and_subscriptions_through_the_webhooks_api(portal: Portal) -> 
     assert bare.status_code == 400  # a property change names its property
     odd = client.post(f"{APP}/subscriptions", params=KEY, json={"eventType": "company.hug"})
     assert odd.status_code == 400
-    # A portal token works as well (the mock's leniency); another app's id is 404.
-    listed = portal.get(f"{APP}/subscriptions")
+    # The webhooks API takes the developer key only: a portal token is refused, as HubSpot
+    # refuses it; another app's id is 404.
+    assert portal.get(f"{APP}/subscriptions").status_code == 401
+    listed = client.get(f"{APP}/subscriptions", params=KEY)
     assert [s["id"] for s in listed.json()["results"]] == [sub["id"]]
-    assert portal.get("/webhooks/v3/42/subscriptions").status_code == 404
+    assert client.get("/webhooks/v3/42/subscriptions", params=KEY).status_code == 404
     paused = client.patch(f"{APP}/subscriptions/{sub['id']}", params=KEY, json={"active": False})
     assert paused.json()["active"] is False
     assert client.delete(f"{APP}/subscriptions/{sub['id']}", params=KEY).status_code == 204
