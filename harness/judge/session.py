@@ -243,6 +243,15 @@ def team_flows(pair: PairFlows, folder: Path | None) -> PairFlows:
     those of the same name: the team's specification of what its integration must do."""
     if folder is None:
         return pair
+    if not folder.is_dir():
+        raise ConfigError(f"no mappings folder at {folder}", key="--mappings")
+    names = {f.name for f in pair.flows}
+    files = {p.stem for p in folder.glob("*.yaml")}
+    if not files & names:  # judging the shipped spec while the team thinks it is theirs
+        raise ConfigError(f"no mapping in {folder} is named after a flow of the pair ("
+                          f"found: {', '.join(sorted(files)) or 'none'}; flows:"
+                          f" {', '.join(sorted(names))}); name each <flow>.yaml",
+                          key="--mappings")  # fmt: skip
     flows = tuple(
         replace(f, mapping=(folder / f"{f.name}.yaml").resolve())
         if (folder / f"{f.name}.yaml").is_file()

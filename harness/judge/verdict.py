@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 import harness
 from harness.api import load_flows
 from harness.config import HarnessConfig
-from harness.config.model import FlowConfig
 from reconcile.model import Check, ReconcileReport, ReportContext, SystemRef, Verdict
 from reconcile.reconciler import build_report, reconcile_flow, snapshot
 from sync.connectors.base import Connector
@@ -87,8 +86,4 @@ def with_checks(report: ReconcileReport, checks: Sequence[Check]) -> ReconcileRe
     return replace(report, verdict=Verdict(go=all(c.ok for c in every), checks=every))
 
 
-def flow_configs(config: HarnessConfig, names: Sequence[str]) -> list[FlowConfig]:
-    return [config.flow(n) for n in names] if names else list(config.flows)
-
-
-__all__ = ["flow_configs", "reconcile_judged", "reference_tables", "with_checks"]
+__all__ = ["reconcile_judged", "reference_tables", "with_checks"]

@@ -3,6 +3,7 @@ mappings' scope, and the checks they become."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from harness.judge.usage import FlowScope, Limits, system_usage, usage_checks, vendor_batches
@@ -99,3 +100,20 @@ def test_optional_gates_appear_only_when_asked() -> None:
 
     assert "erp 429s drawn" not in names and "erp retries" not in names
     assert {"erp 429s drawn", "erp retries"} <= asked
+
+
+def test_a_mappings_folder_that_names_no_flow_is_refused(tmp_path: Path) -> None:
+    """Judging against the shipped spec while the team believes it is theirs: refused."""
+    import pytest as _pytest
+
+    from harness.judge.session import team_flows
+    from harness.sandbox import pair_flows
+    from sync.errors import ConfigError
+
+    pair = pair_flows("salesforce", "netsuite", tmp_path / "work")
+    with _pytest.raises(ConfigError, match="no mappings folder"):
+        team_flows(pair, tmp_path / "nowhere")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "customer.yaml").write_text("version: 1\n")
+    with _pytest.raises(ConfigError, match="found: customer; flows:"):
+        team_flows(pair, tmp_path / "mine")
