@@ -159,8 +159,7 @@ class BulkJobs:
                 return info
             if time.monotonic() - started > limit:
                 raise TransientVendorError(
-                    f"Salesforce Bulk API job {job} still {info.get('state')} after"
-                    f" {limit:.0f} s",
+                    f"Salesforce Bulk API job {job} still {info.get('state')} after {limit:.0f} s",
                     code="BULK_JOB_TIMEOUT",
                 )
             self._sleep(delay)
