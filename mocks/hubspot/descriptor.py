@@ -14,4 +14,8 @@ PACK = MockPack(
     world_ids="mocks.hubspot.seed.ids:world_ids",
     knobs="mocks.hubspot.knobs:KNOBS",
     conformance="mocks.hubspot.conformance:KIT",
+    # HubSpot caps requests per window, not connections: at ~120 ms a call, ten in flight
+    # are what it takes to spend its 19 a second (four would reach about 30 a second only
+    # while nothing else waits, and a round's serial edges keep them well under).
+    connection_limits={"concurrency": 10},
 )

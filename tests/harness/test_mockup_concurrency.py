@@ -9,6 +9,7 @@ from harness.sandbox import write_config
 from harness.sandbox.mocks import start_mocks
 from mocks.registry import mock_pack
 from mocks.world.generator import WorldSettings
+from sync.connectors.registry import connector_pack
 from tests.paths import CUSTOMERS_MAPPING
 
 CUSTOMERS = CUSTOMERS_MAPPING
@@ -36,3 +37,15 @@ def test_netsuite_gets_the_concurrency_its_account_allows(tmp_path: Path) -> Non
 
 def test_a_tuned_concurrency_still_wins(tmp_path: Path) -> None:
     assert _config(tmp_path, erp={"concurrency": 3})["erp"] == 3
+
+
+def test_hubspot_gets_the_connections_its_rate_window_needs() -> None:
+    """HubSpot caps requests per window, not connections; the mock-up writes the pack's own
+    figure, the one `harness plan` assumes, rather than the default four."""
+    limits = connector_pack("hubspot").limits
+    assert limits is not None
+    assert (
+        mock_pack("hubspot").connection_limits
+        == {"concurrency": limits.concurrency}
+        == {"concurrency": 10}
+    )

@@ -7,9 +7,10 @@ Credentials: `access_token` (a private app), or `client_id`, `client_secret` and
   The records in that overlap come again (the engine's content hash skips them); set 0 for
   the protocol's exact window.
 - `burst_limit` / `burst_interval_seconds` (default 100 per 10 s, until HubSpot's
-  `X-HubSpot-RateLimit-*` headers say otherwise), `rate_limit_reserve` (default 0.05: the
-  share of each window left to other clients) and `search_requests_per_second` (default 4):
-  the client-side windows that keep a sync from drawing a 429 (`limits`).
+  `X-HubSpot-RateLimit-*` headers say otherwise), `rate_limit_reserve` (default 0.02: the
+  share of each ten-second window left to other clients of the token) and
+  `search_requests_per_second` (default 4): the client-side windows that keep a sync from
+  drawing a 429 (`limits`).
 
 Decisions:
 - Full reads list the object (`list_rows`) and sort it; incremental reads run keyset search

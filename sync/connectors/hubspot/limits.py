@@ -23,7 +23,14 @@ from sync.errors import TransientError
 __all__ = ["DEFAULT_RESERVE", "Governor", "SlidingWindow"]
 
 SEARCH_PER_SECOND = 4
-DEFAULT_RESERVE = 0.05  # the share of each window kept unused, for other clients
+DEFAULT_RESERVE = 0.02  # the share of each ten-second window kept unused, for other clients
+# Our send stamp and HubSpot's arrival stamp are not the same instant: a request counted
+# late by the server makes a window look shorter there than here. Each window is held open
+# this much longer (2% of a long one): jitter of a few tens of milliseconds, as a busy
+# machine or network adds, then draws no 429 from the per-second cap.
+EDGE_SECONDS = 0.05
+EDGE_SHARE = 0.02
+LOW_SHARE = 0.05  # a window this empty, not by our hand, means another client is spending it
 
 
 class SlidingWindow:
@@ -51,23 +58,28 @@ class SlidingWindow:
         for _ in range(10_000):  # bounded: each turn either sends or waits for the window
             with self._lock:
                 now = self._clock()
-                # A small margin: the server's window edge and ours are not the same instant.
-                while self._sent and now - self._sent[0] >= self.interval * 1.02:
+                span = self.span
+                while self._sent and now - self._sent[0] >= span:
                     self._sent.popleft()
                 if len(self._sent) < self.limit:
                     self._sent.append(now)
                     self.waited += waited
                     return waited
-                pause = self._sent[0] + self.interval * 1.02 - now
+                pause = self._sent[0] + span - now
             self._sleep(max(pause, 0.001))
             waited += max(pause, 0.001)
         raise TransientError("the HubSpot rate window never opened")  # a clock standing still
+
+    @property
+    def span(self) -> float:
+        """The window as this client keeps it: HubSpot's, plus the edge slack."""
+        return max(self.interval * (1 + EDGE_SHARE), self.interval + EDGE_SECONDS)
 
     def count(self) -> int:
         """Requests of this client still inside the window."""
         with self._lock:
             now = self._clock()
-            return sum(1 for sent in self._sent if now - sent < self.interval * 1.02)
+            return sum(1 for sent in self._sent if now - sent < self.span)
 
     def resize(self, limit: int, interval: float) -> None:
         with self._lock:
@@ -75,8 +87,13 @@ class SlidingWindow:
 
 
 class Governor:
-    """The connection's rate limits: the burst window HubSpot announces (kept
-    `reserve` short of its maximum) and search's own per-second window."""
+    """The connection's rate limits: the burst window HubSpot announces (kept `reserve`
+    short of its maximum), its per-second cap, and search's own per-second window.
+
+    The reserve applies to the ten-second window only: it leaves a few requests of every
+    window to another process on the same token. Taken from the per-second cap as well, it
+    would cost a whole request a second (18 of 19), a twentieth of the sync's throughput,
+    to guard a second that the burst window's reserve already thins out."""
 
     def __init__(
         self,
@@ -120,7 +137,10 @@ class Governor:
         self.secondly.acquire()
 
     def _floor(self) -> int:
-        return max(1, int(self.burst.limit * self._reserve / (1 - self._reserve)))
+        """Requests left below which HubSpot's answer counts as "nearly spent": at least a
+        twentieth of the window, so a small reserve still notices another client early."""
+        share = max(self._reserve, LOW_SHARE)
+        return max(1, int(self.burst.limit * share / (1 - share)))
 
     def observe(self, response: HttpResponse) -> None:
         """Learn the window from HubSpot's answer: its size, length and what is left."""
@@ -132,8 +152,8 @@ class Governor:
             if (usable, interval / 1000) != (self.burst.limit, self.burst.interval):
                 self.burst.resize(usable, interval / 1000)
         secondly = _int(response.header("x-hubspot-ratelimit-secondly"))
-        if secondly and self._usable(secondly) != self.secondly.limit:
-            self.secondly.resize(self._usable(secondly), 1.0)
+        if secondly and secondly != self.secondly.limit:
+            self.secondly.resize(secondly, 1.0)
         if remaining is not None:
             with self._lock:
                 self._remaining = remaining
