@@ -6,6 +6,14 @@ from __future__ import annotations
 from mocks.sap.app import build_app, create_app
 from mocks.sap.config import SapMockConfig
 from mocks.sap.descriptor import PACK
-from mocks.sap.seed import seed_sap
+from mocks.sap.seed import amount_due, post_payment, seed_sap
 
-__all__ = ["PACK", "SapMockConfig", "build_app", "create_app", "seed_sap"]
+__all__ = [
+    "PACK",
+    "SapMockConfig",
+    "amount_due",
+    "build_app",
+    "create_app",
+    "post_payment",
+    "seed_sap",
+]

@@ -4,7 +4,7 @@ and where each entity set lives."""
 from __future__ import annotations
 
 from mocks.sap.odata.model import EntityType, Service
-from mocks.sap.schema import billing, partner, product, sales
+from mocks.sap.schema import accounting, billing, partner, product, sales
 
 SERVICES: dict[str, Service] = {
     s.name: s
@@ -14,6 +14,7 @@ SERVICES: dict[str, Service] = {
         sales.SERVICE,
         billing.BILLING_SERVICE,
         billing.STOCK_SERVICE,
+        accounting.SERVICE,
     )
 }
 # Every entity set name is unique across the services: the store keeps one object per set.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from mocks.sap.config import COMMUNICATION_USER
 from mocks.sap.schema import ENTITY_TYPES
+from mocks.sap.seed.accounting import amount_due, post_payment
 from mocks.sap.seed.common import partner_stamps
 from mocks.store import RecordStore
 from mocks.world.generator import World
@@ -24,6 +25,7 @@ INDEXED = {
     "A_ProductDescription": ("Product",),
     "A_SalesOrderItem": ("SalesOrder",),
     "A_BillingDocumentItem": ("BillingDocument",),
+    "A_OperationalAcctgDocItemCube": ("OriginalReferenceDocument", "InvoiceReference"),
 }
 
 
@@ -78,4 +80,11 @@ def seed_sap(store: RecordStore, world: World) -> dict[str, int]:
     return {name: store.count(name) for name in ENTITY_TYPES if store.count(name)}
 
 
-__all__ = ["SYSTEM_USER_PARTNER", "ensure_indexes", "seed_base", "seed_sap"]
+__all__ = [
+    "SYSTEM_USER_PARTNER",
+    "amount_due",
+    "ensure_indexes",
+    "post_payment",
+    "seed_base",
+    "seed_sap",
+]

@@ -3,6 +3,7 @@ field names it used (its ground truth), SAP's own defects included."""
 
 from __future__ import annotations
 
+from mocks.sap.seed.accounting import seed_accounting
 from mocks.sap.seed.documents import seed_billing, seed_orders, seed_products, seed_stock
 from mocks.sap.seed.parties import pick_defects, seed_contacts, seed_customers
 from mocks.store import RecordStore
@@ -46,6 +47,7 @@ def seed_business(store: RecordStore, world: World) -> None:
     seed_contacts(store, overlap, first_address=len(overlap.customers) + 1)
     seed_orders(store, overlap)
     seed_billing(store, overlap)
+    seed_accounting(store, overlap)
     ids = dict(overlap.erp_ids)
     for order in overlap.orders:  # a line's defects name its sales order
         ids.update({line.key: ids[order.key] for line in overlap.lines.get(order.key, [])})

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from mocks.sap.seed.accounting import clearing_status
 from mocks.sap.seed.common import at, day, document_stamps, money
 from mocks.sap.seed.ids import plant_of
 from mocks.store import RecordStore
@@ -131,10 +132,8 @@ def seed_orders(store: RecordStore, overlap: Overlap) -> None:
 
 
 def _clearing(invoice: Invoice, payments: list[Payment]) -> str:
-    paid = sum(p.amount for p in payments)
-    if invoice.total > 0 and paid >= invoice.total:
-        return "C"  # cleared
-    return "B" if paid > 0 else "A"  # partially cleared, open
+    """The status the open items agree with (`mocks.sap.seed.accounting`)."""
+    return clearing_status(invoice.total, sum(p.amount for p in payments))
 
 
 def seed_billing(store: RecordStore, overlap: Overlap) -> None:

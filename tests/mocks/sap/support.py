@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import warnings
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -27,6 +28,8 @@ SO = "/sap/opu/odata/sap/API_SALES_ORDER_SRV"
 PRODUCTS = "/sap/opu/odata/sap/API_PRODUCT_SRV"
 BILLING = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV"
 STOCK = "/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV"
+FI = "/sap/opu/odata/sap/API_OPLACCTGDOCITEMCUBE_SRV"
+CUBE = f"{FI}/A_OperationalAcctgDocItemCube"
 
 
 class Clock(_Clock):
@@ -75,11 +78,34 @@ def results(response: httpx.Response) -> list[dict[str, Any]]:
     return rows
 
 
+def items(client: TestClient, flt: str, **params: str) -> list[dict[str, Any]]:
+    """The FI items matching an OData `$filter`."""
+    return results(client.get(CUBE, params={"$filter": flt, **params}))
+
+
+def due_over_http(client: TestClient, billing_document: str) -> Decimal:
+    """What is due on a billing document, worked out as the contract says from the cube."""
+    (invoice,) = items(client, f"OriginalReferenceDocument eq '{billing_document}'")
+    if invoice["ClearingAccountingDocument"]:
+        return Decimal(0)
+    payments = items(
+        client,
+        f"InvoiceReference eq '{invoice['AccountingDocument']}'"
+        f" and InvoiceReferenceFiscalYear eq '{invoice['FiscalYear']}'"
+        " and ClearingAccountingDocument eq ''",
+    )
+    return sum(
+        (Decimal(i["AmountInTransactionCurrency"]) for i in [invoice, *payments]), Decimal(0)
+    )
+
+
 __all__ = [
     "ADMIN",
     "BILLING",
     "BP",
     "CONFIG",
+    "CUBE",
+    "FI",
     "PRODUCTS",
     "SO",
     "START",
@@ -87,8 +113,10 @@ __all__ = [
     "Clock",
     "TestClient",
     "basic",
+    "due_over_http",
     "error_of",
     "fetch_csrf",
+    "items",
     "logged_on",
     "results",
     "targets",
