@@ -20,6 +20,7 @@ from mocks.hubspot.schema.values import comparable, iso
 from mocks.hubspot.visibility import Version
 
 MAX_GROUPS, MAX_PER_GROUP, MAX_FILTERS = 5, 10, 25
+MAX_SORTS = 1
 OPERATORS = frozenset(
     {
         "EQ",
@@ -101,6 +102,7 @@ def _filter(raw: Any, specs: Mapping[str, PropertySpec]) -> Filter:
         raise validation("Each filter needs a propertyName")
     if operator not in OPERATORS:
         raise validation(f"Unknown operator {operator!r}; valid: {sorted(OPERATORS)}")
+    _check_values(prop, raw)
     linked = _linked_type(prop)
     if linked is not None:
         if operator not in _LINK_OPERATORS:
@@ -131,9 +133,19 @@ def _filter(raw: Any, specs: Mapping[str, PropertySpec]) -> Filter:
 
 
 def _sorts(raw: Any) -> tuple[tuple[str, bool], ...]:
-    """`[{propertyName, direction}]` or the plain string form (`"name"`, `"-name"`)."""
+    """`[{propertyName, direction}]` or the plain string form (`"name"`, `"-name"`); one
+    rule at most: "Only one sorting rule can be applied to any search" (HubSpot's docs)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise validation(f"Invalid input JSON: sorts must be a list, got {type(raw).__name__}")
+    if len(raw) > MAX_SORTS:
+        raise validation(
+            f"Only one sorting rule can be applied to a search; got {len(raw)}",
+            context={"sorts": [str(len(raw))]},
+        )
     out: list[tuple[str, bool]] = []
-    for item in raw or ():
+    for item in raw:
         if isinstance(item, str) and item.strip():
             name = item.strip()
             out.append((name.lstrip("-"), name.startswith("-")))
@@ -145,6 +157,36 @@ def _sorts(raw: Any) -> tuple[tuple[str, bool], ...]:
         else:
             raise validation(f"Invalid sort {item!r}: give {{propertyName, direction}}")
     return tuple(out)
+
+
+def _scalar(value: Any) -> bool:
+    """A value HubSpot's filter takes: its model types them as strings, and JSON numbers and
+    booleans read as their text; an object or a list does not."""
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _check_values(prop: str, raw: Mapping[str, Any]) -> None:
+    for key in ("value", "highValue"):
+        if not _scalar(raw.get(key)):
+            raise validation(f"Invalid input JSON: {key} of the filter on {prop} must be a"
+                             f" string, got {type(raw.get(key)).__name__}")  # fmt: skip
+    values = raw.get("values")
+    if values is None:
+        return
+    if not isinstance(values, list) or not all(v is not None and _scalar(v) for v in values):
+        raise validation(
+            f"Invalid input JSON: values of the filter on {prop} must be a list of strings"
+        )
+
+
+def properties_asked(raw: Any) -> list[str] | None:
+    """The body's `properties`: a list of names, as the API's model has it (a comma string
+    is the GET endpoints' form, not the search body's)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise validation("Invalid input JSON: properties must be a list of property names")
+    return raw
 
 
 def parse_query(body: Mapping[str, Any], specs: Mapping[str, PropertySpec]) -> Query:
@@ -293,6 +335,7 @@ __all__ = [
     "MAX_FILTERS",
     "MAX_GROUPS",
     "MAX_PER_GROUP",
+    "MAX_SORTS",
     "OPERATORS",
     "Filter",
     "Linked",
@@ -300,6 +343,7 @@ __all__ = [
     "SearchCache",
     "matches",
     "parse_query",
+    "properties_asked",
     "run",
     "value_of",
 ]

@@ -21,7 +21,7 @@ from mocks.hubspot.errors import validation
 from mocks.hubspot.render import render, wanted
 from mocks.hubspot.routes.common import add_route, answer, json_body, whole
 from mocks.hubspot.schema import ObjectSpec, object_spec
-from mocks.hubspot.search import Linked, parse_query, run
+from mocks.hubspot.search import Linked, parse_query, properties_asked, run
 from mocks.hubspot.state import HubSpotState, hubspot
 from mocks.hubspot.visibility import Version
 
@@ -71,6 +71,7 @@ async def search(request: Request) -> Response:
         raise validation("Invalid input JSON: expected a search request object")
     specs = state.book.all(spec.name)
     query = parse_query(body, specs)
+    names = wanted(spec, properties_asked(body.get("properties")) or None)
     limit = min(whole(body.get("limit"), "limit", 10, 1, SEARCH_MAX), state.page_cap(SEARCH_MAX))
     after = whole(body.get("after"), "after", 0, 0, 10**9)
     cap = int(state.settings.get("search_result_cap") or 10_000)
@@ -96,7 +97,6 @@ async def search(request: Request) -> Response:
         if lag <= 0:
             state.searches.put(key, found)
     end = min(after + limit, cap, len(found))
-    names = wanted(spec, body.get("properties") or None)
     out: dict[str, Any] = {
         "total": len(found),
         "results": [render(spec, v, names, specs) for v in found[after:end]],

@@ -101,7 +101,9 @@ def search_window(
     floor = start_ms
     for _ in range(_MAX_QUERIES):
         filters = [{"propertyName": stamp, "operator": "GTE", "value": str(floor)}]
-        body = _search(call, obj, filters, [stamp, ID_PROPERTY], wanted, limit)
+        # One sort only (HubSpot applies one rule a search): ties on the stamp are settled
+        # below, by reading the page's last stamp again, whole.
+        body = _search(call, obj, filters, [stamp], wanted, limit)
         rows: Rows = list(body.get("results") or [])
         if not rows:
             return

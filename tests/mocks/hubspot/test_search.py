@@ -137,6 +137,41 @@ def test_filter_limits(portal: Portal, groups: int, per_group: int) -> None:
     assert response.status_code == 400 and response.json()["category"] == "VALIDATION_ERROR"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sorts": ["name", "-createdate"]},  # "Only one sorting rule can be applied"
+        {"sorts": "name"},
+        {"properties": "name,domain"},  # a comma string is the GET endpoints' form
+        {"filterGroups": _one("name", "EQ", value={"contains": "a"})},
+        {"filterGroups": _one("name", "IN", values=[["a"]])},
+        {"filterGroups": _one("name", "BETWEEN", value="a", highValue=["z"])},
+    ],
+    ids=[
+        "two-sorts",
+        "sorts-string",
+        "properties-string",
+        "object-value",
+        "nested-values",
+        "list-high-value",
+    ],
+)
+def test_a_malformed_search_body_is_a_validation_error(
+    companies: Portal, body: dict[str, Any]
+) -> None:
+    response = companies.post(SEARCH.format("companies"), json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["category"] == "VALIDATION_ERROR"
+
+
+def test_one_sort_rule_and_a_property_list_are_served(companies: Portal) -> None:
+    found = _search(companies, "companies", sorts=["-name"], properties=["name", "nosuch"])
+    assert [r["properties"]["name"] for r in found["results"]] == [
+        "Gamma Tools", "Beta Works", "Alpha Tools"
+    ]  # fmt: skip
+    assert "nosuch" not in found["results"][0]["properties"]  # unknown names are ignored
+
+
 def test_limit_over_200_is_refused(portal: Portal) -> None:
     assert portal.post(SEARCH.format("contacts"), json={"limit": 201}).status_code == 400
 
