@@ -11,12 +11,13 @@ connector holds carries it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sync.connectors.sap import dialect, shapes
 from sync.connectors.sap.batch import BatchRequest
 from sync.connectors.sap.metadata import EntityType, ServiceMetadata
-from sync.connectors.sap.views import View
+from sync.connectors.sap.views import CUSTOMER_ROLES, ORGANIZATION, View
 
 if TYPE_CHECKING:
     from sync.connectors.sap.connector import SapConnector
@@ -93,9 +94,37 @@ class ChangeSets:
             requests += self._texts(view, path, body["to_Description"], links)
         if "to_Item" in fields and isinstance(body.get("to_Item"), list):
             requests += self._items(view, path, body["to_Item"], links.get("to_Item") or {})
+        requests += self.missing_roles(view, path, links)
         if not requests:  # nothing SAP stores changed: still check the record is there
             requests.append(BatchRequest("PATCH", path, {}, self.if_match(view, record_id)))
         return requests
+
+    def end_link(self, contact_view: View, link: Mapping[str, Any]) -> BatchRequest:
+        """The request ending a contact person's link to an organisation. SAP keys
+        `A_BusinessPartnerContact` by its `ValidityEndDate`, so the link cannot be dated
+        to end (a key is not updatable): it is deleted. Where `$metadata` says the end date
+        is an updatable property, it is set to today instead, keeping the history."""
+        entity, service = self._types(contact_view)
+        keys = {k: link.get(k) for k in entity.keys}
+        path = dialect.key_path(contact_view.entity_set, entity, keys)
+        end = entity.properties.get("ValidityEndDate")
+        if end is not None and end.updatable and not end.key:
+            today = {"ValidityEndDate": datetime.now(UTC).date().isoformat()}
+            return BatchRequest("PATCH", path, dialect.wire_row(today, entity, service))
+        return BatchRequest("DELETE", path)
+
+    @staticmethod
+    def missing_roles(view: View, bp_path: str, links: Mapping[str, Any]) -> list[BatchRequest]:
+        """POSTs of the customer roles an organisation lacks (a partner made in SAP for
+        another purpose, or by hand): in the update's change set, so the partner is a
+        customer exactly when the update lands. Only when the read said which roles it has
+        (`roles`): a role POSTed twice would fail the change set."""
+        if view.obj != ORGANIZATION or "roles" not in links:
+            return []
+        have = set(links["roles"])
+        return [BatchRequest("POST", f"{bp_path}/to_BusinessPartnerRole",
+                             {"BusinessPartnerRole": role})
+                for role in CUSTOMER_ROLES if role not in have]  # fmt: skip
 
     def _relative(self, view: View, absolute: str | None) -> str | None:
         if not absolute:

@@ -9,8 +9,9 @@ every request), `batch_size` (records per `$batch`, default 100, one change set 
 Decisions:
 - Objects are the views of `views`: `Organization` (organisations as customers),
   `ContactPerson`, `A_BusinessPartner` (every BP), `A_Product`, `A_SalesOrder`,
-  `A_BillingDocument`, `A_MatlStkInAcctMod` (stock summed per material and location); any
-  other entity set a known service declares is read as it is.
+  `A_BillingDocument` (completed from FI's open items with `AmountDue` and `NetDueDate`,
+  `openitems`), `A_MatlStkInAcctMod` (stock summed per material and location); any other
+  entity set a known service declares is read as it is.
 - `$metadata` is read once per service and drives describe, value conversion and `$expand`.
 - Reads follow the absolute `__next` to the end and refuse one pointing at another origin;
   with `page_size` set the connector pages itself with `$top`/`$skip` as well. Records come
@@ -19,12 +20,15 @@ Decisions:
   `LastChangeDateTime` where the entity has it, reaching `lookback_seconds` back (SAP's
   stamps are written to the second and may land late); records before the watermark are
   then dropped, as the contract asks. Stock has no stamp: every read is a full read, each
-  record stamped with the time of the read.
+  record stamped with the time of the read. A payment posted in FI leaves its billing
+  document's stamp alone, so a delta of billing documents also returns those FI touched
+  since the watermark (`OpenItems.paid_since`).
 - Every record's ETag is kept from reads for the updates that follow.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -38,10 +42,18 @@ from sync.connectors.base import (
     WriteResult,
 )
 from sync.connectors.http import ErrorPolicy, HttpSession
-from sync.connectors.sap import dialect, reads
+from sync.connectors.sap import contacts, dialect, openitems, reads
 from sync.connectors.sap.auth import SapAuth
 from sync.connectors.sap.metadata import EntityType, ServiceMetadata, field_schema, parse
-from sync.connectors.sap.views import BP_SERVICE, CONTACT_SET, STOCK_SET, VIEWS, View, stock_levels
+from sync.connectors.sap.views import (
+    BILLING,
+    BP_SERVICE,
+    CUBE,
+    STOCK_SET,
+    VIEWS,
+    View,
+    stock_levels,
+)
 from sync.connectors.sap.writes import Writer
 from sync.errors import FatalVendorError, VendorError
 
@@ -51,15 +63,14 @@ if TYPE_CHECKING:
 __all__ = ["SapConnector"]
 
 DEFAULT_LOOKBACK = 60.0
-# Characters of one percent-encoded `$filter` of `or`ed lookups: a page of 100 external ids
-# fits in one query, and the URL stays below the 8 KB many gateways and proxies allow.
-MAX_FILTER = 7000
+MAX_FILTER = dialect.MAX_FILTER
 _SERVICES = (
     "API_BUSINESS_PARTNER",
     "API_PRODUCT_SRV",
     "API_SALES_ORDER_SRV",
     "API_BILLING_DOCUMENT_SRV",
     "API_MATERIAL_STOCK_SRV",
+    CUBE.service,
 )
 KEY_SEPARATOR = "|"
 
@@ -91,6 +102,7 @@ class SapConnector:
         self._recent: tuple[str, str, set[str], list[Record]] | None = None
         self.links: dict[tuple[str, str], dict[str, Any]] = {}  # child entity paths, per record
         self.writer = Writer(self, int(options.get("batch_size", 100)))
+        self.fi = openitems.OpenItems(self)
 
     # -- metadata ----------------------------------------------------------------------------
 
@@ -178,10 +190,17 @@ class SapConnector:
         if view.obj == STOCK_SET:
             yield from self._stock(view, now)
             return
-        for rows in self.query(
-            view, terms, select=reads.select_list(view, self.entity(view), fields)
-        ):
-            page = self._finish(view, [self.record(view, row, now) for row in rows])
+        pages: Iterator[list[Record]] = (
+            [self.record(view, row, now) for row in part]
+            for rows in self.query(
+                view, terms, select=reads.select_list(view, self.entity(view), fields)
+            )
+            for part in dialect.chunks(rows, openitems.PAGE if view.obj == BILLING else len(rows))
+        )
+        if view.obj == BILLING and floor is not None:
+            pages = itertools.chain(self.fi.paid_since(view, floor, self.lookback), pages)
+        for records in pages:
+            page = self._finish(view, records)
             if not include_deleted:
                 page = [r for r in page if not r.deleted]
             if view.category == "1":  # a person linked to no organisation is no contact
@@ -278,26 +297,16 @@ class SapConnector:
         return found
 
     def _finish(self, view: View, records: list[Record]) -> list[Record]:
-        """A contact person's organisation, from its `A_BusinessPartnerContact` link (one
-        query per page); the latest link wins."""
+        """A billing document's amount due and due date, from FI (`openitems`); a contact
+        person's organisation, from its `A_BusinessPartnerContact` link (one query per
+        page), the latest link winning."""
+        if view.obj == BILLING:
+            for part in dialect.chunks(records, openitems.PAGE):
+                self.fi.complete(view, part)
+            return records
         if view.category != "1" or not records:
             return records
-        links = self.view(CONTACT_SET)
-        company: dict[str, tuple[str, str]] = {}
-        now = datetime.now(UTC)
-        for match in dialect.or_filters(
-            "BusinessPartnerPerson", [r.id for r in records], MAX_FILTER
-        ):
-            for rows in self.query(links, [match], paged=False):
-                for link in (self.record(links, row, now).fields for row in rows):
-                    person, until = (
-                        str(link.get("BusinessPartnerPerson")),
-                        str(link.get("ValidityEndDate") or ""),
-                    )
-                    if person not in company or until >= company[person][1]:
-                        company[person] = (str(link.get("BusinessPartnerCompany") or ""), until)
-        for record in records:
-            record.fields["BusinessPartnerCompany"] = company.get(record.id, ("", ""))[0] or None
+        contacts.link_companies(self, view, records)
         return records
 
     def _stock(self, view: View, now: datetime) -> Iterator[list[Record]]:

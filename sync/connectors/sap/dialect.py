@@ -21,6 +21,7 @@ from sync.connectors.sap import values
 from sync.connectors.sap.metadata import EntityType, ServiceMetadata
 
 __all__ = [
+    "MAX_FILTER",
     "count_of",
     "entity_of",
     "error_details",
@@ -213,7 +214,12 @@ def error_fields(body: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def or_filters(prop: str, wanted: Sequence[str], budget: int) -> Iterator[str]:
+# Characters of one percent-encoded `$filter` of `or`ed lookups: a page of 100 keys fits in
+# one query, and the URL stays below the 8 KB many gateways and proxies allow.
+MAX_FILTER = 7000
+
+
+def or_filters(prop: str, wanted: Sequence[str], budget: int = MAX_FILTER) -> Iterator[str]:
     """`prop eq 'a' or prop eq 'b' ...` over `wanted`, split so each filter's encoded form
     stays within `budget` characters (one value per filter at least)."""
     terms: list[str] = []

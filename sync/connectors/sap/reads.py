@@ -94,7 +94,8 @@ def modified_at(view: View, plain: Mapping[str, Any]) -> datetime | None:
 
 def child_links(row: Mapping[str, Any]) -> dict[str, Any]:
     """Paths and ETags of the expanded children a later update may PATCH: the first
-    address and its channels, or the items of an order (by item number)."""
+    address and its channels, or the items of an order (by item number); and a business
+    partner's role codes, so an update adds the customer roles it lacks."""
     links: dict[str, Any] = {}
     addresses = row.get("to_BusinessPartnerAddress")
     rows = addresses.get("results") if isinstance(addresses, dict) else addresses
@@ -111,6 +112,9 @@ def child_links(row: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(items, list) and items:
                 chosen = min(items, key=lambda i: str(i.get("OrdinalNumber", "")))
                 links[nav] = (dialect.uri_path(chosen), dialect.etag_of(chosen))
+    roles = row.get("to_BusinessPartnerRole")
+    if isinstance(roles, (dict, list)) and not (isinstance(roles, dict) and "__deferred" in roles):
+        links["roles"] = sorted(str(r.get("BusinessPartnerRole")) for r in nav_rows(roles))
     texts = nav_rows(row.get("to_Description"))
     if texts:
         links["to_Description"] = {

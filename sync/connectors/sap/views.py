@@ -9,13 +9,16 @@ the plain record the engine sees (and back into a deep-insert body):
   (the first address: its properties, `Street` = street and house number, and its first
   `EmailAddress`, `PhoneNumber` and `MobilePhoneNumber`), `Roles` (role codes) and
   `CustomerAccount` (the `A_Customer` and its first company code's `PaymentTerms`).
-  Created by deep insert with the address and role FLCU01.
+  Created by deep insert with the address and the customer roles FLCU00 and FLCU01; an
+  update adds those roles to a partner lacking them.
 - `ContactPerson`: persons (category 1), the same shape, plus `BusinessPartnerCompany`
   from their `A_BusinessPartnerContact` relationship.
 - `A_BusinessPartner`: every business partner, in the same shape.
 - `A_Product` with `ProductDescription` (the English description, else the first).
-- `A_SalesOrder` with `to_Item` as a list of items; `A_BillingDocument` with `to_Item` and
-  `SalesOrder` (the first item's `ReferenceSDDocument`); `A_MatlStkInAcctMod` rows with
+- `A_SalesOrder` with `to_Item` as a list of items; `A_BillingDocument` with `to_Item`,
+  `SalesOrder` (the first item's `ReferenceSDDocument`), and `AmountDue` and `NetDueDate`
+  from FI's open items (`openitems`); `A_OperationalAcctgDocItemCube`, FI's customer line
+  items, read as they are; `A_MatlStkInAcctMod` rows with
   `Location` = the plant, summed per material and plant (no change stamp).
 - Deleting an organisation sets its customer's `DeletionIndicator`, a person or any other
   business partner is blocked (`BusinessPartnerIsBlocked`): SAP keeps master data and flags
@@ -29,11 +32,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.connectors.base import FieldSchema
+from sync.connectors.base import FieldSchema, FieldType
 from sync.connectors.sap import shapes
 
 __all__ = [
+    "BILLING",
     "CONTACT_SET",
+    "CUBE",
+    "CUSTOMER_ROLES",
     "OPEN_END",
     "ORGANIZATION",
     "STOCK_SET",
@@ -46,6 +52,9 @@ __all__ = [
 
 BP_SERVICE = "API_BUSINESS_PARTNER"
 CUSTOMER_ROLE = "FLCU01"
+# The roles that make a business partner a customer: FLCU00 for its FI (company code) data,
+# FLCU01 for sales. Given on create, and added on update to a partner lacking them.
+CUSTOMER_ROLES = ("FLCU00", CUSTOMER_ROLE)
 _ADDRESS = "to_BusinessPartnerAddress"
 _CHANNELS = {
     "EmailAddress": "to_EmailAddress",
@@ -138,7 +147,7 @@ def bp_body(record: Mapping[str, Any], category: str) -> dict[str, Any]:
         body[_ADDRESS] = [address_body(address)]
     roles = record.get("Roles")
     if roles is None and category == "2":
-        roles = [CUSTOMER_ROLE]
+        roles = list(CUSTOMER_ROLES)
     if roles:
         body["to_BusinessPartnerRole"] = [{"BusinessPartnerRole": r} for r in roles]
     return body
@@ -236,6 +245,10 @@ def _text(name: str, length: int | None = None) -> FieldSchema:
     return FieldSchema(name, "string", length=length, createable=True, updateable=True)
 
 
+def _read_only(name: str, kind: FieldType) -> FieldSchema:
+    return FieldSchema(name, kind, createable=False, updateable=False)
+
+
 _BP_FIELDS = {
     "OrganizationName": _text("OrganizationName", 160),
     "Address": FieldSchema("Address", "object"),
@@ -286,6 +299,19 @@ _BP_EXPAND = (
     "to_Customer/to_CustomerCompany",
 )
 _BP_STAMP = ("LastChangeDate", "LastChangeTime")
+
+BILLING = "A_BillingDocument"
+# FI's customer line items: what is still due on a billing document (`openitems`). Keyed by
+# company code, fiscal year, document and item (the id joins them); read-only.
+CUBE = View(
+    "A_OperationalAcctgDocItemCube",
+    service="API_OPLACCTGDOCITEMCUBE_SRV",
+    entity_set="A_OperationalAcctgDocItemCube",
+    key="",
+    external_id=None,
+    stamp=None,
+    writable=False,
+)
 
 _BP: dict[str, Any] = {
     "service": BP_SERVICE,
@@ -361,10 +387,15 @@ VIEWS: dict[str, View] = {
             derived={
                 "to_Item": _ITEMS,
                 "SalesOrder": _text("SalesOrder", 10),
+                # from FI's open items (`openitems`), not the billing API
+                "AmountDue": _read_only("AmountDue", "double"),
+                "NetDueDate": _read_only("NetDueDate", "date"),
+                "ClearingStatus": _read_only("ClearingStatus", "string"),
             },
             to_plain=billing_view,
             writable=False,
         ),
+        CUBE,
         View(
             STOCK_SET,
             service="API_MATERIAL_STOCK_SRV",

@@ -3,15 +3,20 @@
 SAP applies a change set whole or not at all, so a record whose parts (the BP, its address,
 its e-mail) must land together is one change set, and one bad record fails only itself; a
 failed change set answers with one response, SAP's reason, which becomes that record's
-`WriteResult`. Creates are deep inserts (a BP with its address, e-mail, phones and role
-FLCU01; an order with `to_Item`). Updates are PATCHes carrying `If-Match` with the ETag read
-with the record (fetched when the connector has none): a 412 is a conflict result
-(`ETAG_MISMATCH`), never retried and never overwritten. Upserts look their external ids up
-in one query per batch, then create or update.
+`WriteResult`. Creates are deep inserts (a BP with its address, e-mail, phones and the
+customer roles; an order with `to_Item`); an update adds the customer roles an organisation
+lacks, and moving a contact person ends its old organisation link as it makes the new one.
+Updates are PATCHes carrying `If-Match` with the ETag read with the record (fetched when
+the connector has none): a 412 is a conflict result (`ETAG_MISMATCH`), never retried and
+never overwritten. Upserts look their external ids up in one query per batch, then create
+or update. Warnings SAP attaches to a write it applied (`sap-message`) are logged with the
+record's key.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,7 +31,9 @@ from sync.connectors.sap.batch import (
     parse_batch,
 )
 from sync.connectors.sap.changesets import ChangeSets
-from sync.connectors.sap.views import CONTACT_SET, OPEN_END, View
+from sync.connectors.sap.messages import HEADER as SAP_MESSAGE
+from sync.connectors.sap.messages import SapMessage, parse_sap_message
+from sync.connectors.sap.views import CONTACT_SET, CUSTOMER_ROLES, OPEN_END, ORGANIZATION, View
 from sync.errors import FatalVendorError, TransientVendorError, VendorError
 
 if TYPE_CHECKING:
@@ -34,7 +41,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Writer"]
 
+log = logging.getLogger(__name__)
+
 ETAG_MISMATCH = "ETAG_MISMATCH"
+WARNINGS_KEPT = 1000
 
 
 @dataclass
@@ -83,6 +93,8 @@ class Writer:
         self.conn = connector
         self.batch_size = max(1, batch_size)
         self.sets = ChangeSets(connector)
+        # (object, key, message) of writes SAP applied with a warning; the latest ones only
+        self.warnings: deque[tuple[str, str, SapMessage]] = deque(maxlen=WARNINGS_KEPT)
 
     # -- the three writes --------------------------------------------------------------------
 
@@ -142,9 +154,9 @@ class Writer:
     def _relate(
         self, view: View, links: list[tuple[int, str]], results: list[WriteResult | None]
     ) -> None:
-        """Link each written person to its organisation (`A_BusinessPartnerContact`); a link
-        SAP refuses fails its record with SAP's reason (the person stays, and the next
-        upsert, finding no link, tries again)."""
+        """Link each written person to its organisation (`A_BusinessPartnerContact`), ending
+        its links to other organisations; a change SAP refuses fails its record with SAP's
+        reason (the person stays, and the next write, finding the old link, tries again)."""
         contact_view = self.conn.view(CONTACT_SET)
         ops = []
         for index, company in links:
@@ -156,7 +168,13 @@ class Writer:
                 "BusinessPartnerPerson": result.id,
                 "ValidityEndDate": OPEN_END,
             }
-            ops.append(_Op(index, result.key, [self.sets.create(contact_view, body)], result.id))
+            # The links to the organisations it leaves end in the same change set: the
+            # person never belongs to two customers, nor to none.
+            held = self.conn.links.get((view.obj, result.id), {}).get("contacts") or []
+            ending = [self.sets.end_link(contact_view, link) for link in held
+                      if str(link.get("BusinessPartnerCompany")) != company]  # fmt: skip
+            requests = [self.sets.create(contact_view, body), *ending]
+            ops.append(_Op(index, result.key, requests, result.id))
         relations: list[WriteResult | None] = list(results)
         self._send(contact_view, ops, relations)
         for op in ops:
@@ -258,7 +276,10 @@ class Writer:
 
         def known(record_id: str) -> bool:
             key = (view.obj, record_id)
-            return key in self.conn.etags and key in self.conn.links
+            links = self.conn.links.get(key)
+            if key not in self.conn.etags or links is None:
+                return False
+            return view.obj != ORGANIZATION or "roles" in links  # roles to complete
 
         missing = [i for i in ids if not known(i)]
         live = {i for i in ids if known(i)}
@@ -302,9 +323,34 @@ class Writer:
             etag = dialect.etag_of(row)
         else:
             etag = first.headers.get("etag")
+        if record_id and view.obj == ORGANIZATION:  # the roles its change set added
+            known = self.conn.links.get((view.obj, record_id), {})
+            if "roles" in known:
+                known["roles"] = sorted({*known["roles"], *CUSTOMER_ROLES})
         if record_id and etag:
             self.conn.etags[(view.obj, record_id)] = etag
         elif record_id:  # the ETag moved with the write and SAP did not say to what
             self.conn.etags.pop((view.obj, record_id), None)
             self.conn.links.pop((view.obj, record_id), None)
-        return WriteResult(op.key, True, id=record_id, created=created)
+        warning = self._warned(view, op.key, answer)
+        return WriteResult(op.key, True, id=record_id, created=created, message=warning)
+
+    def _warned(self, view: View, key: str, answer: list[BatchResponse]) -> str | None:
+        """The warnings SAP attached to a write it applied (`sap-message`), as one line.
+
+        `WriteResult` has no field for a success's warnings and the engine shows only a
+        failure's message, so they are logged at WARNING with the record's key, kept in
+        `warnings`, and set as the successful result's `message`."""
+        lines = []
+        for response in answer:
+            found = parse_sap_message(response.headers.get(SAP_MESSAGE))
+            if found is None:
+                continue
+            if found.warns:
+                log.warning("SAP applied %s %s with a warning: %s", view.obj, key,
+                            found.describe())  # fmt: skip
+                self.warnings.append((view.obj, key, found))
+                lines.append(found.describe())
+            else:
+                log.info("SAP applied %s %s: %s", view.obj, key, found.describe())
+        return "; ".join(lines) or None

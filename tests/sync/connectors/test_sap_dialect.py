@@ -268,7 +268,10 @@ def test_a_customer_record_becomes_a_deep_insert_with_address_channels_and_role(
                    "2")  # fmt: skip
     assert body["OrganizationBPName1"] == "Acme Corp" and body["OrganizationBPName2"] == ""
     assert body["BusinessPartnerCategory"] == "2"
-    assert body["to_BusinessPartnerRole"] == [{"BusinessPartnerRole": "FLCU01"}]
+    assert body["to_BusinessPartnerRole"] == [
+        {"BusinessPartnerRole": "FLCU00"},
+        {"BusinessPartnerRole": "FLCU01"},
+    ]
     (address,) = body["to_BusinessPartnerAddress"]
     assert (address["StreetName"], address["HouseNumber"]) == ("Main St", "123")
     assert address["to_EmailAddress"] == [{"EmailAddress": "a@x.com"}]

@@ -15,6 +15,7 @@ from harness.sandbox import Sandbox
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
 
 PARTNERS = "/sap/opu/odata/sap/API_BUSINESS_PARTNER"
+BILLING = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV"
 EXTERNAL_ID = "BusinessPartnerIDByExtSystem"  # where a partner keeps the CRM's id
 
 
@@ -83,6 +84,13 @@ class SapSystem:
         """The partner's ETag as a client reading it by key gets it."""
         with self.user() as client:
             response = client.get(f"{PARTNERS}/A_BusinessPartner('{partner}')")
+        response.raise_for_status()
+        return str(response.headers["etag"])
+
+    def billing_etag(self, number: str) -> str:
+        """A billing document's ETag as a client reading it by key gets it."""
+        with self.user() as client:
+            response = client.get(f"{BILLING}/A_BillingDocument('{number}')")
         response.raise_for_status()
         return str(response.headers["etag"])
 

@@ -44,3 +44,13 @@ Feature: SAP's own traps are survived: CSRF expiry, a failing change set, a stal
     When a data steward resolves it keeping the CRM's values
     Then that customer's name in the ERP is "Northwind Source Ltd"
     And nothing is held in quarantine
+
+  Scenario: A payment posted in FI reaches the CRM although the billing document did not change
+    Given a full business world of 12 customers and 5 products generated from seed 41
+    And every business flow is configured
+    And every business flow has run in full
+    When a customer pays half of what is due on an open invoice in SAP's accounting
+    Then SAP's billing document of that invoice did not change, its stamp and ETag included
+    When the "payments" flow runs incrementally
+    Then the CRM shows what is still due on that invoice, and no other invoice was updated
+    And SAP's open items found that invoice: its billing documents changed since the last run do not name it

@@ -6,6 +6,7 @@ the pytest plugin) supplies the business sentences the other features use too.""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, wait
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,15 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from harness.api import run_replay
+from harness.bdd.business import Business, get
 from harness.bdd.steps.common import crm_customers, customers, edit_customer, run
 from harness.sandbox import Sandbox
+from mocks.sap import amount_due, post_payment
 from sync._entries import STALE_TARGET
+from sync.connectors.sap.connector import SapConnector
 from sync.connectors.sap.writes import ETAG_MISMATCH
 from sync.engine import RunResult
+from sync.state import StateStore
 from tests.vendors.sap.sap_system import EXTERNAL_ID, SapSystem
 
 scenarios(str(Path(__file__).with_name("sap_traps.feature")))
@@ -206,3 +211,78 @@ def refused_as_stale(sap: SapSystem, scenario_context: dict[str, Any]) -> None:
     assert result.counts.updated == 0 and result.counts.conflicts == 1  # not over the edit
     partner = sap.partner_for(scenario_context["source_id"])
     assert partner[EXTERNAL_ID] == scenario_context["source_id"]
+
+
+# -- a payment posted in FI --------------------------------------------------------------------
+
+PAYMENTS = "payments"
+BILLING = "A_BillingDocument"
+
+
+def _watermark(box: Sandbox, flow: str) -> Any:
+    with StateStore(box.config.state_path) as state:
+        return state.watermark(flow)
+
+
+@given("every business flow has run in full")
+def every_flow_ran(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    for flow in sandbox.config.flows:  # in dependency order
+        result = sandbox.sync(flow.name, full=True)
+        held = [q.message for q in result.quarantined[:3]]
+        assert result.status == "succeeded", (flow.name, held)
+    assert _watermark(sandbox, PAYMENTS) is not None
+
+
+@when("a customer pays half of what is due on an open invoice in SAP's accounting")
+def pays_half(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    flow = Business(sandbox).flow(PAYMENTS)
+    status, due = flow.field("erp", "payment_status"), flow.field("erp", "amount_due")
+    invoices = Business(sandbox).records(flow, "erp")
+    unpaid = next(r for r in invoices if r.fields[status] in ("A", "B") and r.fields[due])
+    total = Decimal(str(unpaid.fields[due]))
+    half = (total / 2).quantize(Decimal("0.01"))
+    (before,) = [r for r in sandbox.stored("erp", BILLING) if r["id"] == unpaid.id]
+    scenario_context["invoice"] = (unpaid.id, before, SapSystem(sandbox).billing_etag(unpaid.id))
+    # FI posts the payment on the day of the last sync: a clearing SAP users make in FI
+    mark = _watermark(sandbox, PAYMENTS)
+    ledger = sandbox.mocks.erp.app.state.mock.store
+    post_payment(ledger, unpaid.id, half, on=mark.modified_at.date())
+    scenario_context["due"] = total - half
+    assert amount_due(ledger, unpaid.id) == total - half
+    scenario_context["mark_before"] = mark
+
+
+@then("SAP's billing document of that invoice did not change, its stamp and ETag included")
+def billing_unchanged(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    number, before, etag = scenario_context["invoice"]
+    (after,) = [r for r in sandbox.stored("erp", BILLING) if r["id"] == number]
+    assert after == before
+    assert SapSystem(sandbox).billing_etag(number) == etag
+
+
+@then("the CRM shows what is still due on that invoice, and no other invoice was updated")
+def crm_shows_due(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    number = scenario_context["invoice"][0]
+    result: RunResult = scenario_context["runs"][PAYMENTS]
+    assert result.status == "succeeded" and result.counts.updated == 1, result.counts
+    flow = Business(sandbox).flow(PAYMENTS)
+    (crm,) = Business(sandbox).by_external_id(flow, [number]).values()
+    shown = get(crm, flow.target_path("amount_due"))
+    assert abs(Decimal(str(shown)) - scenario_context["due"]) < Decimal("0.005"), shown
+
+
+@then("SAP's open items found that invoice: its billing documents changed since the last run "
+      "do not name it")  # fmt: skip
+def found_through_fi(
+    sandbox: Sandbox, scenario_context: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number, mark = scenario_context["invoice"][0], scenario_context["mark_before"]
+    with sandbox.connectors() as connectors:
+        sap = connectors["erp"]
+        assert isinstance(sap, SapConnector)
+        monkeypatch.setattr(sap.fi, "touched_since", lambda _start: set())  # no FI read
+        by_stamp = {r.id for page in sap.read(BILLING, since=mark) for r in page}
+    assert number not in by_stamp  # a read on the billing stamp alone misses the payment
+    with sandbox.connectors() as connectors:
+        found = {r.id for page in connectors["erp"].read(BILLING, since=mark) for r in page}
+    assert number in found

@@ -1,0 +1,256 @@
+"""What is still due on a billing document, read from accounting (FI): the Operational
+Accounting Document Item cube (`API_OPLACCTGDOCITEMCUBE_SRV`, `A_OperationalAcctgDocItemCube`).
+
+SAP's billing API says whether a document is cleared (`InvoiceClearingStatus`), not how much
+is left nor when it falls due: both live in the customer line items FI posts. Billing posts
+one item (document type RV) whose `OriginalReferenceDocument` is the billing document; a
+partial payment posts an open credit item whose `InvoiceReference` names the RV document; a
+full payment clears them all (`ClearingAccountingDocument` set). So the amount due of a
+billing document is the sum of the signed amounts of its open RV items and of the open items
+referencing them, and zero once its RV items are cleared.
+
+Costs: a page of billing documents is completed with at most two cube queries (the RV items
+by `OriginalReferenceDocument`, then the open items referencing the still-open ones), the
+keys `or`ed in one `$filter`; never one query per document. A chunk of `PAGE` documents
+keeps each filter within the URL budget.
+
+The trap: a payment posted in FI leaves the billing document's `LastChangeDateTime` alone,
+so a delta read on that stamp misses it. `touched_since` reads the customer items posted or
+cleared since a moment and maps them to their billing documents, which the connector returns
+too. The cube's dates carry no time of day, so the look-back reaches the start of that day;
+a document found again on a later run reads unchanged, and the engine skips it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sync.connectors.base import Record
+from sync.connectors.sap import dialect
+from sync.connectors.sap import values as vals
+from sync.connectors.sap.views import CUBE, View
+from sync.errors import FatalVendorError
+
+if TYPE_CHECKING:
+    from sync.connectors.sap.connector import SapConnector
+
+__all__ = ["PAGE", "OpenItems", "amounts_due", "clearing_statuses", "documents_touched"]
+
+log = logging.getLogger(__name__)
+
+PAGE = 100  # billing documents per completion: both `or`ed filters fit one URL each
+_OPEN = ""  # `ClearingAccountingDocument` of an item not cleared yet
+_UNOFFERED = frozenset({404, 405, 501})  # the system does not expose the cube service
+
+FiKey = tuple[str, str, str]  # (CompanyCode, AccountingDocument, FiscalYear)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _rv_key(row: Mapping[str, Any]) -> FiKey:
+    return (_text(row.get("CompanyCode")), _text(row.get("AccountingDocument")),
+            _text(row.get("FiscalYear")))  # fmt: skip
+
+
+def _ref_key(row: Mapping[str, Any]) -> FiKey:
+    return (_text(row.get("CompanyCode")), _text(row.get("InvoiceReference")),
+            _text(row.get("InvoiceReferenceFiscalYear")))  # fmt: skip
+
+
+def is_open(row: Mapping[str, Any]) -> bool:
+    return _text(row.get("ClearingAccountingDocument")) == _OPEN
+
+
+def _amount(row: Mapping[str, Any]) -> Decimal:
+    value = row.get("AmountInTransactionCurrency")
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def rv_items(documents: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The items FI posted for each billing document (by `OriginalReferenceDocument`)."""
+    found: dict[str, list[Any]] = {d: [] for d in documents}
+    for row in rows:
+        document = _text(row.get("OriginalReferenceDocument"))
+        if document in found:
+            found[document].append(row)
+    return found
+
+
+def amounts_due(
+    rv: Mapping[str, Sequence[Mapping[str, Any]]], referencing: Iterable[Mapping[str, Any]]
+) -> dict[str, tuple[float | None, str | None]]:
+    """(amount due, net due date) per billing document: pure.
+
+    A document FI holds no item for (not yet released to accounting) has neither: None, so
+    a flow that needs the amount holds the invoice rather than guess it."""
+    by_reference: dict[FiKey, Decimal] = {}
+    for row in referencing:
+        if is_open(row):
+            by_reference[_ref_key(row)] = by_reference.get(_ref_key(row), Decimal(0)) + _amount(row)
+    out: dict[str, tuple[float | None, str | None]] = {}
+    for document, items in rv.items():
+        if not items:
+            out[document] = (None, None)
+            continue
+        due = sum(
+            (_amount(i) + by_reference.get(_rv_key(i), Decimal(0)) for i in items if is_open(i)),
+            Decimal(0),
+        )
+        dates = sorted(_text(i.get("NetDueDate")) for i in items if i.get("NetDueDate"))
+        out[document] = (float(round(due, 2)), dates[0] if dates else None)
+    return out
+
+
+def clearing_statuses(
+    rv: Mapping[str, Sequence[Mapping[str, Any]]], referencing: Iterable[Mapping[str, Any]]
+) -> dict[str, str | None]:
+    """SAP's clearing status per billing document, as FI holds it now: `C` once its RV
+    item is cleared, `B` while open with open partial payments referencing it, `A` open and
+    unpaid; None when FI holds no item. Taken from FI rather than the billing document's
+    `InvoiceClearingStatus`, so it moves with the amount due (both change without the
+    billing document's stamp moving)."""
+    paid_in_part = {_ref_key(row) for row in referencing if is_open(row)}
+    out: dict[str, str | None] = {}
+    for document, items in rv.items():
+        open_items = [i for i in items if is_open(i)]
+        if not items:
+            out[document] = None
+        elif not open_items:
+            out[document] = "C"
+        else:
+            out[document] = "B" if any(_rv_key(i) in paid_in_part for i in open_items) else "A"
+    return out
+
+
+def documents_touched(
+    touched: Iterable[Mapping[str, Any]], rv_by_key: Mapping[FiKey, str]
+) -> set[str]:
+    """The billing documents that items posted or cleared belong to: their own RV item's
+    `OriginalReferenceDocument`, or the RV item an `InvoiceReference` names."""
+    found = set()
+    for row in touched:
+        document = _text(row.get("OriginalReferenceDocument"))
+        if not document and _text(row.get("InvoiceReference")):
+            document = rv_by_key.get(_ref_key(row), "")
+        if document:
+            found.add(document)
+    return found
+
+
+class OpenItems:
+    """The connector's reads of the cube: completing billing documents, and the documents
+    a payment touched since a moment."""
+
+    def __init__(self, connector: SapConnector) -> None:
+        self.conn = connector
+        self._offered: bool | None = None
+
+    def offered(self) -> bool:
+        """Whether the system exposes the cube service (its `$metadata` reads); without it
+        billing documents read without amount due, and the connector says so once."""
+        if self._offered is None:
+            try:
+                self.conn.service(CUBE.service)
+                self._offered = True
+            except FatalVendorError as exc:
+                if exc.status not in _UNOFFERED:
+                    raise
+                log.warning(
+                    "SAP offers no %s (%s): billing documents read without AmountDue and "
+                    "NetDueDate", CUBE.service, exc.status,
+                )  # fmt: skip
+                self._offered = False
+        return self._offered
+
+    def _items(self, prop: str, keys: Sequence[str], *extra: str) -> list[dict[str, Any]]:
+        """Cube items whose `prop` is one of `keys`: one `or`ed query per URL budget, every
+        `__next` page followed."""
+        entity = self.conn.entity(CUBE)
+        service = self.conn.service(CUBE.service)
+        rows = []
+        for match in dialect.or_filters(prop, sorted(set(keys))):
+            for page in self.conn.query(CUBE, [match, *extra], paged=False):
+                rows += [dialect.plain_row(row, entity, service) for row in page]
+        return rows
+
+    def complete(self, view: View, records: Sequence[Record]) -> None:
+        """Set `AmountDue`, `NetDueDate` and `ClearingStatus` on billing records: two cube
+        queries at most (the caller hands at most `PAGE` records). Without the cube, the
+        clearing status is the billing document's own."""
+        if not records:
+            return
+        if not self.offered():
+            for record in records:
+                record.fields["ClearingStatus"] = record.fields.get("InvoiceClearingStatus")
+            return
+        documents = [r.id for r in records]
+        rv = rv_items(documents, self._items("OriginalReferenceDocument", documents))
+        still_open = {_rv_key(i) for items in rv.values() for i in items if is_open(i)}
+        referencing: list[dict[str, Any]] = []
+        if still_open:
+            referencing = self._items(
+                "InvoiceReference",
+                [key[1] for key in still_open],
+                f"ClearingAccountingDocument eq {vals.quote(_OPEN)}",
+            )
+        due = amounts_due(rv, referencing)
+        status = clearing_statuses(rv, referencing)
+        for record in records:
+            record.fields["AmountDue"], record.fields["NetDueDate"] = due.get(
+                record.id, (None, None)
+            )
+            record.fields["ClearingStatus"] = status.get(record.id)
+
+    def paid_since(
+        self, view: View, floor: datetime, lookback: timedelta
+    ) -> Iterator[list[Record]]:
+        """Billing documents a payment touched in FI since `floor` (less the look-back)
+        whose own stamp did not move: SAP clears in FI and leaves the billing document
+        alone. They come first in a delta read, stamped at the watermark, so the delta's
+        order holds and the watermark does not move for them; those whose stamp did move
+        come with the delta itself. Incomplete: the caller completes every page."""
+        touched = self.touched_since(floor - lookback)
+        if not touched:
+            return
+        now = datetime.now(UTC)
+        found = []
+        for match in dialect.or_filters(view.key, sorted(touched)):
+            for rows in self.conn.query(view, [match], paged=False):
+                found += [self.conn.record(view, row, now) for row in rows]
+        stale = [replace(r, modified_at=floor) for r in found if r.modified_at < floor]
+        for part in dialect.chunks(sorted(stale, key=lambda r: r.id), PAGE):
+            yield list(part)
+
+    def touched_since(self, start: datetime) -> set[str]:
+        """Billing documents whose customer items were posted or cleared on or after the
+        day of `start`: one query, plus one mapping payments to the RV items they name."""
+        if not self.offered():
+            return set()
+        day = vals.datetime_literal(datetime.combine(start.astimezone(UTC).date(),
+                                                     datetime.min.time(), UTC))  # fmt: skip
+        entity = self.conn.entity(CUBE)
+        service = self.conn.service(CUBE.service)
+        terms = [f"PostingDate ge {day} or ClearingDate ge {day}"]
+        touched = [
+            dialect.plain_row(row, entity, service)
+            for page in self.conn.query(CUBE, terms, paged=False)
+            for row in page
+        ]
+        named = {
+            _text(r.get("InvoiceReference"))
+            for r in touched
+            if _text(r.get("InvoiceReference")) and not r.get("OriginalReferenceDocument")
+        }
+        rv_by_key: dict[FiKey, str] = {}
+        if named:
+            for row in self._items("AccountingDocument", sorted(named)):
+                if _text(row.get("OriginalReferenceDocument")):
+                    rv_by_key[_rv_key(row)] = _text(row["OriginalReferenceDocument"])
+        return documents_touched(touched, rv_by_key)
