@@ -281,3 +281,9 @@ def salesforce_kit() -> Iterator[Kit]:
     from mocks.salesforce.config import SalesforceMockConfig
 
     yield from build_kit("salesforce", stock_credentials(SalesforceMockConfig(), "salesforce"))
+
+
+@pytest.fixture
+def sap() -> Iterator[Kit]:
+    """The SAP kit on a fresh sandbox (a module may seed it further under the same name)."""
+    yield from build_kit("sap")

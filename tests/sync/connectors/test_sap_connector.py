@@ -5,7 +5,6 @@ operations, a stale ETag, server paging by `__next`, and the calls a synced reco
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,16 +15,11 @@ from sync.connectors import Watermark
 from sync.connectors.sap.connector import SapConnector
 from sync.errors import VendorError
 
-from .conftest import ADMIN_TOKEN, Kit, build_kit
+from .conftest import ADMIN_TOKEN, Kit
 
 EXT = "BusinessPartnerIDByExtSystem"
 OBJ = "Organization"
 BATCH = "/$batch"
-
-
-@pytest.fixture
-def sap() -> Iterator[Kit]:
-    yield from build_kit("sap")
 
 
 def tune(kit: Kit, **settings: Any) -> None:

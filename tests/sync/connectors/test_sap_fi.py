@@ -27,6 +27,7 @@ from sync.connectors.sap.openitems import (
 )
 
 from .conftest import ADMIN_TOKEN, Kit, build_kit
+from .sap_support import sap_connector
 
 BILLING = "A_BillingDocument"
 CUBE_PATH = "/API_OPLACCTGDOCITEMCUBE_SRV/A_OperationalAcctgDocItemCube"
@@ -44,10 +45,7 @@ def sap() -> Iterator[Kit]:
     yield kit
 
 
-def connector(kit: Kit, **changes: Any) -> SapConnector:
-    conn = kit.connector(**changes)
-    assert isinstance(conn, SapConnector)
-    return conn
+connector = sap_connector
 
 
 def store(kit: Kit) -> RecordStore:

@@ -4,28 +4,15 @@ per location, billing documents tied to their order; OAuth and `sap-client` on t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import httpx
-import pytest
 
-from sync.connectors.sap.connector import SapConnector
-
-from .conftest import ADMIN_TOKEN, Kit, build_kit
+from .conftest import ADMIN_TOKEN, Kit
+from .sap_support import sap_connector
 
 EXT = "BusinessPartnerIDByExtSystem"
 
 
-@pytest.fixture
-def sap() -> Iterator[Kit]:
-    yield from build_kit("sap")
-
-
-def connector(kit: Kit, **changes: Any) -> SapConnector:
-    conn = kit.connector(**changes)
-    assert isinstance(conn, SapConnector)
-    return conn
+connector = sap_connector
 
 
 def seed_world(kit: Kit) -> dict[str, int]:

@@ -6,8 +6,6 @@ to a write it applied (`sap-message`) are read, logged with the record's key, ne
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import orjson
@@ -16,22 +14,15 @@ import pytest
 from sync.connectors.sap.connector import SapConnector
 from sync.connectors.sap.messages import parse_sap_message
 
-from .conftest import Kit, build_kit
+from .conftest import Kit
+from .sap_support import sap_connector
 
 EXT = "BusinessPartnerIDByExtSystem"
 ORG = "Organization"
 PERSON = "ContactPerson"
 
 
-@pytest.fixture
-def sap() -> Iterator[Kit]:
-    yield from build_kit("sap")
-
-
-def connector(kit: Kit, **changes: Any) -> SapConnector:
-    conn = kit.connector(**changes)
-    assert isinstance(conn, SapConnector)
-    return conn
+connector = sap_connector
 
 
 def batches(conn: SapConnector) -> list[bytes]:
