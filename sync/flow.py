@@ -128,3 +128,5 @@ class RunResult:
     stages: dict[str, float] = field(default_factory=dict)
     # Schema changes seen mid-run (`sync.schema_watch.Drift` rendered as text).
     drift: list[str] = field(default_factory=list)
+    # Writes the target applied with a warning: (source id, the vendor's words).
+    warnings: list[tuple[str, str]] = field(default_factory=list)

@@ -207,7 +207,11 @@ class BatchWriter:
             else:
                 result.counts.updated += 1
             result.planned.append(plan)
-            out.settle.append(IntentSettlement(seq, "applied", target_id))
+            note = None
+            if outcome.message:  # applied, with the vendor's warning: kept, never silent
+                note = {"code": "vendor_warning", "message": outcome.message}
+                result.warnings.append((cand.source_id, outcome.message))
+            out.settle.append(IntentSettlement(seq, "applied", target_id, note=note))
             row = entries_.crosswalk_entry(result.run_id, flow, cand, target_id, now)
             out.crosswalk.append(row)
             out.resolved.append(cand.source_id)

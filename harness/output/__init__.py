@@ -106,6 +106,12 @@ def print_run(result: RunResult, *, limit: int = DEFAULT_LIMIT) -> None:
         console.print(f"[yellow]quarantined[/] {detail}", soft_wrap=True)
     if len(result.quarantined) > 20:
         console.print(f"[yellow]... and {len(result.quarantined) - 20} more in quarantine[/]")
+    for source_id, message in result.warnings[:20]:
+        console.print(f"[yellow]written with a warning[/] {escape(f'{source_id}: {message}')}",
+                      soft_wrap=True)  # fmt: skip
+    if len(result.warnings) > 20:
+        console.print(f"[yellow]... and {len(result.warnings) - 20} more warnings, kept on "
+                      "their audit rows (`harness audit`)[/]")  # fmt: skip
 
 
 def _print_plan(result: RunResult, limit: int) -> None:
@@ -197,6 +203,7 @@ def run_json(result: RunResult) -> dict[str, object]:
             {"source_id": q.source_id, "reason": q.reason, "code": q.code, "message": q.message}
             for q in result.quarantined
         ],
+        "warnings": [{"source_id": s, "message": m} for s, m in result.warnings],
         "error": result.error,
     }
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from mocks.sap.dispatch import Call, Reply, handle, note_truncations, resolve, write_in
 from mocks.sap.entities import Reader
-from mocks.sap.errors import SapError, bad_request
+from mocks.sap.errors import SapError, bad_request, warning_message
 from mocks.sap.odata.model import Service
 from mocks.sap.odata.paths import split_path
 from mocks.sap.rules import WriteCtx, business_error
@@ -173,7 +173,7 @@ def _changeset(
                 reply = write_in(wctx, reader, call, resolve(reader, split_path(call.path)))
                 if content_id and "location" in reply.headers:
                     created[content_id] = reply.headers["location"].rsplit("/", 1)[-1]
-                replies.append(reply)
+                replies.append(_warned(state, call, reply))
         except SapError as exc:
             tx.rollback()
             if trapped:
@@ -182,6 +182,20 @@ def _changeset(
             return _error_reply(state, service, exc)
     note_truncations(state, wctx)
     return replies
+
+
+def _warned(state: SapState, call: Call, reply: Reply) -> Reply:
+    """The write-warning trap: a write to its entity set is applied and answered with a
+    `sap-message` warning while the trap has writes left."""
+    trap = state.settings.get("write_warning")
+    if not trap or int(trap.get("times") or 0) < 1 or reply.status >= 400:
+        return reply
+    segments = split_path(call.path)
+    if not segments or segments[0].name != trap["object"]:
+        return reply
+    trap["times"] = int(trap["times"]) - 1
+    header = warning_message(str(trap["code"]), str(trap["message"]))
+    return Reply(reply.status, {**reply.headers, "sap-message": header}, reply.body)
 
 
 def _referenced(path: str, created: dict[str, str]) -> str:

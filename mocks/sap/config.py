@@ -61,6 +61,8 @@ class SapMockConfig:
             "changeset_fail_times": 0,  # how many change sets the trap still fails
             "changeset_fail_error": None,  # {"code", "message"} of the trap's refusal
             "drift_pending": {},  # trap: entity set -> records to insert before its next page
+            # trap: {"object", "times", "code", "message"}: writes SAP applies with a warning
+            "write_warning": None,
         }
 
 

@@ -134,6 +134,15 @@ def method_not_allowed(method: str, what: str, allow: str = "GET, HEAD") -> SapE
     )
 
 
+def warning_message(code: str, message: str, target: str = "") -> str:
+    """The `sap-message` header of a write SAP applied with a warning (severity `warning`):
+    the answer is a success, and only this header says something deserves a look."""
+    return orjson.dumps(
+        {"code": code, "message": message, "severity": "warning", "target": target,
+         "transition": False, "details": []}
+    ).decode()  # fmt: skip
+
+
 def unauthorized() -> Response:
     """SAP's ICF logon refusal: 401 with its Basic realm and a short HTML page."""
     html = "<html><head><title>Logon Error Message</title></head><body>Logon failed</body></html>"
@@ -155,4 +164,5 @@ __all__ = [
     "method_not_allowed",
     "not_found",
     "unauthorized",
+    "warning_message",
 ]

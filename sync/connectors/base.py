@@ -92,6 +92,8 @@ class WriteResult:
     id: str | None = None  # the target's record id, when known
     created: bool = False
     error_code: str | None = None  # the vendor's code: STRING_TOO_LONG, USER_ERROR, ...
+    # A refusal's reason; on a write that was applied, the vendor's warning about it (SAP's
+    # `sap-message`), which the engine keeps on the audit row and lists with the run.
     message: str | None = None
     fields: tuple[str, ...] = ()  # fields the vendor blamed
     retryable: bool = False

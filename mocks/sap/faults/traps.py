@@ -7,7 +7,10 @@
   update carrying the ETag it read gets 412;
 - `next_drift`: `$skiptoken` counts rows, and before the next page of `object` is served
   `count` records are inserted ahead of the cursor (a paging client reads some twice);
-- `field_length`: `object`.`field` gets MaxLength `length` in `$metadata`, enforced at once.
+- `field_length`: `object`.`field` gets MaxLength `length` in `$metadata`, enforced at once;
+- `write_warning`: the next `times` writes to `object` in change sets are applied, and
+  answered with a `sap-message` warning (`code`, `message`) as SAP answers a save that
+  went through with something to check.
 
 Every trap logs a ground-truth fact (`kind: "trap"`)."""
 
@@ -23,7 +26,9 @@ from mocks.sap.rules import stamp
 from mocks.sap.schema import ENTITY_TYPES
 from mocks.sap.state import SapState
 
-TRAPS = ("csrf_expiry", "changeset_failure", "stale_etag", "next_drift", "field_length")
+TRAPS = ("csrf_expiry", "changeset_failure", "stale_etag", "next_drift", "field_length",
+         "write_warning")  # fmt: skip
+DEFAULT_WARNING = ("R11/124", "Tax jurisdiction could not be determined for the address")
 
 
 class SapTrapError(ValueError):
@@ -78,6 +83,18 @@ def _field_length(state: SapState, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _write_warning(state: SapState, body: dict[str, Any]) -> dict[str, Any]:
+    etype = _etype_of(body)
+    times = body.get("times", 1)
+    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        raise SapTrapError("times must be a whole number >= 1")
+    code = str(body.get("code") or DEFAULT_WARNING[0])
+    message = str(body.get("message") or DEFAULT_WARNING[1])
+    state.settings["write_warning"] = {"object": etype.set_name, "times": times,
+                                       "code": code, "message": message}  # fmt: skip
+    return {"object": etype.set_name, "times": times, "code": code, "message": message}
+
+
 def set_sap_trap(state: SapState, body: dict[str, Any]) -> dict[str, Any]:
     trap = body.get("trap")
     if trap not in TRAPS:
@@ -98,6 +115,8 @@ def set_sap_trap(state: SapState, body: dict[str, Any]) -> dict[str, Any]:
         pending[etype.set_name] = count
         state.settings.update(skiptoken="offset", drift_pending=pending)
         facts = {"object": etype.set_name, "count": count}
+    elif trap == "write_warning":
+        facts = _write_warning(state, body)
     else:
         facts = _field_length(state, body)
     state.ctx.record_truth("trap", trap=trap, **facts)

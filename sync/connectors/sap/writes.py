@@ -338,9 +338,9 @@ class Writer:
     def _warned(self, view: View, key: str, answer: list[BatchResponse]) -> str | None:
         """The warnings SAP attached to a write it applied (`sap-message`), as one line.
 
-        `WriteResult` has no field for a success's warnings and the engine shows only a
-        failure's message, so they are logged at WARNING with the record's key, kept in
-        `warnings`, and set as the successful result's `message`."""
+        Logged at WARNING with the record's key, kept in `warnings`, and set as the
+        successful result's `message`, which the engine lists with the run and keeps on the
+        write's audit row."""
         lines = []
         for response in answer:
             found = parse_sap_message(response.headers.get(SAP_MESSAGE))

@@ -121,6 +121,39 @@ def test_changeset_failure_trap_fails_the_third_operation(client: TestClient) ->
     assert [_status(p) for p in ok.get_payload()] == [201, 201, 201, 201]
 
 
+def _sap_message(part: Any) -> dict[str, Any] | None:
+    """The `sap-message` header of one change-set answer, parsed, or None."""
+    head = str(part.get_payload()).split("\r\n\r\n", 1)[0]
+    for line in head.splitlines()[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "sap-message":
+            found: dict[str, Any] = json.loads(value.strip())
+            return found
+    return None
+
+
+def test_write_warning_trap_applies_the_write_and_warns_once(client: TestClient) -> None:
+    trap = {"trap": "write_warning", "object": "A_BusinessPartner", "times": 1}
+    answer = client.post("/__harness/sap/traps", json=trap, headers=ADMIN)
+    assert answer.status_code == 200 and answer.json()["facts"]["code"]
+    ops = [_request("POST", "A_BusinessPartner", _partner(n)) for n in "AB"]
+    (changeset,) = _parts(_send(client, _batch(_changeset(*ops))))
+    first, second = changeset.get_payload()
+    assert (_status(first), _status(second)) == (201, 201)  # applied, both of them
+    warning = _sap_message(first)
+    assert warning is not None and warning["severity"] == "warning"
+    assert warning["message"] == answer.json()["facts"]["message"]
+    assert _sap_message(second) is None  # the trap warned its one time
+    assert client.get(f"{BP}/A_BusinessPartner/$count").text == "2"
+
+
+def test_write_warning_trap_refuses_a_bad_request(client: TestClient) -> None:
+    for body in ({"object": "NoSuchSet"}, {"object": "A_BusinessPartner", "times": 0}):
+        answer = client.post("/__harness/sap/traps", json={"trap": "write_warning", **body},
+                             headers=ADMIN)  # fmt: skip
+        assert answer.status_code == 400, body
+
+
 def test_parse_batch_reads_pyodata_spelling() -> None:
     body = _batch(_changeset(_request("PATCH", "A_BusinessPartner('1')", {"SearchTerm1": "X"})))
     (part,) = parse_batch(

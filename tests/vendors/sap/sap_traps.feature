@@ -45,6 +45,14 @@ Feature: SAP's own traps are survived: CSRF expiry, a failing change set, a stal
     Then that customer's name in the ERP is "Northwind Source Ltd"
     And nothing is held in quarantine
 
+  Scenario: SAP applies a write with a warning; the run lists it and its audit row keeps it
+    Given the customer flow has run in full
+    And 2 customers are renamed in the CRM
+    And SAP answers the next write to a business partner with a warning
+    When the customer flow runs incrementally
+    Then the run updated both customers and listed the one SAP warned about, with SAP's words
+    And that customer's audit row keeps SAP's warning
+
   Scenario: A payment posted in FI reaches the CRM although the billing document did not change
     Given a full business world of 12 customers and 5 products generated from seed 41
     And every business flow is configured

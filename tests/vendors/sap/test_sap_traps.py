@@ -127,6 +127,40 @@ def changeset_trap(sap: SapSystem, scenario_context: dict[str, Any], nth: int) -
     assert facts == {"nth": nth, "times": 1}
 
 
+# -- a write applied with a warning ------------------------------------------------------------
+
+
+@given("SAP answers the next write to a business partner with a warning")
+def warning_trap(sap: SapSystem, scenario_context: dict[str, Any]) -> None:
+    facts = sap.trap("write_warning", object="A_BusinessPartner", times=1)
+    assert facts["times"] == 1 and facts["message"]
+    scenario_context["warning"] = facts
+
+
+@then("the run updated both customers and listed the one SAP warned about, with SAP's words")
+def warned_run(scenario_context: dict[str, Any]) -> None:
+    result: RunResult = scenario_context["run"]
+    assert (result.counts.updated, result.counts.quarantined) == (2, 0)
+    (warned,) = result.warnings
+    assert warned[0] in scenario_context["renamed"]
+    facts = scenario_context["warning"]
+    assert facts["code"] in warned[1] and facts["message"] in warned[1], warned
+    scenario_context["warned"] = warned[0]
+
+
+@then("that customer's audit row keeps SAP's warning")
+def warning_audited(sandbox: Sandbox, scenario_context: dict[str, Any]) -> None:
+    result: RunResult = scenario_context["run"]
+    with StateStore(sandbox.config.state_path) as state:
+        rows = state.audit_for_run(result.run_id)
+    flagged = {a.source_id: a.flags for a in rows if a.flags}
+    assert set(flagged) == {scenario_context["warned"]}
+    (flag,) = flagged[scenario_context["warned"]]
+    assert flag["code"] == "vendor_warning"
+    assert scenario_context["warning"]["message"] in flag["message"]
+    assert {a.outcome for a in rows} == {"applied"} and len(rows) == 2
+
+
 @then(parsers.parse('{held:d} customer is held with SAP\'s reason "{reason}" and the other '
                     "{others:d} carry their new names in SAP"))  # fmt: skip
 def one_held(
