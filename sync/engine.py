@@ -214,6 +214,8 @@ class SyncEngine:
             result.error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
+            if ctx is not None and ctx.ahead is not None:
+                ctx.ahead.close()  # a lookup taken ahead for a page the run never reached
             result.seconds = time.perf_counter() - started
             result.source_calls = self.source.call_count() - source_calls
             result.target_calls = self.target.call_count() - target_calls
@@ -276,6 +278,7 @@ class SyncEngine:
             self._retry_waiting(ctx)
         ctx.progress = lambda records: self._progress("read", records)
         iterator = iter(pages(ctx))
+        ctx.upcoming = getattr(iterator, "peek", ctx.upcoming)
         try:
             while True:
                 with ctx.stages.timing("read"):  # waiting on the source, not overlapped

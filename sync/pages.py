@@ -10,7 +10,8 @@ the watermark that covers it, settling the page's write intents.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from sync.explode import explode
 from sync.flow import Flow, PlannedWrite, RunResult, StageClock
 from sync.governance import Owner
 from sync.hashing import content_hash
+from sync.lookahead import LookAhead, Lookup, lookahead_slice
 from sync.mapping import MappedRecord as Mapped
 from sync.mapping import apply_mapping, get_path, validate_against_schema
 from sync.references import CrosswalkResolver
@@ -54,6 +56,10 @@ class RunContext:
     writes_committed: int = 0
     # Records done so far, told as each write batch lands: a page can hold a whole run.
     progress: Callable[[int], None] = field(default=lambda _records: None)
+    # The next source page when it is read already (without waiting for it), and the run's
+    # lookups taken ahead of its writes (`sync.lookahead`), for a target that asks for them.
+    upcoming: Callable[[], Sequence[Record] | None] = field(default=lambda: None)
+    ahead: LookAhead | None = None
 
 
 class PageRunner:
@@ -123,9 +129,11 @@ class PageRunner:
         size = max(1, ctx.flow.batch_size)
         if len(page) > len(candidates):  # unchanged, held or skipped: done already
             ctx.progress(len(page) - len(candidates))
-        for start in range(0, len(candidates), size):
-            self._writer.write(ctx, candidates[start : start + size], page_out)
-            ctx.progress(len(candidates[start : start + size]))
+        # Closed even when a write or a stop ends the loop: no lookup is left running.
+        with closing(self._slices(ctx, candidates, size, force=force)) as looked_up:
+            for batch, current in looked_up:
+                self._writer.write(ctx, batch, page_out, current)
+                ctx.progress(len(batch))
         if deleted:
             self.delete(ctx, deleted, page_out)
         planned = ctx.result.planned[planned_before:]
@@ -134,6 +142,27 @@ class PageRunner:
             last = max(read, key=lambda r: (r.modified_at, r.id), default=None)
             mark = Watermark(last.modified_at, last.id) if last else None
         self.commit(ctx, page_out, planned, mark)
+
+    def _slices(self, ctx: RunContext, candidates: list[Candidate], size: int, *,
+                force: bool) -> Generator[tuple[list[Candidate], Lookup | None]]:  # fmt: skip
+        """The page's write batches, each with its lookup when the target takes them ahead
+        (`sync.lookahead`: smaller slices, the next one's lookup beside this one's writes)."""
+        ahead = lookahead_slice(self.target) if ctx.result.mode == "live" else None
+        if ahead is None:
+            batches = range(0, len(candidates), size)
+            return ((candidates[start : start + size], None) for start in batches)
+        slices = [candidates[start : start + ahead] for start in range(0, len(candidates), ahead)]
+        if ctx.ahead is None:
+            ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
+
+        def upcoming() -> list[str] | None:
+            # A full run's next page, when it is read already and its records' source ids
+            # are their external ids (as on this page): its first slice, looked up early.
+            exact = all(c.external_id == c.source_id for c in candidates)
+            page = ctx.upcoming() if force and candidates and exact else None
+            return [str(r.id) for r in page[:ahead]] if page else None
+
+        return ctx.ahead.slices(slices, upcoming)
 
     def _candidate(
         self,

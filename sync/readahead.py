@@ -35,6 +35,7 @@ class ReadAhead(Generic[T]):
         self._pages = pages
         self._queue: queue.Queue[T | _End | _Failed] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
+        self._held: T | _End | _Failed | None = None  # a page peeked at, not taken yet
         self._thread = threading.Thread(target=self._pump, name=name, daemon=True)
         self._thread.start()
 
@@ -59,8 +60,19 @@ class ReadAhead(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         return self
 
+    def peek(self) -> T | None:
+        """The next page if it is read already, without waiting and without taking it; None
+        while it is still being read, and at the end."""
+        if self._held is None:
+            try:
+                self._held = self._queue.get_nowait()
+            except queue.Empty:
+                return None
+        return None if isinstance(self._held, _End | _Failed) else self._held
+
     def __next__(self) -> T:
-        item = self._queue.get()
+        item = self._held if self._held is not None else self._queue.get()
+        self._held = None
         if isinstance(item, _End):
             self._finish()
             raise StopIteration

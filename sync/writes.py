@@ -50,15 +50,22 @@ class BatchWriter:
         self.target, self.state, self._clock = target, state, clock
         self._drifted, self._recheck = drifted, recheck
 
-    def write(self, ctx: RunContext, batch: list[Candidate], out: PageOutcome) -> None:
+    def lookup(self, ctx: RunContext, external_ids: Sequence[str]) -> dict[str, Record]:
+        """The target's records of these external ids, as they are now (the before-images)."""
+        spec = ctx.flow.mapping
+        return self.target.get_by_external_id(
+            spec.target.object, spec.external_id_field, external_ids
+        )
+
+    def write(self, ctx: RunContext, batch: list[Candidate], out: PageOutcome,
+              current: dict[str, Record] | None = None) -> None:  # fmt: skip
+        """Write `batch`; `current` is its lookup when it was taken ahead (`sync.lookahead`)."""
         batch = self._drop_drifted(ctx, batch, out)
         if not batch:
             return
-        spec = ctx.flow.mapping
-        with ctx.stages.timing("lookup"):
-            current = self.target.get_by_external_id(
-                spec.target.object, spec.external_id_field, [c.external_id for c in batch]
-            )
+        if current is None:
+            with ctx.stages.timing("lookup"):
+                current = self.lookup(ctx, [c.external_id for c in batch])
         to_write = self._plan(ctx, batch, current, out)
         if ctx.result.mode != "live":
             self._record_plan(ctx, to_write)

@@ -99,6 +99,11 @@ class HubSpotConnector:
         self._pool_lock = threading.Lock()
         self._in_pool = threading.local()
         self._writer = Writer(self._call, self._required, self._lines, self._fanout)
+        # The engine looks the next slice up while this one is written (`sync.lookahead`):
+        # half the connections read, half write, and HubSpot's window is never left idle
+        # waiting for a round's lookups or its last upsert. The connector is thread-safe for
+        # it (the governor, the token renewal and the pool take locks).
+        self.lookup_ahead_slice = max(1, self._workers // 2) * BATCH_LIMIT
 
     # -- plumbing ----------------------------------------------------------------------------
 

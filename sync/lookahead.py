@@ -1,0 +1,97 @@
+"""Look the next write slice up in the target while this one is written.
+
+A write round waits twice on the target: for its lookup (the before-images), then for its
+writes; and between rounds for the commit. A vendor that paces calls by a rate window
+(HubSpot's 19 a second) sits idle at each of those edges while nothing is queued. Splitting
+a round into slices and running slice k+1's lookup beside slice k's writes keeps the window
+busy: the lookup is a read, and the writes are still recorded as intents, sent and settled
+one slice after another, in order. A full run also looks up the next page's first slice
+while this page's last one is written, when that page is already read and the mapping keeps
+the source id as the external id (so the guess is exact and no call is wasted).
+
+Opt-in, outside the `Connector` protocol: a target sets `lookup_ahead_slice` (records per
+slice) when its connector may run a lookup on one thread while it writes on another.
+
+The one thing an early lookup could miss is the writes running beside it; it only can when
+a record carries an external id that the slice being written carries too (a source that
+returned a record twice). Such a slice is looked up again, after those writes, as if nothing
+had run ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from sync._entries import Candidate
+from sync.connectors.base import Connector, Record
+from sync.flow import StageClock
+
+__all__ = ["LookAhead", "Lookup", "lookahead_slice"]
+
+Lookup = dict[str, Record]
+Slice = list[Candidate]
+Upcoming = Callable[[], list[str] | None]
+
+
+def lookahead_slice(target: Connector) -> int | None:
+    """Records per slice the target asks the engine to look up ahead, or None."""
+    size = getattr(target, "lookup_ahead_slice", None)
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        return size
+    return None
+
+
+def _ids(batch: Slice) -> frozenset[str]:
+    return frozenset(c.external_id for c in batch)
+
+
+class LookAhead:
+    """One run's lookups, each started while the slice before it is written."""
+
+    def __init__(self, lookup: Callable[[Sequence[str]], Lookup], stages: StageClock) -> None:
+        self._lookup = lookup
+        self._stages = stages
+        # One thread: lookups stay in order, and at most one runs beside the writes.
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="lookup-ahead")
+        self._carried: tuple[frozenset[str], Future[Lookup]] | None = None
+        self._beside: frozenset[str] = frozenset()  # written while the pending lookup ran
+
+    def close(self) -> None:
+        """Wait for a lookup still running (the next page's, when the run stopped)."""
+        self._pool.shutdown(wait=True)
+
+    def _start(self, ids: Sequence[str]) -> Future[Lookup]:
+        return self._pool.submit(self._lookup, list(ids))
+
+    def _first(self, batch: Slice) -> Future[Lookup]:
+        """The page's first lookup: the one carried from the previous page when it covers
+        the slice, else a new one."""
+        carried, self._carried = self._carried, None
+        if carried is not None and _ids(batch) <= carried[0]:
+            return carried[1]
+        self._beside = frozenset()  # nothing is written while this one runs
+        return self._start([c.external_id for c in batch])
+
+    def slices(
+        self, slices: Sequence[Slice], upcoming: Upcoming
+    ) -> Generator[tuple[Slice, Lookup | None]]:
+        """Each slice with its lookup, the next one's started before this one is handed over
+        (so it runs while the caller writes this one). None: the caller looks the slice up
+        itself, because the writes beside its lookup touched it."""
+        ahead = self._first(slices[0]) if slices else None
+        for index, batch in enumerate(slices):
+            assert ahead is not None
+            found: Lookup | None
+            with self._stages.timing("lookup"):  # only the wait the overlap did not hide
+                found = ahead.result()
+            if _ids(batch) & self._beside:
+                found = None
+            self._beside = _ids(batch)
+            if index + 1 < len(slices):
+                ahead = self._start([c.external_id for c in slices[index + 1]])
+            else:
+                guess = upcoming()
+                if guess:
+                    self._carried = (frozenset(guess), self._start(guess))
+            yield batch, found
