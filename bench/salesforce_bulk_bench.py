@@ -1,25 +1,32 @@
 """Salesforce writes and full reads: Bulk API 2.0 jobs against sObject Collections and
-`query/` pages, through the connector, with the mock in its own process on loopback.
+`query/` pages, through the connector, with the mocks in their own processes on loopback.
 
-For N records (default 200,000): an upsert of N new Accounts through composite calls of 200
-(threshold above N) and another N through one bulk job (the default threshold), then a full
-read of the 2N Accounts through `query/` pages of 2,000 and through one query job; then the
-`products` flow (ERP -> CRM) of N NetSuite items into an empty org through the engine, once
-with the composite path and once with bulk, the engine gathering NetSuite's pages of 1,000
-into rounds of the connector's `bulk_batch`. Figures: seconds, calls, and calls per record.
-No latency is injected: the figures compare the work each path makes the client and the org
+For N records (default 200,000), two parts (`--parts`, both by default):
+- `accounts`: an upsert of N new Accounts through composite calls of 200 (threshold above
+  N) into one org, and of N others through one bulk job (the default threshold) into a
+  second org; then a full read of the first org's N Accounts through `query/` pages of
+  2,000 and through one Bulk 2.0 query job;
+- `flow`: the `products` flow (ERP -> CRM) of N NetSuite items into an empty org through
+  the engine, once with the composite path and once with bulk, the engine gathering
+  NetSuite's pages of 1,000 into rounds of the connector's `bulk_batch`.
+Figures: seconds, calls, and calls per record, with the load average before and after. No
+latency is injected: the figures compare the work each path makes the client and the org
 do, not network round trips (which favour bulk more).
 
-Run: `python -m bench.salesforce_bulk_bench [--records N]`; the figures go to
-`bench/salesforce_bulk.json` and are printed.
+Run: `python -m bench.salesforce_bulk_bench [--records N] [--parts accounts,flow]`; the
+figures go to `bench/salesforce_bulk.json` (with the command line) and are printed. Not part
+of `make bench` (`bench.run`): at 200,000 records it takes minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,7 +65,7 @@ def _measure(url: str, threshold: int, work: Any) -> dict[str, float]:
         vendor="salesforce", base_url=url, credentials=dict(CREDENTIALS), timeout=600,
         options={"bulk_threshold": threshold},
     )  # fmt: skip
-    with create_connector(settings) as conn:
+    with closing(create_connector(settings)) as conn:
         conn.describe("Account")  # the token and describe are not part of the figure
         before, started = conn.call_count(), time.perf_counter()
         count = work(conn)
@@ -107,7 +114,7 @@ def _flow(source_url: str, target_url: str, threshold: int) -> dict[str, float]:
         options={"bulk_threshold": threshold},
     ))  # fmt: skip
     flow = Flow("products", load_mapping(PRODUCTS))
-    with tempfile.TemporaryDirectory() as folder, source, target:
+    with tempfile.TemporaryDirectory() as folder, closing(source), closing(target):
         state = StateStore(Path(folder) / "state.db")
         started = time.perf_counter()
         try:
@@ -125,7 +132,7 @@ def _flow(source_url: str, target_url: str, threshold: int) -> dict[str, float]:
 
 def bench_flow(records: int) -> dict[str, Any]:
     """The ERP -> CRM flow of `records` items, composite against bulk (two empty orgs)."""
-    apps = {
+    apps: dict[str, tuple[Callable[..., FastAPI], tuple[Any, ...]]] = {
         "netsuite": (_netsuite_with_items, (NS_CREDENTIALS, ADMIN_TOKEN, records)),
         "composite": (build_app, (CREDENTIALS, ADMIN_TOKEN)),
         "bulk": (build_app, (CREDENTIALS, ADMIN_TOKEN)),
@@ -137,36 +144,68 @@ def bench_flow(records: int) -> dict[str, Any]:
         }
 
 
-def bench_bulk(records: int) -> dict[str, Any]:
-    load = {"start": list(os.getloadavg())}
-    with serve_apps({"salesforce": (build_app, (CREDENTIALS, ADMIN_TOKEN))}) as urls:
-        url = urls["salesforce"]
-        figures = {
-            "upsert_composite": _measure(url, NEVER, _upsert("C", records)),
-            "upsert_bulk": _measure(url, 2_000, _upsert("B", records)),
-            "full_read_query": _measure(url, NEVER, _read),
-            "full_read_bulk": _measure(url, 2_000, _read),
+PARTS = ("accounts", "flow")
+ACCOUNT_FIGURES = ("upsert_composite", "upsert_bulk", "full_read_query", "full_read_bulk")
+FLOW_FIGURES = ("flow_composite", "flow_bulk")
+
+
+def bench_accounts(records: int) -> dict[str, Any]:
+    """N Accounts upserted each way into an org of its own, then the first org's N read
+    through `query/` pages and through a query job."""
+    builds = {name: (build_app, (CREDENTIALS, ADMIN_TOKEN)) for name in ("composite", "bulk")}
+    with serve_apps(builds) as urls:
+        return {
+            "upsert_composite": _measure(urls["composite"], NEVER, _upsert("C", records)),
+            "upsert_bulk": _measure(urls["bulk"], 2_000, _upsert("B", records)),
+            "full_read_query": _measure(urls["composite"], NEVER, _read),
+            "full_read_bulk": _measure(urls["composite"], 2_000, _read),
         }
-    figures.update(bench_flow(records))
+
+
+def bench_bulk(records: int, parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
+    """The chosen parts at `records`, with the load average as they started and ended."""
+    load = {"start": list(os.getloadavg())}
+    figures: dict[str, Any] = {}
+    if "accounts" in parts:
+        figures.update(bench_accounts(records))
+    if "flow" in parts:
+        figures.update(bench_flow(records))
     load["end"] = list(os.getloadavg())
-    return {"records_per_write": records, "load_average": load, **figures}
+    return {"records": records, "parts": list(parts), "load_average": load, **figures}
+
+
+def _parts(text: str) -> tuple[str, ...]:
+    parts = tuple(p.strip() for p in text.split(",") if p.strip())
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"parts are {', '.join(PARTS)}; not {unknown}")
+    return parts
+
+
+def report(result: dict[str, Any]) -> None:
+    """Print one line a figure present in `result`."""
+    for name in ACCOUNT_FIGURES:
+        if (f := result.get(name)) is not None:
+            print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
+                  f"{f['calls']:>6.0f} calls {f['calls_per_record']:.5f} calls/record")  # fmt: skip
+    for name in FLOW_FIGURES:
+        if (f := result.get(name)) is not None:
+            print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
+                  f"{f['target_calls']:>6.0f} Salesforce calls "
+                  f"{f['target_calls_per_record']:.5f} calls/record")  # fmt: skip
+    load = result["load_average"]
+    print(f"load average: start {load['start']}, end {load['end']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--parts", type=_parts, default=PARTS, help="accounts,flow")
     args = parser.parse_args()
-    result = bench_bulk(args.records)
+    result = bench_bulk(args.records, args.parts)
+    result["command"] = " ".join(["python -m bench.salesforce_bulk_bench", *sys.argv[1:]])
     RESULTS.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
-    for name in ("upsert_composite", "upsert_bulk", "full_read_query", "full_read_bulk"):
-        f = result[name]
-        print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
-              f"{f['calls']:>6.0f} calls {f['calls_per_record']:.5f} calls/record")  # fmt: skip
-    for name in ("flow_composite", "flow_bulk"):
-        f = result[name]
-        print(f"{name:18} {f['records']:>9.0f} records {f['seconds']:8.2f} s "
-              f"{f['target_calls']:>6.0f} Salesforce calls "
-              f"{f['target_calls_per_record']:.5f} calls/record")  # fmt: skip
+    report(result)
 
 
 if __name__ == "__main__":

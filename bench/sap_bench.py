@@ -46,8 +46,8 @@ def sap_mocks(
 ) -> Iterator[HarnessConfig]:
     """`harness mock-up` of Salesforce and SAP in a child process; yields the config it
     wrote, stops the child after."""
-    pair = {"crm": "salesforce", "erp": "sap"}
-    with mocks_process(workdir, accounts, seed, faults=faults, **pair) as config:
+    with mocks_process(workdir, accounts, seed, faults=faults, crm="salesforce",
+                       erp="sap") as config:  # fmt: skip
         yield config
 
 

@@ -17,14 +17,16 @@ the same request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from mocks.salesforce import lookup_index
 from mocks.salesforce.ids import make_id
+from mocks.salesforce.schema import SOBJECTS
 from mocks.salesforce.schema.base import SObjectDef
 from mocks.salesforce.values import RecordError
-from mocks.store import RecordStore
+from mocks.store import RecordStore, StoredRecord
 
 Lookup = Callable[[str, str], dict[str, Any] | None]
 STANDARD_PRICEBOOK_ID = make_id("01s", 1)
@@ -67,10 +69,10 @@ def auto_numbers(sobject: SObjectDef, values: dict[str, Any], taken: int) -> Non
 
 
 def on_create(sobject: SObjectDef, values: dict[str, Any], lookup: Lookup,
-              entries: Callable[[], list[dict[str, Any]]]) -> None:  # fmt: skip
+              entries: Callable[[Any], list[dict[str, Any]]]) -> None:  # fmt: skip
     """Check and complete a new record of a commerce object (in place)."""
     if sobject.name == "PricebookEntry":
-        _pricebook_entry(values, lookup, entries())
+        _pricebook_entry(values, lookup, entries(values.get("Product2Id")))
     elif sobject.name == "OrderItem":
         _order_item(values, lookup)
     elif sobject.name in ("Order", "Invoice__c") and values.get("CurrencyIsoCode") is None:
@@ -134,12 +136,21 @@ def _order_item(values: dict[str, Any], lookup: Lookup) -> None:
     values["TotalPrice"] = line_total(values)
 
 
+def order_items(store: RecordStore, order_ids: Collection[str]) -> list[StoredRecord]:
+    """Live order items, those of `order_ids` at least, in store order: from the org's
+    index (a scan of every item per saved batch made an order load quadratic)."""
+    fd = SOBJECTS["OrderItem"].field("OrderId")
+    assert fd is not None
+    rows = lookup_index.candidates(store, "OrderItem", fd, order_ids, include_deleted=False)
+    return store.records("OrderItem") if rows is None else rows
+
+
 def order_totals(store: RecordStore, order_ids: set[str], at: Any) -> None:
     """Roll each order's live items' TotalPrice up into its TotalAmount."""
     if not order_ids:
         return
     sums: dict[str, Decimal] = {oid: Decimal(0) for oid in order_ids}
-    for item in store.records("OrderItem"):
+    for item in order_items(store, order_ids):
         order_id = item.fields.get("OrderId")
         if order_id in sums:
             sums[order_id] += _cents(item.fields.get("TotalPrice"))

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mocks.salesforce import commerce_rules
+from mocks.salesforce import commerce_rules, lookup_index
 from mocks.salesforce.errors import NOT_FOUND_MESSAGE
 from mocks.salesforce.ids import IdAllocator, InvalidId, normalize_id
-from mocks.salesforce.schema import SOBJECTS, FieldDef, SObjectDef, compound_name
+from mocks.salesforce.query.plan import object_size
+from mocks.salesforce.schema import SOBJECTS, STRING_TYPES, FieldDef, SObjectDef, compound_name
 from mocks.salesforce.values import Problem, RecordError, coerce_value, prepare_fields
 from mocks.store import RecordStore, StoredRecord
 
@@ -58,6 +59,25 @@ def _unique_key(fd: FieldDef, value: Any) -> Any:
     return value if fd.case_sensitive or not isinstance(value, str) else value.casefold()
 
 
+def folded_holders(
+    store: RecordStore, sobject: SObjectDef, fd: FieldDef, key: str, *, use_index: bool = True
+) -> list[str]:
+    """Ids of live stored records whose text `fd` case-folds to `key`, in store order: from
+    the org's index when it answers (a text field's index folds as this test does), else by
+    testing every row (`use_index=False`: the reference path)."""
+    rows = None
+    if use_index and fd.type in STRING_TYPES:
+        rows = lookup_index.candidates(store, sobject.name, fd, (key,), include_deleted=False)
+    if rows is None:
+        rows = store.records(sobject.name)
+    name = fd.name
+    return [
+        r.id
+        for r in rows
+        if isinstance(value := r.fields.get(name), str) and value.casefold() == key
+    ]
+
+
 class UnitOfWork:
     def __init__(self, store: RecordStore, allocator: IdAllocator) -> None:
         self._store = store
@@ -91,9 +111,19 @@ class UnitOfWork:
     def _planned(self, obj: str) -> list[dict[str, Any]]:
         return [op.fields for op in self.ops if op.kind == "create" and op.sobject.name == obj]
 
-    def _entries(self) -> list[dict[str, Any]]:
-        stored = [r.fields for r in self._store.records("PricebookEntry")]
-        return stored + self._planned("PricebookEntry")
+    def _entries(self, product: Any) -> list[dict[str, Any]]:
+        """Price book entries stored or planned, those of `product` at least (the stored
+        ones from the org's index: copying them all per entry made a load quadratic)."""
+        fd = SOBJECTS["PricebookEntry"].field("Product2Id")
+        assert fd is not None
+        rows = None
+        if product is not None:
+            rows = lookup_index.candidates(
+                self._store, "PricebookEntry", fd, (product,), include_deleted=False
+            )
+        if rows is None:
+            rows = self._store.records("PricebookEntry")
+        return [r.fields for r in rows] + self._planned("PricebookEntry")
 
     def holders(self, sobject: SObjectDef, fd: FieldDef, value: Any) -> list[str]:
         """Ids of live records (stored or planned) whose `fd` equals `value`."""
@@ -101,12 +131,7 @@ class UnitOfWork:
             self._store.ensure_index(sobject.name, fd.name)
             stored = [r.id for r in self._store.find(sobject.name, fd.name, value)]
         else:
-            key = value.casefold()
-            stored = [
-                r.id
-                for r in self._store.records(sobject.name)
-                if isinstance(r.fields.get(fd.name), str) and r.fields[fd.name].casefold() == key
-            ]
+            stored = folded_holders(self._store, sobject, fd, value.casefold())
         ids = [i for i in stored if i not in self._deleted]
         claimed = self._claimed.get((sobject.name, fd.name, _unique_key(fd, value)))
         if claimed and claimed not in ids:
@@ -157,9 +182,8 @@ class UnitOfWork:
         self._check_unique(sobject, values, "")
         commerce_rules.on_create(sobject, values, self.lookup, self._entries)
         if any(fd.auto_number is not None for fd in sobject.fields):
-            # Counting copies the object's rows: only objects with auto-numbers pay for it
-            # (an Account upsert of 200,000 rows was quadratic with it).
-            numbered = len(self._store.records(sobject.name, include_deleted=True))
+            # Counted by the org's index (copying the rows made a load quadratic).
+            numbered = object_size(self._store, sobject.name, include_deleted=True)
             taken = numbered + len(self._planned(sobject.name))
             commerce_rules.auto_numbers(sobject, values, taken)
         record_id = self._allocator.allocate(
@@ -197,7 +221,7 @@ class UnitOfWork:
         self.ops.append(op)
         if sobject.name == "Order":  # master-detail: the order's items go with it
             items = SOBJECTS["OrderItem"]
-            for item in self._store.records(items.name):
+            for item in commerce_rules.order_items(self._store, (rec.id,)):
                 if item.fields.get("OrderId") == rec.id and item.id not in self._deleted:
                     self._deleted.add(item.id)
                     self.ops.append(Planned("delete", items, item.id))

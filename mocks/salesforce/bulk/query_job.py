@@ -20,6 +20,7 @@ from mocks.salesforce.errors import ApiError
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
 from mocks.salesforce.query.paths import FieldPath
+from mocks.salesforce.query.plan import query_rows
 from mocks.salesforce.records import Getter, native_getter, wire_getter
 from mocks.salesforce.schema import FieldDef
 from mocks.store import StoredRecord
@@ -49,7 +50,7 @@ def run_query(org: Org, job: Job, query: BoundQuery, user_id: str) -> None:
         return
     job.state = "InProgress"
     ensure_standard_pricebook(org.store, query.sobject.name)
-    records = org.store.records(query.sobject.name, include_deleted=job.operation == "queryAll")
+    records = query_rows(org.store, query, include_deleted=job.operation == "queryAll")
     matched = query.run(records)
     columns = csv_columns(org, query, user_id)
     getters = [get for _, get in columns]

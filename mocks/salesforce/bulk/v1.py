@@ -21,6 +21,7 @@ from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.dml import UnitOfWork
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
+from mocks.salesforce.query.plan import query_rows
 from mocks.salesforce.records import format_datetime, native_getter, renderer
 from mocks.salesforce.schema import SObjectDef
 from mocks.salesforce.values import RecordError
@@ -144,7 +145,7 @@ def run_query(org: Org, job: Job, soql: str, user_id: str) -> list[dict[str, Any
     if query.has_parents:
         raise Bulk1Error("InvalidBatch", "This mock serves parent fields in CSV jobs only")
     ensure_standard_pricebook(org.store, query.sobject.name)
-    records = org.store.records(query.sobject.name, include_deleted=job.operation == "queryAll")
+    records = query_rows(org.store, query, include_deleted=job.operation == "queryAll")
     render = renderer(query.sobject, query.fields, job.api_version, user_id)
     timed = [(fd.name, "date" if fd.type == "date" else "datetime") for fd in query.fields
              if fd.type in ("date", "datetime")]  # fmt: skip
@@ -189,7 +190,7 @@ def query_csv(org: Org, job: Job, soql: str, user_id: str) -> tuple[str, int]:
     """A CSV job's query result: the header and one row per record, and the row count."""
     query = _compile(org, job, soql, user_id)
     ensure_standard_pricebook(org.store, query.sobject.name)
-    records = org.store.records(query.sobject.name, include_deleted=job.operation == "queryAll")
+    records = query_rows(org.store, query, include_deleted=job.operation == "queryAll")
     columns = csv_columns(org, query, user_id)
     out = CsvWriter()
     out.row(name for name, _ in columns)

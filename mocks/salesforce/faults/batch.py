@@ -21,6 +21,7 @@ from mocks.context import MockContext
 from mocks.faults.asgi import capture, read_body, replay, send_bytes, send_json, with_body_length
 from mocks.faults.dialect import Stage
 from mocks.faults.plan import DuplicateRule, PartialBatch
+from mocks.salesforce import lookup_index
 from mocks.salesforce.routes.composite import ROLLED_BACK
 from mocks.salesforce.schema import ACCOUNT
 
@@ -167,7 +168,10 @@ def duplicate_rule_stage(effect: DuplicateRule, ctx: MockContext, facts: dict[st
         if not isinstance(value, str) or not value.strip():
             return None
         wanted = value.strip().casefold()
-        for rec in ctx.store.records(obj):
+        # From the org's index (one scan of the object a record made a load quadratic); the
+        # candidates are tested as every row was.
+        rows = lookup_index.trimmed_candidates(ctx.store, obj, field, wanted)
+        for rec in ctx.store.records(obj) if rows is None else rows:
             stored = rec.fields.get(field)
             if isinstance(stored, str) and stored.strip().casefold() == wanted:
                 return rec.id

@@ -19,7 +19,7 @@ from typing import Any
 from mocks.like import compile_like
 from mocks.salesforce.query.aggregate import Grouping, bind_grouping, is_aggregate_query
 from mocks.salesforce.query.lexer import SoqlError
-from mocks.salesforce.query.literals import literal_operand, value_test
+from mocks.salesforce.query.literals import literal_operand, membership_test, value_test
 from mocks.salesforce.query.paths import (
     FieldPath,
     Getter,
@@ -28,6 +28,7 @@ from mocks.salesforce.query.paths import (
     path_getter,
     resolve_path,
 )
+from mocks.salesforce.query.plan import Seek, find_seek
 from mocks.salesforce.query.select import select_paths
 from mocks.salesforce.query.soql import (
     Aggregate,
@@ -84,6 +85,7 @@ class BoundQuery:
     paths: tuple[FieldPath, ...] = ()
     grouping: Grouping | None = None
     objects: frozenset[str] = frozenset()  # every object the query reads
+    seek: Seek | None = None  # the equality an index can serve (`plan.query_rows`)
 
     @property
     def has_parents(self) -> bool:
@@ -188,7 +190,13 @@ class _Binder:
             pattern = compile_like(lit.value, ignore_case=True, backslash_escapes=True)
             return lambda rec: (v := get(rec)) is not None and pattern.matches(v)
         if cmp.op in ("IN", "NOT IN"):
-            tests = [self.test(fd, "=", self.operand(fd, lit)) for lit in cmp.values]
+            operands = [self.operand(fd, lit) for lit in cmp.values]
+            member = membership_test(operands)
+            if member is not None:  # one set lookup a row, not one test per value
+                if cmp.op == "IN":
+                    return lambda rec: member(folded(rec))
+                return lambda rec: not member(folded(rec))
+            tests = [self.test(fd, "=", operand) for operand in operands]
             if cmp.op == "IN":
                 return lambda rec: any(t(v) for v in (folded(rec),) for t in tests)
             return lambda rec: not any(t(v) for v in (folded(rec),) for t in tests)
@@ -320,10 +328,12 @@ def _bind(binder: _Binder) -> BoundQuery:
         raise binder.error("MALFORMED_QUERY", "COUNT() must be the only element in the SELECT"
                            " list", bare.pos)  # fmt: skip
     predicate = binder.condition(query.where) if query.where is not None else None
+    seek = find_seek(query.where, binder)
     if is_aggregate_query(query):
         grouping = bind_grouping(query, binder)
         return BoundQuery(sobject, (), False, predicate, (), None, None, binder.getter_for,
-                          grouping=grouping, objects=frozenset(binder.objects))  # fmt: skip
+                          grouping=grouping, objects=frozenset(binder.objects),
+                          seek=seek)  # fmt: skip
     paths = select_paths(query, sobject, binder)
     children = tuple(_child(binder, sub) for sub in query.subqueries)
     return BoundQuery(
@@ -338,4 +348,5 @@ def _bind(binder: _Binder) -> BoundQuery:
         children,
         paths,
         objects=frozenset(binder.objects),
+        seek=seek,
     )

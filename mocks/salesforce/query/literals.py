@@ -109,4 +109,27 @@ def value_test(op: str, operand: Any) -> Callable[[Any], bool]:
     }[op]
 
 
-__all__ = ["ErrorFor", "literal_operand", "value_test"]
+def membership_test(operands: list[Any]) -> Callable[[Any], bool] | None:
+    """`IN (operands)` over one (already folded) field value as a set lookup: what testing
+    `=` against each operand in turn answers, in one step. None when an operand is null or a
+    date range (those keep their own tests). A value that cannot be hashed is compared one
+    operand at a time, as before; hashing agrees with `==` for every value a field holds."""
+    if any(operand is None or isinstance(operand, tuple) for operand in operands):
+        return None
+    try:
+        members = frozenset(operands)
+    except TypeError:
+        return None
+
+    def test(value: Any) -> bool:
+        if value is None:
+            return False
+        try:
+            return value in members
+        except TypeError:
+            return any(value == operand for operand in operands)
+
+    return test
+
+
+__all__ = ["ErrorFor", "literal_operand", "membership_test", "value_test"]

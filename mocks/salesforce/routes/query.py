@@ -14,6 +14,7 @@ from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.errors import ApiError, json_response
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
+from mocks.salesforce.query.plan import object_size, query_rows
 from mocks.salesforce.query.shape import nested_renderer
 from mocks.salesforce.records import Renderer, frozen, native_getter
 from mocks.salesforce.routes.routing import DATA_PREFIX, add_route
@@ -72,7 +73,7 @@ async def _run_query(request: Request, include_deleted: bool) -> Response:
     if source is None:
         raise ApiError(400, "MALFORMED_QUERY", "A query string must be provided.")
     query = _compile(request, source)
-    records = ctx.store.records(query.sobject.name, include_deleted=include_deleted)
+    records = query_rows(ctx.store, query, include_deleted=include_deleted)
     batch = _batch_size(request)
     if query.grouping is not None:
         return _open(request, query.aggregate(records), None, batch)
@@ -90,8 +91,9 @@ async def _run_query(request: Request, include_deleted: bool) -> Response:
         rows = [frozen(rec) for rec in matched] if len(matched) > batch else matched
     else:
         # Encoded now, so the rows are also the locator's snapshot.
+        size = object_size(ctx.store, query.sobject.name, include_deleted=include_deleted)
         rows = state.rendered.rows(
-            ctx.store, query.sobject, query.fields, version, user_id, matched, len(records)
+            ctx.store, query.sobject, query.fields, version, user_id, matched, size
         )
     return _open(request, rows, render, batch)
 
