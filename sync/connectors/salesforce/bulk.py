@@ -81,7 +81,7 @@ class BulkJobs:
             # Still running: a job left behind could save these records after the run has
             # taken them for unsaved. Abort it; what it saved comes back from its results,
             # the rest as unprocessed (safe to send again).
-            self.http.request("PATCH", job, json={"state": "Aborted"})
+            self._abort(job)
             info = self._wait(job, timeout=ABORT_WAIT)
         if info["state"] == "Failed":
             # The whole upload was refused (a column the object lacks, ...): every record
@@ -90,6 +90,15 @@ class BulkJobs:
             why = f"the Bulk API job failed: {info.get('errorMessage')}"
             return [WriteResult(k, False, error_code="BULK_JOB_FAILED", message=why) for k in keys]
         return self._results(job, keys, cells, len(header))
+
+    def _abort(self, job: str) -> None:
+        """Abort a running job. It may finish between the last look and the abort: Salesforce
+        then refuses the change (400 INVALIDJOBSTATE) and the job's results stand whole."""
+        try:
+            self.http.request("PATCH", job, json={"state": "Aborted"})
+        except FatalVendorError as exc:
+            if exc.code != "INVALIDJOBSTATE":
+                raise
 
     def _results(self, job: str, keys: Sequence[str], cells: list[tuple[str, ...]], width: int
                  ) -> list[WriteResult]:  # fmt: skip

@@ -128,3 +128,19 @@ def test_a_job_that_outlasts_its_timeout_is_aborted_and_reports_what_it_saved(
     for result in results:
         assert (result.key in stored) == result.ok, result
         assert result.ok or (result.retryable and result.error_code == "UNPROCESSED")
+
+
+def test_a_job_that_completes_as_it_is_aborted_keeps_its_results(sandbox: Kit) -> None:
+    """The race behind a timed-out job: it completes between the last look and the abort.
+    Salesforce refuses to abort a finished job (400 INVALIDJOBSTATE); the connector takes
+    that as the job's answer, never as the run's end."""
+    conn = sandbox.connector(options={"bulk_threshold": 100})
+    assert all(r.ok for r in conn.upsert("Account", "External_Id__c", _records("DONE", 150)))
+    (job,) = sandbox.app.state.salesforce_bulk.listing("ingest")
+    assert job.state == "JobComplete"
+    path = f"/services/data/v59.0/jobs/ingest/{job.id}"
+    conn._bulk._abort(path)  # type: ignore[attr-defined]  # refused, and not raised
+    (patched,) = [e for e in sandbox.app.state.journal.entries()
+                  if e.method == "PATCH" and e.path == path and e.status == 400]  # fmt: skip
+    assert patched.status == 400  # Salesforce's answer to aborting a finished job
+    assert sandbox.app.state.salesforce_bulk.listing("ingest")[0].state == "JobComplete"
