@@ -14,6 +14,7 @@ from typing import Any
 from mocks.salesforce.ids import InvalidId, normalize_id
 from mocks.salesforce.query.lexer import SoqlError
 from mocks.salesforce.query.soql import Value
+from mocks.salesforce.query.sort import fold
 from mocks.salesforce.records import parse_datetime
 from mocks.salesforce.schema import NUMBER_TYPES, STRING_TYPES, FieldDef
 
@@ -71,7 +72,7 @@ def literal_operand(fd: FieldDef, lit: Value, today: date, error: ErrorFor) -> A
                 "INVALID_QUERY_FILTER_OPERATOR", f"invalid ID field: {lit.value}", lit.pos
             ) from None
     if kind == "string":
-        return lit.value.casefold()
+        return fold(fd)(lit.value)
     if kind == "date":
         return date.fromisoformat(lit.value)
     if kind == "datetime":

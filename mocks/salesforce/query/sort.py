@@ -18,8 +18,22 @@ BOOKKEEPING = {"id": "id", "created": "created_at", "modified": "modified_at", "
 
 
 def fold(fd: FieldDef) -> Callable[[Any], Any]:
-    """How values of `fd` compare: text case-insensitively, anything else as it is."""
-    return str.casefold if fd.type in STRING_TYPES else (lambda v: v)
+    """How values of `fd` compare in a filter: text case-insensitively, except on a unique
+    case-sensitive field ("Comparisons on strings are case-sensitive for unique
+    case-sensitive fields and case-insensitive for all other fields", SOQL reference);
+    anything else as it is."""
+    if fd.type in STRING_TYPES and not (fd.unique and fd.case_sensitive):
+        return str.casefold
+    return _same
+
+
+def sort_fold(fd: FieldDef) -> Callable[[Any], Any]:
+    """How values of `fd` sort and group: text case-insensitively, on any field."""
+    return str.casefold if fd.type in STRING_TYPES else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _sort_key(get: Key, null_group: int, folded: Callable[[Any], Any]) -> Key:
@@ -53,7 +67,7 @@ def _key(item: SortKey) -> Key:
     if attribute is not None and fd.type not in STRING_TYPES:
         return attrgetter(attribute)
     # `reverse=True` flips the groups too, so nulls-first means the higher group then.
-    return _sort_key(item.getter, int(item.nulls_last != item.descending), fold(fd))
+    return _sort_key(item.getter, int(item.nulls_last != item.descending), sort_fold(fd))
 
 
 def sort_rows(rows: list[Any], order: Sequence[SortKey]) -> None:

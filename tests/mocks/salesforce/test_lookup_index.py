@@ -128,9 +128,9 @@ def test_a_value_of_the_wrong_type_fails_both_ways() -> None:
     """A number stored in a text field breaks the case-folding comparison: the index keeps
     such a row aside and offers it to every lookup, so the query fails as the scan does."""
     store = RecordStore(clock=lambda: NOW)
-    store.insert("Account", make_id("001", 1), {"Name": "A", "External_Id__c": "k"})
-    store.insert("Account", make_id("001", 2), {"Name": "B", "External_Id__c": 42})
-    soql = "SELECT Id FROM Account WHERE External_Id__c IN ('k', 'j')"
+    store.insert("Account", make_id("001", 1), {"Name": "k", "External_Id__c": "k"})
+    store.insert("Account", make_id("001", 2), {"Name": 42, "External_Id__c": "j"})
+    soql = "SELECT Id FROM Account WHERE Name IN ('k', 'j')"
     assert _run(store, soql, include_deleted=False, use_index=True) == ("error", TypeError)
     _same(store, soql)
 
@@ -138,7 +138,7 @@ def test_a_value_of_the_wrong_type_fails_both_ways() -> None:
 def test_resets_and_reloads_rebuild_the_index(tmp_path: Any) -> None:
     store = RecordStore(clock=lambda: NOW)
     store.insert("Account", make_id("001", 1), {"Name": "A", "External_Id__c": "k"})
-    soql = "SELECT Id FROM Account WHERE External_Id__c = 'K'"
+    soql = "SELECT Id FROM Account WHERE External_Id__c = 'k'"
     assert _run(store, soql, include_deleted=False, use_index=True) == [make_id("001", 1)]
     store.save(tmp_path / "org.db")
     store.reset()
@@ -195,7 +195,8 @@ def test_only_plain_equalities_seek() -> None:
     narrowest = _compile(store, "SELECT Id FROM Account WHERE Name IN ('a', 'b') AND "
                                 "External_Id__c = 'K'")  # fmt: skip
     assert narrowest.seek is not None
-    assert (narrowest.seek.field.name, narrowest.seek.keys) == ("External_Id__c", ("k",))
+    # A unique case-sensitive field keeps the key's case; any other text is folded.
+    assert (narrowest.seek.field.name, narrowest.seek.keys) == ("External_Id__c", ("K",))
 
 
 @pytest.mark.parametrize("seed", range(4))

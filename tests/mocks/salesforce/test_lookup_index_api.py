@@ -42,8 +42,12 @@ def _upsert(api: Api, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_queries_and_upserts_follow_every_write(api: Api, store: RecordStore) -> None:
     made = _upsert(api, [{"External_Id__c": f"E{n}", "Name": f"N{n}"} for n in range(6)])
     ids = [r["id"] for r in made]
-    soql = "SELECT Id FROM Account WHERE External_Id__c IN ('e1', 'E2', 'E5', 'E9')"
-    assert _queried(api, soql) == [ids[1], ids[2], ids[5]]  # text compares ignoring case
+    # External_Id__c is unique and case-sensitive: its comparisons keep case, so 'e1' finds
+    # nothing (SOQL reference: "case-sensitive for unique case-sensitive fields").
+    soql = "SELECT Id FROM Account WHERE External_Id__c IN ('E1', 'e2', 'E2', 'E5', 'E9')"
+    assert _queried(api, soql) == [ids[1], ids[2], ids[5]] == _scanned(store, soql)
+    names = "SELECT Id FROM Account WHERE Name IN ('n1', 'N2')"  # any other text: case folded
+    assert _queried(api, names) == [ids[1], ids[2]] == _scanned(store, names)
 
     # An upsert updates by the key it finds in the index, and makes the new one.
     again = _upsert(api, [{"External_Id__c": "E2", "Phone": "1"},

@@ -31,9 +31,12 @@ def test_a_full_flow_looks_ahead_without_a_wasted_call(sandbox: Sandbox) -> None
     assert done == result.counts.read >= PRODUCTS
     looked = portal.journal(path="*/products/batch/read", summary=False)["entries"]
     upserts = portal.journal(path="*/products/batch/upsert", summary=False)["entries"]
-    # Slices of 500 over pages of 1,000, 1,000 and 300: 23 batch reads, none wasted on a
-    # guess and none twice; an upsert per 100 records a slice writes.
-    assert len(looked) == ceil(result.counts.read / 100)
+    # Slices of 500 over three NetSuite pages: a batch read per 100 records a slice holds,
+    # 23 when the pages cut at whole hundreds, one more per page edge that does not; a guess
+    # that missed, or a slice read twice, would cost five more.
+    answered = [e for e in looked if e["status"] != 429]  # a 429's retry is the same call
+    least = ceil(result.counts.read / 100)
+    assert least <= len(answered) <= least + 2, [e["status"] for e in looked]
     written = result.counts.created + result.counts.updated
     assert ceil(written / 100) <= len(upserts) <= ceil(result.counts.read / 100)
     # Overlapped: some lookup reached HubSpot while an upsert was still being answered.
