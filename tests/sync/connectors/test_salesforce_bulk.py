@@ -144,3 +144,15 @@ def test_a_job_that_completes_as_it_is_aborted_keeps_its_results(sandbox: Kit) -
                   if e.method == "PATCH" and e.path == path and e.status == 400]  # fmt: skip
     assert patched.status == 400  # Salesforce's answer to aborting a finished job
     assert sandbox.app.state.salesforce_bulk.listing("ingest")[0].state == "JobComplete"
+
+
+def test_a_job_is_polled_again_when_its_progress_says_it_ends() -> None:
+    """A job a third done after 1 s should end in about 2 s more; a poll then notices it
+    at once, where a doubling wait could overshoot by a whole wait."""
+    from sync.connectors.salesforce.bulk import FIRST_POLL, _time_left
+
+    assert _time_left({"numberRecordsProcessed": 1000}, 3000, 1.0) == 2.0
+    assert _time_left({"numberRecordsProcessed": 2999}, 3000, 1.0) == FIRST_POLL
+    for silent in ({}, {"numberRecordsProcessed": 0}, {"numberRecordsProcessed": 3000},
+                   {"numberRecordsProcessed": True}):  # fmt: skip
+        assert _time_left(silent, 3000, 1.0) == float("inf")  # the doubling wait decides
