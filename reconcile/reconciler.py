@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +64,33 @@ def snapshot(
     return records
 
 
+Side = tuple[Connector, str, Sequence[str] | None]  # a connector, its object, fields
+
+
+def snapshot_both(
+    source: Side, target: Side, progress: ProgressFn | None = None
+) -> tuple[dict[str, Record], dict[str, Record]]:
+    """`snapshot` of both sides at once: the target's on a thread of its own while the
+    source's is read here. Every record of each is read, as `snapshot` reads it; progress is
+    reported from both, one call at a time."""
+    lock = threading.Lock()
+
+    def report(obj: str, count: int) -> None:
+        assert progress is not None
+        with lock:
+            progress(obj, count)
+
+    told = report if progress is not None else None
+    with ThreadPoolExecutor(1, thread_name_prefix="reconcile-target") as pool:
+        targets = pool.submit(snapshot, *target, told)
+        try:
+            sources = snapshot(*source, told)
+        except BaseException:
+            targets.cancel()  # a failed read stops here; a running target read ends first
+            raise
+        return sources, targets.result()
+
+
 def reconcile_flow(
     name: str,
     spec: MappingSpec,
@@ -72,10 +101,13 @@ def reconcile_flow(
     progress: ProgressFn | None = None,
     columnar: ColumnarOptions | None = None,
 ) -> FlowScore:
-    """Snapshot both sides read-only and score them (`compare_snapshots`)."""
+    """Snapshot both sides read-only and score them (`compare_snapshots`). The two
+    snapshots are read side by side: two vendors' round trips need not wait on each other."""
     memory = memory or SyncMemory()
-    sources = snapshot(source, spec.source.object, spec.source_fields, progress)
-    targets = snapshot(target, spec.target.object, None, progress)
+    sources, targets = snapshot_both(
+        (source, spec.source.object, spec.source_fields), (target, spec.target.object, None),
+        progress,
+    )  # fmt: skip
     sources, targets = flow_scope(spec, sources, targets)
     probe = _probe(spec, source, sources)
     return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar, probe=probe)
@@ -408,4 +440,5 @@ __all__ = [
     "judge",
     "reconcile_flow",
     "snapshot",
+    "snapshot_both",
 ]

@@ -92,8 +92,11 @@ def parse_loose(text: str, user_format: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _oracle_parts(fmt: str) -> list[tuple[str, str]]:
-    """Split a format model into (kind, text) pairs; kind is lit, tok or sep."""
+@lru_cache(maxsize=64)
+def _oracle_parts(fmt: str) -> tuple[tuple[str, str], ...]:
+    """Split a format model into (kind, text) pairs; kind is lit, tok or sep. Read once per
+    model: a page of 1,000 rows formats each of its timestamps with the same few models (a
+    model that does not parse raises, and is not kept)."""
     parts: list[tuple[str, str]] = []
     pos = 0
     while pos < len(fmt):
@@ -103,19 +106,42 @@ def _oracle_parts(fmt: str) -> list[tuple[str, str]]:
         kind = m.lastgroup or "sep"
         parts.append((kind, m.group(kind) if kind != "tok" else m.group(kind).upper()))
         pos = m.end()
-    return parts
+    return tuple(parts)
+
+
+# Each format element's text for a datetime.
+_ELEMENTS: dict[str, Callable[[datetime], str]] = {
+    "YYYY": lambda v: f"{v.year:04d}",
+    "MM": lambda v: f"{v.month:02d}",
+    "DD": lambda v: f"{v.day:02d}",
+    "HH24": lambda v: f"{v.hour:02d}",
+    "HH12": lambda v: f"{v.hour % 12 or 12:02d}",
+    "HH": lambda v: f"{v.hour % 12 or 12:02d}",
+    "MI": lambda v: f"{v.minute:02d}",
+    "SS": lambda v: f"{v.second:02d}",
+}
+
+
+@lru_cache(maxsize=64)
+def _oracle_writer(fmt: str) -> Callable[[datetime], str]:
+    """TO_CHAR for one format model: its elements looked up once, then only filled in."""
+    pieces = [
+        _ELEMENTS[text] if kind == "tok" else _literal(text) for kind, text in _oracle_parts(fmt)
+    ]
+
+    def write(value: datetime) -> str:
+        return "".join([piece(value) for piece in pieces])
+
+    return write
+
+
+def _literal(text: str) -> Callable[[datetime], str]:
+    return lambda _value: text
 
 
 def oracle_format(value: datetime, fmt: str) -> str:
     """TO_CHAR(datetime, fmt)."""
-    out = []
-    hour12 = value.hour % 12 or 12
-    tokens = {"YYYY": f"{value.year:04d}", "MM": f"{value.month:02d}", "DD": f"{value.day:02d}",
-              "HH24": f"{value.hour:02d}", "HH12": f"{hour12:02d}", "HH": f"{hour12:02d}",
-              "MI": f"{value.minute:02d}", "SS": f"{value.second:02d}"}  # fmt: skip
-    for kind, text in _oracle_parts(fmt):
-        out.append(tokens[text] if kind == "tok" else text)
-    return "".join(out)
+    return _oracle_writer(fmt)(value)
 
 
 def oracle_parse(text: str, fmt: str) -> datetime:

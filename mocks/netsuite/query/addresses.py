@@ -22,7 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mocks.netsuite.query.tables import COUNTRY, Getter, RefTarget, Row, Table, _records
+from mocks.netsuite.query.tables import (
+    COUNTRY,
+    Getter,
+    Parents,
+    RefTarget,
+    Row,
+    Table,
+    _records,
+    by_parent,
+)
 from mocks.netsuite.render import address_text
 from mocks.store import RecordStore, StoredRecord
 
@@ -34,10 +43,14 @@ def _key(rec: StoredRecord, number: int) -> int | None:
     return int(rec.id) * _LINES_PER_CUSTOMER + number if rec.id.isdigit() else None
 
 
+def _book_lines(rec: StoredRecord) -> Iterator[Row]:
+    for number, line in enumerate(rec.fields.get("addressBook") or [], start=1):
+        yield Row(rec, line, number)
+
+
 def _book_rows(store: RecordStore) -> Iterator[Row]:
     for rec in _records("customer")(store):
-        for number, line in enumerate(rec.fields.get("addressBook") or [], start=1):
-            yield Row(rec, line, number)
+        yield from _book_lines(rec)
 
 
 def _flag(name: str) -> Getter:
@@ -84,7 +97,11 @@ def address_tables() -> dict[str, Table]:
     }
     return {
         "customeraddressbook": Table(
-            "customeraddressbook", book, _book_rows, refs={"entity": _customer_ref}
+            "customeraddressbook",
+            book,
+            _book_rows,
+            refs={"entity": _customer_ref},
+            parents=Parents("entity", by_parent(("customer",), _book_lines)),
         ),
         "customeraddressbookentityaddress": _address_table("customeraddressbookentityaddress"),
         "entityaddress": _address_table("entityaddress"),

@@ -49,6 +49,7 @@ from mocks.netsuite.query.values import (
     format_value,
     internal_ids,
     item_key,
+    pinned_ids,
 )
 from mocks.store import RecordStore
 
@@ -129,6 +130,8 @@ class Executor:
             records = table.rows_by_external_id(self.store, wanted)
         elif ids is not None:  # likewise
             records = table.rows_by_id(self.store, ids)
+        elif (parents := self._parents(query, table)) is not None:  # a page's lines: likewise
+            records = parents
         else:
             seek = find_seek(query)
             after = self._seek(seek, table, env) if seek is not None else None
@@ -138,6 +141,15 @@ class Executor:
         if query.where is None:
             return records
         return [r for r in records if env.truth(query.where, r) is True]
+
+    def _parents(self, query: Query, table: Table) -> list[Any] | None:
+        """A line table's rows of the parents `<parent> IN (...)` pins, else None."""
+        parents = table.parents
+        if parents is None or query.where is None:
+            return None
+        names = frozenset(n for n in (table.name, query.table, query.alias) if n)
+        pinned = pinned_ids(query.where, parents.column, names)
+        return None if pinned is None else parents.rows(self.store, pinned)
 
     def _seek(self, seek: Seek, table: Table, env: SqlEnv) -> list[Any] | None:
         """The rows past a keyset page's key, in order; None when the index cannot serve it."""

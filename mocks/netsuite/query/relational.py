@@ -16,7 +16,7 @@ and key-lookup queries keep the columnar fast path of `execute` and `compile`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ from mocks.netsuite.query.suiteql import (
     SuiteQLError,
 )
 from mocks.netsuite.query.tables import TABLES, Getter, Table, find_table
-from mocks.netsuite.query.values import format_value, internal_ids, item_key
+from mocks.netsuite.query.values import format_value, internal_ids, item_key, pinned_ids
 
 MAX_PAIRS = 5_000_000  # row pairs a join without an `=` between the two sides may try
 _NO_LINKS = ()  # a SuiteQL row's `links`: always an empty array
@@ -384,10 +384,7 @@ def _ordered(
     env, items = _prepare(executor, query)
     early, late = _split_where(query, env)
     first = env.sources[0].table
-    # `id IN (...)` on the first table alone reads those records, not the whole table (its
-    # condition still applies below).
-    ids = internal_ids(Logical("AND", tuple(early))) if early and first.record_types else None
-    records = first.rows(executor.store) if ids is None else first.rows_by_id(executor.store, ids)
+    records = _first_rows(executor, first, env.sources[0].name, early)
     rows: list[Any] = [(rec,) for rec in records]
     if early:  # conditions on the first table alone filter before the joins, as a planner
         rows = [row for row in rows if all(env.truth(c, row) is True for c in early)]
@@ -403,6 +400,23 @@ def _ordered(
     if grouped:
         rows = _group(env, query, items, rows)
     return env, items, _sort(env, query, items, rows)
+
+
+def _first_rows(executor: Executor, first: Table, name: str, early: list[Any]) -> Iterable[Any]:
+    """The first table's rows the early conditions may keep: `id IN (...)` reads those
+    records, a line table's `<parent> IN (...)` those parents' lines, else the whole table
+    (the conditions still apply to them all afterwards)."""
+    where = Logical("AND", tuple(early)) if early else None
+    store = executor.store
+    ids = internal_ids(where) if where is not None and first.record_types else None
+    if ids is not None:
+        return first.rows_by_id(store, ids)
+    parents = first.parents
+    if where is not None and parents is not None:
+        pinned = pinned_ids(where, parents.column, frozenset({name}))
+        if pinned is not None:
+            return parents.rows(store, pinned)
+    return first.rows(store)
 
 
 def _split_where(query: Query, env: _JoinEnv) -> tuple[list[Any], list[Any]]:

@@ -58,6 +58,16 @@ COUNTRY = "country"  # a RefTarget answer: the value is an ISO country code
 
 
 @dataclass(frozen=True)
+class Parents:
+    """How a line table reads the rows of some parent records without reading the whole
+    table: the column naming each row's parent record, and the rows of parents by id, in
+    the table's own row order (a page's lines ask for a thousand parents of many)."""
+
+    column: str
+    rows: Callable[[RecordStore, Iterable[int]], list[Any]]
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: dict[str, Getter]
@@ -69,6 +79,7 @@ class Table:
     # record field themselves (`suiteql_compile`).
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     refs: Mapping[str, RefTarget] = field(default_factory=dict)
+    parents: Parents | None = None  # a line table's rows by parent record
 
     def rows_by_external_id(self, store: RecordStore, values: Iterable[str]) -> list[Any]:
         """The rows (records) carrying one of `values` as externalId, in id order."""
@@ -156,6 +167,20 @@ def _records(*types: str) -> Callable[[RecordStore], list[StoredRecord]]:
     return rows
 
 
+def by_parent(
+    types: tuple[str, ...], lines: Callable[[StoredRecord], Iterable[Any]]
+) -> Callable[[RecordStore, Iterable[int]], list[Any]]:
+    """The rows of the parent records (of `types`) with the given ids, in the order a scan
+    of the whole table yields them (`_records(*types)` order, each record's `lines`)."""
+
+    def rows(store: RecordStore, ids: Iterable[int]) -> list[Any]:
+        wanted = set(ids)
+        found = [rec for t in types for i in wanted if (rec := store.get(t, str(i))) is not None]
+        return [row for rec in _in_id_order(found) for row in lines(rec)]
+
+    return rows
+
+
 def _to(target: str | None) -> RefTarget:
     return lambda row: target
 
@@ -205,11 +230,18 @@ def _negated(value: Any) -> Any:
     return -value if isinstance(value, int | float) else value
 
 
+_LINE_TYPES = ("salesOrder", "invoice")
+
+
+def _transaction_lines(rec: StoredRecord) -> Iterator[Row]:
+    yield Row(rec)
+    for number, line in enumerate(rec.fields.get("item") or [], start=1):
+        yield Row(rec, line, number)
+
+
 def _line_rows(store: RecordStore) -> Iterator[Row]:
-    for rec in _records("salesOrder", "invoice")(store):
-        yield Row(rec)
-        for number, line in enumerate(rec.fields.get("item") or [], start=1):
-            yield Row(rec, line, number)
+    for rec in _records(*_LINE_TYPES)(store):
+        yield from _transaction_lines(rec)
 
 
 def _line_field(name: str, kind: str, *, signed: bool = False) -> Getter:
@@ -255,7 +287,8 @@ def _transactionline_table() -> Table:
     }
     refs = {"transaction": _own_type, "item": _to("inventoryItem"), "entity": _to("customer"),
             "createdfrom": _to("salesOrder"), "subsidiary": _to("subsidiary")}  # fmt: skip
-    return Table("transactionline", columns, _line_rows, refs=refs)
+    parents = Parents("transaction", by_parent(_LINE_TYPES, _transaction_lines))
+    return Table("transactionline", columns, _line_rows, refs=refs, parents=parents)
 
 
 def _own_type(row: Row) -> str:
@@ -266,10 +299,13 @@ def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Ta
     field = RECORD_TYPES[record_type].field(sublist)
     assert field is not None and field.kind == "sublist"
 
+    def lines(rec: StoredRecord) -> Iterator[Row]:
+        for number, line in enumerate(rec.fields.get(sublist) or [], start=1):
+            yield Row(rec, line, number)
+
     def rows(store: RecordStore) -> Iterator[Row]:
         for rec in _records(record_type)(store):
-            for number, line in enumerate(rec.fields.get(sublist) or [], start=1):
-                yield Row(rec, line, number)
+            yield from lines(rec)
 
     columns: dict[str, Getter] = {parent: lambda row: int(row.rec.id)}
     refs = {parent: _to(record_type)}
@@ -278,7 +314,8 @@ def _sublist_table(name: str, record_type: str, sublist: str, parent: str) -> Ta
             columns[child.column] = _line_field(child.name, child.kind)
             if child.kind == "ref":
                 refs[child.column] = _to(child.ref_type)
-    return Table(name, columns, rows, refs=refs)
+    parents = Parents(parent, by_parent((record_type,), lines))
+    return Table(name, columns, rows, refs=refs, parents=parents)
 
 
 def _link_rows(store: RecordStore) -> Iterator[Row]:

@@ -124,23 +124,32 @@ def external_ids(where: Any) -> list[str] | None:
 def internal_ids(where: Any) -> list[int] | None:
     """The ids of an unqualified `id IN (numbers)` (or `id = number`) the WHERE requires (alone
     or ANDed with other conditions); None when it does not pin internal ids."""
+    return pinned_ids(where, "id")
+
+
+def pinned_ids(
+    where: Any, column: str, qualifiers: frozenset[str] = frozenset()
+) -> list[int] | None:
+    """The numbers a `column IN (numbers)` (or `column = number`) the WHERE requires pins
+    the column to (alone or ANDed with other conditions); the column unqualified or
+    qualified with one of `qualifiers`. None when the WHERE does not pin it so."""
     if isinstance(where, Logical) and where.op == "AND":
         for item in where.items:
-            found = internal_ids(item)
+            found = pinned_ids(item, column, qualifiers)
             if found is not None:
                 return found
         return None
     if (
         isinstance(where, InList)
         and not where.negated
-        and _is_id(where.expr)
+        and _is_column(where.expr, column, qualifiers)
         and all(isinstance(i, Literal) and type(i.value) is int for i in where.items)
     ):
         return [int(i.value) for i in where.items]
     if (
         isinstance(where, Compare)
         and where.op == "="
-        and _is_id(where.left)
+        and _is_column(where.left, column, qualifiers)
         and isinstance(where.right, Literal)
         and type(where.right.value) is int
     ):
@@ -148,8 +157,12 @@ def internal_ids(where: Any) -> list[int] | None:
     return None
 
 
-def _is_id(node: Any) -> bool:
-    return isinstance(node, Column) and node.name == "id" and node.qualifier is None
+def _is_column(node: Any, column: str, qualifiers: frozenset[str]) -> bool:
+    return (
+        isinstance(node, Column)
+        and node.name == column
+        and (node.qualifier is None or node.qualifier in qualifiers)
+    )
 
 
 def contains_count(node: Any) -> bool:

@@ -4,10 +4,10 @@ The connector's reads (`read`, `get_by_external_id`) ask this reader first. It p
 wanted fields against the record type's metadata-catalog schema (`suiteql_plan`); when every
 wanted field has a SuiteQL home, a page of N records costs one body query, one query for its
 references' display names and one per line table (`suiteql_rows`), instead of N record GETs;
-the names and lines of a page are fetched while the next page's bodies are. Every query
-pages by keyset, never by offset, as the key query does. The rows are made into the JSON the
-record service would have sent, so the connector turns both into plain records the same way
-(`dialect.record_from_wire`) and they come out identical.
+the names and lines of a page are fetched as soon as it arrives, while the next pages'
+bodies are (`ahead`). Every query pages by keyset, never by offset, as the key query does.
+The rows are made into the JSON the record service would have sent, so the connector turns
+both into plain records the same way (`dialect.record_from_wire`) and they come out identical.
 
 Where the plan cannot serve a field (no column, a sublist without a usable table), or the
 account refuses the body query as invalid (a field the catalog lists but SuiteQL does not
@@ -21,13 +21,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from sync.connectors.base import Record
 from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite.ahead import ahead
 from sync.connectors.netsuite.dialect import RowKey
 from sync.connectors.netsuite.suiteql_plan import (
     BodyPlan,
@@ -54,6 +55,7 @@ __all__ = ["BodiesRefused", "BodyReader"]
 log = logging.getLogger(__name__)
 SuiteQL = Callable[[str, int], dict[str, Any]]  # (query, offset) -> the response body
 Body = dict[str, Any]  # a record as the record service's JSON
+Row = dict[str, Any]  # a SuiteQL result row
 Found = dict[str, tuple[RowKey, Body]]  # external id -> (key, body)
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -104,27 +106,25 @@ class BodyReader:
     def records(
         self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
     ) -> Iterator[list[Record]]:
-        """Pages of records in strict (modified_at, id) order. Each page's lines are fetched
-        while the next page's bodies are: keyset pages must follow one another, line
-        queries need not."""
+        """Pages of records in strict (modified_at, id) order. The body pages follow one
+        another as fast as the account answers (keyset pages must), and each page's names
+        and lines are asked for as soon as it arrives, beside the next pages (`ahead`):
+        one names and one lines query per page the account served, whatever the reorder
+        into strict order makes of the pages afterwards."""
 
-        def finish(batch: list[tuple[RowKey, Body]]) -> list[Record]:
+        def fill(rows: list[tuple[RowKey, Row]]) -> list[tuple[RowKey, Body]]:
+            # Off the page chain: the next page is asked for while this one is made into
+            # bodies and its names and lines are read.
+            batch = [(key, wire_body(row, plan)) for key, row in rows]
             self.fill_lines(obj, plan, {key.id: body for key, body in batch})
-            return [
+            return batch
+
+        filled = ahead(self.pages(obj, plan, fields, since), fill, name="netsuite-ahead")
+        for batch in dialect.strict_order(filled, key=_first):
+            yield [
                 dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields)
                 for key, body in batch
             ]
-
-        pages = dialect.strict_order(self.pages(obj, plan, fields, since), key=_first)
-        with ThreadPoolExecutor(1, thread_name_prefix="netsuite-ahead") as ahead:
-            pending: Future[list[Record]] | None = None
-            for batch in pages:
-                filling = ahead.submit(finish, batch)
-                if pending is not None:
-                    yield pending.result()
-                pending = filling
-            if pending is not None:
-                yield pending.result()
 
     def records_by_external_id(
         self,
@@ -154,8 +154,8 @@ class BodyReader:
 
     def pages(
         self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
-    ) -> Iterator[list[tuple[RowKey, Body]]]:
-        """Keyset pages of (key, body) in (lastmodifieddate, id) order, as `_key_pages`
+    ) -> Iterator[list[tuple[RowKey, Row]]]:
+        """Keyset pages of (key, body row) in (lastmodifieddate, id) order, as `_key_pages`
         reads keys: rows after the last (second, id) served, always at offset 0."""
         after: RowKey | None = None
         windows, first = Windows(), True
@@ -171,7 +171,7 @@ class BodyReader:
                 continue
             first = False
             rows = dialect.rows_past(after, body.get("items", []), obj)
-            page = [(dialect.row_key(row), wire_body(row, plan)) for row in rows]
+            page = [(dialect.row_key(row), row) for row in rows]
             if page:
                 yield page
                 after = page[-1][0]
