@@ -227,6 +227,7 @@ class HttpSession:
         auth: AuthHook | None = None,
         errors: ErrorPolicy | None = None,
         response_hook: Callable[[HttpResponse], None] | None = None,
+        send_gate: Callable[[str, str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
@@ -239,6 +240,10 @@ class HttpSession:
         self._base_url = settings.base_url.rstrip("/")
         self._errors = errors or ErrorPolicy()
         self._response_hook = response_hook
+        # Called with (method, url) once a request holds its in-flight slot, the instant
+        # before it goes out (a retry too): a vendor's rate window counted here is counted
+        # as the vendor counts it, not while the request still queues for a slot.
+        self._send_gate = send_gate
         self._max_retries = max(0, settings.max_retries)
         self._deadline = float(options.get("retry_deadline", DEFAULT_DEADLINE))
         self._backoff_base = float(options.get("backoff_base", DEFAULT_BACKOFF_BASE))
@@ -431,6 +436,8 @@ class HttpSession:
         where = f"{method} {_path(url)}"
         try:
             with self._in_flight:
+                if self._send_gate is not None:
+                    self._send_gate(method, str(request.url))
                 raw = self._client.send(request)
         except httpx.TimeoutException as exc:
             raise _Retryable(f"{where} timed out ({type(exc).__name__})", code="TIMEOUT") from exc

@@ -38,6 +38,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from sync.canonical.profile import load_profile
 from sync.connectors.base import (
@@ -83,7 +84,7 @@ class HubSpotConnector:
             reserve=float(options.get("rate_limit_reserve", DEFAULT_RESERVE)),
         )
         self.http = HttpSession(settings, client=client, auth=self._auth, errors=ERROR_POLICY,
-                                response_hook=self._observe)  # fmt: skip
+                                response_hook=self._observe, send_gate=self._paced)  # fmt: skip
         self._auth.session = self.http
         self.lookback = timedelta(
             seconds=float(options.get("search_lookback_seconds", DEFAULT_LOOKBACK))
@@ -109,8 +110,8 @@ class HubSpotConnector:
 
     def _call(self, method: str, path: str, params: dict[str, Any] | None, body: Any,
               search: bool) -> Any:  # fmt: skip
-        """One request inside the rate windows; a POST that only reads passes read-only."""
-        self.governor.before(search=search)
+        """One request (paced by `_paced` as it goes out); a POST that only reads passes
+        read-only."""
         read = search or path.endswith("/batch/read")
         return self.http.request(method, path, params=params, json=body, read=read).json()
 
@@ -133,6 +134,15 @@ class HubSpotConnector:
                 self._in_pool.on = False
 
         return list(pool.map(pooled, items))
+
+    def _paced(self, method: str, url: str) -> None:
+        """Wait for room in HubSpot's windows as a request (or its retry) goes out: counted
+        when it holds a connection, so requests queued for one are not counted early and
+        then sent together, and a retry after a 429 is paced like any request."""
+        path = urlsplit(url).path.rstrip("/")
+        if path.startswith("/oauth/"):
+            return  # a token grant is not an API call HubSpot's windows count
+        self.governor.before(search=method == "POST" and path.endswith("/search"))
 
     def _observe(self, response: HttpResponse) -> None:
         self.governor.observe(response)  # looked up per answer: a test may swap the clock

@@ -517,3 +517,22 @@ def test_own_client_verifies_tls_with_ca_path(tmp_path: Path) -> None:
         untrusted = ConnectionSettings(vendor="acme", base_url=server.url, timeout=5)
         with HttpSession(untrusted) as session, pytest.raises(ConfigError, match="ca_path"):
             session.get("/ping")
+
+
+def test_the_send_gate_sees_every_attempt_once_it_holds_its_slot() -> None:
+    """A vendor's rate window is counted as each attempt goes out, a retry after a 429
+    included, and only once the attempt holds one of the connection's in-flight slots."""
+    script = Script(status(429, **{"Retry-After": "1"}), ok())
+    settings = ConnectionSettings(vendor="acme", base_url="https://acme.test/api",
+                                  concurrency=1)  # fmt: skip
+    gated: list[tuple[str, str, bool]] = []
+    session: HttpSession
+
+    def gate(method: str, url: str) -> None:
+        # The one slot is taken by this very attempt when the gate is asked.
+        gated.append((method, url, session._in_flight._value == 0))
+
+    client = httpx.Client(transport=httpx.MockTransport(script))
+    session = HttpSession(settings, client=client, sleep=FakeTime().sleep, send_gate=gate)
+    assert session.request("POST", "/things", json={"a": 1}).status == 200
+    assert gated == [("POST", "https://acme.test/api/things", True)] * 2
