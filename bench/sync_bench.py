@@ -58,8 +58,8 @@ def mockup(
     crm: str | None = None,
     erp: str | None = None,
 ) -> Iterator[dict[str, str]]:
-    """`harness mock-up` running in a child process until the context ends (SIGINT, as
-    Ctrl-C would); yields the environment its credentials are in (`.harness/mock.env`)."""
+    """`harness mock-up` running in a child process until the context ends (SIGTERM);
+    yields the environment its credentials are in (`.harness/mock.env`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     pair = [*(["--crm", crm] if crm else []), *(["--erp", erp] if erp else [])]
     plan = ["--faults", str(faults)] if faults is not None else []
@@ -80,8 +80,14 @@ def mockup(
                 raise RuntimeError("harness mock-up exited early:\n" + "".join(seen))
             yield {**env, **load_env_file(workdir / ".harness" / "mock.env")}
         finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=30)
+            # SIGTERM, which mock-up handles: a shell's background job ignores SIGINT, and
+            # the child would then never stop. Killed if it does not stop in time.
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
 
 
 def _override_systems(path: Path, systems: dict[str, dict[str, object]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +41,26 @@ def signed_client(app: Any, **kw: Any) -> TestClient:
     client = TestClient(app, **kw)
     client.auth = TbaAuth()
     return client
+
+
+def business_client(settings: Any) -> Iterator[TestClient]:
+    """A signing client of a NetSuite mock seeded with `settings` (a module fixture's body:
+    the world is read-only for the module's tests)."""
+    from mocks.netsuite import create_app  # the app loads lazily, as the pack does
+
+    app = create_app()
+    app.state.mock.seed(settings)
+    with TestClient(app) as client:
+        client.auth = TbaAuth()
+        yield client
+
+
+def suiteql_items(client: TestClient, query: str) -> dict[str, Any]:
+    """The answer of one SuiteQL query (a page of up to 1,000 rows), checked to be 200."""
+    response = client.post(SUITEQL, json={"q": query}, params={"limit": 1000})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def oauth_header(method: str, url: str, **overrides: str | None) -> dict[str, str]:

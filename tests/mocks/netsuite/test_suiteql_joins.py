@@ -9,9 +9,14 @@ from typing import Any
 
 import pytest
 
-from mocks.netsuite import create_app
 from mocks.world.generator import WorldSettings
-from tests.mocks.netsuite.support import SUITEQL, TbaAuth, TestClient, error_detail
+from tests.mocks.netsuite.support import (
+    SUITEQL,
+    TestClient,
+    business_client,
+    error_detail,
+    suiteql_items,
+)
 
 SETTINGS = WorldSettings(seed=11, accounts=25, full_business=True)
 RECORDS = "/services/rest/record/v1"
@@ -19,17 +24,11 @@ RECORDS = "/services/rest/record/v1"
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = create_app()
-    app.state.mock.seed(SETTINGS)
-    with TestClient(app) as test_client:
-        test_client.auth = TbaAuth()
-        yield test_client
+    yield from business_client(SETTINGS)
 
 
 def _rows(client: TestClient, query: str) -> list[dict[str, Any]]:
-    response = client.post(SUITEQL, json={"q": query}, params={"limit": 1000})
-    assert response.status_code == 200, response.text
-    body = response.json()
+    body = suiteql_items(client, query)
     assert body["totalResults"] == len(body["items"])  # one page holds these results
     rows = body["items"]
     assert all(row.pop("links") == [] for row in rows)

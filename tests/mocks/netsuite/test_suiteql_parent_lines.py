@@ -10,9 +10,14 @@ from typing import Any
 
 import pytest
 
-from mocks.netsuite import create_app
 from mocks.world.generator import WorldSettings
-from tests.mocks.netsuite.support import SUITEQL, TbaAuth, TestClient, error_detail
+from tests.mocks.netsuite.support import (
+    SUITEQL,
+    TestClient,
+    business_client,
+    error_detail,
+    suiteql_items,
+)
 
 SETTINGS = WorldSettings(seed=11, accounts=25, full_business=True)
 # `OR 1 = 0` pins nothing: the same condition, read by a scan of the whole table.
@@ -21,17 +26,11 @@ SCANNED = " OR 1 = 0"
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = create_app()
-    app.state.mock.seed(SETTINGS)
-    with TestClient(app) as test_client:
-        test_client.auth = TbaAuth()
-        yield test_client
+    yield from business_client(SETTINGS)
 
 
 def _rows(client: TestClient, query: str) -> list[dict[str, Any]]:
-    response = client.post(SUITEQL, json={"q": query}, params={"limit": 1000})
-    assert response.status_code == 200, response.text
-    return list(response.json()["items"])
+    return list(suiteql_items(client, query)["items"])
 
 
 def _ids(client: TestClient, query: str) -> list[str]:

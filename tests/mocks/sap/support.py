@@ -99,6 +99,18 @@ def due_over_http(client: TestClient, billing_document: str) -> Decimal:
     )
 
 
+# The small full-business world the seed and open-items tests read (six customers).
+WORLD: dict[str, Any] = {
+    "seed": 7,
+    "accounts": 6,
+    "full_business": True,
+    "products": 5,
+    "locations": 2,
+    "contacts_per_company": 2,
+    "erp": "sap",
+}
+
+
 __all__ = [
     "ADMIN",
     "BILLING",
@@ -110,6 +122,7 @@ __all__ = [
     "SO",
     "START",
     "STOCK",
+    "WORLD",
     "Clock",
     "TestClient",
     "basic",

@@ -21,22 +21,13 @@ from tests.mocks.sap.support import (
     BILLING,
     CUBE,
     FI,
+    WORLD,
     TestClient,
     due_over_http,
     error_of,
     items,
     results,
 )
-
-WORLD: dict[str, Any] = {
-    "seed": 7,
-    "accounts": 6,
-    "full_business": True,
-    "products": 5,
-    "locations": 2,
-    "contacts_per_company": 2,
-    "erp": "sap",
-}
 
 
 def canonical_due() -> dict[str, Decimal]:

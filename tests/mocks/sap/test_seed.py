@@ -11,17 +11,7 @@ from fastapi import FastAPI
 from mocks.sap.seed import SYSTEM_USER_PARTNER
 from mocks.sap.seed.ids import world_ids
 from mocks.world.generator import WorldSettings, generate_world
-from tests.mocks.sap.support import BILLING, BP, SO, STOCK, TestClient, results
-
-WORLD = {
-    "seed": 7,
-    "accounts": 6,
-    "full_business": True,
-    "products": 5,
-    "locations": 2,
-    "contacts_per_company": 2,
-    "erp": "sap",
-}
+from tests.mocks.sap.support import BILLING, BP, SO, STOCK, WORLD, TestClient, results
 
 
 def test_seed_projects_the_overlap_under_promised_ids(seeded: FastAPI, client: TestClient) -> None:
