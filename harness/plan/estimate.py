@@ -54,7 +54,7 @@ def read_calls(records: int, limits: ApiLimits) -> int:
 
 def write_calls(records: int, limits: ApiLimits, round_size: int) -> tuple[int, int, bool]:
     """(lookup calls, write calls, bulk?) for `records` written in rounds of `round_size`."""
-    bulk = 0 < limits.bulk_threshold < round_size and limits.bulk_batch > 0
+    bulk = limits.bulk_batch > 0 and limits.bulk_threshold < round_size
     if bulk:
         jobs = math.ceil(records / limits.bulk_batch)
         return jobs * max(1, limits.bulk_calls - 2), jobs * limits.bulk_calls, True

@@ -14,12 +14,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from harness.config import HarnessConfig
 from harness.config.model import FlowConfig
 from harness.config.schedule import Schedule
 from harness.plan.estimate import DAY, RUN_OVERHEAD_CALLS, Load, Side, load
 from sync.connectors import connector_pack
+from sync.connectors.budget import ApiLimits
 from sync.errors import ConfigError
 
 DEFAULT_CHURN = 0.02  # records changed a day, as a share of the volume, unless stated
@@ -177,8 +179,26 @@ def _side(config: HarnessConfig, name: str) -> Side:
         raise ConfigError(f"the {pack.label} pack publishes no API limits; state them under"
                           f" systems.{name}.limits", key=f"systems.{name}.limits")  # fmt: skip
     limits = pack.limits.overridden(system.limits, system=name) if system.limits else pack.limits
+    limits = _bulk_options(limits, system.options, name)
     in_flight = max(1, min(system.concurrency, limits.concurrency))
     return Side(f"{pack.label} ({name})", limits, in_flight)
+
+
+def _bulk_options(limits: ApiLimits, options: Mapping[str, Any], name: str) -> ApiLimits:
+    """The connector's own `bulk_threshold` / `bulk_batch` options, when the pack has a
+    bulk path: the plan then estimates the path the connector will take."""
+    if limits.bulk_batch <= 0:
+        return limits
+    changes = {}
+    for key in ("bulk_threshold", "bulk_batch"):
+        if key in options:
+            try:
+                changes[key] = int(options[key])
+            except (TypeError, ValueError):
+                raise ConfigError(f"systems.{name}.options.{key} must be a whole number, got"
+                                  f" {options[key]!r}", key=f"systems.{name}.options.{key}"
+                                  ) from None  # fmt: skip
+    return replace(limits, **changes) if changes else limits
 
 
 def _entity(flow: FlowConfig) -> str | None:

@@ -30,8 +30,9 @@ class ApiLimits:
     - `latency_seconds` / `write_latency_seconds`: a typical call's time (a write's, when
       the vendor's writes are slower, e.g. a 200-record composite batch);
     - `bulk_batch`, `bulk_calls`, `bulk_threshold`: a bulk path, when the vendor has one: the
-      records one job takes, the calls a job costs (create, upload, close, polls, results)
-      and the round size above which the connector uses it (0: no bulk path).
+      records one job takes (0: no bulk path), the calls a job costs (create, upload,
+      close, polls, results) and the round size above which the connector uses it (0:
+      every round, as the connector's `bulk_threshold` option means).
     """
 
     concurrency: int

@@ -140,3 +140,25 @@ def test_a_hubspot_to_netsuite_plan_weighs_hubspot_s_burst_allowance(tmp_path: P
     times = products.full.times
     assert times["HubSpot (crm) burst allowance (190 per 10 s)"] == pytest.approx(20_000 / 19)
     assert products.full.binding.startswith("HubSpot (crm) writes")
+
+
+def test_the_connector_s_bulk_threshold_option_is_what_the_plan_estimates(project: Path) -> None:
+    """The Salesforce connection's `bulk_threshold` option decides whether writes go through
+    Bulk API 2.0 (0: every write, as the connector means it); the plan counts the path the
+    connector will take. A bad value is exit 2 naming the key."""
+    volume = ["--volume", "products=20000", "--flow", "products"]
+    figures = {}
+    for threshold in (1_000_000, 0):
+        data = yaml.safe_load(project.read_text())
+        data["systems"]["crm"].setdefault("options", {})["bulk_threshold"] = threshold
+        project.write_text(yaml.safe_dump(data))
+        code, doc = _plan(project, *volume)
+        assert code == 0
+        (flow,) = doc["flows"]
+        figures[threshold] = flow["full_load"]["target_calls"]
+    assert figures[0] < figures[1_000_000] / 5  # jobs of 10,000, not collections of 200
+    data = yaml.safe_load(project.read_text())
+    data["systems"]["crm"]["options"]["bulk_threshold"] = "lots"
+    project.write_text(yaml.safe_dump(data))
+    result = runner.invoke(app, ["plan", "--config", str(project), *volume])
+    assert result.exit_code == 2 and "systems.crm.options.bulk_threshold" in result.output

@@ -96,7 +96,9 @@ class SalesforceConnector:
         self._bulk = BulkJobs(self.http, self._data, timeout=timeout, page_size=pages)
         self._children_cache: dict[str, dict[str, str]] = {}
         batch = int(settings.options.get("bulk_batch", DEFAULT_BULK_BATCH))
-        self.preferred_write_batch = batch if self.bulk_threshold > 0 else None
+        # Rounds a Bulk API job's size, whenever such a round goes bulk (a threshold of 0
+        # sends every write through bulk: one job per round, not one per source page).
+        self.preferred_write_batch = batch if self.bulk_threshold < batch else None
 
     @property
     def instance_url(self) -> str | None:

@@ -156,3 +156,15 @@ def test_a_job_is_polled_again_when_its_progress_says_it_ends() -> None:
     for silent in ({}, {"numberRecordsProcessed": 0}, {"numberRecordsProcessed": 3000},
                    {"numberRecordsProcessed": True}):  # fmt: skip
         assert _time_left(silent, 3000, 1.0) == float("inf")  # the doubling wait decides
+
+
+def test_rounds_are_a_job_s_size_whenever_such_a_round_goes_bulk(sandbox: Kit) -> None:
+    """A threshold of 0 sends every write through bulk: the engine gathers rounds of
+    `bulk_batch` (one job each, not one per source page); a threshold at or above the
+    batch never sends a round to bulk, so nothing is gathered."""
+    rounds = {
+        threshold: sandbox.connector(options={"bulk_threshold": threshold,
+                                              "bulk_batch": 5_000}).preferred_write_batch
+        for threshold in (0, 2_000, 5_000)
+    }  # fmt: skip
+    assert rounds == {0: 5_000, 2_000: 5_000, 5_000: None}
