@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 
 PAGE = 100  # billing documents per completion: both `or`ed filters fit one URL each
 _OPEN = ""  # `ClearingAccountingDocument` of an item not cleared yet
+# An accounting document also holds its G/L lines (revenue, tax) under the same reference;
+# only the customer's items (account type D) say what the customer owes.
+CUSTOMER_ITEMS = "FinancialAccountType eq 'D'"
 _UNOFFERED = frozenset({404, 405, 501})  # the system does not expose the cube service
 
 FiKey = tuple[str, str, str]  # (CompanyCode, AccountingDocument, FiscalYear)
@@ -83,26 +86,40 @@ def rv_items(documents: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> dic
     return found
 
 
+def _customer(row: Mapping[str, Any]) -> bool:
+    """A customer item (account type D), or a row that does not say (read as one)."""
+    kind = _text(row.get("FinancialAccountType"))
+    return kind in ("", "D")
+
+
+def _open_by_invoice(referencing: Iterable[Mapping[str, Any]]) -> dict[FiKey, Decimal]:
+    """The open customer items naming each invoice (partial payments, residual items)."""
+    found: dict[FiKey, Decimal] = {}
+    for row in referencing:
+        if is_open(row) and _customer(row):
+            found[_ref_key(row)] = found.get(_ref_key(row), Decimal(0)) + _amount(row)
+    return found
+
+
 def amounts_due(
     rv: Mapping[str, Sequence[Mapping[str, Any]]], referencing: Iterable[Mapping[str, Any]]
 ) -> dict[str, tuple[float | None, str | None]]:
-    """(amount due, net due date) per billing document: pure.
+    """(amount due, net due date) per billing document: pure. What is due is the open
+    invoice item plus every open item naming the invoice: partial payments (negative)
+    while the invoice item is open, a residual item (the balance a clearing left) after.
 
     A document FI holds no item for (not yet released to accounting) has neither: None, so
     a flow that needs the amount holds the invoice rather than guess it."""
-    by_reference: dict[FiKey, Decimal] = {}
-    for row in referencing:
-        if is_open(row):
-            by_reference[_ref_key(row)] = by_reference.get(_ref_key(row), Decimal(0)) + _amount(row)
+    by_invoice = _open_by_invoice(referencing)
     out: dict[str, tuple[float | None, str | None]] = {}
-    for document, items in rv.items():
+    for document, found in rv.items():
+        items = [i for i in found if _customer(i)]
         if not items:
             out[document] = (None, None)
             continue
-        due = sum(
-            (_amount(i) + by_reference.get(_rv_key(i), Decimal(0)) for i in items if is_open(i)),
-            Decimal(0),
-        )
+        due = sum((_amount(i) for i in items if is_open(i)), Decimal(0))
+        due += sum((by_invoice.get(k, Decimal(0)) for k in {_rv_key(i) for i in items}),
+                   Decimal(0))  # fmt: skip
         dates = sorted(_text(i.get("NetDueDate")) for i in items if i.get("NetDueDate"))
         out[document] = (float(round(due, 2)), dates[0] if dates else None)
     return out
@@ -111,21 +128,24 @@ def amounts_due(
 def clearing_statuses(
     rv: Mapping[str, Sequence[Mapping[str, Any]]], referencing: Iterable[Mapping[str, Any]]
 ) -> dict[str, str | None]:
-    """SAP's clearing status per billing document, as FI holds it now: `C` once its RV
-    item is cleared, `B` while open with open partial payments referencing it, `A` open and
-    unpaid; None when FI holds no item. Taken from FI rather than the billing document's
-    `InvoiceClearingStatus`, so it moves with the amount due (both change without the
-    billing document's stamp moving)."""
-    paid_in_part = {_ref_key(row) for row in referencing if is_open(row)}
+    """SAP's clearing status per billing document, as FI holds it now: `C` once nothing
+    about it is open (its invoice item cleared, no residual item left), `B` while something
+    was paid and something is still open (a partial payment beside the open invoice item,
+    or a residual item after a clearing), `A` open and unpaid; None when FI holds no item.
+    Taken from FI rather than the billing document's `InvoiceClearingStatus`, so it moves
+    with the amount due (both change without the billing document's stamp moving)."""
+    naming = {_ref_key(row) for row in referencing if is_open(row) and _customer(row)}
     out: dict[str, str | None] = {}
-    for document, items in rv.items():
+    for document, found in rv.items():
+        items = [i for i in found if _customer(i)]
         open_items = [i for i in items if is_open(i)]
+        named = any(_rv_key(i) in naming for i in items)
         if not items:
             out[document] = None
-        elif not open_items:
+        elif not open_items and not named:
             out[document] = "C"
         else:
-            out[document] = "B" if any(_rv_key(i) in paid_in_part for i in open_items) else "A"
+            out[document] = "B" if named or len(open_items) < len(items) else "A"
     return out
 
 
@@ -176,7 +196,7 @@ class OpenItems:
         service = self.conn.service(CUBE.service)
         rows = []
         for match in dialect.or_filters(prop, sorted(set(keys))):
-            for page in self.conn.query(CUBE, [match, *extra], paged=False):
+            for page in self.conn.query(CUBE, [match, CUSTOMER_ITEMS, *extra], paged=False):
                 rows += [dialect.plain_row(row, entity, service) for row in page]
         return rows
 
@@ -192,14 +212,16 @@ class OpenItems:
             return
         documents = [r.id for r in records]
         rv = rv_items(documents, self._items("OriginalReferenceDocument", documents))
-        still_open = {_rv_key(i) for items in rv.values() for i in items if is_open(i)}
+        # Open items naming any of these invoices: partial payments while the invoice item
+        # is open, and residual items after a clearing left a balance (which clears the
+        # invoice item and posts the rest as a new open item referencing it).
+        invoices = {_rv_key(i)[1] for items in rv.values() for i in items}
         referencing: list[dict[str, Any]] = []
-        if still_open:
+        if invoices:
             referencing = self._items(
-                "InvoiceReference",
-                [key[1] for key in still_open],
+                "InvoiceReference", sorted(invoices),
                 f"ClearingAccountingDocument eq {vals.quote(_OPEN)}",
-            )
+            )  # fmt: skip
         due = amounts_due(rv, referencing)
         status = clearing_statuses(rv, referencing)
         for record in records:
@@ -237,7 +259,7 @@ class OpenItems:
                                                      datetime.min.time(), UTC))  # fmt: skip
         entity = self.conn.entity(CUBE)
         service = self.conn.service(CUBE.service)
-        terms = [f"PostingDate ge {day} or ClearingDate ge {day}"]
+        terms = [f"PostingDate ge {day} or ClearingDate ge {day}", CUSTOMER_ITEMS]
         touched = [
             dialect.plain_row(row, entity, service)
             for page in self.conn.query(CUBE, terms, paged=False)

@@ -19,6 +19,7 @@ import logging
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sync.connectors.base import WriteResult
@@ -172,7 +173,8 @@ class Writer:
             # person never belongs to two customers, nor to none.
             held = self.conn.links.get((view.obj, result.id), {}).get("contacts") or []
             ending = [self.sets.end_link(contact_view, link) for link in held
-                      if str(link.get("BusinessPartnerCompany")) != company]  # fmt: skip
+                      if str(link.get("BusinessPartnerCompany")) != company
+                      and _current(link)]  # fmt: skip
             requests = [self.sets.create(contact_view, body), *ending]
             ops.append(_Op(index, result.key, requests, result.id))
         relations: list[WriteResult | None] = list(results)
@@ -354,3 +356,10 @@ class Writer:
             else:
                 log.info("SAP applied %s %s: %s", view.obj, key, found.describe())
         return "; ".join(lines) or None
+
+
+def _current(link: Mapping[str, Any]) -> bool:
+    """A contact link still in force (its end date today or later, or none): only those are
+    ended when the person moves; a link that ended long ago is the relationship's history."""
+    until = str(link.get("ValidityEndDate") or "")[:10]
+    return not until or until >= datetime.now(UTC).date().isoformat()

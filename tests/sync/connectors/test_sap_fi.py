@@ -116,6 +116,32 @@ def test_amounts_due_sum_the_open_invoice_item_and_the_open_payments_naming_it()
     assert clearing_statuses(rv, payments[3:]) == {"B1": "A", "B2": "C", "B3": None}
 
 
+def test_g_l_lines_of_the_invoice_s_document_do_not_count_against_what_is_due() -> None:
+    """A real RV document also holds revenue and tax lines (account type S) under the same
+    reference; only the customer's item says what is owed."""
+    rv = rv_items(["B1"], [
+        _item("R1", "119.00", OriginalReferenceDocument="B1", FinancialAccountType="D"),
+        _item("R1", "-100.00", OriginalReferenceDocument="B1", FinancialAccountType="S"),
+        _item("R1", "-19.00", OriginalReferenceDocument="B1", FinancialAccountType="S"),
+    ])  # fmt: skip
+    assert amounts_due(rv, []) == {"B1": (119.0, None)}
+    assert clearing_statuses(rv, []) == {"B1": "A"}
+
+
+def test_a_residual_item_after_a_clearing_is_still_due() -> None:
+    """Paid with a residual item: SAP clears the invoice item and posts the balance as a new
+    open item naming the invoice. Partly paid, not paid."""
+    rv = rv_items(["B1"], [
+        _item("R1", "119.00", OriginalReferenceDocument="B1", ClearingAccountingDocument="P1"),
+    ])  # fmt: skip
+    residual = [_item("P1", "69.00", InvoiceReference="R1", InvoiceReferenceFiscalYear="2025")]
+    assert amounts_due(rv, residual) == {"B1": (69.0, None)}
+    assert clearing_statuses(rv, residual) == {"B1": "B"}
+    settled = [{**residual[0], "ClearingAccountingDocument": "P2"}]  # the balance paid too
+    assert amounts_due(rv, settled) == {"B1": (0.0, None)}
+    assert clearing_statuses(rv, settled) == {"B1": "C"}
+
+
 def test_payments_and_clearings_map_to_their_billing_documents() -> None:
     touched = [
         _item("R1", "100", OriginalReferenceDocument="B1"),

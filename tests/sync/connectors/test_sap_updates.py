@@ -6,6 +6,7 @@ to a write it applied (`sap-message`) are read, logged with the record's key, ne
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import httpx
 import orjson
@@ -113,6 +114,33 @@ def test_a_contact_moved_by_update_ends_its_old_link_and_gets_a_new_one(sap: Kit
     assert links_of(sap, person.id) == [second]  # the old link is gone, not left beside it
     found = connector(sap).get_by_ids(PERSON, [person.id])[person.id]
     assert found.fields["BusinessPartnerCompany"] == second
+
+
+def _ended_link(conn: SapConnector, company: str, person: str, until: str) -> None:
+    """A link that ended in the past, as SAP keeps one for the relationship's history."""
+    from sync.connectors.sap.writes import _Op
+
+    view = conn.view("A_BusinessPartnerContact")
+    made = conn.writer.sets.create(view, {"BusinessPartnerCompany": company,
+                                          "BusinessPartnerPerson": person,
+                                          "ValidityEndDate": until})  # fmt: skip
+    answer: list[Any] = [None]
+    conn.writer._send(view, [_Op(0, "history", [made], None)], answer)
+    assert answer[0] is not None and answer[0].ok, answer
+
+
+def test_a_move_ends_the_current_link_and_keeps_the_ended_ones(sap: Kit) -> None:
+    conn = connector(sap)
+    first, second, former = organisations(conn, "HIST-A", "HIST-B", "HIST-C")
+    (person,) = conn.upsert(PERSON, EXT, [{EXT: "P-H", "LastName": "Kept",
+                                           "BusinessPartnerCompany": first}])  # fmt: skip
+    assert person.ok and person.id
+    _ended_link(conn, former, person.id, "2020-12-31")
+    assert links_of(sap, person.id) == sorted([first, former])
+    (moved,) = connector(sap).update(PERSON, [(person.id, {"BusinessPartnerCompany": second})])
+    assert moved.ok, moved
+    # The link in force moves; the one that ended in 2020 stays as SAP's history.
+    assert links_of(sap, person.id) == sorted([second, former])
 
 
 def test_a_contact_moved_by_upsert_keeps_one_link(sap: Kit) -> None:
