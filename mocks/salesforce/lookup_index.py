@@ -12,7 +12,8 @@ about, the rows under their folded value: `query.sort.fold`, the very function t
 comparison applies (text case-folded, anything else as it is). A value that cannot be folded
 or hashed is kept aside and offered with every answer. An answer is therefore a *superset*
 of the rows the scan would match, in the scan's order: callers still test each candidate
-with the full predicate, so the rows, their order and any error are the scan's.
+with the full predicate, so the rows and their order are the scan's, and so is any error
+of the candidates (a row left out is never evaluated, as a database's index seek skips it).
 
 The index follows the store's change feed: every logged write (insert, update, replace,
 delete, purge) re-reads its record. A write the feed does not show (a silent

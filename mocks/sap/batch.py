@@ -162,6 +162,8 @@ def _changeset(
     replies: list[Reply] = []
     created: dict[str, str] = {}
     trapped = False
+    warning = state.settings.get("write_warning")
+    warnings_left = int(warning.get("times") or 0) if warning else 0
     with state.write_lock:
         try:
             for index, (content_id, call) in enumerate(ops, start=1):
@@ -176,6 +178,8 @@ def _changeset(
                 replies.append(_warned(state, call, reply))
         except SapError as exc:
             tx.rollback()
+            if warning:  # a rolled-back write was never answered: its warning is not spent
+                warning["times"] = warnings_left
             if trapped:
                 left = int(state.settings.get("changeset_fail_times") or 0)
                 state.settings["changeset_fail_times"] = max(0, left - 1)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from mocks.salesforce.query.lexer import SoqlError
 from mocks.salesforce.query.paths import FieldPath, Getter
 from mocks.salesforce.query.soql import Aggregate, Condition, FieldRef, FieldsMacro, Query
-from mocks.salesforce.query.sort import SortKey, fold, sort_rows
+from mocks.salesforce.query.sort import SortKey, sort_fold, sort_rows
 from mocks.salesforce.records import format_datetime
 from mocks.salesforce.schema import NUMBER_TYPES, FieldDef
 from mocks.store import StoredRecord
@@ -86,7 +86,7 @@ def _compute(measure: _Measure, rows: Sequence[StoredRecord]) -> Any:
     function = measure.function
     if function == "COUNT":
         return len(values)
-    folded = fold(measure.source or measure.fd)
+    folded = sort_fold(measure.source or measure.fd)
     if function == "COUNT_DISTINCT":
         return len({folded(v) for v in values})
     if not values:
@@ -123,7 +123,7 @@ class Grouping:
         firsts: dict[tuple[Any, ...], list[Any]] = {}
         for rec in records:
             raw = [get(rec) for _, _, get in self.groups]
-            folded = tuple(None if v is None else fold(fd)(v)
+            folded = tuple(None if v is None else sort_fold(fd)(v)
                            for v, (_, fd, _) in zip(raw, self.groups, strict=True))  # fmt: skip
             buckets.setdefault(folded, []).append(rec)
             firsts.setdefault(folded, raw)

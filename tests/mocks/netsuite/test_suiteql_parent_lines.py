@@ -1,7 +1,8 @@
 """A page's lines asked by parent (`transaction IN (...)`, `ab.entity IN (...)`) are read from
 those parents' records, not from a scan of the whole line table, and answer exactly as the
 scan does: the same rows in the same order, alone or joined, with BUILTIN.DF or without,
-paged by keyset, and the same refusal for a mistake."""
+paged by keyset, and the same refusal for a mistake the parser catches (an error that
+depends on the data, such as a text compared with a number, shows only for rows read)."""
 
 from __future__ import annotations
 

@@ -147,6 +147,22 @@ def test_write_warning_trap_applies_the_write_and_warns_once(client: TestClient)
     assert client.get(f"{BP}/A_BusinessPartner/$count").text == "2"
 
 
+def test_a_rolled_back_write_does_not_spend_the_warning(client: TestClient) -> None:
+    trap = {"trap": "write_warning", "object": "A_BusinessPartner", "times": 1}
+    assert client.post("/__harness/sap/traps", json=trap, headers=ADMIN).status_code == 200
+    failing = [
+        _request("POST", "A_BusinessPartner", _partner("A")),
+        _request("POST", "A_BusinessPartner", _partner("B" * 41)),
+    ]  # too long: refused
+    (single,) = _parts(_send(client, _batch(_changeset(*failing))))
+    assert _status(single) == 400
+    (changeset,) = _parts(_send(client, _batch(_changeset(
+        _request("POST", "A_BusinessPartner", _partner("C"))))))  # fmt: skip
+    (applied,) = changeset.get_payload()
+    warning = _sap_message(applied)
+    assert _status(applied) == 201 and warning is not None  # the one warning, still owed
+
+
 def test_write_warning_trap_refuses_a_bad_request(client: TestClient) -> None:
     for body in ({"object": "NoSuchSet"}, {"object": "A_BusinessPartner", "times": 0}):
         answer = client.post("/__harness/sap/traps", json={"trap": "write_warning", **body},
