@@ -47,20 +47,33 @@ AMBIGUOUS_CAUSE = "several equally good candidates: not paired"
 EXPLAIN_SAMPLE = 25  # deepdiff is ~1 ms a pair: explain a sample, never the whole population
 
 
+class SnapshotStopped(Exception):
+    """A snapshot given up because the read beside it failed or was stopped."""
+
+
 def snapshot(
     connector: Connector,
     obj: str,
     fields: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, Record]:
-    """Every live record of `obj`, keyed by id."""
+    """Every live record of `obj`, keyed by id (`stop`: give up between pages when set)."""
     records: dict[str, Record] = {}
-    for page in connector.read(obj, fields=fields):
-        for record in page:
-            if not record.deleted:
-                records[record.id] = record
-        if progress:
-            progress(obj, len(page))
+    pages = connector.read(obj, fields=fields)
+    try:
+        for page in pages:
+            if stop is not None and stop.is_set():
+                raise SnapshotStopped(obj)
+            for record in page:
+                if not record.deleted:
+                    records[record.id] = record
+            if progress:
+                progress(obj, len(page))
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()  # a reader's own threads (read-ahead, keyset chains) end with it
     return records
 
 
@@ -81,12 +94,15 @@ def snapshot_both(
             progress(obj, count)
 
     told = report if progress is not None else None
+    stop = threading.Event()
     with ThreadPoolExecutor(1, thread_name_prefix="reconcile-target") as pool:
-        targets = pool.submit(snapshot, *target, told)
+        targets = pool.submit(snapshot, *target, told, stop)
         try:
             sources = snapshot(*source, told)
         except BaseException:
-            targets.cancel()  # a failed read stops here; a running target read ends first
+            # A failed or stopped read ends the target's too, at its next page, rather
+            # than leaving the reconcile waiting out a read no one will use.
+            stop.set()
             raise
         return sources, targets.result()
 

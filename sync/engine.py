@@ -215,7 +215,7 @@ class SyncEngine:
             raise
         finally:
             if ctx is not None and ctx.ahead is not None:
-                ctx.ahead.close()  # a lookup taken ahead for a page the run never reached
+                ctx.ahead.close()  # forgets, never waits: a stop is not held up by a read
             result.seconds = time.perf_counter() - started
             result.source_calls = self.source.call_count() - source_calls
             result.target_calls = self.target.call_count() - target_calls

@@ -20,8 +20,9 @@ had run ahead.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 from sync._entries import Candidate
 from sync.connectors.base import Connector, Record
@@ -52,17 +53,31 @@ class LookAhead:
     def __init__(self, lookup: Callable[[Sequence[str]], Lookup], stages: StageClock) -> None:
         self._lookup = lookup
         self._stages = stages
-        # One thread: lookups stay in order, and at most one runs beside the writes.
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="lookup-ahead")
         self._carried: tuple[frozenset[str], Future[Lookup]] | None = None
         self._beside: frozenset[str] = frozenset()  # written while the pending lookup ran
 
     def close(self) -> None:
-        """Wait for a lookup still running (the next page's, when the run stopped)."""
-        self._pool.shutdown(wait=True)
+        """Forget a lookup taken for a page the run will not reach. A lookup is a read: one
+        still running is left to finish on its own (a daemon thread), so a stopped run
+        neither waits for it nor keeps the process alive for it."""
+        self._carried = None
 
     def _start(self, ids: Sequence[str]) -> Future[Lookup]:
-        return self._pool.submit(self._lookup, list(ids))
+        """The lookup of `ids` on a thread of its own. At most one runs at a time: the next
+        is started only once this one's answer has been taken."""
+        future: Future[Lookup] = Future()
+        wanted = list(ids)
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(self._lookup(wanted))
+            except BaseException as exc:  # handed to the engine, raised where it waits
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="lookup-ahead", daemon=True).start()
+        return future
 
     def _first(self, batch: Slice) -> Future[Lookup]:
         """The page's first lookup: the one carried from the previous page when it covers
@@ -79,9 +94,11 @@ class LookAhead:
         """Each slice with its lookup, the next one's started before this one is handed over
         (so it runs while the caller writes this one). None: the caller looks the slice up
         itself, because the writes beside its lookup touched it."""
-        ahead = self._first(slices[0]) if slices else None
+        if not slices:  # a page with nothing to write: a guess carried for it is stale now
+            self._carried = None
+            return
+        ahead = self._first(slices[0])
         for index, batch in enumerate(slices):
-            assert ahead is not None
             found: Lookup | None
             with self._stages.timing("lookup"):  # only the wait the overlap did not hide
                 found = ahead.result()

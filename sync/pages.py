@@ -151,7 +151,8 @@ class PageRunner:
         if ahead is None:
             batches = range(0, len(candidates), size)
             return ((candidates[start : start + size], None) for start in batches)
-        slices = [candidates[start : start + ahead] for start in range(0, len(candidates), ahead)]
+        step = min(size, ahead)  # the flow's batch_size still caps a round
+        slices = [candidates[start : start + step] for start in range(0, len(candidates), step)]
         if ctx.ahead is None:
             ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
 
@@ -160,7 +161,7 @@ class PageRunner:
             # are their external ids (as on this page): its first slice, looked up early.
             exact = all(c.external_id == c.source_id for c in candidates)
             page = ctx.upcoming() if force and candidates and exact else None
-            return [str(r.id) for r in page[:ahead]] if page else None
+            return [str(r.id) for r in page[:step]] if page else None
 
         return ctx.ahead.slices(slices, upcoming)
 

@@ -28,8 +28,9 @@ class _Failed:
 
 
 class ReadAhead(Generic[T]):
-    """Iterates `pages` one item ahead in a daemon thread, in order, re-raising the source's
-    exception where the consumer would have met it. `close()` stops the reader."""
+    """Iterates `pages` one item ahead in a daemon thread (two once the consumer has peeked
+    at the next), in order, re-raising the source's exception where the consumer would
+    have met it. `close()` stops the reader."""
 
     def __init__(self, pages: Iterator[T], *, name: str = "read-ahead") -> None:
         self._pages = pages

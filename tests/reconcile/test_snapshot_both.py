@@ -87,3 +87,27 @@ def test_a_failing_source_read_fails_the_snapshot() -> None:
     target = Side([_records("x", 2)], started=threading.Event())
     with pytest.raises(RuntimeError, match="source refused"):
         snapshot_both((_side(source), "Account", None), (_side(target), "customer", None))
+
+
+def test_a_snapshot_told_to_stop_gives_up_at_its_next_page_and_closes_its_reader() -> None:
+    """What ends the target's read when the source's failed: the stop is seen between pages
+    (no more pages are asked for) and the reader is closed, its own threads with it."""
+    from reconcile.reconciler import SnapshotStopped, snapshot
+
+    served, closed = [0], [False]
+
+    class Endless:
+        def read(self, obj: str, *, fields: Sequence[str] | None = None, **_: Any
+                 ) -> Iterator[list[Record]]:  # fmt: skip
+            try:
+                while True:
+                    served[0] += 1
+                    yield _records(f"p{served[0]}-", 2)
+            finally:
+                closed[0] = True
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(SnapshotStopped):
+        snapshot(_side(cast(Any, Endless())), "Account", stop=stop)
+    assert served[0] == 1 and closed[0]

@@ -8,13 +8,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any, cast
+
+import pytest
 
 from sync._entries import Candidate
 from sync.connectors.base import Record
 from sync.flow import StageClock
 from sync.lookahead import LookAhead, Lookup
+from tests.sync.conftest import Rig
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+WAIT_S = 30.0  # a bound on every wait, never reached when the code is right
 
 
 def cand(key: str) -> Candidate:
@@ -68,3 +73,39 @@ def test_a_carried_lookup_serves_the_next_page_only_when_it_covers_its_first_sli
     assert target.asked == [["a"], ["b", "c"], ["x"], ["y"]]
     assert covered[0] is not None and covered[0]["b"].fields["lookup"] == 2
     assert missed[0] is not None and missed[0]["y"].fields["lookup"] == 4
+
+
+def test_a_run_stopped_mid_page_does_not_wait_for_a_lookup_taken_ahead(rig: Rig) -> None:
+    """Ctrl-C while the next slice's lookup is still out: the run stops at once, its row
+    says interrupted, and the read left running ends on its own (it is never waited for)."""
+    from sync.engine import SyncEngine, SyncInterrupted
+
+    target = cast(Any, rig.erp)
+    target.lookup_ahead_slice = 5  # this test's own choice: slices of 5 over the 15 accounts
+    held, asked, answered = threading.Event(), threading.Event(), threading.Event()
+    lookup = target.get_by_external_id
+    calls = [0]
+
+    def slow_second(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 2:  # the second slice's, taken while the first slice writes
+            asked.set()
+            held.wait(WAIT_S)  # a read HubSpot takes its time over
+            answered.set()
+        return lookup(*args, **kwargs)
+
+    target.get_by_external_id = slow_second
+
+    def stop_after_first_slice(_event: str, records: int) -> None:
+        assert asked.wait(WAIT_S)  # the lookup ahead is out by now
+        raise KeyboardInterrupt
+
+    engine = SyncEngine(rig.crm, rig.erp, rig.state, progress=stop_after_first_slice)
+    try:
+        with pytest.raises(SyncInterrupted) as stop:
+            engine.run(rig.flow, full=True)
+        run = rig.state.get_run(stop.value.result.run_id)
+        assert run is not None and run.status == "interrupted"
+        assert not answered.is_set()  # the engine returned while the lookup was still out
+    finally:
+        held.set()
