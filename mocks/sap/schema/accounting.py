@@ -30,6 +30,7 @@ OPEN_ITEM = EntityType(
         text("OriginalReferenceDocument", 20),
         date("PostingDate"),
         date("DocumentDate"),
+        date("AccountingDocumentCreationDate"),  # the entry date: never back-dated
         text("AccountingDocumentType", 2),
         date("NetDueDate"),
         text("TransactionCurrency", 5),

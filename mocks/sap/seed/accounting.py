@@ -66,6 +66,7 @@ class Posting:
     due: date
     reference: str = ""  # OriginalReferenceDocument: the billing document
     invoice: tuple[str, str] = ("", "")  # InvoiceReference, InvoiceReferenceFiscalYear
+    entered: date | None = None  # when it was keyed in (a posting date may be back-dated)
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -84,6 +85,7 @@ class Posting:
             "OriginalReferenceDocument": self.reference,
             "PostingDate": day(self.posted),
             "DocumentDate": day(self.posted),
+            "AccountingDocumentCreationDate": day(self.entered or self.posted),
             "AccountingDocumentType": self.kind,
             "NetDueDate": day(self.due),
             "TransactionCurrency": self.currency,
@@ -219,6 +221,8 @@ def post_payment(
 ) -> str:
     """Post an incoming payment of `amount` (currency units, e.g. `Decimal("120.50")`) on
     `on` against `billing_document`, as FI would, and return the DZ document's number.
+    `on` is the posting date, which may lie in the past (a back-dated posting); the
+    document's `AccountingDocumentCreationDate` is the store's today.
 
     Less than what is still due: an open DZ credit item referencing the invoice's RV
     document (`InvoiceReference`). The rest or more: the DZ item, the RV item and any open
@@ -235,6 +239,7 @@ def post_payment(
     posting = Posting(
         dz, "DZ", fields["Customer"], fields["TransactionCurrency"], -paid, on, on,
         invoice=(fields["AccountingDocument"], fields["FiscalYear"]),
+        entered=store.now().date(),  # keyed in today, whatever posting date it carries
     )  # fmt: skip
     if paid < due:
         _insert(store, posting)

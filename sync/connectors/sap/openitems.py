@@ -255,11 +255,15 @@ class OpenItems:
         day of `start`: one query, plus one mapping payments to the RV items they name."""
         if not self.offered():
             return set()
-        day = vals.datetime_literal(datetime.combine(start.astimezone(UTC).date(),
-                                                     datetime.min.time(), UTC))  # fmt: skip
+        # FI's dates are the system's calendar days, not UTC's: a day earlier covers any
+        # time zone. The entry date catches a payment keyed in now with a back-dated
+        # posting date, which the posting and clearing dates would miss for good.
+        first = start.astimezone(UTC).date() - timedelta(days=1)
+        day = vals.datetime_literal(datetime.combine(first, datetime.min.time(), UTC))
         entity = self.conn.entity(CUBE)
         service = self.conn.service(CUBE.service)
-        terms = [f"PostingDate ge {day} or ClearingDate ge {day}", CUSTOMER_ITEMS]
+        terms = [f"PostingDate ge {day} or ClearingDate ge {day} or"
+                 f" AccountingDocumentCreationDate ge {day}", CUSTOMER_ITEMS]  # fmt: skip
         touched = [
             dialect.plain_row(row, entity, service)
             for page in self.conn.query(CUBE, terms, paged=False)
@@ -275,4 +279,16 @@ class OpenItems:
             for row in self._items("AccountingDocument", sorted(named)):
                 if _text(row.get("OriginalReferenceDocument")):
                     rv_by_key[_rv_key(row)] = _text(row["OriginalReferenceDocument"])
-        return documents_touched(touched, rv_by_key)
+        found = documents_touched(touched, rv_by_key)
+        # A payment that cleared an invoice names none: the invoice item names it instead
+        # (its ClearingAccountingDocument), whatever date the clearing was posted on.
+        clearing = {
+            _text(r.get("AccountingDocument"))
+            for r in touched
+            if not _text(r.get("OriginalReferenceDocument"))
+            and not _text(r.get("InvoiceReference"))
+        }
+        if clearing:
+            cleared = self._items("ClearingAccountingDocument", sorted(clearing))
+            found |= {_text(r.get("OriginalReferenceDocument")) for r in cleared} - {""}
+        return found

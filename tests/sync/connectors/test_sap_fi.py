@@ -265,6 +265,22 @@ def test_a_full_payment_clearing_the_invoice_is_found_incrementally(sap: Kit) ->
     assert unpaid.id not in {r.id for r in billing(connector(sap), since=later)}
 
 
+def test_a_back_dated_payment_is_found_by_the_day_it_was_keyed_in(sap: Kit) -> None:
+    """A payment keyed in today with a posting date weeks before the watermark, clearing the
+    invoice: its posting and clearing dates are both behind the watermark; FI's entry date
+    and the invoice item's clearing document still name it."""
+    records = billing(connector(sap))
+    last = max(records, key=lambda r: (r.modified_at, r.id))
+    mark = Watermark(last.modified_at, last.id)
+    sap.clock.now = mark.modified_at + timedelta(days=1)  # keyed in the day after the run
+    unpaid = by_status(records, "A")
+    total = Decimal(str(unpaid.fields["TotalGrossAmount"]))
+    post_payment(store(sap), unpaid.id, total, on=mark.modified_at.date() - timedelta(days=20))
+    found = {r.id: r for r in billing(connector(sap), since=mark)}
+    assert found[unpaid.id].fields["AmountDue"] == 0.0
+    assert found[unpaid.id].fields["ClearingStatus"] == "C"
+
+
 def test_a_read_with_nothing_paid_since_costs_one_cube_query(sap: Kit) -> None:
     records = billing(connector(sap))
     last = max(records, key=lambda r: (r.modified_at, r.id))
