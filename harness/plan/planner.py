@@ -189,16 +189,17 @@ def _bulk_options(limits: ApiLimits, options: Mapping[str, Any], name: str) -> A
     bulk path: the plan then estimates the path the connector will take."""
     if limits.bulk_batch <= 0:
         return limits
-    changes = {}
-    for key in ("bulk_threshold", "bulk_batch"):
-        if key in options:
-            try:
-                changes[key] = int(options[key])
-            except (TypeError, ValueError):
-                raise ConfigError(f"systems.{name}.options.{key} must be a whole number, got"
-                                  f" {options[key]!r}", key=f"systems.{name}.options.{key}"
-                                  ) from None  # fmt: skip
-    return replace(limits, **changes) if changes else limits
+
+    def option(key: str, default: int) -> int:
+        try:
+            return int(options.get(key, default))
+        except (TypeError, ValueError):
+            raise ConfigError(f"systems.{name}.options.{key} must be a whole number, got"
+                              f" {options[key]!r}", key=f"systems.{name}.options.{key}"
+                              ) from None  # fmt: skip
+
+    return replace(limits, bulk_threshold=option("bulk_threshold", limits.bulk_threshold),
+                   bulk_batch=option("bulk_batch", limits.bulk_batch))  # fmt: skip
 
 
 def _entity(flow: FlowConfig) -> str | None:
