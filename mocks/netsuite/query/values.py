@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from mocks.netsuite.dates import oracle_format, oracle_parse, parse_loose, user_date_formatter
 from mocks.netsuite.query.suiteql import (
@@ -22,6 +22,8 @@ from mocks.netsuite.query.suiteql import (
     SuiteQLError,
 )
 from mocks.netsuite.query.tables import Getter, Table
+
+_V = TypeVar("_V", int, str)
 
 
 def format_value(value: Any, date_format: str) -> str | None:
@@ -95,30 +97,7 @@ def item_key(item: SelectItem, position: int) -> str:
 def external_ids(where: Any) -> list[str] | None:
     """The string values of an `externalid IN (...)` (or `= '...'`) that the WHERE requires
     (alone or ANDed with other conditions); None when it does not pin external ids."""
-    if isinstance(where, Logical) and where.op == "AND":
-        for item in where.items:
-            found = external_ids(item)
-            if found is not None:
-                return found
-        return None
-    if (
-        isinstance(where, InList)
-        and not where.negated
-        and isinstance(where.expr, Column)
-        and where.expr.name == "externalid"
-        and all(isinstance(i, Literal) and isinstance(i.value, str) for i in where.items)
-    ):
-        return [str(i.value) for i in where.items]
-    if (
-        isinstance(where, Compare)
-        and where.op == "="
-        and isinstance(where.left, Column)
-        and where.left.name == "externalid"
-        and isinstance(where.right, Literal)
-        and isinstance(where.right.value, str)
-    ):
-        return [where.right.value]
-    return None
+    return _pinned(where, "externalid", None, str)
 
 
 def internal_ids(where: Any) -> list[int] | None:
@@ -133,9 +112,18 @@ def pinned_ids(
     """The numbers a `column IN (numbers)` (or `column = number`) the WHERE requires pins
     the column to (alone or ANDed with other conditions); the column unqualified or
     qualified with one of `qualifiers`. None when the WHERE does not pin it so."""
+    return _pinned(where, column, qualifiers, int)
+
+
+def _pinned(
+    where: Any, column: str, qualifiers: frozenset[str] | None, kind: type[_V]
+) -> list[_V] | None:
+    """The `kind` literals a `column IN (...)` or `column = ...` that the WHERE requires pins
+    the column to (`qualifiers` None: whatever its qualifier); None when it does not
+    (another kind of literal included)."""
     if isinstance(where, Logical) and where.op == "AND":
         for item in where.items:
-            found = pinned_ids(item, column, qualifiers)
+            found = _pinned(item, column, qualifiers, kind)
             if found is not None:
                 return found
         return None
@@ -143,25 +131,25 @@ def pinned_ids(
         isinstance(where, InList)
         and not where.negated
         and _is_column(where.expr, column, qualifiers)
-        and all(isinstance(i, Literal) and type(i.value) is int for i in where.items)
+        and all(isinstance(i, Literal) and type(i.value) is kind for i in where.items)
     ):
-        return [int(i.value) for i in where.items]
+        return [i.value for i in where.items]
     if (
         isinstance(where, Compare)
         and where.op == "="
         and _is_column(where.left, column, qualifiers)
         and isinstance(where.right, Literal)
-        and type(where.right.value) is int
+        and type(where.right.value) is kind
     ):
         return [where.right.value]
     return None
 
 
-def _is_column(node: Any, column: str, qualifiers: frozenset[str]) -> bool:
+def _is_column(node: Any, column: str, qualifiers: frozenset[str] | None) -> bool:
     return (
         isinstance(node, Column)
         and node.name == column
-        and (node.qualifier is None or node.qualifier in qualifiers)
+        and (qualifiers is None or node.qualifier is None or node.qualifier in qualifiers)
     )
 
 
