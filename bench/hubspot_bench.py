@@ -29,7 +29,6 @@ import argparse
 import math
 import os
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,14 +39,12 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import yaml
 
-from bench.limits_bench import FAULTS, CallLog
+from bench.limits_bench import FAULTS, CallLog, observed_run
 from bench.sync_bench import mockup
-from harness.api import load_flows, open_connectors
 from harness.config import HarnessConfig, load_config
 from harness.sandbox import ADMIN_TOKEN_ENV
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
-from sync.engine import RunResult, SyncEngine
-from sync.state import StateStore
+from sync.engine import RunResult
 
 HUBSPOT_PLAN = FAULTS / "hubspot_realistic.yaml"
 FLOW = "products"
@@ -134,18 +131,6 @@ def reseed_catalogue(config: HarnessConfig, token: str, records: int, seed: int,
                 client.put(f"{ADMIN_PREFIX}/faults", json=plan).raise_for_status()
 
 
-def observed_products(config: HarnessConfig, log: CallLog) -> tuple[RunResult, float]:
-    """The products flow once, in full, as `harness sync` runs it, every request logged."""
-    (plan,) = load_flows(config, [FLOW])
-    with open_connectors(config) as connectors, StateStore(config.state_path) as state:
-        for name, connector in connectors.items():
-            connector.http.observe(log.listener(name))  # type: ignore[attr-defined]
-        engine = SyncEngine(connectors[plan.config.source], connectors[plan.config.target], state)
-        started = time.perf_counter()
-        result = engine.run(plan.engine_flow(), mode="live", full=True)
-        return result, time.perf_counter() - started
-
-
 def bench_hubspot(records: int = 5_000, seed: int = 42) -> dict[str, Any]:
     """The products flow of `records` new NetSuite items into HubSpot, once."""
     load = {"start": list(os.getloadavg())}
@@ -155,7 +140,7 @@ def bench_hubspot(records: int = 5_000, seed: int = 42) -> dict[str, Any]:
     ):
         reseed_catalogue(config, token, records, seed, HUBSPOT_PLAN)
         log = CallLog()
-        result, seconds = observed_products(config, log)
+        result, seconds = observed_run(config, log, full=True, flow=FLOW)
         crm = {name for name, system in config.systems.items() if system.vendor == "hubspot"}
     load["end"] = list(os.getloadavg())
     if result.status != "succeeded" or result.counts.written == 0:

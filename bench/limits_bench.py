@@ -143,9 +143,10 @@ def concurrency_limit(plan: Path) -> int:
     return int(load_plan(plan).settings_for("netsuite")["max_concurrent"])
 
 
-def observed_run(config: HarnessConfig, log: CallLog, *, full: bool) -> tuple[RunResult, float]:
-    """The customers flow once, as `harness sync` runs it, with every request logged."""
-    (plan,) = load_flows(config, ["customers"])
+def observed_run(config: HarnessConfig, log: CallLog, *, full: bool, flow: str = "customers"
+                 ) -> tuple[RunResult, float]:  # fmt: skip
+    """`flow` once, as `harness sync` runs it, with every request logged."""
+    (plan,) = load_flows(config, [flow])
     with open_connectors(config) as connectors, StateStore(config.state_path) as state:
         for name, connector in connectors.items():
             connector.http.observe(log.listener(name))  # type: ignore[attr-defined]
