@@ -241,7 +241,8 @@ class HttpSession:
         self._errors = errors or ErrorPolicy()
         self._response_hook = response_hook
         # Called with (method, url) once a request holds its in-flight slot, the instant
-        # before it goes out (a retry too): a vendor's rate window counted here is counted
+        # before it goes out (a retry too), after the generic `max_requests_per_second` bucket:
+        # a vendor's own window (HubSpot's, learnt from its headers) counted here is counted
         # as the vendor counts it, not while the request still queues for a slot.
         self._send_gate = send_gate
         self._max_retries = max(0, settings.max_retries)
@@ -422,8 +423,6 @@ class HttpSession:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise ConfigError(f"bad {self.vendor} URL {url!r}: {exc}", key="base_url") from exc
         sent = dict(headers)
-        if self._bucket is not None:
-            self._bucket.acquire()
         if authenticate and self.auth is not None:
             extra = self.auth.headers(method, str(request.url))
             request.headers.update(extra)
@@ -436,6 +435,10 @@ class HttpSession:
         where = f"{method} {_path(url)}"
         try:
             with self._in_flight:
+                # Rate windows count a request as it goes out, once it holds its slot: one
+                # counted earlier could wait for a slot and leave with others, together.
+                if self._bucket is not None:
+                    self._bucket.acquire()
                 if self._send_gate is not None:
                     self._send_gate(method, str(request.url))
                 raw = self._client.send(request)

@@ -536,3 +536,25 @@ def test_the_send_gate_sees_every_attempt_once_it_holds_its_slot() -> None:
     session = HttpSession(settings, client=client, sleep=FakeTime().sleep, send_gate=gate)
     assert session.request("POST", "/things", json={"a": 1}).status == 200
     assert gated == [("POST", "https://acme.test/api/things", True)] * 2
+
+
+def test_the_rate_bucket_waits_once_a_request_holds_its_slot() -> None:
+    """`max_requests_per_second` is counted as a request goes out: a request waiting for the
+    bucket already holds its in-flight slot, so requests counted apart cannot queue for a
+    slot and then leave together."""
+    fake = FakeTime()
+    session: HttpSession
+    waits: list[bool] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(session._in_flight._value == 0)  # the one slot is held while it waits
+        fake.sleep(seconds)
+
+    one_a_second = {"max_requests_per_second": 1}
+    settings = ConnectionSettings(vendor="acme", base_url="https://acme.test/api",
+                                  concurrency=1, options=one_a_second)  # fmt: skip
+    client = httpx.Client(transport=httpx.MockTransport(Script(ok())))
+    session = HttpSession(settings, client=client, sleep=sleep, clock=fake.clock)
+    for _ in range(3):
+        assert session.request("GET", "/things").status == 200
+    assert waits and all(waits)
