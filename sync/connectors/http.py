@@ -65,6 +65,8 @@ DEFAULT_DEADLINE = 120.0  # seconds one logical request may spend retrying
 DEFAULT_BACKOFF_BASE = 0.5
 DEFAULT_BACKOFF_MAX = 30.0
 _USER_AGENT = "crm-erp-harness-sync/0.1"
+# (method, url) -> what to call once the request is on the wire, or None: a vendor's pacing.
+SendGate = Callable[[str, str], Callable[[], None] | None]
 
 
 class VendorFault(NamedTuple):
@@ -180,6 +182,17 @@ def _path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
+def _when_on_wire(callback: Callable[[], None]) -> Callable[[str, dict[str, Any]], None]:
+    """An httpcore `trace` hook calling `callback` once, as the request's headers start out:
+    after any connection (TCP and TLS) it had to open first."""
+
+    def trace(event: str, info: dict[str, Any]) -> None:
+        if event.endswith("send_request_headers.started"):
+            callback()
+
+    return trace
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
@@ -227,7 +240,7 @@ class HttpSession:
         auth: AuthHook | None = None,
         errors: ErrorPolicy | None = None,
         response_hook: Callable[[HttpResponse], None] | None = None,
-        send_gate: Callable[[str, str], None] | None = None,
+        send_gate: SendGate | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
@@ -243,7 +256,8 @@ class HttpSession:
         # Called with (method, url) once a request holds its in-flight slot, the instant
         # before it goes out (a retry too), after the generic `max_requests_per_second` bucket:
         # a vendor's own window (HubSpot's, learnt from its headers) counted here is counted
-        # as the vendor counts it, not while the request still queues for a slot.
+        # as the vendor counts it, not while the request still queues for a slot. What it
+        # returns, if anything, is called when the request's headers start on the wire.
         self._send_gate = send_gate
         self._max_retries = max(0, settings.max_retries)
         self._deadline = float(options.get("retry_deadline", DEFAULT_DEADLINE))
@@ -440,7 +454,9 @@ class HttpSession:
                 if self._bucket is not None:
                     self._bucket.acquire()
                 if self._send_gate is not None:
-                    self._send_gate(method, str(request.url))
+                    on_wire = self._send_gate(method, str(request.url))
+                    if on_wire is not None:
+                        request.extensions["trace"] = _when_on_wire(on_wire)
                 raw = self._client.send(request)
         except httpx.TimeoutException as exc:
             raise _Retryable(f"{where} timed out ({type(exc).__name__})", code="TIMEOUT") from exc

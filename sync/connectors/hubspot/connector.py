@@ -135,14 +135,15 @@ class HubSpotConnector:
 
         return list(pool.map(pooled, items))
 
-    def _paced(self, method: str, url: str) -> None:
+    def _paced(self, method: str, url: str) -> Callable[[], None] | None:
         """Wait for room in HubSpot's windows as a request (or its retry) goes out: counted
         when it holds a connection, so requests queued for one are not counted early and
-        then sent together, and a retry after a 429 is paced like any request."""
+        then sent together, and a retry after a 429 is paced like any request. Counted again
+        from the instant it is on the wire (what the returned callback is for)."""
         path = urlsplit(url).path.rstrip("/")
         if path.startswith("/oauth/"):
-            return  # a token grant is not an API call HubSpot's windows count
-        self.governor.before(search=method == "POST" and path.endswith("/search"))
+            return None  # a token grant is not an API call HubSpot's windows count
+        return self.governor.before(search=method == "POST" and path.endswith("/search"))
 
     def _observe(self, response: HttpResponse) -> None:
         self.governor.observe(response)  # looked up per answer: a test may swap the clock

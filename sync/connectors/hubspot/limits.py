@@ -12,10 +12,13 @@ spent.
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import orjson
 
 from sync.connectors.http import HttpResponse
 from sync.errors import TransientError
@@ -26,11 +29,19 @@ SEARCH_PER_SECOND = 4
 DEFAULT_RESERVE = 0.02  # the share of each ten-second window kept unused, for other clients
 # Our send stamp and HubSpot's count are not the same instant: a request that reaches the
 # limiter late (a slow hop, a busy server) makes a window look shorter there than here. Each
-# window is held open this much longer (2% of a long one). Measured on the sandbox under a
-# 120 ms lognormal latency: 50 ms still drew a 429 from the per-second cap now and then;
-# 100 ms drew none in runs of 20,000 records.
-EDGE_SECONDS = 0.1
+# window is held open this much longer (2% of a long one), and twice as much again after
+# each 429 it did not foresee, up to MAX_EDGE. Measured on the sandbox under a 120 ms
+# lognormal latency, counting a request as its headers go on the wire and spreading requests
+# out (`SPREAD`): HubSpot counted a request 0.5-2 ms after us (median, p90), 10-20 ms at
+# worst in a run; sent ten at once and counted at our turn, up to 60 ms (the edge was 100 ms).
+EDGE_SECONDS = 0.03
 EDGE_SHARE = 0.02
+MAX_EDGE = 0.4
+# Requests leave at least this share of the per-second cap's even spacing apart (10 ms at 19
+# a second): ten sent at once reach HubSpot as a queue, the last counted there tens of
+# milliseconds after its send. Wider spacing (half the even share) cost the rounds that fell
+# behind their chance to catch up: 5% slower.
+SPREAD = 0.2
 LOW_SHARE = 0.05  # a window this empty, not by our hand, means another client is spending it
 
 
@@ -47,34 +58,51 @@ class SlidingWindow:
     ) -> None:
         self.limit = max(1, limit)
         self.interval = interval
+        self.edge = EDGE_SECONDS
         self._clock = clock
         self._sleep = sleep
-        self._sent: deque[float] = deque()
+        self._sent: list[float] = []  # send stamps, oldest first
         self._lock = threading.Lock()
         self.waited = 0.0  # seconds spent waiting, for tests and metrics
 
     def acquire(self) -> float:
-        """Wait until one more request fits, then count it; returns the seconds waited."""
+        """Wait until one more request fits, then count it; returns the stamp it was counted
+        at (for `restamp`)."""
         waited = 0.0
         for _ in range(10_000):  # bounded: each turn either sends or waits for the window
             with self._lock:
                 now = self._clock()
                 span = self.span
-                while self._sent and now - self._sent[0] >= span:
-                    self._sent.popleft()
+                gone = bisect.bisect_right(self._sent, now - span)
+                del self._sent[:gone]
                 if len(self._sent) < self.limit:
                     self._sent.append(now)
                     self.waited += waited
-                    return waited
+                    return now
                 pause = self._sent[0] + span - now
             self._sleep(max(pause, 0.001))
             waited += max(pause, 0.001)
         raise TransientError("the HubSpot rate window never opened")  # a clock standing still
 
+    def restamp(self, stamp: float) -> None:
+        """Count the request counted at `stamp` from now instead: the instant it went out on
+        the wire, later than its turn when a connection had to be opened first."""
+        with self._lock:
+            at = bisect.bisect_left(self._sent, stamp)
+            if at < len(self._sent) and self._sent[at] == stamp:
+                del self._sent[at]
+                bisect.insort(self._sent, max(stamp, self._clock()))
+
     @property
     def span(self) -> float:
         """The window as this client keeps it: HubSpot's, plus the edge slack."""
-        return max(self.interval * (1 + EDGE_SHARE), self.interval + EDGE_SECONDS)
+        return max(self.interval * (1 + EDGE_SHARE), self.interval + self.edge)
+
+    def widen(self) -> None:
+        """HubSpot refused a request this window let through: its count runs closer to ours
+        than the edge allowed for, so double the edge (up to MAX_EDGE)."""
+        with self._lock:
+            self.edge = min(self.edge * 2, MAX_EDGE)
 
     def count(self) -> int:
         """Requests of this client still inside the window."""
@@ -119,14 +147,29 @@ class Governor:
         self.secondly = SlidingWindow(even, 1.0, clock=clock, sleep=sleep)
         self._remaining: int | None = None
         self._lock = threading.Lock()
+        self._next_send = float("-inf")  # the earliest instant the next request may leave
 
     def _usable(self, limit: int) -> int:
         return max(1, int(limit * (1 - self._reserve)))
 
-    def before(self, *, search: bool = False) -> None:
-        """Wait for room in the burst window (and search's window, for a search)."""
+    def before(self, *, search: bool = False) -> Callable[[], None]:
+        """Wait for room in the burst window (and search's window, for a search); returns
+        what to call the instant the request goes out on the wire, which recounts it from
+        then in every window it was counted in."""
+        self._spread()
+        counted = self._count(search)
+
+        def on_wire() -> None:
+            for window, stamp in counted:
+                window.restamp(stamp)
+
+        return on_wire
+
+    def _count(self, search: bool) -> list[tuple[SlidingWindow, float]]:
+        """Count one request in every window it belongs to, waiting for room in each."""
+        counted: list[tuple[SlidingWindow, float]] = []
         if search:
-            self.search.acquire()
+            counted.append((self.search, self.search.acquire()))
         with self._lock:
             # Nearly spent, and not by this connection (its own window would have waited):
             # another client of the portal is using the budget.
@@ -136,8 +179,20 @@ class Governor:
                 self._remaining = None  # wait once per warning, then trust the next answer
         if low:
             self._sleep(self.burst.interval)  # the portal's budget is nearly spent elsewhere
-        self.burst.acquire()
-        self.secondly.acquire()
+        counted.append((self.burst, self.burst.acquire()))
+        counted.append((self.secondly, self.secondly.acquire()))
+        return counted
+
+    def _spread(self) -> None:
+        """Take the next send turn, `SPREAD` of the per-second cap's even spacing after the
+        last one, and wait for it (turns are handed out in order: no thread overtakes)."""
+        gap = SPREAD * self.secondly.interval / self.secondly.limit
+        with self._lock:
+            now = self._clock()
+            turn = max(now, self._next_send)
+            self._next_send = turn + gap
+        if turn > now:
+            self._sleep(turn - now)
 
     def _floor(self) -> int:
         """Requests left below which HubSpot's answer counts as "nearly spent": at least a
@@ -160,6 +215,30 @@ class Governor:
         if remaining is not None:
             with self._lock:
                 self._remaining = remaining
+        if response.status == 429:
+            self._refused(response, counted=limit is not None)
+
+    def _refused(self, response: HttpResponse, *, counted: bool) -> None:
+        """A 429 this client's windows did not foresee: widen the edge of the window whose
+        policy refused it (search's 429 carries no rate headers). A daily refusal says
+        nothing about timing."""
+        policy = _policy(response)
+        if not counted and urlsplit(response.url).path.rstrip("/").endswith("/search"):
+            self.search.widen()
+        elif policy == "TEN_SECONDLY_ROLLING":
+            self.burst.widen()
+        elif policy == "SECONDLY":
+            self.secondly.widen()
+
+
+def _policy(response: HttpResponse) -> str | None:
+    """The `policyName` of a HubSpot rate-limit refusal, if its body has one."""
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    policy = body.get("policyName") if isinstance(body, dict) else None
+    return policy if isinstance(policy, str) else None
 
 
 def _int(value: str | None) -> int | None:

@@ -558,3 +558,30 @@ def test_the_rate_bucket_waits_once_a_request_holds_its_slot() -> None:
     for _ in range(3):
         assert session.request("GET", "/things").status == 200
     assert waits and all(waits)
+
+
+def test_what_the_send_gate_returns_is_called_as_each_attempt_goes_on_the_wire() -> None:
+    """A vendor's pacing counts a request from the instant its headers go out (after the
+    connection it had to open), once per attempt, after the gate let it through."""
+    app = FastAPI()
+    arrived: list[float] = []
+
+    @app.get("/ping")
+    def ping() -> dict[str, str]:
+        arrived.append(time.monotonic())
+        return {"pong": "yes"}
+
+    events: list[tuple[str, float]] = []
+
+    def gate(method: str, url: str) -> Callable[[], None]:
+        events.append(("gate", time.monotonic()))
+        return lambda: events.append(("wire", time.monotonic()))
+
+    with start_server(app) as server:
+        settings = ConnectionSettings(vendor="acme", base_url=server.url, timeout=5)
+        with HttpSession(settings, send_gate=gate) as session:
+            for _ in range(3):
+                assert session.get("/ping").json() == {"pong": "yes"}
+    assert [kind for kind, _ in events] == ["gate", "wire"] * 3
+    wires = [at for kind, at in events if kind == "wire"]
+    assert all(w <= a for w, a in zip(wires, arrived, strict=True))

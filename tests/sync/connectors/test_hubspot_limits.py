@@ -3,8 +3,13 @@ from its headers and wait before a request would go over, never after a 429."""
 
 from __future__ import annotations
 
+import itertools
+
+import orjson
+import pytest
+
 from sync.connectors.http import HttpResponse
-from sync.connectors.hubspot.limits import Governor, SlidingWindow
+from sync.connectors.hubspot.limits import MAX_EDGE, Governor, SlidingWindow
 
 
 class FakeTime:
@@ -79,3 +84,56 @@ def test_a_nearly_spent_budget_waits_a_window_once() -> None:
     assert time.slept == [10.0]
     governor.before()  # the next answer says again how much is left; until then, go on
     assert time.slept == [10.0]
+
+
+def test_a_request_counted_again_as_it_goes_on_the_wire_holds_its_slot_from_then() -> None:
+    """A request that had to open a connection first leaves later than its turn: the window
+    counts it from when it left, so the request a window later waits that much longer."""
+    time = FakeTime()
+    window = SlidingWindow(1, 1.0, clock=time.clock, sleep=time.sleep)
+    stamp = window.acquire()
+    time.now += 0.3  # the TLS handshake
+    window.restamp(stamp)
+    window.acquire()
+    assert time.now == pytest.approx(stamp + 0.3 + window.span)
+
+
+def test_requests_leave_spread_out_not_all_at_once() -> None:
+    """Ten requests asked for at the same instant go out a fifth of the per-second cap's
+    even spacing apart: HubSpot sees them one by one, not as a queue."""
+    time = FakeTime()
+    governor = Governor(burst=190, interval=10.0, clock=time.clock, sleep=time.sleep)
+    sent = []
+    for _ in range(10):
+        governor.before()
+        sent.append(time.now)
+    gaps = [round(b - a, 6) for a, b in itertools.pairwise(sent)]
+    assert gaps == [round(0.2 / 19, 6)] * 9
+
+
+def refusal(policy: str, *, search: bool = False) -> HttpResponse:
+    url = "https://api.hubapi.com/crm/v3/objects/companies" + ("/search" if search else "")
+    headers = {} if search else {"x-hubspot-ratelimit-max": "190",
+                                 "x-hubspot-ratelimit-interval-milliseconds": "10000",
+                                 "x-hubspot-ratelimit-secondly": "19"}  # fmt: skip
+    body = orjson.dumps({"status": "error", "errorType": "RATE_LIMIT", "policyName": policy})
+    return HttpResponse(429, url, headers, body)
+
+
+def test_a_429_the_windows_did_not_foresee_widens_the_edge_of_the_refusing_window() -> None:
+    """HubSpot counted closer than the edge allowed for: that window's edge doubles (up to
+    a bound); a daily refusal says nothing about timing and changes nothing."""
+    governor = Governor()
+    before = (governor.burst.edge, governor.secondly.edge, governor.search.edge)
+    governor.observe(refusal("SECONDLY"))
+    assert governor.secondly.edge == 2 * before[1]
+    assert governor.burst.edge == before[0]
+    governor.observe(refusal("TEN_SECONDLY_ROLLING"))
+    assert governor.burst.edge == 2 * before[0]
+    governor.observe(refusal("SECONDLY", search=True))
+    assert governor.search.edge == 2 * before[2]
+    governor.observe(refusal("DAILY"))
+    assert (governor.burst.edge, governor.secondly.edge) == (2 * before[0], 2 * before[1])
+    for _ in range(20):
+        governor.observe(refusal("SECONDLY"))
+    assert governor.secondly.edge == MAX_EDGE
