@@ -127,11 +127,14 @@ class NetSuiteConnector:
         """Pages of records in strict (modified_at, id) order: through SuiteQL bodies when
         every wanted field has a SuiteQL home (`suiteql_reads`), else keys then record GETs."""
         start = since.modified_at if since else None
+        # A full read asks for its count and stamp range beside the catalog request: with
+        # many pages it runs in spans side by side (`spans`); an incremental one stays a chain.
+        stats = self._bodies.start_stats(obj) if start is None else None
         plan = self._bodies.plan(obj, fields)
         if plan is not None:
             served = False
             try:
-                for page in self._bodies.records(obj, plan, fields, start):
+                for page in self._bodies.records(obj, plan, fields, start, stats):
                     served = True
                     yield page
                 return

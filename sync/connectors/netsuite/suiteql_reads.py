@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -30,6 +30,7 @@ from sync.connectors.base import Record
 from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.ahead import ahead
 from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.spans import Span, plan_spans, read_spans, signalled
 from sync.connectors.netsuite.suiteql_plan import (
     BodyPlan,
     body_query,
@@ -48,7 +49,7 @@ from sync.connectors.netsuite.suiteql_rows import (
     sublist_sources,
 )
 from sync.connectors.netsuite.windows import Windows, refused_for_size, stats_query
-from sync.errors import FatalVendorError
+from sync.errors import FatalVendorError, VendorError
 
 __all__ = ["BodiesRefused", "BodyReader"]
 
@@ -103,14 +104,25 @@ class BodyReader:
         plan = plan_bodies(obj, schema, fields, sources)
         return plan if plan.servable else None
 
+    def start_stats(self, obj: str) -> Future[dict[str, Any]]:
+        """The count and stamp range of every record of `obj`, asked for now on a thread of
+        the reader's pool (beside the metadata-catalog request a first read makes)."""
+        return self._executor().submit(self._stats, obj, None, None)
+
     def records(
-        self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
+        self,
+        obj: str,
+        plan: BodyPlan,
+        fields: Sequence[str] | None,
+        since: datetime | None,
+        stats: Future[dict[str, Any]] | None = None,
     ) -> Iterator[list[Record]]:
         """Pages of records in strict (modified_at, id) order. The body pages follow one
         another as fast as the account answers (keyset pages must), and each page's names
         and lines are asked for as soon as it arrives, beside the next pages (`ahead`):
         one names and one lines query per page the account served, whatever the reorder
-        into strict order makes of the pages afterwards."""
+        into strict order makes of the pages afterwards. A full read of many pages given
+        its `stats` runs in stamp spans side by side (`spans`)."""
 
         def fill(rows: list[tuple[RowKey, Row]]) -> list[tuple[RowKey, Body]]:
             # Off the page chain: the next page is asked for while this one is made into
@@ -119,7 +131,18 @@ class BodyReader:
             self.fill_lines(obj, plan, {key.id: body for key, body in batch})
             return batch
 
-        filled = ahead(self.pages(obj, plan, fields, since), fill, name="netsuite-ahead")
+        counted = self._counted(obj, stats)
+        spans = plan_spans(counted, self._page) if counted is not None else None
+        if spans is None:
+            chain = self.pages(obj, plan, fields, since, counted=counted)
+            filled = ahead(chain, fill, name="netsuite-ahead")
+        else:
+
+            def read(span: Span, ended: threading.Event) -> Iterator[list[tuple[RowKey, Body]]]:
+                chain = self.pages(obj, plan, fields, span.since(since), span.conditions())
+                return ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
+
+            filled = read_spans(spans, read, depth=self._workers)
         for batch in dialect.strict_order(filled, key=_first):
             yield [
                 dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields)
@@ -152,21 +175,42 @@ class BodyReader:
                 )
         return {value: records[value] for value in wanted if value in records}
 
+    @staticmethod
+    def _counted(obj: str, stats: Future[dict[str, Any]] | None) -> dict[str, Any] | None:
+        """The count a full read asked for, or None (an incremental read, or an account
+        refusing the aggregate query: one chain needs no count)."""
+        if stats is None:
+            return None
+        try:
+            return stats.result()
+        except VendorError as exc:
+            log.debug("reading %s in one chain: its count query failed (%s)", obj, exc)
+            return None
+
     def pages(
-        self, obj: str, plan: BodyPlan, fields: Sequence[str] | None, since: datetime | None
+        self,
+        obj: str,
+        plan: BodyPlan,
+        fields: Sequence[str] | None,
+        since: datetime | None,
+        bounds: Sequence[str] = (),
+        counted: dict[str, Any] | None = None,
     ) -> Iterator[list[tuple[RowKey, Row]]]:
         """Keyset pages of (key, body row) in (lastmodifieddate, id) order, as `_key_pages`
-        reads keys: rows after the last (second, id) served, always at offset 0."""
+        reads keys: rows after the last (second, id) served, always at offset 0; `bounds`
+        are conditions every query of the chain keeps (a span's upper bound). `counted` is
+        the count of the whole read when it was asked for already (a full read's)."""
         after: RowKey | None = None
         windows, first = Windows(), True
         while True:
-            query = self._page_query(obj, plan, since, after, windows.condition())
+            window = [*bounds, *windows.condition()]
+            query = self._page_query(obj, plan, since, after, window)
             try:
                 body = self._first(obj, fields, query) if first else self._suiteql(query, 0)
             except FatalVendorError as exc:
                 if not refused_for_size(exc):
                     raise
-                windows.narrow(partial(self._stats, obj, since, after),
+                windows.narrow(self._ahead_count(obj, since, after, bounds, counted),
                                after.modified_at if after else since)  # fmt: skip
                 continue
             first = False
@@ -180,11 +224,21 @@ class BodyReader:
             if not windows.advance():
                 return
 
-    def _stats(self, obj: str, since: datetime | None, after: RowKey | None) -> dict[str, Any]:
+    def _ahead_count(self, obj: str, since: datetime | None, after: RowKey | None,
+                     bounds: Sequence[str], counted: dict[str, Any] | None
+                     ) -> Callable[[], dict[str, Any]]:  # fmt: skip
+        """How to learn the count still ahead of a chain: the read's own count when nothing
+        is read yet (a full read asked for it already), else one aggregate query."""
+        if after is None and counted is not None:
+            return lambda: counted
+        return partial(self._stats, obj, since, after, bounds)
+
+    def _stats(self, obj: str, since: datetime | None, after: RowKey | None,
+               bounds: Sequence[str] = ()) -> dict[str, Any]:  # fmt: skip
         """The count and stamp range of the records a read still has ahead of it."""
         table, conditions = dialect.suiteql_source(obj)
-        items = self._suiteql(stats_query(table, conditions + dialect.keyset_conditions(
-            since, after)), 0).get("items") or [{}]  # fmt: skip
+        conditions += dialect.keyset_conditions(since, after) + list(bounds)
+        items = self._suiteql(stats_query(table, conditions), 0).get("items") or [{}]
         found: dict[str, Any] = items[0]
         return found
 
@@ -261,11 +315,13 @@ class BodyReader:
         """`fn` over `items`, several in flight (the HTTP layer caps the connection's total)."""
         if self._workers == 1 or len(items) <= 1:
             return [fn(item) for item in items]
+        return list(self._executor().map(fn, items))
+
+    def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="netsuite-lines")
-            pool = self._pool
-        return list(pool.map(fn, items))
+            return self._pool
 
     @staticmethod
     def _key(obj: str, fields: Sequence[str] | None) -> tuple[str, tuple[str, ...] | None]:

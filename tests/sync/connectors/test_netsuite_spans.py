@@ -1,0 +1,166 @@
+"""A full NetSuite read of many pages runs in stamp spans side by side (`spans`): the same
+records in the same order as one keyset chain, nothing lost to an edit made mid-read, and
+the open tail read only once every other span's chain has ended."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from mocks.netsuite.app import create_app
+from mocks.netsuite.config import NetSuiteMockConfig
+from sync.connectors import create_connector
+from sync.connectors.base import ConnectionSettings, Connector, Watermark
+from sync.connectors.netsuite.spans import Span, plan_spans, read_spans
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+T0 = datetime(2024, 2, 1, 8, 0, tzinfo=UTC)
+RECORDS = 230
+WAIT_S = 30.0  # a bound on every wait, never reached when the code is right
+
+
+def stamp(seconds: int) -> str:
+    return (T0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# -- planning ----------------------------------------------------------------------------------
+
+
+def test_a_read_of_few_pages_stays_one_chain() -> None:
+    assert plan_spans({"n": 74, "lo": stamp(0), "hi": stamp(100)}, page=25) is None
+    assert plan_spans({"n": 0, "lo": None, "hi": None}, page=25) is None
+    assert plan_spans({"n": 500, "lo": stamp(7), "hi": stamp(7)}, page=25) is None  # one second
+
+
+def test_spans_cover_every_stamp_once_and_end_with_the_open_tail() -> None:
+    spans = plan_spans({"n": 1000, "lo": stamp(0), "hi": stamp(99)}, page=100)
+    assert spans is not None
+    closed, tail = spans[:-1], spans[-1]
+    assert len(closed) == 15  # 1,000 records at 70 a span, in whole seconds
+    assert closed[0].lower is None and tail == Span(T0 + timedelta(seconds=100), None)
+    for before, after in itertools.pairwise(closed):
+        assert before.upper == after.lower and before.upper is not None
+        assert before.upper.microsecond == 0
+    assert closed[-1].upper == tail.lower
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+def test_spans_come_out_in_order_and_the_tail_waits_for_every_other_chain() -> None:
+    spans = [Span(None, T0), Span(T0, T0 + timedelta(1)), Span(T0 + timedelta(1), None)]
+    ended_at: dict[int, float] = {}
+    started_tail: list[float] = []
+
+    def read(span: Span, ended: threading.Event) -> Iterator[int]:
+        index = spans.index(span)
+        if span.upper is None:
+            started_tail.append(time.monotonic())
+        else:
+            time.sleep(0.05 * (2 - index))  # the first span's chain ends last
+            ended_at[index] = time.monotonic()
+        ended.set()
+        yield from (index * 10 + n for n in range(3))
+
+    assert list(read_spans(spans, read, depth=2)) == [0, 1, 2, 10, 11, 12, 20, 21, 22]
+    assert started_tail and started_tail[0] >= max(ended_at.values())
+
+
+def test_a_failing_span_raises_where_its_items_would_have_been() -> None:
+    spans = [Span(None, T0), Span(T0, None)]
+
+    def read(span: Span, ended: threading.Event) -> Iterator[int]:
+        ended.set()
+        yield 1
+        if span.upper is not None:
+            raise RuntimeError("span refused")
+
+    got: list[int] = []
+    with pytest.raises(RuntimeError, match="span refused"):
+        for item in read_spans(spans, read, depth=2):
+            got.append(item)
+    assert got == [1]
+
+
+# -- a real read -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def netsuite() -> Iterator[tuple[Connector, TestClient, httpx.Client]]:
+    app = create_app(NetSuiteMockConfig())
+    store = app.state.mock.store
+    for n in range(1, RECORDS + 1):  # spread over four minutes, two a second
+        store.insert("customer", str(n), {"companyName": f"Firm {n}", "subsidiary": "1"},
+                     at=T0 + timedelta(seconds=n // 2))  # fmt: skip
+    config = NetSuiteMockConfig()
+    credentials = {"consumer_key": config.consumer_key, "consumer_secret": config.consumer_secret,
+                   "token_id": config.token_id, "token_secret": config.token_secret}  # fmt: skip
+    with TestClient(app) as client:
+        settings = ConnectionSettings(vendor="netsuite", base_url="https://127.0.0.1:1",
+                                      credentials=credentials, page_size=25, concurrency=4,
+                                      options={"account": "1234567_SB1"})  # fmt: skip
+        yield create_connector(settings, client=client), client, client
+
+
+def _keys(conn: Connector, since: Watermark | None = None) -> list[tuple[str, datetime]]:
+    return [(r.id, r.modified_at) for page in conn.read("customer", fields=["companyName"],
+                                                        since=since) for r in page]  # fmt: skip
+
+
+def test_a_full_read_in_spans_gives_what_one_chain_gives(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    conn, _app, _client = netsuite
+    queries: list[str] = []
+    conn.http.observe(lambda method, url, body: queries.append(str(body)))  # type: ignore[attr-defined]
+    chain = _keys(conn, Watermark(T0 - timedelta(days=1)))  # an incremental read: one chain
+    queries.clear()
+    spanned = _keys(conn)
+    assert spanned == chain and len(chain) == RECORDS
+    assert sum("COUNT(*)" in q for q in queries) == 1
+    assert sum("AS c0" in q for q in queries) > RECORDS // 25  # spans, and the tail
+
+
+class EditOnFirstBody(httpx.BaseTransport):
+    """Edits one record (its stamp moves to now) just before the first span's body query
+    is answered, as a user saving it in NetSuite mid-read would."""
+
+    def __init__(self, inner: httpx.BaseTransport, edit: threading.Event, store: object) -> None:
+        self.inner, self.edit, self.store = inner, edit, store
+        self.lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        with self.lock:
+            if b"AS c0" in request.content and not self.edit.is_set():
+                self.edit.set()
+                self.store.update("customer", "3", {"companyName": "Edited mid-read"},  # type: ignore[attr-defined]
+                                  at=T0 + timedelta(hours=1))  # fmt: skip
+        return self.inner.handle_request(request)
+
+
+def test_a_record_edited_mid_read_is_read_again_by_the_tail(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    conn, app_client, client = netsuite
+    edited = threading.Event()
+    store = app_client.app.state.mock.store  # type: ignore[attr-defined]
+    client._transport = EditOnFirstBody(client._transport, edited, store)
+    records = [r for page in conn.read("customer", fields=["companyName"]) for r in page]
+    assert edited.is_set()
+    names = {r.id: r.fields["companyName"] for r in records}
+    assert names["3"] == "Edited mid-read"  # found past the range the spans covered
+    assert {r.id for r in records} == {str(n) for n in range(1, RECORDS + 1)}
+    assert len(records) in (RECORDS, RECORDS + 1)  # once, or again after the edit, as a chain
+    stamps = [(r.modified_at, int(r.id)) for r in records]
+    assert stamps == sorted(stamps)
