@@ -22,7 +22,7 @@ from mocks.netsuite.query.compile import (
     read_in_order,
     value_vector,
 )
-from mocks.netsuite.query.keyset import Seek, find_seek, rows_after, stable
+from mocks.netsuite.query.keyset import Bound, Seek, find_seek, rows_after, stable
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.query.suiteql import (
     Between,
@@ -152,23 +152,24 @@ class Executor:
         return None if pinned is None else parents.rows(self.store, pinned)
 
     def _seek(self, seek: Seek, table: Table, env: SqlEnv) -> list[Any] | None:
-        """The rows past a keyset page's key, in order; None when the index cannot serve it."""
+        """The rows past a keyset page's key and within its bounds, in order; None when the
+        index cannot serve it."""
         columns = table.columns
         if seek.column not in columns or "id" not in columns or not stable(seek.rest):
             return None
         try:
-            stamp = env.value(seek.stamp, None)
+            stamp, lower, upper = (_stamp(env, seek.stamp), _bound(env, seek.lower),
+                                   _bound(env, seek.upper))  # fmt: skip
         except (SuiteQLError, ValueError):
             return None  # the row-by-row test reports it as it always did
-        if not isinstance(stamp, datetime):
-            return None
 
         def rows() -> list[Any]:  # read only when the index is (re)built
             return [r for r in table.rows(self.store)
                     if all(env.truth(c, r) is True for c in seek.rest)]  # fmt: skip
 
+        after = None if stamp is None else (stamp, seek.last_id)
         return rows_after(self.store, (table.name, seek.column, seek.rest), rows,
-                          columns[seek.column], columns["id"], (stamp, seek.last_id))  # fmt: skip
+                          columns[seek.column], columns["id"], after, lower, upper)  # fmt: skip
 
     def _run_relational(self, query: Query, *, limit: int, offset: int) -> Result:
         """Joins, groups, subqueries and BUILTIN.DF; the result set is kept like any other."""
@@ -230,6 +231,22 @@ _RESULTS: weakref.WeakKeyDictionary[RecordStore, dict[tuple[Any, ...], Any]] = (
 )
 _CACHED_RESULTS = 8
 _RESULTS_LOCK = threading.Lock()
+
+
+def _stamp(env: SqlEnv, expr: Any) -> datetime | None:
+    """A seek's constant as a stamp (None when it has none); ValueError when it is no stamp
+    (the row-by-row test decides such a query)."""
+    if expr is None:
+        return None
+    value = env.value(expr, None)
+    if not isinstance(value, datetime):
+        raise ValueError(f"not a stamp: {value!r}")
+    return value
+
+
+def _bound(env: SqlEnv, bound: Bound | None) -> tuple[datetime, bool] | None:
+    stamp = _stamp(env, bound[0]) if bound is not None else None
+    return None if stamp is None or bound is None else (stamp, bound[1])
 
 
 def _keep(store: RecordStore, cache_key: tuple[Any, ...], result: Any) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from math import inf
 from typing import Any
 
 from mocks.netsuite.query.suiteql import Column, Compare, Func, Literal, Logical, Query
@@ -33,32 +34,46 @@ _KEPT = 16  # indexes kept per store: a read's windows and the reads running bes
 _CLOCK = frozenset({"SYSDATE", "SYSTIMESTAMP", "CURRENT_DATE", "CURRENT_TIMESTAMP"})
 
 
+Bound = tuple[Any, bool]  # a constant expression, and whether the bound includes it
+
+
 @dataclass(frozen=True)
 class Seek:
-    """A keyset page: rows after (`stamp`, `last_id`) in (`column`, id) order, of which those
-    meeting every condition in `rest`."""
+    """A keyset page: rows after (`stamp`, `last_id`) in (`column`, id) order (from the start
+    when `stamp` is None) and within the `lower` and `upper` bounds on `column` (a stamp
+    span's), of which those meeting every condition in `rest`."""
 
     column: str
-    stamp: Any  # a constant expression (a literal, or TO_TIMESTAMP of literals)
+    stamp: Any  # a constant expression (a literal, or TO_TIMESTAMP of literals), or None
     last_id: int
     rest: tuple[Any, ...]
+    lower: Bound | None = None
+    upper: Bound | None = None
 
 
 def find_seek(query: Query) -> Seek | None:
-    """The query's keyset seek, when it is one (ORDER BY column, id ascending)."""
+    """The query's seek, when it is one (ORDER BY column, id ascending, and a keyset key or
+    a bound on that column among the conditions)."""
     order = query.order_by
     if query.where is None or len(order) != 2 or any(o.descending for o in order):
         return None
     first, second = (o.expr for o in order)
     if not (isinstance(first, Column) and _is_id(second)) or first.qualifier:
         return None
-    parts = _conjuncts(query.where)
-    for index, part in enumerate(parts):
-        found = _keyset(part, first.name)
+    stamp, last_id, rest = None, 0, []
+    bounds: dict[str, Bound] = {}
+    for part in _conjuncts(query.where):
+        found = _keyset(part, first.name) if stamp is None else None
+        bound = _bound(part, first.name)
         if found is not None:
             stamp, last_id = found
-            return Seek(first.name, stamp, last_id, (*parts[:index], *parts[index + 1 :]))
-    return None
+        elif bound is not None and bound[0] not in bounds:
+            bounds[bound[0]] = bound[1]
+        else:
+            rest.append(part)
+    if stamp is None and not bounds:
+        return None
+    return Seek(first.name, stamp, last_id, tuple(rest), bounds.get("lower"), bounds.get("upper"))
 
 
 Index = tuple[list[Any], list[tuple[Any, int]]]  # rows in (key, id) order, and their keys
@@ -70,18 +85,32 @@ def rows_after(
     rows: Callable[[], list[Any]],
     key: Getter,
     ident: Getter,
-    after: tuple[datetime, int],
+    after: tuple[datetime, int] | None,
+    lower: tuple[datetime, bool] | None = None,
+    upper: tuple[datetime, bool] | None = None,
 ) -> list[Any] | None:
     """The rows `rows()` gives, kept in (key, id) order under `name` (the table, the column,
-    the page's other conditions) while the store is unchanged, after `after`; None when the
-    index does not apply (an id that is not a number, a stamp of another kind)."""
+    the page's other conditions) while the store is unchanged, after `after` and within the
+    bounds (each a stamp and whether it is included); None when the index does not apply
+    (an id that is not a number, a stamp of another kind)."""
     index = _index(store, name, rows, key, ident)
     if index is None:
         return None
     ordered, keys = index
-    if keys and (keys[0][0].tzinfo is None) != (after[0].tzinfo is None):
+    stamps = [found[0] for found in (after, lower, upper) if found is not None]
+    if keys and any((keys[0][0].tzinfo is None) != (s.tzinfo is None) for s in stamps):
         return None
-    return ordered[bisect_right(keys, after) :]
+    start, end = 0, len(keys)
+    if after is not None:
+        start = bisect_right(keys, after)
+    if lower is not None:
+        stamp, included = lower
+        first = bisect_left(keys, (stamp, -inf)) if included else bisect_right(keys, (stamp, inf))
+        start = max(start, first)
+    if upper is not None:
+        stamp, included = upper
+        end = bisect_right(keys, (stamp, inf)) if included else bisect_left(keys, (stamp, -inf))
+    return ordered[start:end] if start < end else []
 
 
 def _index(
@@ -162,6 +191,30 @@ def _keyset(node: Any, column: str) -> tuple[Any, int] | None:
             and isinstance(beyond.right.value, int)):  # fmt: skip
         return None
     return later.right, beyond.right.value
+
+
+_BOUNDS = {">=": ("lower", True), ">": ("lower", False), "<=": ("upper", True),
+           "<": ("upper", False)}  # fmt: skip
+
+
+def _bound(node: Any, column: str) -> tuple[str, Bound] | None:
+    """("lower" or "upper", (T, included)) of `column >= T` (>, <=, <), T a constant."""
+    if not (isinstance(node, Compare) and node.op in _BOUNDS):
+        return None
+    if not (isinstance(node.left, Column) and node.left.name == column) or node.left.qualifier:
+        return None
+    if not _constant(node.right):
+        return None
+    side, included = _BOUNDS[node.op]
+    return side, (node.right, included)
+
+
+def _constant(node: Any) -> bool:
+    """A literal, or a function of literals that is not a clock (TO_TIMESTAMP('...', '...'))."""
+    if isinstance(node, Literal):
+        return True
+    return (isinstance(node, Func) and node.name not in _CLOCK
+            and all(isinstance(a, Literal) for a in node.args))  # fmt: skip
 
 
 def _compares(node: Any, column: str, op: str) -> bool:
