@@ -14,9 +14,9 @@ Sections (each in its module; `--skip a,b` keeps the last run's figures for thos
 - limits: the sync under vendor-realistic latency and concurrency, against the theoretical
   maximum those limits allow; calls per record; calls on an incremental run (`bench.limits_bench`);
 - suiteql: NetSuite reads through SuiteQL pages under realistic limits: a reconcile of
-  `--suiteql-accounts` accounts (calls per record, time against the ceiling the limits set)
-  and an incremental run of `--suiteql-changes` edits (calls per edited record)
-  (`bench.suiteql_bench`);
+  `--suiteql-accounts` accounts (calls per record, time against the ceiling the limits set,
+  and the same read as one keyset chain) and an incremental run of `--suiteql-changes`
+  edits (calls per edited record) (`bench.suiteql_bench`);
 - paging: each mock's query paging against a bare FastAPI endpoint serving the same bytes
   (`bench.paging_bench`);
 - sap: the customers flow Salesforce -> SAP of `--sap-accounts` accounts under realistic SAP
