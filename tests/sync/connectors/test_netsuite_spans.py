@@ -164,3 +164,13 @@ def test_a_record_edited_mid_read_is_read_again_by_the_tail(
     assert len(records) in (RECORDS, RECORDS + 1)  # once, or again after the edit, as a chain
     stamps = [(r.modified_at, int(r.id)) for r in records]
     assert stamps == sorted(stamps)
+
+
+def test_a_read_in_spans_comes_in_whole_pages(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    """Spans hold less than a page each; the read still hands out whole pages (the last
+    one shorter), so a flow's write batches stay as full as one chain's pages make them."""
+    conn, _app, _client = netsuite
+    sizes = [len(page) for page in conn.read("customer", fields=["companyName"])]
+    assert sizes == [25] * (RECORDS // 25) + [RECORDS % 25]
