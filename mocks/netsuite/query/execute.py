@@ -22,7 +22,7 @@ from mocks.netsuite.query.compile import (
     read_in_order,
     value_vector,
 )
-from mocks.netsuite.query.keyset import Bound, Seek, find_seek, rows_after, stable
+from mocks.netsuite.query.keyset import Seek, find_seek, rows_after, stable
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.query.suiteql import (
     Between,
@@ -158,8 +158,7 @@ class Executor:
         if seek.column not in columns or "id" not in columns or not stable(seek.rest):
             return None
         try:
-            stamp, lower, upper = (_stamp(env, seek.stamp), _bound(env, seek.lower),
-                                   _bound(env, seek.upper))  # fmt: skip
+            stamp, lower, upper = seek.stamps(lambda expr: env.value(expr, None))
         except (SuiteQLError, ValueError):
             return None  # the row-by-row test reports it as it always did
 
@@ -231,22 +230,6 @@ _RESULTS: weakref.WeakKeyDictionary[RecordStore, dict[tuple[Any, ...], Any]] = (
 )
 _CACHED_RESULTS = 8
 _RESULTS_LOCK = threading.Lock()
-
-
-def _stamp(env: SqlEnv, expr: Any) -> datetime | None:
-    """A seek's constant as a stamp (None when it has none); ValueError when it is no stamp
-    (the row-by-row test decides such a query)."""
-    if expr is None:
-        return None
-    value = env.value(expr, None)
-    if not isinstance(value, datetime):
-        raise ValueError(f"not a stamp: {value!r}")
-    return value
-
-
-def _bound(env: SqlEnv, bound: Bound | None) -> tuple[datetime, bool] | None:
-    stamp = _stamp(env, bound[0]) if bound is not None else None
-    return None if stamp is None or bound is None else (stamp, bound[1])
 
 
 def _keep(store: RecordStore, cache_key: tuple[Any, ...], result: Any) -> None:

@@ -50,6 +50,24 @@ class Seek:
     lower: Bound | None = None
     upper: Bound | None = None
 
+    def stamps(self, value: Callable[[Any], Any]) -> tuple[
+        datetime | None, tuple[datetime, bool] | None, tuple[datetime, bool] | None
+    ]:  # fmt: skip
+        """The key's stamp and the bounds, evaluated by `value`; ValueError when one is not
+        a stamp (the row-by-row test decides such a query)."""
+
+        def stamp(expr: Any) -> datetime | None:
+            found = None if expr is None else value(expr)
+            if expr is not None and not isinstance(found, datetime):
+                raise ValueError(f"not a stamp: {found!r}")
+            return found
+
+        def bound(given: Bound | None) -> tuple[datetime, bool] | None:
+            at = stamp(given[0]) if given is not None else None
+            return None if at is None or given is None else (at, given[1])
+
+        return stamp(self.stamp), bound(self.lower), bound(self.upper)
+
 
 def find_seek(query: Query) -> Seek | None:
     """The query's seek, when it is one (ORDER BY column, id ascending, and a keyset key or
