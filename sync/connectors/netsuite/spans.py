@@ -11,8 +11,9 @@ pages come out exactly as one chain would give them (`dialect.strict_order` sees
 whole). The count query costs one call a full read, and a round trip when the catalog is
 known already (nothing to run beside).
 
-A record edited during the read gets a stamp past the range the spans cover. The last
-span is therefore open-ended and starts only once every other span's chain has ended:
+A record edited during the read gets a stamp at or past the last second the count saw. The
+last span (that second onwards) is therefore open-ended and starts only once every other
+span's chain has ended:
 whatever an edit moved out of a span not yet read is found there, as one chain finds it
 at its end. A span denser than the average is only slower (its chain has more pages);
 one past SuiteQL's result cap is cut into windows by the same chain (`windows`).
@@ -65,12 +66,14 @@ def plan_spans(stats: Mapping[str, Any], page: int) -> list[Span] | None:
     if count < MIN_PAGES * page or not stats.get("lo") or not stats.get("hi"):
         return None
     low = dialect.parse_datetime(str(stats["lo"])).replace(microsecond=0)
-    end = dialect.parse_datetime(str(stats["hi"])).replace(microsecond=0) + timedelta(seconds=1)
+    # The tail holds the latest stamp's whole second: an edit saved after the count, in that
+    # same second, lands there (read after every other span), not in a span already read.
+    end = dialect.parse_datetime(str(stats["hi"])).replace(microsecond=0)
     seconds = (end - low).total_seconds()
+    if seconds < 1:
+        return None  # every record in one second: one chain is all a span could be
     width = max(1, math.ceil(seconds / math.ceil(count / max(1.0, page * SPAN_FILL))))
     bounds = [low + timedelta(seconds=k * width) for k in range(1, math.ceil(seconds / width))]
-    if not bounds:
-        return None  # every record in one second: one chain is all a span could be
     edges: list[datetime | None] = [None, *bounds, end]
     spans = [Span(a, b) for a, b in itertools.pairwise(edges)]
     return [*spans, Span(end, None)]
@@ -92,13 +95,17 @@ def read_spans(
         if index < len(closed) and index not in readers:
             readers[index] = ReadAhead(read(closed[index], ended[index]), name="netsuite-span")
 
+    handover = threading.Lock()  # the tail starts before the consumer leaves, or never
+
     def start_tail() -> None:
         for event in ended:
             while not event.wait(_POLL_S):
                 if stop.is_set():
                     return
-        if not stop.is_set():
-            tail_reader.set_result(ReadAhead(read(tail, threading.Event()), name="netsuite-tail"))
+        with handover:
+            if not stop.is_set():
+                reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
+                tail_reader.set_result(reader)
 
     threading.Thread(target=start_tail, name="netsuite-span-tail", daemon=True).start()
     try:
@@ -110,7 +117,8 @@ def read_spans(
         with tail_reader.result() as reader:
             yield from reader
     finally:
-        stop.set()
+        with handover:
+            stop.set()
         for reader in readers.values():
             reader.close()
         if tail_reader.done():

@@ -18,6 +18,7 @@ from mocks.netsuite.app import create_app
 from mocks.netsuite.config import NetSuiteMockConfig
 from sync.connectors import create_connector
 from sync.connectors.base import ConnectionSettings, Connector, Watermark
+from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.spans import Span, plan_spans, read_spans
 
 with warnings.catch_warnings():
@@ -47,7 +48,9 @@ def test_spans_cover_every_stamp_once_and_end_with_the_open_tail() -> None:
     assert spans is not None
     closed, tail = spans[:-1], spans[-1]
     assert len(closed) == 15  # 1,000 records at 70 a span, in whole seconds
-    assert closed[0].lower is None and tail == Span(T0 + timedelta(seconds=100), None)
+    # the tail holds the last second the count saw, onwards: an edit saved in that second
+    # after the count is read there, after every other span
+    assert closed[0].lower is None and tail == Span(T0 + timedelta(seconds=99), None)
     for before, after in itertools.pairwise(closed):
         assert before.upper == after.lower and before.upper is not None
         assert before.upper.microsecond == 0
@@ -107,7 +110,7 @@ def netsuite() -> Iterator[tuple[Connector, TestClient, httpx.Client]]:
                    "token_id": config.token_id, "token_secret": config.token_secret}  # fmt: skip
     with TestClient(app) as client:
         settings = ConnectionSettings(vendor="netsuite", base_url="https://127.0.0.1:1",
-                                      credentials=credentials, page_size=25, concurrency=4,
+                                      credentials=credentials, page_size=25, concurrency=16,
                                       options={"account": "1234567_SB1"})  # fmt: skip
         yield create_connector(settings, client=client), client, client
 
@@ -174,3 +177,44 @@ def test_a_read_in_spans_comes_in_whole_pages(
     conn, _app, _client = netsuite
     sizes = [len(page) for page in conn.read("customer", fields=["companyName"])]
     assert sizes == [25] * (RECORDS // 25) + [RECORDS % 25]
+
+
+class EditBetweenSpans(httpx.BaseTransport):
+    """The worst timing for an edit: the last closed span is answered, then a user saves
+    record 3 (first span) in the second of the latest stamp, and only then is the first
+    span answered."""
+
+    def __init__(self, inner: httpx.BaseTransport, store: object, first: str, last: str) -> None:
+        self.inner, self.store, self.first, self.last = inner, store, first, last
+        self.edited = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        text = request.read().decode()
+        body = "AS c0" in text
+        if body and self.first in text and ">=" not in text:
+            self.edited.wait(WAIT_S)  # the first span's answer comes after the edit
+        answer = self.inner.handle_request(request)
+        if body and self.last in text and not self.edited.is_set():
+            answer.read()
+            self.store.update("customer", "3", {"companyName": "Saved late"},  # type: ignore[attr-defined]
+                              at=T0 + timedelta(seconds=RECORDS // 2))  # fmt: skip
+            self.edited.set()
+        return answer
+
+
+def test_an_edit_in_the_latest_second_after_its_span_was_read_is_read_by_the_tail(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    conn, app_client, client = netsuite
+    latest = T0 + timedelta(seconds=RECORDS // 2)
+    spans = plan_spans({"n": RECORDS, "lo": stamp(0), "hi": stamp(RECORDS // 2)}, page=25)
+    assert spans is not None
+    first, last = spans[0].upper, spans[-2].lower
+    assert first is not None and last is not None and spans[-1].lower == latest
+    store = app_client.app.state.mock.store  # type: ignore[attr-defined]
+    race = EditBetweenSpans(client._transport, store, dialect.suiteql_timestamp(first),
+                            f"lastmodifieddate >= {dialect.suiteql_timestamp(last)}")  # fmt: skip
+    client._transport = race
+    records = [r for page in conn.read("customer", fields=["companyName"]) for r in page]
+    assert race.edited.is_set()
+    assert {r.id: r.fields["companyName"] for r in records}["3"] == "Saved late"
