@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from sync.connectors.http import HttpResponse
-from sync.connectors.hubspot.limits import MAX_EDGE, Governor, SlidingWindow
+from sync.connectors.hubspot.limits import CALM_ANSWERS, MAX_EDGE, Governor, SlidingWindow
 
 
 class FakeTime:
@@ -137,3 +137,43 @@ def test_a_429_the_windows_did_not_foresee_widens_the_edge_of_the_refusing_windo
     for _ in range(20):
         governor.observe(refusal("SECONDLY"))
     assert governor.secondly.edge == MAX_EDGE
+
+
+def test_a_widened_edge_relaxes_after_a_long_calm() -> None:
+    """A moment of skew does not slow the rest of a run: after enough answers without a
+    refusal, a widened edge is halved again, never below the default."""
+    governor = Governor()
+    default = governor.secondly.edge
+    governor.observe(refusal("SECONDLY"))
+    governor.observe(refusal("SECONDLY"))
+    assert governor.secondly.edge == 4 * default
+    for _ in range(CALM_ANSWERS):
+        governor.observe(answer())
+    assert governor.secondly.edge == 2 * default
+    for _ in range(3 * CALM_ANSWERS):
+        governor.observe(answer())
+    assert governor.secondly.edge == default
+
+
+def test_a_request_whose_turn_left_the_window_before_it_went_out_still_counts() -> None:
+    """A connection slower than the window: the turn's stamp was dropped meanwhile; the
+    request is counted from the instant it went out all the same."""
+    time = FakeTime()
+    window = SlidingWindow(2, 1.0, clock=time.clock, sleep=time.sleep)
+    stamp = window.acquire()
+    time.now += 2.0  # the turn has left the window by the time the request goes out
+    window.acquire()  # another request, which prunes it
+    window.restamp(stamp)
+    assert window.count() == 2
+
+
+def test_a_request_sent_again_on_a_fresh_connection_is_counted_once() -> None:
+    """httpcore sends a request again when a kept-alive connection turns out closed: the
+    headers go out twice, the request is one, and so is its count."""
+    time = FakeTime()
+    governor = Governor(clock=time.clock, sleep=time.sleep)
+    on_wire = governor.before()
+    on_wire()
+    time.now += 0.05
+    on_wire()
+    assert governor.burst.count() == 1 and governor.secondly.count() == 1
