@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -130,7 +130,14 @@ class NetSuiteConnector:
         # A full read asks for its count and stamp range beside the catalog request: with
         # many pages it runs in spans side by side (`spans`); an incremental one stays a chain.
         stats = self._bodies.start_stats(obj) if start is None else None
-        plan = self._bodies.plan(obj, fields)
+        try:
+            plan = self._bodies.plan(obj, fields)
+        except BaseException:
+            if stats is not None:
+                wait([stats])  # no request of a read outlives it (an unknown record type)
+            raise
+        if plan is None and stats is not None:
+            wait([stats])  # the count goes unused (record GETs read this): let it end first
         if plan is not None:
             served = False
             try:
