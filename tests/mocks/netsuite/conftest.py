@@ -9,7 +9,24 @@ import pytest
 
 from mocks.netsuite import NetSuiteMockConfig, create_app
 from mocks.store import RecordStore
-from tests.mocks.netsuite.support import CUSTOMERS, Clock, TestClient, signed_client
+from mocks.world.generator import WorldSettings
+from tests.mocks.netsuite.support import (
+    CUSTOMERS,
+    Clock,
+    TestClient,
+    business_client,
+    signed_client,
+)
+
+# The full-business world the SuiteQL join and line tests read (and never write): seeded
+# once for the session, not once per module.
+BUSINESS_WORLD = WorldSettings(seed=11, accounts=25, full_business=True)
+
+
+@pytest.fixture(scope="session")
+def business() -> Iterator[TestClient]:
+    """A signing client of a NetSuite mock seeded with `BUSINESS_WORLD` (read only)."""
+    yield from business_client(BUSINESS_WORLD)
 
 
 @pytest.fixture

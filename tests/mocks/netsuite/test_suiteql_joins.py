@@ -4,27 +4,23 @@ IN (SELECT ...), on a seeded full-business world, checked against the records th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from mocks.world.generator import WorldSettings
 from tests.mocks.netsuite.support import (
     SUITEQL,
     TestClient,
-    business_client,
     error_detail,
     suiteql_items,
 )
 
-SETTINGS = WorldSettings(seed=11, accounts=25, full_business=True)
 RECORDS = "/services/rest/record/v1"
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    yield from business_client(SETTINGS)
+@pytest.fixture
+def client(business: TestClient) -> TestClient:
+    return business  # the session's seeded world (conftest)
 
 
 def _rows(client: TestClient, query: str) -> list[dict[str, Any]]:

@@ -6,28 +6,24 @@ depends on the data, such as a text compared with a number, shows only for rows 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from mocks.world.generator import WorldSettings
 from tests.mocks.netsuite.support import (
     SUITEQL,
     TestClient,
-    business_client,
     error_detail,
     suiteql_items,
 )
 
-SETTINGS = WorldSettings(seed=11, accounts=25, full_business=True)
 # `OR 1 = 0` pins nothing: the same condition, read by a scan of the whole table.
 SCANNED = " OR 1 = 0"
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    yield from business_client(SETTINGS)
+@pytest.fixture
+def client(business: TestClient) -> TestClient:
+    return business  # the session's seeded world (conftest)
 
 
 def _rows(client: TestClient, query: str) -> list[dict[str, Any]]:
