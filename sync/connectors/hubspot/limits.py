@@ -64,12 +64,10 @@ class SlidingWindow:
         self._sleep = sleep
         self._sent: list[float] = []  # send stamps, oldest first
         self._lock = threading.Lock()
-        self.waited = 0.0  # seconds spent waiting, for tests and metrics
 
     def acquire(self) -> float:
         """Wait until one more request fits, then count it; returns the stamp it was counted
         at (for `restamp`)."""
-        waited = 0.0
         for _ in range(10_000):  # bounded: each turn either sends or waits for the window
             with self._lock:
                 now = self._clock()
@@ -78,11 +76,9 @@ class SlidingWindow:
                 del self._sent[:gone]
                 if len(self._sent) < self.limit:
                     self._sent.append(now)
-                    self.waited += waited
                     return now
                 pause = self._sent[0] + span - now
             self._sleep(max(pause, 0.001))
-            waited += max(pause, 0.001)
         raise TransientError("the HubSpot rate window never opened")  # a clock standing still
 
     def restamp(self, stamp: float) -> float:

@@ -65,10 +65,13 @@ def plan_spans(stats: Mapping[str, Any], page: int) -> list[Span] | None:
     count = int(stats.get("n") or 0)
     if count < MIN_PAGES * page or not stats.get("lo") or not stats.get("hi"):
         return None
-    low = dialect.parse_datetime(str(stats["lo"])).replace(microsecond=0)
-    # The tail holds the latest stamp's whole second: an edit saved after the count, in that
-    # same second, lands there (read after every other span), not in a span already read.
-    end = dialect.parse_datetime(str(stats["hi"])).replace(microsecond=0)
+    try:
+        low = dialect.parse_datetime(str(stats["lo"])).replace(microsecond=0)
+        # The tail holds the latest stamp's whole second: an edit saved after the count, in
+        # that second, lands there (read after every other span), not in a span already read.
+        end = dialect.parse_datetime(str(stats["hi"])).replace(microsecond=0)
+    except ValueError:
+        return None  # stamps rendered otherwise: the spans are lost, never the read
     seconds = (end - low).total_seconds()
     if seconds < 1:
         return None  # every record in one second: one chain is all a span could be

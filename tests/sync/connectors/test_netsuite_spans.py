@@ -41,6 +41,8 @@ def test_a_read_of_few_pages_stays_one_chain() -> None:
     assert plan_spans({"n": 74, "lo": stamp(0), "hi": stamp(100)}, page=25) is None
     assert plan_spans({"n": 0, "lo": None, "hi": None}, page=25) is None
     assert plan_spans({"n": 500, "lo": stamp(7), "hi": stamp(7)}, page=25) is None  # one second
+    # a count row whose stamps do not parse leaves the read one chain, never fails it
+    assert plan_spans({"n": 500, "lo": "07/02/2024", "hi": "soon"}, page=25) is None
 
 
 def test_spans_cover_every_stamp_once_and_end_with_the_open_tail() -> None:
