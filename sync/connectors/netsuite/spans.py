@@ -11,12 +11,16 @@ pages come out exactly as one chain would give them (`dialect.strict_order` sees
 whole). The count query costs one call a full read, and a round trip when the catalog is
 known already (nothing to run beside).
 
-A record edited during the read gets a stamp at or past the last second the count saw. The
-last span (that second onwards) is therefore open-ended and starts only once every other
-span's chain has ended:
-whatever an edit moved out of a span not yet read is found there, as one chain finds it
-at its end. A span denser than the average is only slower (its chain has more pages);
-one past SuiteQL's result cap is cut into windows by the same chain (`windows`).
+A record edited during the read gets a stamp at or past the last second the count saw, so
+the last span (that second onwards) is open-ended. It is read at once, beside the others,
+and its pages are held. Once every other span's chain has ended, one key query asks what
+that range holds now (`tail_check`): when every key it names is among the pages held (the
+usual case: nothing was saved mid-read), they are handed out; else the tail is read again,
+as one chain meets such records at its end. So an edit that moved a record out of a span
+not yet read is found either way, and a quiet read pays one key query instead of a tail
+read and its names and lines one after another at the end. A span denser than the average
+is only slower (its chain has more pages); one past SuiteQL's result cap is cut into
+windows by the same chain (`windows`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import itertools
 import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -38,7 +42,7 @@ __all__ = ["SPAN_FILL", "Span", "plan_spans", "read_spans", "signalled"]
 _P = TypeVar("_P")
 SPAN_FILL = 0.7  # a span's records at the average density, as a share of a page
 MIN_PAGES = 3  # a read of fewer pages stays one chain: spans would not save a round trip
-_POLL_S = 0.5  # how often the tail's starter checks whether the consumer left
+_POLL_S = 0.5  # how often the tail's check, waiting, looks whether the consumer left
 
 
 @dataclass(frozen=True)
@@ -83,49 +87,65 @@ def plan_spans(stats: Mapping[str, Any], page: int) -> list[Span] | None:
 
 
 def read_spans(
-    spans: list[Span], read: Callable[[Span, threading.Event], Iterator[_P]], *, depth: int
+    spans: list[Span],
+    read: Callable[[Span, threading.Event], Iterator[_P]],
+    *,
+    depth: int,
+    tail_check: Callable[[], Callable[[list[_P]], bool]],
 ) -> Iterator[_P]:
     """Every span's items, span after span; up to `depth` spans read at once, each on a
-    thread of its own (`read(span, ended)` sets `ended` when its chain of queries is done).
-    The tail (the last span) starts once every other span has set `ended`."""
+    thread of its own (`read(span, ended)` sets `ended` when its chain of queries is done),
+    the tail (the last span) from the start. Once every other span has set `ended`,
+    `tail_check()` asks the account what the tail's range holds now and returns whether the
+    tail's items as read hold it all; if not, the tail is read again and those items given."""
     closed, tail = spans[:-1], spans[-1]
     ended = [threading.Event() for _ in closed]
     stop = threading.Event()
     readers: dict[int, ReadAhead[_P]] = {}
-    tail_reader: Future[ReadAhead[_P]] = Future()
+    verdict: Future[Callable[[list[_P]], bool]] = Future()
+    handover = threading.Lock()  # the check starts before the consumer leaves, or never
 
     def start(index: int) -> None:
         if index < len(closed) and index not in readers:
             readers[index] = ReadAhead(read(closed[index], ended[index]), name="netsuite-span")
 
-    handover = threading.Lock()  # the tail starts before the consumer leaves, or never
-
-    def start_tail() -> None:
+    def check() -> None:
         for event in ended:
             while not event.wait(_POLL_S):
                 if stop.is_set():
                     return
         with handover:
-            if not stop.is_set():
-                reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
-                tail_reader.set_result(reader)
+            if stop.is_set() or not verdict.set_running_or_notify_cancel():
+                return
+        try:
+            verdict.set_result(tail_check())
+        except BaseException as exc:  # raised to the consumer, where the tail would be
+            verdict.set_exception(exc)
 
-    threading.Thread(target=start_tail, name="netsuite-span-tail", daemon=True).start()
+    tail_reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
+    threading.Thread(target=check, name="netsuite-tail-check", daemon=True).start()
     try:
         for index in range(len(closed)):
             for ahead_of in range(index, index + max(1, depth)):
                 start(ahead_of)
             with readers.pop(index) as reader:
                 yield from reader
-        with tail_reader.result() as reader:
-            yield from reader
+        with tail_reader:
+            held = list(tail_reader)
+        if verdict.result()(held):
+            yield from held
+        else:
+            with ReadAhead(read(tail, threading.Event()), name="netsuite-tail-again") as again:
+                yield from again
     finally:
         with handover:
             stop.set()
+            checking = verdict.running()
         for reader in readers.values():
             reader.close()
-        if tail_reader.done():
-            tail_reader.result().close()
+        tail_reader.close()
+        if checking:  # its request ends before the read does
+            wait([verdict])
 
 
 def signalled(items: Iterator[_P], ended: threading.Event) -> Iterator[_P]:

@@ -143,7 +143,8 @@ class BodyReader:
                 chain = self.pages(obj, plan, fields, span.since(since), span.conditions())
                 return ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
 
-            filled = read_spans(spans, read, depth=self._workers)
+            tail_check = partial(self._tail_check, obj, spans[-1].since(since))
+            filled = read_spans(spans, read, depth=self._workers, tail_check=tail_check)
         # Re-cut into whole pages (the last one shorter): spans hold less than a page, and the
         # strict order holds each page's last second back, so the pages served vary; a
         # consumer's rounds (a write batch per 100 records downstream) stay full.
@@ -236,6 +237,16 @@ class BodyReader:
         if after is None and counted is not None:
             return lambda: counted
         return partial(self._stats, obj, since, after, bounds)
+
+    def _tail_check(
+        self, obj: str, since: datetime | None
+    ) -> Callable[[list[list[tuple[RowKey, Body]]]], bool]:
+        """What the tail's range (stamps from `since`) holds now, by key: a test of whether
+        the tail's pages as read hold every (id, second) in it (`spans.read_spans`)."""
+        rows = self._keyset_rows(lambda after: dialect.key_query(obj, since, after=after),
+                                 dialect.row_key)  # fmt: skip
+        now = {(key.id, key.modified_at) for key in map(dialect.row_key, rows)}
+        return lambda held: now <= {(key.id, key.modified_at) for page in held for key, _ in page}
 
     def _stats(self, obj: str, since: datetime | None, after: RowKey | None,
                bounds: Sequence[str] = ()) -> dict[str, Any]:  # fmt: skip

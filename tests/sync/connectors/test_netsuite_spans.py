@@ -1,6 +1,7 @@
 """A full NetSuite read of many pages runs in stamp spans side by side (`spans`): the same
 records in the same order as one keyset chain, nothing lost to an edit made mid-read, and
-the open tail read only once every other span's chain has ended."""
+the open tail read at once and checked by one key query once every other span's chain has
+ended (read again when a record was saved into it mid-read)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import itertools
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -62,23 +63,87 @@ def test_spans_cover_every_stamp_once_and_end_with_the_open_tail() -> None:
 # -- running -----------------------------------------------------------------------------------
 
 
-def test_spans_come_out_in_order_and_the_tail_waits_for_every_other_chain() -> None:
-    spans = [Span(None, T0), Span(T0, T0 + timedelta(1)), Span(T0 + timedelta(1), None)]
+def _three_spans() -> list[Span]:
+    return [Span(None, T0), Span(T0, T0 + timedelta(1)), Span(T0 + timedelta(1), None)]
+
+
+def test_spans_come_out_in_order_and_the_tail_check_waits_for_every_other_chain() -> None:
+    spans = _three_spans()
     ended_at: dict[int, float] = {}
-    started_tail: list[float] = []
+    tail_reads: list[float] = []
+    checked: list[float] = []
 
     def read(span: Span, ended: threading.Event) -> Iterator[int]:
         index = spans.index(span)
         if span.upper is None:
-            started_tail.append(time.monotonic())
+            tail_reads.append(time.monotonic())
         else:
             time.sleep(0.05 * (2 - index))  # the first span's chain ends last
             ended_at[index] = time.monotonic()
         ended.set()
         yield from (index * 10 + n for n in range(3))
 
-    assert list(read_spans(spans, read, depth=2)) == [0, 1, 2, 10, 11, 12, 20, 21, 22]
-    assert started_tail and started_tail[0] >= max(ended_at.values())
+    def tail_check() -> Callable[[list[int]], bool]:
+        checked.append(time.monotonic())
+        return lambda held: held == [20, 21, 22]  # nothing saved into the tail mid-read
+
+    got = list(read_spans(spans, read, depth=2, tail_check=tail_check))
+    assert got == [0, 1, 2, 10, 11, 12, 20, 21, 22]
+    assert len(tail_reads) == 1 and tail_reads[0] <= min(ended_at.values())  # read at once
+    assert len(checked) == 1 and checked[0] >= max(ended_at.values())
+
+
+def test_a_tail_that_changed_mid_read_is_read_again() -> None:
+    spans = _three_spans()
+    reads: list[int] = []
+
+    def read(span: Span, ended: threading.Event) -> Iterator[int]:
+        ended.set()
+        if span.upper is None:
+            reads.append(len(reads))
+            yield from ([20] if len(reads) == 1 else [20, 21])  # 21 saved after the first read
+        else:
+            yield spans.index(span)
+
+    got = list(read_spans(spans, read, depth=2, tail_check=lambda: lambda held: 21 in held))
+    assert got == [0, 1, 20, 21] and len(reads) == 2
+
+
+def test_a_failing_tail_check_fails_the_read_where_the_tail_would_be() -> None:
+    spans = _three_spans()
+
+    def read(span: Span, ended: threading.Event) -> Iterator[int]:
+        ended.set()
+        yield spans.index(span)
+
+    def tail_check() -> Callable[[list[int]], bool]:
+        raise RuntimeError("key query refused")
+
+    got: list[int] = []
+    with pytest.raises(RuntimeError, match="key query refused"):
+        for item in read_spans(spans, read, depth=2, tail_check=tail_check):
+            got.append(item)
+    assert got == [0, 1]
+
+
+def test_a_consumer_leaving_early_starts_no_tail_check() -> None:
+    spans = _three_spans()
+    checked: list[bool] = []
+
+    def read(span: Span, ended: threading.Event) -> Iterator[int]:
+        if spans.index(span) != 1:  # the second span's chain has not ended as the consumer leaves
+            ended.set()
+        yield spans.index(span)
+
+    def tail_check() -> Callable[[list[int]], bool]:
+        checked.append(True)
+        return lambda held: True
+
+    items = read_spans(spans, read, depth=2, tail_check=tail_check)
+    assert next(items) == 0
+    items.close()
+    time.sleep(0.6)  # past the check's poll: it has seen the consumer leave
+    assert checked == []
 
 
 def test_a_failing_span_raises_where_its_items_would_have_been() -> None:
@@ -92,7 +157,7 @@ def test_a_failing_span_raises_where_its_items_would_have_been() -> None:
 
     got: list[int] = []
     with pytest.raises(RuntimeError, match="span refused"):
-        for item in read_spans(spans, read, depth=2):
+        for item in read_spans(spans, read, depth=2, tail_check=lambda: lambda held: True):
             got.append(item)
     assert got == [1]
 
@@ -220,3 +285,58 @@ def test_an_edit_in_the_latest_second_after_its_span_was_read_is_read_by_the_tai
     records = [r for page in conn.read("customer", fields=["companyName"]) for r in page]
     assert race.edited.is_set()
     assert {r.id: r.fields["companyName"] for r in records}["3"] == "Saved late"
+
+
+def _tail_body(text: str, tail: str) -> bool:
+    return "AS c0" in text and tail in text and "lastmodifieddate <" not in text
+
+
+class EditAfterTheTail(httpx.BaseTransport):
+    """A user saves record 3 just after the tail's first read was answered: the pages held
+    for the tail lack it, so only the check after the other spans can find it."""
+
+    def __init__(self, inner: httpx.BaseTransport, store: object | None, tail: str) -> None:
+        self.inner, self.store, self.tail = inner, store, tail  # no store: no edit
+        self.texts: list[str] = []
+        self.lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        text = request.read().decode()
+        answer = self.inner.handle_request(request)
+        with self.lock:
+            self.texts.append(text)
+            first_tail = _tail_body(text, self.tail) and sum(
+                _tail_body(t, self.tail) for t in self.texts) == 1  # fmt: skip
+        if first_tail and self.store is not None:
+            answer.read()
+            self.store.update("customer", "3", {"companyName": "Saved after the tail"},  # type: ignore[attr-defined]
+                              at=T0 + timedelta(hours=2))  # fmt: skip
+        return answer
+
+
+def test_a_quiet_read_checks_the_tail_with_one_key_query(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    conn, _app, client = netsuite
+    tail = f"lastmodifieddate >= {dialect.suiteql_timestamp(T0 + timedelta(seconds=RECORDS // 2))}"
+    spy = EditAfterTheTail(client._transport, store=None, tail=tail)
+    client._transport = spy
+    assert len(_keys(conn)) == RECORDS
+    assert sum(_tail_body(t, tail) for t in spy.texts) == 1  # the tail is read once
+    assert sum("AS modified FROM" in t and tail in t for t in spy.texts) == 1  # and checked once
+
+
+def test_a_record_saved_after_the_tail_was_read_is_found_by_the_check(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    conn, app_client, client = netsuite
+    tail = f"lastmodifieddate >= {dialect.suiteql_timestamp(T0 + timedelta(seconds=RECORDS // 2))}"
+    store = app_client.app.state.mock.store  # type: ignore[attr-defined]
+    race = EditAfterTheTail(client._transport, store, tail)
+    client._transport = race
+    records = [r for page in conn.read("customer", fields=["companyName"]) for r in page]
+    assert {r.id: r.fields["companyName"] for r in records}["3"] == "Saved after the tail"
+    assert {r.id for r in records} == {str(n) for n in range(1, RECORDS + 1)}
+    assert sum(_tail_body(t, tail) for t in race.texts) == 2  # read again after the check
+    stamps = [(r.modified_at, int(r.id)) for r in records]
+    assert stamps == sorted(stamps)
