@@ -19,7 +19,7 @@ not reordered; NetSuite's are independent sequences, which no query should rely 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mocks.netsuite.query.tables import (
@@ -53,6 +53,15 @@ def _book_rows(store: RecordStore) -> Iterator[Row]:
         yield from _book_lines(rec)
 
 
+def _whole(value: Any) -> int | None:
+    """A key as `=` compares it (numbers as numbers, numeric text too); None: no line's key."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and number > 0 else None
+
+
 def _flag(name: str) -> Getter:
     return lambda row: "T" if (row.line or {}).get(name) else "F"
 
@@ -82,7 +91,16 @@ def _address_table(name: str) -> Table:
     columns.update({part: _address_part(part) for part in _ADDRESS_PARTS})
     columns["addrtext"] = _address_text
     refs: dict[str, RefTarget] = {"country": lambda row: COUNTRY}
-    return Table(name, columns, _book_rows, refs=refs)
+    return Table(name, columns, _book_rows, refs=refs, keyed=Parents("nkey", _lines_by_key))
+
+
+def _lines_by_key(store: RecordStore, keys: Iterable[int]) -> list[Row]:
+    """The address lines whose `nkey` is one of `keys` (a key names its customer and line),
+    in the table's own row order."""
+    wanted = {n for n in map(_whole, keys) if n is not None}
+    parents = {key // _LINES_PER_CUSTOMER for key in wanted}
+    lines = by_parent(("customer",), _book_lines)(store, parents)
+    return [row for row in lines if _line_key(row) in wanted]
 
 
 def address_tables() -> dict[str, Table]:

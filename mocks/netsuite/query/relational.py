@@ -250,9 +250,17 @@ def _equi_pair(on: Any, new: int, env: _JoinEnv) -> tuple[Any, Any] | None:
 
 
 def _join(env: _JoinEnv, rows: list[tuple[Any, ...]], new: int, on: Any, outer: bool) -> list[Any]:
-    right = list(env.sources[new].table.rows(env.store))
+    table = env.sources[new].table
     pad = (None,) * new
     pair = _equi_pair(on, new, env)
+    keyed = table.keyed
+    own_column = pair is not None and isinstance(pair[1], Column) and pair[1].name
+    if pair is not None and keyed is not None and own_column == keyed.column:
+        # An equality on the joined table's indexed column: read only the rows it names.
+        wanted = {env.value(pair[0], row) for row in rows} - {None}
+        right = keyed.rows(env.store, wanted)
+    else:
+        right = list(table.rows(env.store))
     if pair is not None:
         earlier, own = pair
         index: dict[Any, list[Any]] = {}

@@ -80,6 +80,9 @@ class Table:
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     refs: Mapping[str, RefTarget] = field(default_factory=dict)
     parents: Parents | None = None  # a line table's rows by parent record
+    # Rows by the values of one column, as an index would serve them: a join on that column
+    # reads only the rows the joined rows name, not the whole table.
+    keyed: Parents | None = None
 
     def rows_by_external_id(self, store: RecordStore, values: Iterable[str]) -> list[Any]:
         """The rows (records) carrying one of `values` as externalId, in id order."""

@@ -291,3 +291,22 @@ def test_select_distinct(client: TestClient) -> None:
     entities = [row["entity"] for row in _rows(client, query.replace("DISTINCT ", ""))]
     assert [row["entity"] for row in rows] == list(dict.fromkeys(entities))
     assert len(rows) < len(entities)  # the seeded world bills some customers twice
+
+
+@pytest.mark.parametrize("keys", ["ab.addressbookaddress", "TO_CHAR(ab.addressbookaddress)"])
+def test_a_join_on_the_address_key_reads_what_a_scan_of_the_table_reads(
+    client: TestClient, keys: str
+) -> None:
+    """The join on `nkey` reads only the address lines the book rows name (an index); the
+    same join through an expression on `nkey` scans the whole table: the same rows, whether
+    the keys come as numbers or as text, and a left join still keeps unmatched book rows."""
+    query = ("SELECT ab.entity, ab.internalid, a.city, a.zip FROM customeraddressbook ab"
+             " LEFT JOIN customeraddressbookentityaddress a ON {on}"
+             " WHERE ab.entity IN (2, 5, 9) ORDER BY ab.entity, ab.internalid")  # fmt: skip
+    indexed = _rows(client, query.format(on=f"a.nkey = {keys}"))
+    scanned = _rows(client, query.format(on=f"NVL(a.nkey, 0) = {keys}"))
+    assert indexed == scanned and len(indexed) >= 3
+    assert all("city" in row for row in indexed) == (keys == "ab.addressbookaddress")
+    missing = _rows(client, query.format(on="a.nkey = ab.entity"))  # names no line
+    assert [r["internalid"] for r in missing] == [r["internalid"] for r in indexed]
+    assert all("city" not in row for row in missing)
