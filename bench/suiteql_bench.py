@@ -48,7 +48,8 @@ from bench.limits_bench import (
 from bench.sync_bench import mocks_process
 from harness.api import load_flows, open_connectors
 from harness.config import HarnessConfig
-from reconcile.reconciler import reconcile_flow, snapshot
+from reconcile.reading import snapshot
+from reconcile.reconciler import reconcile_flow
 from sync.connectors.base import Watermark
 
 SUITEQL_PAGE = 1000  # rows a SuiteQL page returns

@@ -25,12 +25,12 @@ if TYPE_CHECKING:
         Thresholds,
         Verdict,
     )
+    from reconcile.reading import snapshot
     from reconcile.reconciler import (
         build_report,
         compare_snapshots,
         judge,
         reconcile_flow,
-        snapshot,
     )
     from reconcile.render import render_json, render_markdown, write_reports
     from reconcile.render_html import render_html
@@ -57,7 +57,7 @@ _EXPORTS: dict[str, str] = {
     "render_json": "reconcile.render",
     "render_junit": "reconcile.render_junit",
     "render_markdown": "reconcile.render",
-    "snapshot": "reconcile.reconciler",
+    "snapshot": "reconcile.reading",
     "summarize": "reconcile.history",
     "write_reports": "reconcile.render",
 }

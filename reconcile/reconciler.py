@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from reconcile.compare import compare_rules, differing_paths, signature
+from reconcile.compare import compare_rules, differing_paths
 from reconcile.explain import (
     MISSED_CAUSES,
     SyncMemory,
@@ -21,17 +19,18 @@ from reconcile.explain import (
 )
 from reconcile.match import pair_records
 from reconcile.model import FieldDiff, FieldScore, Finding, FlowScore
+from reconcile.prepared import Prepared
+from reconcile.reading import ProgressFn, snapshot_both
 from reconcile.verdict import build_report, judge
 from sync.connectors.base import Connector, Record
 from sync.explode import explode
 from sync.hashing import content_hash
-from sync.mapping import MappingSpec, apply_mapping, get_path
+from sync.mapping import MappingSpec, get_path
 from sync.state import CrosswalkEntry
 
 if TYPE_CHECKING:
     from reconcile.columnar.pairs import ColumnarOptions
 
-ProgressFn = Callable[[str, int], None]
 # Which of these source ids the source still holds, read by id (not through its queries).
 # For each source key asked: True when the source holds the record, False when it surely
 # does not, None when its absence proves nothing (asked through a query index that may lag).
@@ -47,66 +46,6 @@ AMBIGUOUS_CAUSE = "several equally good candidates: not paired"
 EXPLAIN_SAMPLE = 25  # deepdiff is ~1 ms a pair: explain a sample, never the whole population
 
 
-class SnapshotStopped(Exception):
-    """A snapshot given up because the read beside it failed or was stopped."""
-
-
-def snapshot(
-    connector: Connector,
-    obj: str,
-    fields: Sequence[str] | None = None,
-    progress: ProgressFn | None = None,
-    stop: threading.Event | None = None,
-) -> dict[str, Record]:
-    """Every live record of `obj`, keyed by id (`stop`: give up between pages when set)."""
-    records: dict[str, Record] = {}
-    pages = connector.read(obj, fields=fields)
-    try:
-        for page in pages:
-            if stop is not None and stop.is_set():
-                raise SnapshotStopped(obj)
-            for record in page:
-                if not record.deleted:
-                    records[record.id] = record
-            if progress:
-                progress(obj, len(page))
-    finally:
-        close = getattr(pages, "close", None)
-        if close is not None:
-            close()  # a reader's own threads (read-ahead, keyset chains) end with it
-    return records
-
-
-Side = tuple[Connector, str, Sequence[str] | None]  # a connector, its object, fields
-
-
-def snapshot_both(
-    source: Side, target: Side, progress: ProgressFn | None = None
-) -> tuple[dict[str, Record], dict[str, Record]]:
-    """`snapshot` of both sides at once: the target's on a thread of its own while the
-    source's is read here. Every record of each is read, as `snapshot` reads it; progress is
-    reported from both, one call at a time."""
-    lock = threading.Lock()
-
-    def report(obj: str, count: int) -> None:
-        assert progress is not None
-        with lock:
-            progress(obj, count)
-
-    told = report if progress is not None else None
-    stop = threading.Event()
-    with ThreadPoolExecutor(1, thread_name_prefix="reconcile-target") as pool:
-        targets = pool.submit(snapshot, *target, told, stop)
-        try:
-            sources = snapshot(*source, told)
-        except BaseException:
-            # A failed or stopped read ends the target's too, at its next page, rather
-            # than leaving the reconcile waiting out a read no one will use.
-            stop.set()
-            raise
-        return sources, targets.result()
-
-
 def reconcile_flow(
     name: str,
     spec: MappingSpec,
@@ -120,13 +59,15 @@ def reconcile_flow(
     """Snapshot both sides read-only and score them (`compare_snapshots`). The two
     snapshots are read side by side: two vendors' round trips need not wait on each other."""
     memory = memory or SyncMemory()
+    prepared = Prepared(spec, compare_rules(spec), memory.refs)
     sources, targets = snapshot_both(
         (source, spec.source.object, spec.source_fields), (target, spec.target.object, None),
-        progress,
+        progress, prepared,
     )  # fmt: skip
     sources, targets = flow_scope(spec, sources, targets)
     probe = _probe(spec, source, sources)
-    return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar, probe=probe)
+    return compare_snapshots(name, spec, sources, targets, memory, columnar=columnar,
+                             probe=probe, prepared=prepared)  # fmt: skip
 
 
 def _probe(spec: MappingSpec, source: Connector, sources: dict[str, Record]) -> SourceProbe:
@@ -207,13 +148,16 @@ def compare_snapshots(
     *,
     columnar: ColumnarOptions | None = None,
     probe: SourceProbe | None = None,
+    prepared: Prepared | None = None,
 ) -> FlowScore:
     """Score two snapshots through the mapping; pure, so it is testable without servers.
+    `prepared` holds the records' mappings and signatures worked out while they were read.
 
     From `columnar.threshold` matched pairs (reconcile.columnar.pairs.COLUMNAR_THRESHOLD by
     default) the equal pairs are found by the columnar engine in DuckDB instead of one
     signature per pair in Python; the findings are the same either way."""
     rules = compare_rules(spec)
+    prepared = prepared or Prepared(spec, rules, memory.refs)
     # Imported here: the columnar engine loads DuckDB, which only a comparison needs.
     from reconcile.columnar.pairs import ColumnarOptions, PairVerdict, judge_pairs
 
@@ -227,7 +171,7 @@ def compare_snapshots(
         match=spec.match,
         # Not cached: a million predicted payloads would not fit comfortably, and the cascade
         # predicts only the few unpaired sources (and the paired ones when it finds a candidate).
-        predict=lambda record: apply_mapping(spec, record.fields, refs=memory.refs).payload,
+        predict=lambda record: prepared.mapped(record).payload,
     )
     findings: list[Finding] = []
     field_equal: Counter[str] = Counter()
@@ -246,11 +190,11 @@ def compare_snapshots(
         link = pairing.links[src.id]
         unlinked = link.matched_by in ("business_key", "fuzzy")
         if verdicts is None:
-            mapped = apply_mapping(spec, src.fields, refs=memory.refs)
+            mapped = prepared.mapped(src)
             verdict = PairVerdict(
                 mapped.ok,
                 tuple(f"{flag.code} {flag.target}" for flag in mapped.flags),
-                mapped.ok and signature(mapped.payload, rules) == signature(tgt.fields, rules),
+                prepared.same(src, tgt),
             )
         else:
             verdict = verdicts[index]
@@ -266,7 +210,7 @@ def compare_snapshots(
                 field_equal[rule.path] += 1
             continue
         if verdicts is not None:  # the engine kept no payload: map the few unequal pairs again
-            mapped = apply_mapping(spec, src.fields, refs=memory.refs)
+            mapped = prepared.mapped(src)
         expected = mapped.payload
         diffs = differing_paths(expected, tgt.fields, rules)
         different = {rule.path for rule, _, _ in diffs}
@@ -328,7 +272,7 @@ def compare_snapshots(
         )
     for src in pairing.missing:
         key = _key(spec, src)
-        mapped = apply_mapping(spec, src.fields, refs=memory.refs)
+        mapped = prepared.mapped(src)
         issues = [i.message for i in mapped.issues]
         held = memory.quarantine.get(key)
         quarantined += held is not None or bool(issues)
@@ -455,6 +399,4 @@ __all__ = [
     "compare_snapshots",
     "judge",
     "reconcile_flow",
-    "snapshot",
-    "snapshot_both",
 ]

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     # The engine, the mapping, the comparer and the renderers are imported by the functions
     # that use them: every command imports this module, and `harness --help` needs none.
     from reconcile.explain import SyncMemory
-    from reconcile.reconciler import ProgressFn
+    from reconcile.reading import ProgressFn
     from sync.connectors.base import Connector
     from sync.engine import Flow, Mode, RunResult
     from sync.governance import Owner

@@ -18,7 +18,8 @@ import harness
 from harness.api import load_flows
 from harness.config import HarnessConfig
 from reconcile.model import Check, ReconcileReport, ReportContext, SystemRef, Verdict
-from reconcile.reconciler import build_report, reconcile_flow, snapshot
+from reconcile.reading import snapshot
+from reconcile.reconciler import build_report, reconcile_flow
 from sync.connectors.base import Connector
 from sync.mapping import MappingSpec, load_mapping
 from sync.references import TableResolver, Tables

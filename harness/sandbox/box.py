@@ -24,7 +24,7 @@ from mocks.registry import PackError
 from mocks.world.generator import WorldSettings
 from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
 from reconcile.model import ReconcileReport
-from reconcile.reconciler import ProgressFn
+from reconcile.reading import ProgressFn
 from sync.connectors.base import Connector
 from sync.engine import Mode, RunResult
 from sync.errors import ConfigError

@@ -14,7 +14,7 @@ from harness.sandbox.pairs import PairFlows, pair_flows
 from mocks.world.generator import WorldSettings
 from mocks.world.settings import DEFAULT_CRM, DEFAULT_ERP
 from reconcile.model import ReconcileReport
-from reconcile.reconciler import ProgressFn
+from reconcile.reading import ProgressFn
 from sync.engine import RunResult
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from reconcile.profile import formats
 from reconcile.profile.duplicates import Candidate, find_clusters, host_of
 from reconcile.profile.model import DuplicateGroup, FieldProfile, Issue, ProfileReport
-from reconcile.reconciler import ProgressFn, snapshot
+from reconcile.reading import ProgressFn, snapshot
 from sync.connectors.base import Connector, FieldSchema, ObjectSchema, Record
 from sync.mapping import MappingSpec
 from sync.mapping.countries import parse_phone

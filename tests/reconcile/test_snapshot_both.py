@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import pytest
 
-from reconcile.reconciler import snapshot_both
+from reconcile.reading import snapshot_both
 from sync.connectors.base import Connector, Record
 
 WAIT_S = 10.0  # a bound on every wait, never reached when the code is right
@@ -92,7 +92,7 @@ def test_a_failing_source_read_fails_the_snapshot() -> None:
 def test_a_snapshot_told_to_stop_gives_up_at_its_next_page_and_closes_its_reader() -> None:
     """What ends the target's read when the source's failed: the stop is seen between pages
     (no more pages are asked for) and the reader is closed, its own threads with it."""
-    from reconcile.reconciler import SnapshotStopped, snapshot
+    from reconcile.reading import SnapshotStopped, snapshot
 
     served, closed = [0], [False]
 
