@@ -22,11 +22,13 @@ write or an external id in a lookup) - the target for those is zero.
 from __future__ import annotations
 
 import math
+import random
 import re
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -122,21 +124,42 @@ def _route(path: str) -> str:
     return path.rsplit("/", 1)[-1] or path
 
 
-def mean_latency_s(plan: Path, vendor: str, kind: str | None = None) -> float:
-    """The mean delay a fault plan's latency rule adds to one call of `vendor` (of `kind`)."""
+def latency_effect(plan: Path, vendor: str, kind: str | None = None) -> Latency:
+    """The latency rule a fault plan applies to one call of `vendor` (of `kind`)."""
     for rule in load_plan(plan).rules_for(vendor):
         effect, kinds = rule.effect, rule.match.kinds
         if not isinstance(effect, Latency) or rule.match.vendor != vendor:
             continue
         if kind is not None and kinds and kind not in kinds and "any" not in kinds:
             continue
-        if effect.ms is not None:
-            return effect.ms / 1000
-        if effect.min_ms is not None and effect.max_ms is not None:
-            return (effect.min_ms + effect.max_ms) / 2000
-        sigma = effect.sigma or 0.0
-        return (effect.median_ms or 0.0) * math.exp(sigma * sigma / 2) / 1000
+        return effect
     raise ValueError(f"{plan.name} has no latency rule for {vendor} {kind or ''}")
+
+
+def mean_latency_s(plan: Path, vendor: str, kind: str | None = None) -> float:
+    """The mean delay a fault plan's latency rule adds to one call of `vendor` (of `kind`)."""
+    effect = latency_effect(plan, vendor, kind)
+    if effect.ms is not None:
+        return effect.ms / 1000
+    if effect.min_ms is not None and effect.max_ms is not None:
+        return (effect.min_ms + effect.max_ms) / 2000
+    sigma = effect.sigma or 0.0
+    return (effect.median_ms or 0.0) * math.exp(sigma * sigma / 2) / 1000
+
+
+def latency_draw(
+    plan: Path, vendor: str, kind: str | None = None
+) -> Callable[[random.Random], float]:
+    """One call's delay under the plan's latency rule, drawn as the mock draws it (s)."""
+    effect = latency_effect(plan, vendor, kind)
+    if effect.ms is not None:
+        fixed = effect.ms / 1000
+        return lambda rng: fixed
+    if effect.min_ms is not None and effect.max_ms is not None:
+        low, high = effect.min_ms / 1000, effect.max_ms / 1000
+        return lambda rng: rng.uniform(low, high)
+    median, sigma = (effect.median_ms or 0.0) / 1000, effect.sigma or 0.0
+    return lambda rng: median * math.exp(sigma * rng.gauss(0.0, 1.0))
 
 
 def concurrency_limit(plan: Path) -> int:
