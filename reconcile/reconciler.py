@@ -176,6 +176,7 @@ def compare_snapshots(
     findings: list[Finding] = []
     field_equal: Counter[str] = Counter()
     field_compared: Counter[str] = Counter()
+    all_equal = 0
     equal = 0
     quarantined = 0
     explanations: list[str] = []
@@ -201,13 +202,10 @@ def compare_snapshots(
         flags.update(verdict.flags)
         held = memory.quarantine.get(key)
         quarantined += held is not None or not verdict.ok
-        for rule in rules:
-            field_compared[rule.path] += 1
         if not unlinked and verdict.same:
             equal += 1
+            all_equal += 1  # every field equal: counted per field after the loop
             lags += _sync_lag(memory.crosswalk.get(key), memory.live_since)
-            for rule in rules:
-                field_equal[rule.path] += 1
             continue
         if verdicts is not None:  # the engine kept no payload: map the few unequal pairs again
             mapped = prepared.mapped(src)
@@ -255,6 +253,9 @@ def compare_snapshots(
         if len(explanations) < EXPLAIN_SAMPLE and field_diffs:
             explanations.append(_explain(key, field_diffs))
 
+    for rule in rules:
+        field_compared[rule.path] += len(pairing.pairs)
+        field_equal[rule.path] += all_equal
     for proposal in pairing.ambiguous:
         key = _key(spec, proposal.source)
         ids = tuple(t.id for t in proposal.targets)
