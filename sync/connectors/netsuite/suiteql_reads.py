@@ -125,12 +125,16 @@ class BodyReader:
         into strict order makes of the pages afterwards. A full read of many pages given
         its `stats` runs in stamp spans side by side (`spans`)."""
 
-        def fill(rows: list[tuple[RowKey, Row]]) -> list[tuple[RowKey, Body]]:
+        def fill(rows: list[tuple[RowKey, Row]]) -> list[tuple[RowKey, Record]]:
             # Off the page chain: the next page is asked for while this one is made into
-            # bodies and its names and lines are read.
+            # bodies and its names and lines are read; each page becomes records as it
+            # arrives, not all of them once the slowest span is in.
             batch = [(key, wire_body(row, plan)) for key, row in rows]
             self.fill_lines(obj, plan, {key.id: body for key, body in batch})
-            return batch
+            return [
+                (key, dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields))
+                for key, body in batch
+            ]
 
         counted = self._counted(obj, stats)
         spans = plan_spans(counted, self._page) if counted is not None else None
@@ -139,7 +143,7 @@ class BodyReader:
             filled = ahead(chain, fill, name="netsuite-ahead")
         else:
 
-            def read(span: Span, ended: threading.Event) -> Iterator[list[tuple[RowKey, Body]]]:
+            def read(span: Span, ended: threading.Event) -> Iterator[list[tuple[RowKey, Record]]]:
                 chain = self.pages(obj, plan, fields, span.since(since), span.conditions())
                 return ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
 
@@ -149,10 +153,7 @@ class BodyReader:
         # strict order holds each page's last second back, so the pages served vary; a
         # consumer's rounds (a write batch per 100 records downstream) stay full.
         for batch in gathered(dialect.strict_order(filled, key=_first), self._page):
-            yield [
-                dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields)
-                for key, body in batch
-            ]
+            yield [record for _, record in batch]
 
     def records_by_external_id(
         self,
@@ -240,7 +241,7 @@ class BodyReader:
 
     def _tail_check(
         self, obj: str, since: datetime | None
-    ) -> Callable[[list[list[tuple[RowKey, Body]]]], bool]:
+    ) -> Callable[[list[list[tuple[RowKey, Record]]]], bool]:
         """What the tail's range (stamps from `since`) holds now, by key: a test of whether
         the tail's pages as read hold every (id, second) in it (`spans.read_spans`)."""
         rows = self._keyset_rows(lambda after: dialect.key_query(obj, since, after=after),
@@ -401,7 +402,7 @@ def _row_id(row: dict[str, Any]) -> Any:
     return row.get("id")
 
 
-def _first(item: tuple[RowKey, Body]) -> RowKey:
+def _first(item: tuple[RowKey, Any]) -> RowKey:
     return item[0]
 
 
