@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -17,6 +17,7 @@ from mocks.netsuite.query.execute import Executor, Result
 from mocks.netsuite.query.suiteql import Query, SuiteQLError, parse
 from mocks.netsuite.routes.records import VALIDATION_HEADER, JsonBody
 from mocks.netsuite.service import NetSuiteState
+from mocks.turns import CPU_TURNS
 
 QUERY_PATH = "/services/rest/query/v1"
 
@@ -73,7 +74,9 @@ async def suiteql(
         query = _parsed(text)
         result = executor.cached_page(query, limit=limit, offset=offset)
         if result is None:
-            result = await run_in_threadpool(executor.run, query, limit=limit, offset=offset)
+            # One query computes at a time, first asked first (`mocks.turns`).
+            run = partial(executor.run, query, limit=limit, offset=offset)
+            result = await run_in_threadpool(CPU_TURNS.run, run)
     except SuiteQLError as exc:
         raise _invalid_query(exc) from exc
     return page(result)
