@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -59,6 +60,7 @@ from reconcile.reconciler import reconcile_flow
 from sync.connectors.base import Watermark
 
 SUITEQL_PAGE = 1000  # rows a SuiteQL page returns
+ROUNDS = 5  # reads and reconciles timed, each figure their median
 LONG_AGO = Watermark(datetime(2000, 1, 1, tzinfo=UTC))  # an incremental read of everything
 
 
@@ -66,39 +68,49 @@ def _erp_calls(log: CallLog) -> int:
     return sum(1 for system, *_ in log.calls if system == "erp")
 
 
-def _reconcile(config: HarnessConfig) -> dict[str, float]:
-    """The customers flow reconciled once, and the NetSuite snapshot alone, calls logged."""
+def _reconcile(config: HarnessConfig, rounds: int = ROUNDS) -> dict[str, float]:
+    """The NetSuite snapshot alone, the same records as one chain, and the customers flow
+    reconciled, `rounds` times in turn (each call's latency is a lognormal draw, so one run
+    moves by a fifth): the median of each, its spread, and the calls of the last round."""
     (plan,) = load_flows(config, ["customers"])
     spec = plan.spec
-    with open_connectors(config) as connectors:
-        read_log = CallLog()
-        erp = connectors["erp"]
-        erp.http.observe(read_log.listener("erp"))  # type: ignore[attr-defined]
-        started = time.perf_counter()
-        records = snapshot(erp, spec.target.object)
-        read_s = time.perf_counter() - started
-    with open_connectors(config) as connectors:
-        started = time.perf_counter()
-        chained = sum(len(page) for page in connectors["erp"].read(spec.target.object,
-                                                                   since=LONG_AGO))  # fmt: skip
-        chain_s = time.perf_counter() - started
-    with open_connectors(config) as connectors:
-        log = CallLog()
-        for name, connector in connectors.items():
-            connector.http.observe(log.listener(name))  # type: ignore[attr-defined]
-        started = time.perf_counter()
-        score = reconcile_flow(
-            "customers", spec, connectors[plan.config.source], connectors[plan.config.target]
-        )
-        reconcile_s = time.perf_counter() - started
+    times: dict[str, list[float]] = {"read": [], "chain": [], "reconcile": []}
+    for _ in range(rounds):
+        with open_connectors(config) as connectors:
+            read_log = CallLog()
+            erp = connectors["erp"]
+            erp.http.observe(read_log.listener("erp"))  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            records = snapshot(erp, spec.target.object)
+            times["read"].append(time.perf_counter() - started)
+        with open_connectors(config) as connectors:
+            started = time.perf_counter()
+            chained = sum(len(page) for page in connectors["erp"].read(spec.target.object,
+                                                                       since=LONG_AGO))  # fmt: skip
+            times["chain"].append(time.perf_counter() - started)
+        with open_connectors(config) as connectors:
+            log = CallLog()
+            for name, connector in connectors.items():
+                connector.http.observe(log.listener(name))  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            score = reconcile_flow(
+                "customers", spec, connectors[plan.config.source], connectors[plan.config.target]
+            )
+            times["reconcile"].append(time.perf_counter() - started)
+    read_s, chain_s, reconcile_s = (statistics.median(times[k]) for k in times)
     return {
+        "rounds": float(rounds),
         "netsuite_records": float(len(records)),
         "netsuite_read_s": read_s,
+        "netsuite_read_s_min": min(times["read"]),
+        "netsuite_read_s_max": max(times["read"]),
         "netsuite_read_calls": float(read_log.total()),
         "netsuite_chain_records": float(chained),
         "netsuite_chain_read_s": chain_s,
         "spans_vs_chain_speedup": chain_s / read_s,
         "reconcile_s": reconcile_s,
+        "reconcile_s_min": min(times["reconcile"]),
+        "reconcile_s_max": max(times["reconcile"]),
         "reconcile_netsuite_calls": float(_erp_calls(log)),
         "reconcile_calls": float(log.total()),
         "reconcile_source_records": float(score.source_records),
