@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sync.connectors.netsuite import dialect
 from sync.readahead import ReadAhead
@@ -100,52 +100,67 @@ def read_spans(
     tail's items as read hold it all; if not, the tail is read again and those items given."""
     closed, tail = spans[:-1], spans[-1]
     ended = [threading.Event() for _ in closed]
-    stop = threading.Event()
     readers: dict[int, ReadAhead[_P]] = {}
-    verdict: Future[Callable[[list[_P]], bool]] = Future()
-    handover = threading.Lock()  # the check starts before the consumer leaves, or never
-
-    def start(index: int) -> None:
-        if index < len(closed) and index not in readers:
-            readers[index] = ReadAhead(read(closed[index], ended[index]), name="netsuite-span")
-
-    def check() -> None:
-        for event in ended:
-            while not event.wait(_POLL_S):
-                if stop.is_set():
-                    return
-        with handover:
-            if stop.is_set() or not verdict.set_running_or_notify_cancel():
-                return
-        try:
-            verdict.set_result(tail_check())
-        except BaseException as exc:  # raised to the consumer, where the tail would be
-            verdict.set_exception(exc)
-
+    check = _TailCheck(ended, tail_check)
     tail_reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
-    threading.Thread(target=check, name="netsuite-tail-check", daemon=True).start()
     try:
         for index in range(len(closed)):
-            for ahead_of in range(index, index + max(1, depth)):
-                start(ahead_of)
+            for ahead_of in range(index, min(len(closed), index + max(1, depth))):
+                if ahead_of not in readers:
+                    chain = read(closed[ahead_of], ended[ahead_of])
+                    readers[ahead_of] = ReadAhead(chain, name="netsuite-span")
             with readers.pop(index) as reader:
                 yield from reader
         with tail_reader:
             held = list(tail_reader)
-        if verdict.result()(held):
+        if check.verdict()(held):
             yield from held
         else:
             with ReadAhead(read(tail, threading.Event()), name="netsuite-tail-again") as again:
                 yield from again
     finally:
-        with handover:
-            stop.set()
-            checking = verdict.running()
+        check.close()
         for reader in readers.values():
             reader.close()
         tail_reader.close()
-        if checking:  # its request ends before the read does
-            wait([verdict])
+
+
+class _TailCheck(Generic[_P]):
+    """`check()` run on a thread of its own once every event in `ended` is set, unless the
+    read is closed first; its answer (or error) is the verdict."""
+
+    def __init__(
+        self, ended: list[threading.Event], check: Callable[[], Callable[[list[_P]], bool]]
+    ) -> None:
+        self._ended, self._check = ended, check
+        self._stop = threading.Event()
+        self._verdict: Future[Callable[[list[_P]], bool]] = Future()
+        self._handover = threading.Lock()  # the check starts before the read is closed, or never
+        threading.Thread(target=self._run, name="netsuite-tail-check", daemon=True).start()
+
+    def _run(self) -> None:
+        for event in self._ended:
+            while not event.wait(_POLL_S):
+                if self._stop.is_set():
+                    return
+        with self._handover:
+            if self._stop.is_set() or not self._verdict.set_running_or_notify_cancel():
+                return
+        try:
+            self._verdict.set_result(self._check())
+        except BaseException as exc:  # raised to the consumer, where the tail would be
+            self._verdict.set_exception(exc)
+
+    def verdict(self) -> Callable[[list[_P]], bool]:
+        return self._verdict.result()
+
+    def close(self) -> None:
+        """No check starts from now on; one under way ends first (its request, too)."""
+        with self._handover:
+            self._stop.set()
+            checking = self._verdict.running()
+        if checking:
+            wait([self._verdict])
 
 
 def signalled(items: Iterator[_P], ended: threading.Event) -> Iterator[_P]:
