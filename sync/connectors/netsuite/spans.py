@@ -12,10 +12,11 @@ whole). The count query costs one call a full read, and a round trip when the ca
 known already (nothing to run beside).
 
 A record edited during the read gets a stamp at or past the last second the count saw, so
-the last span (that second onwards) is open-ended. It is read at once, beside the others,
-and its pages are held. Once every other span's chain has ended, one key query asks what
-that range holds now (`tail_check`): when every key it names is among the pages held (the
-usual case: nothing was saved mid-read), they are handed out; else the tail is read again,
+the last span (that second onwards) is open-ended. It is read from the start, beside the
+others (its first pages read ahead, the rest as the consumer reaches it). Once every other
+span's chain has ended, one key query asks what that range holds now (`check_tail`): when
+every key it names is among the tail's pages as read (the usual case: nothing was saved
+mid-read), they are handed out; else the tail is read again,
 as one chain meets such records at its end. So an edit that moved a record out of a span
 not yet read is found either way, and a quiet read pays one key query instead of a tail
 read and its names and lines one after another at the end. A span denser than the average
@@ -35,9 +36,11 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite.windows import refused_for_size
+from sync.errors import FatalVendorError
 from sync.readahead import ReadAhead
 
-__all__ = ["SPAN_FILL", "Span", "plan_spans", "read_spans", "signalled"]
+__all__ = ["SPAN_FILL", "Span", "check_tail", "plan_spans", "read_spans", "signalled"]
 
 _P = TypeVar("_P")
 SPAN_FILL = 0.7  # a span's records at the average density, as a share of a page
@@ -72,7 +75,7 @@ def plan_spans(stats: Mapping[str, Any], page: int) -> list[Span] | None:
     try:
         low = dialect.parse_datetime(str(stats["lo"])).replace(microsecond=0)
         # The tail holds the latest stamp's whole second: an edit saved after the count, in
-        # that second, lands there (read after every other span), not in a span already read.
+        # that second, lands there (checked after every other span), not in a span read.
         end = dialect.parse_datetime(str(stats["hi"])).replace(microsecond=0)
     except ValueError:
         return None  # stamps rendered otherwise: the spans are lost, never the read
@@ -102,7 +105,11 @@ def read_spans(
     ended = [threading.Event() for _ in closed]
     readers: dict[int, ReadAhead[_P]] = {}
     check = _TailCheck(ended, tail_check)
-    tail_reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
+    try:
+        tail_reader = ReadAhead(read(tail, threading.Event()), name="netsuite-tail")
+    except BaseException:
+        check.close()
+        raise
     try:
         for index in range(len(closed)):
             for ahead_of in range(index, min(len(closed), index + max(1, depth))):
@@ -161,6 +168,34 @@ class _TailCheck(Generic[_P]):
             checking = self._verdict.running()
         if checking:
             wait([self._verdict])
+
+
+def check_tail(
+    suiteql: Callable[[str, int], dict[str, Any]], obj: str, since: datetime | None
+) -> Callable[[list[list[tuple[dialect.RowKey, Any]]]], bool]:
+    """What the tail's range (stamps from `since`) holds now, by key (one key query, more
+    pages only for a tail of more than a page): a test of whether the tail's pages as read
+    hold every (id, second) in it. A range past SuiteQL's result cap is not checked: the
+    tail is read again.
+
+    Keys are whole seconds: a record saved again in the second it was read in keeps its
+    key, so the read hands out the version it read (as any keyset read at second precision
+    does); the next incremental read, which starts at that second, takes the later one."""
+    now: set[tuple[str, datetime]] = set()
+    after: dialect.RowKey | None = None
+    while True:  # keyset pages of keys, served rows of the last second dropped as repeats
+        try:
+            body = suiteql(dialect.key_query(obj, since, after=after), 0)
+        except FatalVendorError as exc:
+            if not refused_for_size(exc):
+                raise
+            return lambda held: False
+        rows = dialect.rows_past(after, body.get("items", []), obj)
+        keys = [dialect.row_key(row) for row in rows]
+        now.update((key.id, key.modified_at) for key in keys)
+        if not body.get("hasMore") or not keys:
+            return lambda held: now <= {(k.id, k.modified_at) for page in held for k, _ in page}
+        after = keys[-1]
 
 
 def signalled(items: Iterator[_P], ended: threading.Event) -> Iterator[_P]:

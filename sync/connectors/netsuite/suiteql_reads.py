@@ -30,7 +30,7 @@ from sync.connectors.base import Record
 from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.ahead import ahead
 from sync.connectors.netsuite.dialect import RowKey
-from sync.connectors.netsuite.spans import Span, plan_spans, read_spans, signalled
+from sync.connectors.netsuite.spans import Span, check_tail, plan_spans, read_spans, signalled
 from sync.connectors.netsuite.suiteql_plan import (
     BodyPlan,
     body_query,
@@ -147,7 +147,7 @@ class BodyReader:
                 chain = self.pages(obj, plan, fields, span.since(since), span.conditions())
                 return ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
 
-            tail_check = partial(self._tail_check, obj, spans[-1].since(since))
+            tail_check = partial(check_tail, self._suiteql, obj, spans[-1].since(since))
             filled = read_spans(spans, read, depth=self._workers, tail_check=tail_check)
         # Re-cut into whole pages (the last one shorter): spans hold less than a page, and the
         # strict order holds each page's last second back, so the pages served vary; a
@@ -238,16 +238,6 @@ class BodyReader:
         if after is None and counted is not None:
             return lambda: counted
         return partial(self._stats, obj, since, after, bounds)
-
-    def _tail_check(
-        self, obj: str, since: datetime | None
-    ) -> Callable[[list[list[tuple[RowKey, Record]]]], bool]:
-        """What the tail's range (stamps from `since`) holds now, by key: a test of whether
-        the tail's pages as read hold every (id, second) in it (`spans.read_spans`)."""
-        rows = self._keyset_rows(lambda after: dialect.key_query(obj, since, after=after),
-                                 dialect.row_key)  # fmt: skip
-        now = {(key.id, key.modified_at) for key in map(dialect.row_key, rows)}
-        return lambda held: now <= {(key.id, key.modified_at) for page in held for key, _ in page}
 
     def _stats(self, obj: str, since: datetime | None, after: RowKey | None,
                bounds: Sequence[str] = ()) -> dict[str, Any]:  # fmt: skip

@@ -20,7 +20,8 @@ from mocks.netsuite.config import NetSuiteMockConfig
 from sync.connectors import create_connector
 from sync.connectors.base import ConnectionSettings, Connector, Watermark
 from sync.connectors.netsuite import dialect
-from sync.connectors.netsuite.spans import Span, plan_spans, read_spans
+from sync.connectors.netsuite.spans import Span, check_tail, plan_spans, read_spans
+from sync.errors import FatalVendorError
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -340,3 +341,48 @@ def test_a_record_saved_after_the_tail_was_read_is_found_by_the_check(
     assert sum(_tail_body(t, tail) for t in race.texts) == 2  # read again after the check
     stamps = [(r.modified_at, int(r.id)) for r in records]
     assert stamps == sorted(stamps)
+
+
+# -- the tail's check --------------------------------------------------------------------------
+
+
+def _key_rows(*seconds_and_ids: tuple[int, int]) -> list[dict[str, str]]:
+    return [{"id": str(i), "modified": stamp(s)} for s, i in seconds_and_ids]
+
+
+def test_the_tail_check_pages_its_keys_and_compares_them_with_the_tail_as_read() -> None:
+    answers = [
+        {"items": _key_rows((5, 1), (5, 2)), "hasMore": True},
+        {"items": _key_rows((6, 3)), "hasMore": False},
+    ]
+    asked: list[str] = []
+
+    def suiteql(query: str, offset: int) -> dict[str, object]:
+        asked.append(query)
+        return answers[len(asked) - 1]
+
+    held_ok = check_tail(suiteql, "customer", T0 + timedelta(seconds=5))
+    keys = [dialect.row_key(row) for row in _key_rows((5, 1), (5, 2), (6, 3))]
+    assert held_ok([[(key, None) for key in keys]])
+    assert not held_ok([[(key, None) for key in keys[:2]]])  # record 3 was saved after the read
+    assert len(asked) == 2 and "id > 2" in asked[1]  # the second page starts past the first
+
+
+def test_a_server_serving_the_same_second_again_fails_the_check_instead_of_looping() -> None:
+    page = {"items": _key_rows((5, 1), (5, 2)), "hasMore": True}
+    calls: list[int] = []
+
+    def suiteql(query: str, offset: int) -> dict[str, object]:
+        calls.append(1)
+        assert len(calls) < 10, "the check kept asking for the same keys"
+        return page  # sub-second stamps: the rows of the last second come back again
+
+    with pytest.raises(FatalVendorError, match="cannot go on"):
+        check_tail(suiteql, "customer", T0)
+
+
+def test_a_tail_past_the_result_cap_is_read_again_rather_than_checked() -> None:
+    def suiteql(query: str, offset: int) -> dict[str, object]:
+        raise FatalVendorError("Search results exceed the maximum of 100000 rows", status=400)
+
+    assert not check_tail(suiteql, "customer", T0)([])
