@@ -40,6 +40,7 @@ from bench.sync_bench import mocks_process
 from harness.api import load_flows, open_connectors
 from harness.config import HarnessConfig
 from mocks.faults import load_plan
+from mocks.faults.effects import latency_seconds
 from mocks.faults.plan import Latency
 from sync.engine import RunResult, SyncEngine
 from sync.state import StateStore
@@ -152,14 +153,7 @@ def latency_draw(
 ) -> Callable[[random.Random], float]:
     """One call's delay under the plan's latency rule, drawn as the mock draws it (s)."""
     effect = latency_effect(plan, vendor, kind)
-    if effect.ms is not None:
-        fixed = effect.ms / 1000
-        return lambda rng: fixed
-    if effect.min_ms is not None and effect.max_ms is not None:
-        low, high = effect.min_ms / 1000, effect.max_ms / 1000
-        return lambda rng: rng.uniform(low, high)
-    median, sigma = (effect.median_ms or 0.0) / 1000, effect.sigma or 0.0
-    return lambda rng: median * math.exp(sigma * rng.gauss(0.0, 1.0))
+    return lambda rng: latency_seconds(effect, rng)
 
 
 def concurrency_limit(plan: Path) -> int:

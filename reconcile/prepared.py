@@ -25,22 +25,42 @@ __all__ = ["Prepared"]
 class Prepared:
     """Mapped sources and signatures by record id, each checked to be of the very record the
     compare holds. `add_sources` and `add_targets` may run on two threads at once (each
-    side's reader); the compare reads after both are done."""
+    side's reader); the compare reads after both are done.
+
+    Past `limit` records a side, nothing more is prepared and what was is let go: the
+    columnar engine takes volumes that large (its own mapping, in DuckDB), and a million
+    mapped payloads held here would not fit comfortably. None: no limit."""
 
     def __init__(
-        self, spec: MappingSpec, rules: Sequence[FieldRuleView], refs: ReferenceResolver | None
+        self,
+        spec: MappingSpec,
+        rules: Sequence[FieldRuleView],
+        refs: ReferenceResolver | None,
+        limit: int | None = None,
     ) -> None:
-        self._spec, self._rules, self._refs = spec, rules, refs
+        self._spec, self._rules, self._refs, self._limit = spec, rules, refs, limit
         self._mapped: dict[str, tuple[Record, MappedRecord, tuple[Any, ...] | None]] = {}
         self._signed: dict[str, tuple[Record, tuple[Any, ...]]] = {}
+        self._off = limit is not None and limit <= 0
 
     def add_sources(self, records: Iterable[Record]) -> None:
         for record in records:
+            if self._full(self._mapped):
+                return
             self._mapped[record.id] = (record, *self._map(record))
 
     def add_targets(self, records: Iterable[Record]) -> None:
         for record in records:
+            if self._full(self._signed):
+                return
             self._signed[record.id] = (record, signature(record.fields, self._rules))
+
+    def _full(self, side: dict[str, Any]) -> bool:
+        if not self._off and self._limit is not None and len(side) >= self._limit:
+            self._off = True
+        if self._off and (self._mapped or self._signed):
+            self._mapped, self._signed = {}, {}  # let go: the columnar engine reads these
+        return self._off
 
     def mapped(self, source: Record) -> MappedRecord:
         """The mapping's payload for `source` (with its issues and flags)."""
@@ -55,7 +75,10 @@ class Prepared:
         held = self._mapped.get(record.id)
         if held is not None and held[0] is record:
             return held[1], held[2]
-        return self._map(record)
+        mapped = self._map(record)  # a record not given (an exploded row): kept, asked twice
+        if not self._off:
+            self._mapped[record.id] = (record, *mapped)
+        return mapped
 
     def _target(self, record: Record) -> tuple[Any, ...]:
         held = self._signed.get(record.id)

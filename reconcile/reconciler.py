@@ -59,7 +59,11 @@ def reconcile_flow(
     """Snapshot both sides read-only and score them (`compare_snapshots`). The two
     snapshots are read side by side: two vendors' round trips need not wait on each other."""
     memory = memory or SyncMemory()
-    prepared = Prepared(spec, compare_rules(spec), memory.refs)
+    # Imported here, as in `compare_snapshots`: the columnar engine loads DuckDB.
+    from reconcile.columnar.pairs import ColumnarOptions
+
+    columnar = columnar or ColumnarOptions()
+    prepared = Prepared(spec, compare_rules(spec), memory.refs, limit=columnar.threshold)
     sources, targets = snapshot_both(
         (source, spec.source.object, spec.source_fields), (target, spec.target.object, None),
         progress, prepared,
@@ -169,8 +173,9 @@ def compare_snapshots(
         external_id_path=spec.external_id_field,
         memory=memory,
         match=spec.match,
-        # Not cached: a million predicted payloads would not fit comfortably, and the cascade
-        # predicts only the few unpaired sources (and the paired ones when it finds a candidate).
+        # Mapped as the records were read, below the columnar engine's volumes (`Prepared`
+        # keeps nothing past them); the cascade predicts only the few unpaired sources (and
+        # the paired ones when it finds a candidate).
         predict=lambda record: prepared.mapped(record).payload,
     )
     findings: list[Finding] = []

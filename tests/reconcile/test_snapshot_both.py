@@ -111,3 +111,18 @@ def test_a_snapshot_told_to_stop_gives_up_at_its_next_page_and_closes_its_reader
     with pytest.raises(SnapshotStopped):
         snapshot(_side(cast(Any, Endless())), "Account", stop=stop)
     assert served[0] == 1 and closed[0]
+
+
+def test_prepared_work_stops_and_is_let_go_past_its_limit() -> None:
+    """Past the columnar engine's volumes nothing is held: the engine maps those itself."""
+    from reconcile.compare import FieldRuleView
+    from reconcile.prepared import Prepared
+
+    rules = (FieldRuleView("name"),)
+    prepared = Prepared(None, rules, None, limit=3)  # type: ignore[arg-type]
+    records = [Record(id=str(n), fields={"name": f"N{n}"}, modified_at=T0) for n in range(5)]
+    prepared.add_targets(records[:2])
+    assert len(prepared._signed) == 2
+    prepared.add_targets(records[2:])
+    assert prepared._signed == {} and prepared._off
+    assert prepared._target(records[4]) == ("N4",)  # still answers, computing on demand
