@@ -56,7 +56,7 @@ from sync.connectors.base import (
 from sync.connectors.http import ErrorPolicy, HttpSession
 from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.auth import TokenBasedAuth
-from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.keys import key_pages
 from sync.connectors.netsuite.shapes import Shape, shape_from_schema
 from sync.connectors.netsuite.suiteql_reads import BodiesRefused, BodyReader
 from sync.errors import ConfigError, FatalVendorError, TransientVendorError, VendorError
@@ -154,7 +154,7 @@ class NetSuiteConnector:
     def _read_by_get(
         self, obj: str, fields: Sequence[str] | None, since: datetime | None
     ) -> Iterator[list[Record]]:
-        keys = self._key_pages(obj, since)
+        keys = key_pages(self._suiteql, obj, since)
         for batch in dialect.strict_order(keys):
             bodies = self._map(lambda k: self._get(dialect.record_path(obj, k.id)), batch)
             page = [
@@ -231,7 +231,8 @@ class NetSuiteConnector:
     ) -> Iterator[list[RecordChange]]:
         """SuiteQL key rows only (id, externalid, lastmodifieddate): no record GETs."""
         _require_external_id(external_id_field)
-        keys = self._key_pages(obj, since.modified_at if since else None, external_ids=True)
+        keys = key_pages(self._suiteql, obj, since.modified_at if since else None,
+                         external_ids=True)  # fmt: skip
         for batch in dialect.strict_order(keys):
             yield [RecordChange(k.id, k.external_id, k.modified_at) for k in batch]
 
@@ -296,25 +297,6 @@ class NetSuiteConnector:
         self.close()
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def _key_pages(
-        self, obj: str, since: datetime | None, *, external_ids: bool = False
-    ) -> Iterator[list[RowKey]]:
-        """SuiteQL key rows page by page, by keyset: each page asks for the rows after the
-        last (second, id) served, always at offset 0. Offset paging skips rows when records
-        are deleted or re-stamped between pages (they shift left under the offset); a keyset
-        cannot, and it has no row cap to restart from."""
-        after: RowKey | None = None
-        while True:
-            query = dialect.key_query(obj, since, after=after, external_ids=external_ids)
-            body = self._suiteql(query, 0)
-            rows = dialect.rows_past(after, body.get("items", []), obj)
-            keys = [dialect.row_key(row) for row in rows]
-            if keys:
-                yield keys
-                after = keys[-1]
-            if not body.get("hasMore") or not keys:
-                return
 
     def _suiteql(self, query: str, offset: int) -> dict[str, Any]:
         response = self.http.request(

@@ -16,8 +16,8 @@ the last span (that second onwards) is open-ended. It is read from the start, be
 others (its first pages read ahead, the rest as the consumer reaches it). Once every other
 span's chain has ended, one key query asks what that range holds now (`check_tail`): when
 every key it names is among the tail's pages as read (the usual case: nothing was saved
-mid-read), they are handed out; else the tail is read again,
-as one chain meets such records at its end. So an edit that moved a record out of a span
+mid-read), they are handed out; else the tail is read again, as one chain meets such
+records at its end. So an edit that moved a record out of a span
 not yet read is found either way, and a quiet read pays one key query instead of a tail
 read and its names and lines one after another at the end. A span denser than the average
 is only slower (its chain has more pages); one past SuiteQL's result cap is cut into
@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sync.connectors.netsuite import dialect
+from sync.connectors.netsuite.keys import SuiteQL, key_pages
 from sync.connectors.netsuite.windows import refused_for_size
 from sync.errors import FatalVendorError
 from sync.readahead import ReadAhead
@@ -171,7 +172,7 @@ class _TailCheck(Generic[_P]):
 
 
 def check_tail(
-    suiteql: Callable[[str, int], dict[str, Any]], obj: str, since: datetime | None
+    suiteql: SuiteQL, obj: str, since: datetime | None
 ) -> Callable[[list[list[tuple[dialect.RowKey, Any]]]], bool]:
     """What the tail's range (stamps from `since`) holds now, by key (one key query, more
     pages only for a tail of more than a page): a test of whether the tail's pages as read
@@ -182,20 +183,14 @@ def check_tail(
     key, so the read hands out the version it read (as any keyset read at second precision
     does); the next incremental read, which starts at that second, takes the later one."""
     now: set[tuple[str, datetime]] = set()
-    after: dialect.RowKey | None = None
-    while True:  # keyset pages of keys, served rows of the last second dropped as repeats
-        try:
-            body = suiteql(dialect.key_query(obj, since, after=after), 0)
-        except FatalVendorError as exc:
-            if not refused_for_size(exc):
-                raise
-            return lambda held: False
-        rows = dialect.rows_past(after, body.get("items", []), obj)
-        keys = [dialect.row_key(row) for row in rows]
-        now.update((key.id, key.modified_at) for key in keys)
-        if not body.get("hasMore") or not keys:
-            return lambda held: now <= {(k.id, k.modified_at) for page in held for k, _ in page}
-        after = keys[-1]
+    try:
+        for keys in key_pages(suiteql, obj, since):
+            now.update((key.id, key.modified_at) for key in keys)
+    except FatalVendorError as exc:
+        if not refused_for_size(exc):
+            raise
+        return lambda held: False
+    return lambda held: now <= {(k.id, k.modified_at) for page in held for k, _ in page}
 
 
 def signalled(items: Iterator[_P], ended: threading.Event) -> Iterator[_P]:

@@ -30,6 +30,7 @@ from sync.connectors.base import Record
 from sync.connectors.netsuite import dialect
 from sync.connectors.netsuite.ahead import ahead
 from sync.connectors.netsuite.dialect import RowKey
+from sync.connectors.netsuite.keys import SuiteQL
 from sync.connectors.netsuite.spans import Span, check_tail, plan_spans, read_spans, signalled
 from sync.connectors.netsuite.suiteql_plan import (
     BodyPlan,
@@ -55,7 +56,6 @@ from sync.readahead import gathered
 __all__ = ["BodiesRefused", "BodyReader"]
 
 log = logging.getLogger(__name__)
-SuiteQL = Callable[[str, int], dict[str, Any]]  # (query, offset) -> the response body
 Body = dict[str, Any]  # a record as the record service's JSON
 Row = dict[str, Any]  # a SuiteQL result row
 Found = dict[str, tuple[RowKey, Body]]  # external id -> (key, body)
@@ -202,7 +202,7 @@ class BodyReader:
         bounds: Sequence[str] = (),
         counted: dict[str, Any] | None = None,
     ) -> Iterator[list[tuple[RowKey, Row]]]:
-        """Keyset pages of (key, body row) in (lastmodifieddate, id) order, as `_key_pages`
+        """Keyset pages of (key, body row) in (lastmodifieddate, id) order, as `keys.key_pages`
         reads keys: rows after the last (second, id) served, always at offset 0; `bounds`
         are conditions every query of the chain keeps (a span's upper bound). `counted` is
         the count of the whole read when it was asked for already (a full read's)."""
