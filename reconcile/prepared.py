@@ -66,19 +66,17 @@ class Prepared:
         """The mapping's payload for `source` (with its issues and flags)."""
         return self._source(source)[0]
 
-    def same(self, source: Record, target: Record) -> bool:
-        """Whether `source` maps cleanly to exactly what `target` holds, by signature."""
+    def judged(self, source: Record, target: Record) -> tuple[MappedRecord, bool]:
+        """The mapping of `source`, and whether it maps cleanly to exactly what `target`
+        holds (by signature): one mapping, even for a record not given here."""
         mapped, expected = self._source(source)
-        return mapped.ok and expected == self._target(target)
+        return mapped, mapped.ok and expected == self._target(target)
 
     def _source(self, record: Record) -> tuple[MappedRecord, tuple[Any, ...] | None]:
         held = self._mapped.get(record.id)
         if held is not None and held[0] is record:
             return held[1], held[2]
-        mapped = self._map(record)  # a record not given (an exploded row): kept, asked twice
-        if not self._off:
-            self._mapped[record.id] = (record, *mapped)
-        return mapped
+        return self._map(record)  # not kept: a record not given is asked for once
 
     def _target(self, record: Record) -> tuple[Any, ...]:
         held = self._signed.get(record.id)

@@ -196,11 +196,9 @@ def compare_snapshots(
         link = pairing.links[src.id]
         unlinked = link.matched_by in ("business_key", "fuzzy")
         if verdicts is None:
-            mapped = prepared.mapped(src)
+            mapped, same = prepared.judged(src, tgt)
             verdict = PairVerdict(
-                mapped.ok,
-                tuple(f"{flag.code} {flag.target}" for flag in mapped.flags),
-                prepared.same(src, tgt),
+                mapped.ok, tuple(f"{flag.code} {flag.target}" for flag in mapped.flags), same
             )
         else:
             verdict = verdicts[index]
