@@ -130,9 +130,12 @@ def test_a_failing_tail_check_fails_the_read_where_the_tail_would_be() -> None:
 def test_a_consumer_leaving_early_starts_no_tail_check() -> None:
     spans = _three_spans()
     checked: list[bool] = []
+    late: list[threading.Event] = []
 
     def read(span: Span, ended: threading.Event) -> Iterator[int]:
-        if spans.index(span) != 1:  # the second span's chain has not ended as the consumer leaves
+        if spans.index(span) == 1:
+            late.append(ended)  # the second span's chain ends only after the consumer left
+        else:
             ended.set()
         yield spans.index(span)
 
@@ -143,7 +146,9 @@ def test_a_consumer_leaving_early_starts_no_tail_check() -> None:
     items = read_spans(spans, read, depth=2, tail_check=tail_check)
     assert next(items) == 0
     items.close()
-    time.sleep(0.6)  # past the check's poll: it has seen the consumer leave
+    assert len(late) == 1
+    late[0].set()  # every chain has ended now: a check that ignored the leaving would start
+    time.sleep(0.6)  # past the check's poll
     assert checked == []
 
 
