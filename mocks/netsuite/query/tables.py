@@ -59,9 +59,9 @@ COUNTRY = "country"  # a RefTarget answer: the value is an ISO country code
 
 @dataclass(frozen=True)
 class Parents:
-    """How a line table reads the rows of some parent records without reading the whole
-    table: the column naming each row's parent record, and the rows of parents by id, in
-    the table's own row order (a page's lines ask for a thousand parents of many)."""
+    """How a table reads the rows holding some values of one column without reading the
+    whole table, in its own row order: a line table's rows by parent record id (a page's
+    lines ask for a thousand parents of many), or an address table's by key (`keyed`)."""
 
     column: str
     rows: Callable[[RecordStore, Iterable[int]], list[Any]]
