@@ -26,8 +26,10 @@ A plan (YAML file, or JSON through `PUT /__harness/faults`; schema in
 One file serves both mocks of a pair: each runs the rules without `match.vendor` plus its
 own, and the `settings` section under its name. Effects (parameters in the schema):
 
-- `latency` (ms | min_ms+max_ms | median_ms+sigma), served before the response starts, so
-  the request stays in flight; latencies of several firing rules add up;
+- `latency` (ms | min_ms+max_ms | median_ms+sigma): the call's response time, counted from
+  the request's arrival and served before the response starts, so the request stays in
+  flight; the mock's own work is part of it (as a vendor's is), work that outlasts it is
+  not shortened; latencies of several firing rules add up;
 - terminal, the first firing one answers: `error` (status, code, message, retry_after, in
   the vendor's body), `rate_limit` (style auto/concurrency -> 429 with Retry-After and the
   vendor body; daily -> Salesforce 403 REQUEST_LIMIT_EXCEEDED with Sforce-Limit-Info;

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,15 +43,24 @@ def latency_seconds(effect: Latency, rng: random.Random) -> float:
     return max(0.0, ms) / 1000
 
 
-def delayed(send: Send, seconds: float) -> Send:
-    """A `send` that waits `seconds` before the response starts, so the request stays in
-    flight (and inside the vendor's concurrency limit) while it waits, as server time does."""
+def delayed(
+    send: Send, seconds: float, started: float, clock: Callable[[], float] = time.monotonic
+) -> Send:
+    """A `send` whose response starts `seconds` after the request arrived (`started`, on
+    `clock`), so the request stays in flight (and inside the vendor's concurrency limit)
+    while it waits, as server time does.
+
+    The drawn latency is the call's whole response time, as a vendor's observed latency is:
+    the mock's own work (and its wait for a turn at the CPU) is part of it, not added on
+    top. Work that outlasts the draw is not shortened: the response then starts at once."""
     if seconds <= 0:
         return send
 
     async def later(message: Message) -> None:
         if message["type"] == "http.response.start":
-            await asyncio.sleep(seconds)
+            left = seconds - (clock() - started)
+            if left > 0:
+                await asyncio.sleep(left)
         await send(message)
 
     return later

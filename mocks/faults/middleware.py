@@ -3,7 +3,8 @@
 For every request outside `/__harness/` it asks the runtime which rules fire, logs each
 injected fault to the mock's ground truth, then:
 
-1. sums the latency of every firing latency rule (served before the response starts);
+1. sums the latency of every firing latency rule: the response starts that long after the
+   request arrived (the app's own work is part of the wait, as a vendor's is);
 2. refuses the request if NetSuite logins are still to be refused (token expiry);
 3. lets the first firing terminal effect answer (error, rate limit, over-window, hang,
    reset, malformed JSON);
@@ -13,6 +14,7 @@ injected fault to the mock's ground truth, then:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -59,6 +61,7 @@ class FaultMiddleware:
         ):
             await self.app(scope, receive, send)
             return
+        started = time.monotonic()
         method, path = scope["method"], scope["path"]
         kind = self.dialect.kind(method, path)
         decision = self.runtime.decide(method, path, kind)
@@ -77,7 +80,7 @@ class FaultMiddleware:
                 log(fired, **facts)
             elif isinstance(effect, SchemaDrift) and self.runtime.add_drift(effect):
                 log(fired, **effect.to_json())
-        send = delayed(send, delay)
+        send = delayed(send, delay, started)
         if kind != "auth" and self.runtime.take_login_failure():
             # The vendor's own refusal of credentials: its 401 error, body and headers.
             body, headers = self.dialect.error(401, None, None)

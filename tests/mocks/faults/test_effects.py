@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
 import pytest
 
+from mocks.faults import effects
 from mocks.faults.asgi import InjectedReset
 from mocks.store import RecordStore
 
@@ -218,3 +220,29 @@ def test_a_plan_switches_netsuite_to_silent_truncation() -> None:
     assert (cut["field"], cut["original_length"]) == ("companyName", 120)
     client.delete("/__harness/faults", headers=ADMIN)
     assert client.post(CUSTOMERS, json=body).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("worked", "slept"),
+    [(0.0, 0.3), (0.1, 0.2), (0.3, None), (0.5, None)],
+    ids=["no-work", "work-inside-the-draw", "work-as-long", "work-outlasting"],
+)
+def test_latency_is_the_whole_response_time_with_the_mocks_work_inside(
+    monkeypatch: pytest.MonkeyPatch, worked: float, slept: float | None
+) -> None:
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(effects.asyncio, "sleep", sleep)
+    sent: list[str] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message["type"])
+
+    later = effects.delayed(send, 0.3, started=10.0, clock=lambda: 10.0 + worked)
+    for kind in ("http.response.start", "http.response.body"):
+        asyncio.run(later({"type": kind}))
+    assert sleeps == ([] if slept is None else [pytest.approx(slept)])
+    assert sent == ["http.response.start", "http.response.body"]
