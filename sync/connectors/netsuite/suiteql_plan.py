@@ -203,11 +203,12 @@ def fold_displays(
     rows: Sequence[Mapping[str, Any]], plan: BodyPlan, bodies: Mapping[str, dict[str, Any]]
 ) -> None:
     """Give each reference in `bodies` the display name its record's row shows."""
+    displays = plan.displays
     for row in rows:
         body = bodies.get(str(row.get("id")))
         if body is None:
             continue
-        for column in plan.displays:
+        for column in displays:
             ref, name = body.get(column.field), row.get(column.alias)
             if isinstance(ref, dict) and name is not None:
                 text = str(name)

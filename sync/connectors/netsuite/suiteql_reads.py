@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 Body = dict[str, Any]  # a record as the record service's JSON
 Row = dict[str, Any]  # a SuiteQL result row
 Found = dict[str, tuple[RowKey, Body]]  # external id -> (key, body)
+Fold = Callable[[Mapping[str, Body]], None]  # folds asked-for names and lines into bodies
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 # Parents per line query: a page's worth, so each line table costs one query a page (more
@@ -127,14 +128,12 @@ class BodyReader:
 
         def fill(rows: list[tuple[RowKey, Row]]) -> list[tuple[RowKey, Record]]:
             # Off the page chain: the next page is asked for while this one is made into
-            # bodies and its names and lines are read; each page becomes records as it
-            # arrives, not all of them once the slowest span is in.
-            batch = [(key, wire_body(row, plan)) for key, row in rows]
-            self.fill_lines(obj, plan, {key.id: body for key, body in batch})
-            return [
-                (key, dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields))
-                for key, body in batch
-            ]
+            # records; each page becomes records as it arrives, not all of them once the
+            # slowest span is in. Its names and lines are asked for first: making the
+            # bodies is work they need not wait for.
+            fold = self.ask_lines(obj, plan, [key.id for key, _ in rows])
+            records = self._make(plan, fields, rows, fold)
+            return [(key, record) for (key, _), record in zip(rows, records, strict=True)]
 
         counted = self._counted(obj, stats)
         spans = plan_spans(counted, self._page) if counted is not None else None
@@ -155,6 +154,18 @@ class BodyReader:
         for batch in gathered(dialect.strict_order(filled, key=_first), self._page):
             yield [record for _, record in batch]
 
+    @staticmethod
+    def _make(
+        plan: BodyPlan, fields: Sequence[str] | None, rows: list[tuple[RowKey, Row]], fold: Fold
+    ) -> list[Record]:
+        """The records of a page of body rows, their names and lines folded in."""
+        bodies = [(key, wire_body(row, plan)) for key, row in rows]
+        fold({key.id: body for key, body in bodies})
+        return [
+            dialect.record_from_wire(body, modified_at=key.modified_at, fields=fields)
+            for key, body in bodies
+        ]
+
     def records_by_external_id(
         self,
         obj: str,
@@ -170,7 +181,8 @@ class BodyReader:
 
         def lookup(values: list[str]) -> Found:
             found = self.by_external_id(obj, plan, fields, values)
-            self.fill_lines(obj, plan, {key.id: body for key, body in found.values()})
+            bodies = {key.id: body for key, body in found.values()}
+            self.ask_lines(obj, plan, list(bodies))(bodies)
             return found
 
         records: dict[str, Record] = {}
@@ -268,38 +280,45 @@ class BodyReader:
                 found[key.external_id] = (key, wire_body(row, plan))
         return found
 
-    def fill_lines(self, obj: str, plan: BodyPlan, bodies: Mapping[str, Body]) -> None:
-        """Add the references' display names, the planned sublists and main-line fields to
-        `bodies` (by id): one query per `IN_LIST_MAX` records for the names, one per line
-        table per `LINE_CHUNK` records for the lines, several in flight."""
-        if not bodies:
-            return
-        ids = list(bodies)
+    def ask_lines(self, obj: str, plan: BodyPlan, ids: list[str]) -> Fold:
+        """Ask now for the references' display names, the planned sublists and main-line
+        fields of the records `ids`: one query per `IN_LIST_MAX` records for the names, one
+        per line table per `LINE_CHUNK` records for the lines, several in flight. Returns
+        how to fold the answers into those records' bodies (by id), waiting for them."""
+        if not ids:
+            return _nothing
         tasks: list[_Task] = []
         if plan.displays:
             table, conditions = dialect.suiteql_source(obj)
-            names = partial(fold_displays, plan=plan, bodies=bodies)
+            names = partial(fold_displays, plan=plan)
             for part in _chunks(ids, IN_LIST_MAX):
                 query = partial(display_query, table, conditions, plan, part)
                 tasks.append(_Task(query, _row_id, names))
-        for source, sublist, main_fields in self._line_jobs(obj, plan, bodies):
-            lines = partial(
-                fold_lines, source=source, bodies=bodies, sublist=sublist, main_fields=main_fields
-            )
+        jobs = self._line_jobs(obj, plan)
+        for source, sublist, main_fields in jobs:
+            lines = partial(fold_lines, source=source, sublist=sublist, main_fields=main_fields)
             for part in _chunks(ids, LINE_CHUNK):
                 tasks.append(_Task(partial(source.query, part), row_after, lines))
-        try:
-            results = self._run(lambda task: self._keyset_rows(task.query, task.key), tasks)
-        except FatalVendorError as exc:
-            if exc.status != 400:
-                raise
-            # A names or lines query the account refuses: the record GETs serve those too.
-            raise BodiesRefused(str(exc)) from exc
-        for task, rows in zip(tasks, results, strict=True):  # in order: lines stay in order
-            task.fold(rows)
+        answers = self._start(lambda task: self._keyset_rows(task.query, task.key), tasks)
+
+        def fold(bodies: Mapping[str, Body]) -> None:
+            for name in plan.sublists:
+                for body in bodies.values():
+                    body[name] = {"items": []}  # a record without lines shows an empty sublist
+            try:
+                results = answers()
+            except FatalVendorError as exc:
+                if exc.status != 400:
+                    raise
+                # A names or lines query the account refuses: the record GETs serve those too.
+                raise BodiesRefused(str(exc)) from exc
+            for task, rows in zip(tasks, results, strict=True):  # in order: lines stay in order
+                task.fold(rows, bodies=bodies)
+
+        return fold
 
     def _line_jobs(
-        self, obj: str, plan: BodyPlan, bodies: Mapping[str, Body]
+        self, obj: str, plan: BodyPlan
     ) -> list[tuple[LineSource, bool, tuple[str, ...]]]:
         """The line tables to query: (source, fills its sublist, main-line fields it reads)."""
         schema = self._catalog(obj)
@@ -307,8 +326,6 @@ class BodyReader:
         jobs: list[tuple[LineSource, bool, tuple[str, ...]]] = []
         main = main_line_source(obj) if plan.main_line else None
         for name in plan.sublists:
-            for body in bodies.values():
-                body[name] = {"items": []}  # a record without lines shows an empty sublist
             source = sources[name]
             jobs.append((source, True, plan.main_line if source is main else ()))
         if main is not None and all(source is not main for source, _, _ in jobs):
@@ -317,11 +334,14 @@ class BodyReader:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _run(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
-        """`fn` over `items`, several in flight (the HTTP layer caps the connection's total)."""
+    def _start(self, fn: Callable[[_T], _R], items: list[_T]) -> Callable[[], list[_R]]:
+        """`fn` over `items` started now, several in flight (the HTTP layer caps the
+        connection's total); the returned call waits for their results, in order. With one
+        worker they run, one after another, when the results are asked for."""
         if self._workers == 1 or len(items) <= 1:
-            return [fn(item) for item in items]
-        return list(self._executor().map(fn, items))
+            return lambda: [fn(item) for item in items]
+        futures = [self._executor().submit(fn, item) for item in items]
+        return lambda: [future.result() for future in futures]
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -385,7 +405,11 @@ class _Task(NamedTuple):
 
     query: Callable[[Any], str]  # after (None: from the start) -> the query text
     key: Callable[[dict[str, Any]], Any]  # a row -> its keyset key
-    fold: Callable[[list[dict[str, Any]]], None]
+    fold: Callable[..., None]  # (rows, bodies=) -> None: the rows folded into the bodies
+
+
+def _nothing(bodies: Mapping[str, Body]) -> None:
+    """The fold of no records."""
 
 
 def _row_id(row: dict[str, Any]) -> Any:

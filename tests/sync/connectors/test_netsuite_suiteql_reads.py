@@ -230,3 +230,36 @@ def test_order_lines_keep_their_own_line_numbers_and_signs(world: Kit) -> None:
     ]
     expected = world.connector().get_by_ids("salesOrder", [found.id])[found.id]
     assert _typed(found.fields) == _typed(expected.fields)
+
+
+def test_a_pages_names_and_lines_are_asked_for_before_its_records_are_made(
+    world: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making a page's records is client work its names and lines queries need not wait
+    for: they are in flight before the first body is made."""
+    import threading
+
+    from sync.connectors.netsuite import suiteql_reads
+
+    conn = world.connector(page_size=1000, concurrency=4)
+    conn.describe("customer")
+    counter = _count(world)
+    follow_ups = threading.Event()
+    handle = counter.handle_request
+
+    def noting(request: httpx.Request) -> httpx.Response:
+        if b" IN (" in request.content:  # a names or lines query names its records' ids
+            follow_ups.set()
+        return handle(request)
+
+    monkeypatch.setattr(counter, "handle_request", noting)
+    wire_body, waited = suiteql_reads.wire_body, []
+
+    def after_the_follow_ups(row: Any, plan: Any) -> Any:
+        if not waited:
+            waited.append(follow_ups.wait(30))
+        return wire_body(row, plan)
+
+    monkeypatch.setattr(suiteql_reads, "wire_body", after_the_follow_ups)
+    records = _read(conn, "customer", None)
+    assert records and waited == [True]
