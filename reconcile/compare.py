@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sync.mapping import TRANSFORMS, FieldRule, MappingSpec, TransformError, get_path
+from sync.mapping.paths import split_path
 
 _SPACES = re.compile(r"\s+")
 # A phone value with nothing but the number in it: digits and their punctuation, an optional
@@ -147,6 +148,53 @@ def signature(record: dict[str, Any], rules: Sequence[FieldRuleView]) -> tuple[A
     """The canonical values of every compared path: equal signatures mean equal records
     (exact-match rules only; tolerant numeric rules fall back to per-field comparison)."""
     return tuple(_sig_value(canonical(get_path(record, r.path), r)) for r in rules)
+
+
+def signer(rules: Sequence[FieldRuleView]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """`signature` over `rules`, compiled once: the compare signs every record of both
+    sides, so each rule gets its path split and, for a rule with no hints, a reader that
+    settles the common values (text, numbers, booleans, blanks) by their type alone and
+    hands anything else to `canonical`. Same signatures as `signature`."""
+    readers = [_reader(rule) for rule in rules]
+
+    def sign(record: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple([read(record) for read in readers])
+
+    return sign
+
+
+def _reader(rule: FieldRuleView) -> Callable[[dict[str, Any]], Any]:
+    segments = split_path(rule.path)
+    plain = not (rule.children or rule.read_as or rule.ignore_case or rule.ignore_whitespace)
+
+    def general(value: Any) -> Any:
+        return _sig_value(canonical(value, rule))
+
+    def value_of(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return value or None
+        if value is None:
+            return None
+        if kind is bool:
+            return value
+        if kind is int or kind is float:
+            return float(value)
+        return general(value)
+
+    settle = value_of if plain else general
+    if len(segments) == 1 and isinstance(segments[0], str):
+        key = segments[0]
+
+        def read_key(record: dict[str, Any]) -> Any:
+            return settle(record.get(key))
+
+        return read_key
+
+    def read_path(record: dict[str, Any]) -> Any:
+        return settle(get_path(record, segments))
+
+    return read_path
 
 
 def _sig_value(value: Any) -> Any:

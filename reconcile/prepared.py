@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from reconcile.compare import FieldRuleView, signature
+from reconcile.compare import FieldRuleView, signer
 from sync.connectors.base import Record
 from sync.mapping import MappedRecord, MappingSpec, apply_mapping
 from sync.mapping.apply import ReferenceResolver
@@ -38,7 +38,8 @@ class Prepared:
         refs: ReferenceResolver | None,
         limit: int | None = None,
     ) -> None:
-        self._spec, self._rules, self._refs, self._limit = spec, rules, refs, limit
+        self._spec, self._refs, self._limit = spec, refs, limit
+        self._sign = signer(rules)
         self._mapped: dict[str, tuple[Record, MappedRecord, tuple[Any, ...] | None]] = {}
         self._signed: dict[str, tuple[Record, tuple[Any, ...]]] = {}
         self._off = limit is not None and limit <= 0
@@ -53,7 +54,7 @@ class Prepared:
         for record in records:
             if self._full(self._signed):
                 return
-            self._signed[record.id] = (record, signature(record.fields, self._rules))
+            self._signed[record.id] = (record, self._sign(record.fields))
 
     def _full(self, side: dict[str, Any]) -> bool:
         if not self._off and self._limit is not None and len(side) >= self._limit:
@@ -82,8 +83,8 @@ class Prepared:
         held = self._signed.get(record.id)
         if held is not None and held[0] is record:
             return held[1]
-        return signature(record.fields, self._rules)
+        return self._sign(record.fields)
 
     def _map(self, record: Record) -> tuple[MappedRecord, tuple[Any, ...] | None]:
         mapped = apply_mapping(self._spec, record.fields, refs=self._refs)
-        return mapped, signature(mapped.payload, self._rules) if mapped.ok else None
+        return mapped, self._sign(mapped.payload) if mapped.ok else None
