@@ -7,7 +7,9 @@ a round into slices and running slice k+1's lookup beside slice k's writes keeps
 busy: the lookup is a read, and the writes are still recorded as intents, sent and settled
 one slice after another, in order. A full run also looks up the next page's first slice
 while this page's last one is written, when that page is already read and the mapping keeps
-the source id as the external id (so the guess is exact and no call is wasted).
+the source id as the external id (so the guess is exact and no call is wasted); and a page
+with nothing carried for it starts its first slice's lookup as soon as that slice is mapped,
+not after the whole page.
 
 Opt-in, outside the `Connector` protocol: a target sets `lookup_ahead_slice` (records per
 slice) when its connector may run a lookup on one thread while it writes on another.
@@ -78,6 +80,14 @@ class LookAhead:
 
         threading.Thread(target=run, name="lookup-ahead", daemon=True).start()
         return future
+
+    def prime(self, ids: Sequence[str]) -> None:
+        """Start the lookup of a page's first slice (`ids`) while the rest of the page is
+        still being mapped, unless one is carried already (one runs at a time). Nothing of
+        the page is written yet, so nothing runs beside it."""
+        if self._carried is None:
+            self._beside = frozenset()
+            self._carried = (frozenset(ids), self._start(ids))
 
     def _first(self, batch: Slice) -> Future[Lookup]:
         """The page's first lookup: the one carried from the previous page when it covers

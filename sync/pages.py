@@ -121,10 +121,14 @@ class PageRunner:
         candidates: list[Candidate] = []
         deleted: list[CrosswalkEntry] = []
         now = self._clock()
+        looking = self._look_ahead(ctx)
         for record in page:
             found = self._candidate(ctx, record, page_out, deleted, force=force, now=now)
             if found is not None:
                 candidates.append(found)
+                if looking is not None and len(candidates) == looking[1]:
+                    # The first slice is known: its lookup need not wait for the rest.
+                    looking[0].prime([c.external_id for c in candidates])
         planned_before = len(ctx.result.planned)
         size = max(1, ctx.flow.batch_size)
         if len(page) > len(candidates):  # unchanged, held or skipped: done already
@@ -143,18 +147,25 @@ class PageRunner:
             mark = Watermark(last.modified_at, last.id) if last else None
         self.commit(ctx, page_out, planned, mark)
 
+    def _look_ahead(self, ctx: RunContext) -> tuple[LookAhead, int] | None:
+        """The run's lookups ahead and their slice size, when the target takes them."""
+        ahead = lookahead_slice(self.target) if ctx.result.mode == "live" else None
+        if ahead is None:
+            return None
+        if ctx.ahead is None:
+            ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
+        return ctx.ahead, min(max(1, ctx.flow.batch_size), ahead)  # batch_size still caps
+
     def _slices(self, ctx: RunContext, candidates: list[Candidate], size: int, *,
                 force: bool) -> Generator[tuple[list[Candidate], Lookup | None]]:  # fmt: skip
         """The page's write batches, each with its lookup when the target takes them ahead
         (`sync.lookahead`: smaller slices, the next one's lookup beside this one's writes)."""
-        ahead = lookahead_slice(self.target) if ctx.result.mode == "live" else None
-        if ahead is None:
+        looking = self._look_ahead(ctx)
+        if looking is None:
             batches = range(0, len(candidates), size)
             return ((candidates[start : start + size], None) for start in batches)
-        step = min(size, ahead)  # the flow's batch_size still caps a round
+        ahead, step = looking
         slices = [candidates[start : start + step] for start in range(0, len(candidates), step)]
-        if ctx.ahead is None:
-            ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
 
         def upcoming() -> list[str] | None:
             # A full run's next page, when it is read already and its records' source ids
@@ -163,7 +174,7 @@ class PageRunner:
             page = ctx.upcoming() if force and candidates and exact else None
             return [str(r.id) for r in page[:step]] if page else None
 
-        return ctx.ahead.slices(slices, upcoming)
+        return ahead.slices(slices, upcoming)
 
     def _candidate(
         self,

@@ -16,7 +16,7 @@ from sync._entries import Candidate
 from sync.connectors.base import Record
 from sync.flow import StageClock
 from sync.lookahead import LookAhead, Lookup
-from tests.sync.conftest import Rig
+from tests.sync.conftest import ACCOUNTS, Rig
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 WAIT_S = 30.0  # a bound on every wait, never reached when the code is right
@@ -118,3 +118,57 @@ def test_a_run_stopped_mid_page_does_not_wait_for_a_lookup_taken_ahead(rig: Rig)
         # The left read ends before the rig's mocks close: a TestClient shut down while a
         # request enters it can hang its teardown (seen once in CI, under load).
         finished.wait(WAIT_S)
+
+
+def test_a_primed_lookup_serves_the_pages_first_slice() -> None:
+    target = Target()
+    ahead = LookAhead(target.lookup, StageClock())
+    ahead.prime(["a", "b"])
+    found = run(ahead, [[cand("a"), cand("b")], [cand("c")]])
+    ahead.close()
+    assert target.asked == [["a", "b"], ["c"]]
+    assert found[0] is not None and found[0]["a"].fields["lookup"] == 1
+
+
+def test_priming_leaves_a_carried_lookup_alone() -> None:
+    target = Target()
+    ahead = LookAhead(target.lookup, StageClock())
+    run(ahead, [[cand("a")]], upcoming=["b"])  # carried for the next page
+    ahead.prime(["b"])  # one lookup at a time: the carried one serves
+    run(ahead, [[cand("b")]])
+    ahead.close()
+    assert target.asked == [["a"], ["b"]]
+
+
+def test_the_first_slices_lookup_starts_before_the_page_is_mapped(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rig's accounts in slices of 5: the first slice is looked up while the sixth
+    account is still being mapped, not once the whole page is."""
+    import sync.pages
+    from sync.engine import SyncEngine
+
+    target = cast(Any, rig.erp)
+    target.lookup_ahead_slice = 5
+    asked = threading.Event()
+    lookup = target.get_by_external_id
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        asked.set()
+        return lookup(*args, **kwargs)
+
+    target.get_by_external_id = noted
+    mapping = sync.pages.apply_mapping
+    mapped: list[bool] = []
+
+    def mapped_after_the_first_slice(*args: Any, **kwargs: Any) -> Any:
+        if len(mapped) == 5:
+            mapped.append(asked.wait(WAIT_S))  # the sixth waits for the first lookup
+        else:
+            mapped.append(True)
+        return mapping(*args, **kwargs)
+
+    monkeypatch.setattr(sync.pages, "apply_mapping", mapped_after_the_first_slice)
+    result = SyncEngine(rig.crm, rig.erp, rig.state).run(rig.flow, full=True)
+    assert result.status == "succeeded" and result.counts.written == ACCOUNTS
+    assert len(mapped) == ACCOUNTS and all(mapped)
