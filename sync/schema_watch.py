@@ -10,6 +10,7 @@ mapping and replays them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
@@ -85,19 +86,25 @@ class SchemaWatch:
         self._source_obj, self._target_obj = source_obj, target_obj
         self._every = every.total_seconds()
         self._clock = clock
-        self.source_schema = source.describe(source_obj)
-        self.target_schema = target.describe(target_obj)
+        self.source_schema, self.target_schema = self._describe_both()
         self._baseline = {"source": self.source_schema, "target": self.target_schema}
         self._checked_at = clock()
         self.drifts: dict[tuple[Side, str], Drift] = {}
+
+    def _describe_both(self) -> tuple[ObjectSchema, ObjectSchema]:
+        """Both schemas, asked for side by side: two systems, two round trips that need not
+        follow one another (a run's start waits for them)."""
+        with ThreadPoolExecutor(1, thread_name_prefix="describe") as pool:
+            target = pool.submit(self._target.describe, self._target_obj)
+            source = self._source.describe(self._source_obj)
+            return source, target.result()
 
     def maybe_recheck(self, *, now: bool = False) -> list[Drift]:
         """Re-read both schemas when due (or `now`); returns drifts not seen before."""
         if not now and self._clock() - self._checked_at < self._every:
             return []
         self._checked_at = self._clock()
-        self.source_schema = self._source.describe(self._source_obj)
-        self.target_schema = self._target.describe(self._target_obj)
+        self.source_schema, self.target_schema = self._describe_both()
         fresh: list[Drift] = []
         for side, schema in (("source", self.source_schema), ("target", self.target_schema)):
             for drift in diff_schemas(side, self._baseline[side], schema):  # type: ignore[arg-type]
