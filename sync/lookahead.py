@@ -22,11 +22,11 @@ had run ahead.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future
 
 from sync._entries import Candidate
+from sync.background import in_background
 from sync.connectors.base import Connector, Record
 from sync.flow import StageClock
 
@@ -67,19 +67,8 @@ class LookAhead:
     def _start(self, ids: Sequence[str]) -> Future[Lookup]:
         """The lookup of `ids` on a thread of its own. At most one runs at a time: the next
         is started only once this one's answer has been taken."""
-        future: Future[Lookup] = Future()
         wanted = list(ids)
-
-        def run() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                future.set_result(self._lookup(wanted))
-            except BaseException as exc:  # handed to the engine, raised where it waits
-                future.set_exception(exc)
-
-        threading.Thread(target=run, name="lookup-ahead", daemon=True).start()
-        return future
+        return in_background(lambda: self._lookup(wanted), "lookup-ahead")
 
     def prime(self, ids: Sequence[str]) -> None:
         """Start the lookup of a page's first slice (`ids`) while the rest of the page is

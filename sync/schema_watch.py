@@ -10,11 +10,11 @@ mapping and replays them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
+from sync.background import in_background
 from sync.connectors.base import Connector, ObjectSchema
 
 Side = Literal["source", "target"]
@@ -94,10 +94,9 @@ class SchemaWatch:
     def _describe_both(self) -> tuple[ObjectSchema, ObjectSchema]:
         """Both schemas, asked for side by side: two systems, two round trips that need not
         follow one another (a run's start waits for them)."""
-        with ThreadPoolExecutor(1, thread_name_prefix="describe") as pool:
-            target = pool.submit(self._target.describe, self._target_obj)
-            source = self._source.describe(self._source_obj)
-            return source, target.result()
+        target = in_background(lambda: self._target.describe(self._target_obj), "describe")
+        source = self._source.describe(self._source_obj)  # a failure here waits for nothing
+        return source, target.result()
 
     def maybe_recheck(self, *, now: bool = False) -> list[Drift]:
         """Re-read both schemas when due (or `now`); returns drifts not seen before."""

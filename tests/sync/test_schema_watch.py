@@ -63,3 +63,23 @@ def test_a_failing_describe_is_raised_to_the_run(source: Any, target: Any, refus
     with pytest.raises(RuntimeError, match=refused):
         SchemaWatch(source, target, "Account", "customer", every=timedelta(hours=1),
                     clock=lambda: 0.0)  # fmt: skip
+
+
+def test_a_failing_source_describe_does_not_wait_for_the_targets() -> None:
+    """A source refusing its describe (or Ctrl-C) ends the run's start at once, while the
+    target's describe, stuck, is left to end on its own."""
+    released, finished = threading.Event(), threading.Event()
+
+    class Stuck:
+        def describe(self, obj: str) -> ObjectSchema:
+            released.wait(WAIT_S)
+            finished.set()
+            return ObjectSchema(obj, {})
+
+    try:
+        with pytest.raises(RuntimeError, match="no Account"):
+            SchemaWatch(Refusing(), Stuck(), "Account", "customer",  # type: ignore[arg-type]
+                        every=timedelta(hours=1), clock=lambda: 0.0)  # fmt: skip
+        assert not finished.is_set()  # raised while the target's describe was still out
+    finally:
+        released.set()
