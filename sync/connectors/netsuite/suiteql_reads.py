@@ -336,12 +336,21 @@ class BodyReader:
 
     def _start(self, fn: Callable[[_T], _R], items: list[_T]) -> Callable[[], list[_R]]:
         """`fn` over `items` started now, several in flight (the HTTP layer caps the
-        connection's total); the returned call waits for their results, in order. With one
-        worker they run, one after another, when the results are asked for."""
-        if self._workers == 1 or len(items) <= 1:
+        connection's total); the returned call waits for their results, in order, and
+        cancels those not started once one fails. With one worker they run, one after
+        another, when the results are asked for."""
+        if self._workers == 1:
             return lambda: [fn(item) for item in items]
         futures = [self._executor().submit(fn, item) for item in items]
-        return lambda: [future.result() for future in futures]
+
+        def results() -> list[_R]:
+            try:
+                return [future.result() for future in futures]
+            finally:
+                for future in futures:
+                    future.cancel()  # a no-op on those done or running
+
+        return results
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -401,7 +410,7 @@ class BodyReader:
 
 
 class _Task(NamedTuple):
-    """One keyset-paged query of `fill_lines` and what its rows are folded into."""
+    """One keyset-paged query of `ask_lines` and what its rows are folded into."""
 
     query: Callable[[Any], str]  # after (None: from the start) -> the query text
     key: Callable[[dict[str, Any]], Any]  # a row -> its keyset key
