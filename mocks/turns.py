@@ -5,8 +5,9 @@ GIL). Several query executions side by side therefore share that core: each take
 as all of them together, and the first one asked is answered about when the last one is.
 A vendor's servers answer each request on its own; the nearest a mock can come is to let
 the work of the request asked first finish first. `Turns` hands out turns in arrival order
-(a plain lock wakes its waiters in no set order). Waiting for a turn holds no other lock,
-and the latency a fault plan adds is served outside it, side by side as before.
+(a plain lock wakes its waiters in no set order). Waiting for a turn holds no other lock;
+a fault plan's latency is served side by side, and counts the wait for a turn and the work
+as part of the call's response time (`mocks.faults.effects.delayed`).
 """
 
 from __future__ import annotations
