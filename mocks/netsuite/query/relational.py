@@ -16,20 +16,21 @@ and key-lookup queries keep the columnar fast path of `execute` and `compile`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MAX_PAIRS", "evaluate", "needs_relational", "output_rows"]
+__all__ = ["evaluate", "needs_relational", "output_rows"]
 
 from mocks.netsuite.query.compile import ordered
 from mocks.netsuite.query.display import display_value
 from mocks.netsuite.query.execute import Executor, SqlEnv
+from mocks.netsuite.query.joins import columns_of, hash_key, join
+from mocks.netsuite.query.nodes import children, walk
 from mocks.netsuite.query.suiteql import (
     DISPLAY,
     Aggregate,
     Column,
-    Compare,
     CountStar,
     Func,
     InQuery,
@@ -42,29 +43,7 @@ from mocks.netsuite.query.suiteql import (
 from mocks.netsuite.query.tables import TABLES, Getter, Table, find_table
 from mocks.netsuite.query.values import format_value, internal_ids, item_key, pinned_ids
 
-MAX_PAIRS = 5_000_000  # row pairs a join without an `=` between the two sides may try
 _NO_LINKS = ()  # a SuiteQL row's `links`: always an empty array
-
-
-def _children(node: Any) -> list[Any]:
-    """The nodes right under `node`; a subquery's own nodes are not among them."""
-    if isinstance(node, InQuery):
-        return [node.expr]
-    if not hasattr(node, "__dataclass_fields__"):
-        return []
-    parts = [
-        p
-        for child in vars(node).values()
-        for p in (child if isinstance(child, tuple) else (child,))
-    ]
-    return [part for part in parts if hasattr(part, "__dataclass_fields__")]
-
-
-def _nodes(node: Any) -> Iterator[Any]:
-    """`node` and every node under it, not looking inside subqueries."""
-    yield node
-    for child in _children(node):
-        yield from _nodes(child)
 
 
 def _is_aggregate(node: Any) -> bool:
@@ -76,7 +55,7 @@ def needs_relational(query: Query) -> bool:
     if query.joins or query.group_by or query.having is not None or query.distinct:
         return True
     parts = [*(i.expr for i in query.items or ()), query.where, *(o.expr for o in query.order_by)]
-    for node in (n for part in parts if part is not None for n in _nodes(part)):
+    for node in (n for part in parts if part is not None for n in walk(part)):
         if isinstance(node, Aggregate | InQuery) or (
             isinstance(node, Func) and node.name == DISPLAY
         ):
@@ -114,7 +93,7 @@ def _sources(query: Query) -> list[_Source]:
     return out
 
 
-class _JoinEnv(SqlEnv):
+class JoinEnv(SqlEnv):
     """Evaluates expressions over joined rows (tuples) and groups."""
 
     def __init__(self, executor: Executor, sources: list[_Source]) -> None:
@@ -163,7 +142,7 @@ class _JoinEnv(SqlEnv):
             if left is None:
                 return None
             values, has_null = self._subquery(node.query)
-            if _key(left) in values:
+            if hash_key(left) in values:
                 return not node.negated
             return None if has_null else node.negated
         return super().truth(node, row)
@@ -198,7 +177,7 @@ class _JoinEnv(SqlEnv):
         """The values an uncorrelated subquery selects (as keys), and whether one is NULL."""
         if id(query) not in self._subqueries:
             values = [row[0] for row in evaluate(self.executor, query)[1]]
-            found = frozenset(_key(v) for v in values if v is not None)
+            found = frozenset(hash_key(v) for v in values if v is not None)
             self._subqueries[id(query)] = (found, None in values)
         return self._subqueries[id(query)]
 
@@ -223,70 +202,6 @@ def _fold(name: str, values: list[Any]) -> Any:
         raise SuiteQLError(f"{name} cannot combine these values: {exc}") from None
 
 
-def _key(value: Any) -> Any:
-    """A value as a hash key that matches where `=` would: numbers compare as numbers."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return float(value)
-
-
-def _columns_of(node: Any, env: _JoinEnv) -> set[int]:
-    return {env.locate(n)[0] for n in _nodes(node) if isinstance(n, Column)}
-
-
-def _equi_pair(on: Any, new: int, env: _JoinEnv) -> tuple[Any, Any] | None:
-    """(earlier side, new side) of an `a = b` in the ON condition (alone or ANDed) that
-    pairs the new table with the tables before it, else None."""
-    parts = on.items if isinstance(on, Logical) and on.op == "AND" else (on,)
-    for part in parts:
-        if not (isinstance(part, Compare) and part.op == "="):
-            continue
-        left, right = _columns_of(part.left, env), _columns_of(part.right, env)
-        if left and right and max(left) < new and right == {new}:
-            return part.left, part.right
-        if left and right and max(right) < new and left == {new}:
-            return part.right, part.left
-    return None
-
-
-def _join(env: _JoinEnv, rows: list[tuple[Any, ...]], new: int, on: Any, outer: bool) -> list[Any]:
-    table = env.sources[new].table
-    pad = (None,) * new
-    pair = _equi_pair(on, new, env)
-    keyed = table.keyed
-    own_column = pair is not None and isinstance(pair[1], Column) and pair[1].name
-    if pair is not None and keyed is not None and own_column == keyed.column:
-        # An equality on the joined table's indexed column: read only the rows it names.
-        wanted = {env.value(pair[0], row) for row in rows} - {None}
-        right = keyed.rows(env.store, wanted)
-    else:
-        right = list(table.rows(env.store))
-    if pair is not None:
-        earlier, own = pair
-        index: dict[Any, list[Any]] = {}
-        for rec in right:
-            key = env.value(own, (*pad, rec))
-            if key is not None:
-                index.setdefault(_key(key), []).append(rec)
-
-        def candidates(row: tuple[Any, ...]) -> list[Any]:
-            key = env.value(earlier, row)
-            return [] if key is None else index.get(_key(key), [])
-    else:
-        if len(rows) * len(right) > MAX_PAIRS:
-            raise SuiteQLError(f"the join would compare more than {MAX_PAIRS} row pairs; join"
-                               " on an equality between the two tables")  # fmt: skip
-
-        def candidates(row: tuple[Any, ...]) -> list[Any]:
-            return right
-
-    out: list[Any] = []
-    for row in rows:
-        matched = [(*row, rec) for rec in candidates(row) if env.truth(on, (*row, rec)) is True]
-        out.extend(matched if matched or not outer else [(*row, None)])
-    return out
-
-
 def _star(sources: list[_Source]) -> tuple[SelectItem, ...]:
     names: dict[str, Column] = {}
     for source in sources:
@@ -295,12 +210,10 @@ def _star(sources: list[_Source]) -> tuple[SelectItem, ...]:
     return tuple(SelectItem(col, None) for col in names.values())
 
 
-def _group(
-    env: _JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]
-) -> list[Any]:
+def _group(env: JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]) -> list[Any]:
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for row in rows:
-        key = tuple(_key(env.value(expr, row)) for expr in query.group_by)
+        key = tuple(hash_key(env.value(expr, row)) for expr in query.group_by)
         groups.setdefault(key, []).append(row)
     if not query.group_by:
         groups = {(): rows}  # an aggregate over no GROUP BY: one row, even for no rows
@@ -312,7 +225,7 @@ def _group(
     return out
 
 
-def _check_grouped(env: _JoinEnv, node: Any, group_by: tuple[Any, ...]) -> None:
+def _check_grouped(env: JoinEnv, node: Any, group_by: tuple[Any, ...]) -> None:
     """Oracle's rule: a selected value outside an aggregate must be a GROUP BY expression."""
     if _is_aggregate(node) or isinstance(node, Literal):
         return
@@ -320,17 +233,17 @@ def _check_grouped(env: _JoinEnv, node: Any, group_by: tuple[Any, ...]) -> None:
         return
     if isinstance(node, Column):
         raise SuiteQLError(f"'{node.name}' is not a GROUP BY expression")
-    for part in _children(node):
+    for part in children(node):
         _check_grouped(env, part, group_by)
 
 
-def _same(env: _JoinEnv, a: Any, b: Any) -> bool:
+def _same(env: JoinEnv, a: Any, b: Any) -> bool:
     if isinstance(a, Column) and isinstance(b, Column):
         return env.locate(a) == env.locate(b)
     return bool(a == b)
 
 
-def _sort(env: _JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]) -> list[Any]:
+def _sort(env: JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]) -> list[Any]:
     for order in reversed(query.order_by):  # stable sorts, last key first
         expr = env.executor.order_expr(order.expr, items)
         keys = [env.value(expr, row) for row in rows]
@@ -341,17 +254,17 @@ def _sort(env: _JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list
     return rows
 
 
-def _prepare(executor: Executor, query: Query) -> tuple[_JoinEnv, tuple[SelectItem, ...]]:
+def _prepare(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectItem, ...]]:
     """The query's sources and select items, every name in it (and in its subqueries)
     checked before any row is read, so a mistake fails even when no row would reach it."""
     sources = _sources(query)
     items = query.items or _star(sources)
-    env = _JoinEnv(executor, sources)
+    env = JoinEnv(executor, sources)
     aliases = {item.alias for item in items if item.alias}
     last = len(sources) - 1
 
     def check(node: Any, visible: int, *, aggregates: bool = False, order: bool = False) -> None:
-        for part in _nodes(node):
+        for part in walk(node):
             if isinstance(part, Column) and not (order and part.name in aliases):
                 if env.locate(part)[0] > visible:
                     raise SuiteQLError(
@@ -367,8 +280,8 @@ def _prepare(executor: Executor, query: Query) -> tuple[_JoinEnv, tuple[SelectIt
 
     for item in items:
         check(item.expr, last, aggregates=True)
-    for visible, join in enumerate(query.joins, start=1):
-        check(join.on, visible)
+    for visible, clause in enumerate(query.joins, start=1):
+        check(clause.on, visible)
     for part in (query.where, *query.group_by):
         check(part, last)
     check(query.having, last, aggregates=True)
@@ -385,9 +298,7 @@ def evaluate(executor: Executor, query: Query) -> tuple[list[str], list[list[Any
     return keys, _distinct(values) if query.distinct else values
 
 
-def _ordered(
-    executor: Executor, query: Query
-) -> tuple[_JoinEnv, tuple[SelectItem, ...], list[Any]]:
+def _ordered(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectItem, ...], list[Any]]:
     """The query's rows (joined, filtered, grouped, sorted), not yet projected."""
     env, items = _prepare(executor, query)
     early, late = _split_where(query, env)
@@ -396,14 +307,14 @@ def _ordered(
     rows: list[Any] = [(rec,) for rec in records]
     if early:  # conditions on the first table alone filter before the joins, as a planner
         rows = [row for row in rows if all(env.truth(c, row) is True for c in early)]
-    for new, join in enumerate(query.joins, start=1):
-        rows = _join(env, rows, new, join.on, join.outer)
+    for new, clause in enumerate(query.joins, start=1):
+        rows = join(env, rows, new, clause.on, clause.outer)
     if late:
         rows = [row for row in rows if all(env.truth(c, row) is True for c in late)]
     grouped = (
         query.group_by
         or query.having is not None
-        or any(_is_aggregate(n) for item in items for n in _nodes(item.expr))
+        or any(_is_aggregate(n) for item in items for n in walk(item.expr))
     )
     if grouped:
         rows = _group(env, query, items, rows)
@@ -427,7 +338,7 @@ def _first_rows(executor: Executor, first: Table, name: str, early: list[Any]) -
     return first.rows(store)
 
 
-def _split_where(query: Query, env: _JoinEnv) -> tuple[list[Any], list[Any]]:
+def _split_where(query: Query, env: JoinEnv) -> tuple[list[Any], list[Any]]:
     """The WHERE's ANDed conditions that read only the first table (safe to apply before
     its joins: inner and left joins keep or repeat its rows, never change them), and the
     rest. Without joins every condition is early."""
@@ -437,7 +348,7 @@ def _split_where(query: Query, env: _JoinEnv) -> tuple[list[Any], list[Any]]:
     parts = list(where.items) if isinstance(where, Logical) and where.op == "AND" else [where]
     if not query.joins:
         return parts, []
-    early = [p for p in parts if _columns_of(p, env) <= {0}]
+    early = [p for p in parts if columns_of(p, env) <= {0}]
     return early, [p for p in parts if all(p is not e for e in early)]
 
 
@@ -446,7 +357,7 @@ def _distinct(rows: list[list[Any]]) -> list[list[Any]]:
     seen: set[tuple[Any, ...]] = set()
     out = []
     for row in rows:
-        key = tuple(_key(v) for v in row)
+        key = tuple(hash_key(v) for v in row)
         if key not in seen:
             seen.add(key)
             out.append(row)
