@@ -56,14 +56,25 @@ records = st.fixed_dictionaries(
 )
 
 
+def typed(value: Any) -> Any:
+    """A signature with each value's type beside it: `True == 1.0` and `3 == 3.0` in
+    Python, so equality alone would not tell a boolean or an int from a float."""
+    if isinstance(value, tuple):
+        return tuple(typed(v) for v in value)
+    return (type(value), value)
+
+
 @given(records)
 def test_the_signer_signs_as_signature_does(record: dict[str, Any]) -> None:
     assert signer(RULES)(record) == signature(record, RULES)
+    assert typed(signer(RULES)(record)) == typed(signature(record, RULES))
 
 
 def test_the_signer_settles_plain_values_as_the_compare_reads_them() -> None:
     sign = signer(RULES[:2])
     assert sign({"name": "", "count": 3}) == (None, 3.0)
+    assert typed(sign({"name": "", "count": 3})) == typed((None, 3.0))
     assert sign({"name": True, "count": [1]}) == (True, "[1]")
+    assert typed(sign({"name": True, "count": [1]})) == typed((True, "[1]"))
     assert sign({"name": Label("A"), "count": {}}) == ("A", None)
     assert sign({}) == (None, None)
