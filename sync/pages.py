@@ -134,7 +134,7 @@ class PageRunner:
         if len(page) > len(candidates):  # unchanged, held or skipped: done already
             ctx.progress(len(page) - len(candidates))
         # Closed even when a write or a stop ends the loop: no lookup is left running.
-        with closing(self._slices(ctx, candidates, size, force=force)) as looked_up:
+        with closing(self._slices(ctx, candidates, size, looking, force=force)) as looked_up:
             for batch, current in looked_up:
                 self._writer.write(ctx, batch, page_out, current)
                 ctx.progress(len(batch))
@@ -156,11 +156,12 @@ class PageRunner:
             ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
         return ctx.ahead, min(max(1, ctx.flow.batch_size), ahead)  # batch_size still caps
 
-    def _slices(self, ctx: RunContext, candidates: list[Candidate], size: int, *,
-                force: bool) -> Generator[tuple[list[Candidate], Lookup | None]]:  # fmt: skip
+    def _slices(self, ctx: RunContext, candidates: list[Candidate], size: int,
+                looking: tuple[LookAhead, int] | None, *, force: bool
+                ) -> Generator[tuple[list[Candidate], Lookup | None]]:  # fmt: skip
         """The page's write batches, each with its lookup when the target takes them ahead
-        (`sync.lookahead`: smaller slices, the next one's lookup beside this one's writes)."""
-        looking = self._look_ahead(ctx)
+        (`looking`, from `_look_ahead`; `sync.lookahead`: smaller slices, the next one's
+        lookup beside this one's writes)."""
         if looking is None:
             batches = range(0, len(candidates), size)
             return ((candidates[start : start + size], None) for start in batches)
