@@ -10,7 +10,10 @@ those tables reads nothing else (`suiteql_tables`: `column_value`, `itemtype`, t
 transaction `type` and union getters). Every write to a record's fields, silent ones
 included, gives it a new `fields` dict (`RecordStore.update`), so an entry is valid while
 that dict is the same object (the entry holds it, so its identity cannot be reused) and the
-stamps compare equal. Line tables and queries selecting a function are not cached.
+stamps compare equal. The scalar functions (`TO_CHAR`, `NVL`, ...) of such values depend on
+nothing else either (the date preference is in the signature), so a key query's
+`TO_CHAR(lastmodifieddate, ...)` is cached too. Line tables, display names (`BUILTIN.DF`
+reads the record a reference names) and aggregates are not.
 
 Cached rows are shared between responses: nothing changes a row once built (the response
 encodes them as they are). Bounds: a few signatures (least recently used dropped), each at
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mocks.netsuite.query.suiteql import Column, Literal, SelectItem
+from mocks.netsuite.query.suiteql import FUNCTIONS, Column, Func, Literal, SelectItem
 from mocks.netsuite.query.tables import Table
 from mocks.record_cache import RecordCache, Stamp, fresh, stamp
 from mocks.store import RecordStore
@@ -36,8 +39,16 @@ Signature = tuple[str, tuple[SelectItem, ...], str]
 
 def cacheable(items: tuple[SelectItem, ...], table: Table) -> bool:
     """Rows of this projection depend on each record alone (see the module docstring)."""
-    return bool(table.record_types) and all(
-        isinstance(item.expr, Column | Literal) for item in items
+    return bool(table.record_types) and all(_per_record(item.expr) for item in items)
+
+
+def _per_record(expr: object) -> bool:
+    if isinstance(expr, Column | Literal):
+        return True
+    return (
+        isinstance(expr, Func)
+        and expr.name in FUNCTIONS
+        and all(_per_record(arg) for arg in expr.args)
     )
 
 

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from mocks.netsuite.query.rowcache import ROW_CACHE
+from mocks.netsuite.query import execute
+from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
+from mocks.netsuite.query.suiteql import parse
+from mocks.netsuite.query.tables import TABLES
 from mocks.store import RecordStore
 from tests.mocks.netsuite.support import ADMIN, CUSTOMERS, SUITEQL, Clock, TestClient
 
@@ -94,3 +97,72 @@ def test_a_reseed_never_reuses_rows_of_the_records_it_replaced(
     assert again.status_code == 200, again.text
     names = {r.id: r.fields.get("companyName") for r in store.records("customer")}
     assert {i: row.get("companyname") for i, row in _rows(client).items()} == names
+
+
+FUNCTIONS_Q = (
+    "SELECT id, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS modified,"
+    " UPPER(companyname) AS loud, NVL(phone, 'none') AS phone FROM customer ORDER BY id"
+)
+
+
+def test_a_query_of_scalar_functions_is_cached_and_sees_edits(
+    client: TestClient, clock: Clock, three: list[str]
+) -> None:
+    first = three[0]
+    before = _rows(client, FUNCTIONS_Q)  # also checks cached rows against rebuilt ones
+    assert before[first]["loud"] == "CO 0"
+    clock.now += timedelta(days=5)
+    patched = client.patch(f"{CUSTOMERS}/{first}", json={"companyName": "Renamed"})
+    assert patched.status_code == 204, patched.text
+    after = _rows(client, FUNCTIONS_Q)
+    assert after[first]["loud"] == "RENAMED"
+    assert after[first]["modified"] > before[first]["modified"]
+    assert after[three[1]] == before[three[1]]
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        "BUILTIN.DF(subsidiary) AS sub",  # reads the subsidiary record, not the customer
+        "UPPER(BUILTIN.DF(subsidiary)) AS sub",
+        "COUNT(*) AS n",
+    ],
+)
+def test_display_names_and_aggregates_are_never_cached(select: str) -> None:
+    query = parse(f"SELECT {select} FROM customer")
+    assert not cacheable(query.items or (), TABLES["customer"])
+
+
+def test_a_display_name_follows_the_record_it_names(
+    client: TestClient, store: RecordStore, three: list[str]
+) -> None:
+    q = "SELECT id, BUILTIN.DF(subsidiary) AS sub FROM customer ORDER BY id"
+    before = _rows(client, q)
+    (sub,) = {str(r.fields["subsidiary"]) for r in store.records("customer")}
+    store.update("subsidiary", sub, {"name": "Renamed Subsidiary"})
+    after = _rows(client, q)
+    assert before[three[0]]["sub"] != "Renamed Subsidiary"
+    assert {row["sub"] for row in after.values()} == {"Renamed Subsidiary"}
+
+
+def test_rows_of_scalar_functions_are_built_once(
+    client: TestClient, three: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[Any] = []
+    real = execute.compile_projection
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        project = real(*args, **kwargs)
+
+        def counted(records: list[Any]) -> list[dict[str, Any]]:
+            built.extend(records)
+            return project(records)
+
+        return counted
+
+    monkeypatch.setattr(execute, "compile_projection", counting)
+    first = _body(client, FUNCTIONS_Q)
+    assert len(built) == len(three)
+    execute._RESULTS.clear()  # the result set computed again: its rows come from the cache
+    assert _body(client, FUNCTIONS_Q) == first
+    assert len(built) == len(three)
