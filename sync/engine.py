@@ -65,6 +65,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int], None]
+# A run's pages, given the flow sized for its target and the run's result: asked for as the
+# run starts (`SyncEngine._locked_run`).
+Pages = Callable[[Flow, RunResult], Iterable[list[Record]]]
 STOPPED = "interrupted: stopped by the user (Ctrl-C); the next run resumes from the watermark"
 
 
@@ -110,7 +113,7 @@ class SyncEngine:
         if watermark is not None:
             since = Watermark(watermark.modified_at - flow.lookback, watermark.record_id)
 
-        def pages(ctx: RunContext) -> Iterator[list[Record]]:
+        def pages(sized: Flow, _result: RunResult) -> Iterator[list[Record]]:
             spec = flow.mapping
             read: Iterator[list[Record]] = self.source.read(
                 spec.source.object,
@@ -118,8 +121,8 @@ class SyncEngine:
                 since=since,
                 include_deleted=spec.deletes.policy != "ignore",
             )
-            if ctx.flow.batch_size > flow.batch_size:  # the target asked for larger rounds
-                read = gathered(read, ctx.flow.batch_size)
+            if sized.batch_size > flow.batch_size:  # the target asked for larger rounds
+                read = gathered(read, sized.batch_size)
             return ReadAhead(read, name=f"read-ahead {flow.name}")
 
         # A full run verifies the target: no record is skipped for an unchanged content hash,
@@ -154,13 +157,13 @@ class SyncEngine:
         """
         wanted = list(dict.fromkeys(str(s) for s in source_ids))
 
-        def pages(ctx: RunContext) -> Iterator[list[Record]]:
+        def pages(_sized: Flow, result: RunResult) -> Iterator[list[Record]]:
             records, gone = replay_records(
-                self.source, self.state, flow, wanted, ctx.result, self._clock
+                self.source, self.state, flow, wanted, result, self._clock
             )
             if gone:
-                ctx.result.counts.quarantined += len(gone)
-                ctx.result.quarantined.extend(gone)
+                result.counts.quarantined += len(gone)
+                result.quarantined.extend(gone)
             size = max(1, flow.batch_size)
             for start in range(0, len(records), size):
                 yield records[start : start + size]
@@ -174,7 +177,7 @@ class SyncEngine:
         flow: Flow,
         mode: Mode,
         kind: str,
-        pages: Callable[[RunContext], Iterable[list[Record]]],
+        pages: Pages,
         *,
         force: bool,
         steward: tuple[Owner, str] | None = None,
@@ -191,7 +194,7 @@ class SyncEngine:
         flow: Flow,
         mode: Mode,
         kind: str,
-        pages: Callable[[RunContext], Iterable[list[Record]]],
+        pages: Pages,
         *,
         force: bool,
         steward: tuple[Owner, str] | None = None,
@@ -202,9 +205,17 @@ class SyncEngine:
         started = time.perf_counter()
         source_calls, target_calls = self.source.call_count(), self.target.call_count()
         ctx: RunContext | None = None
+        reading: list[Iterator[list[Record]]] = []
+
+        def start_reading() -> None:
+            # As soon as the source's schema is in (a read plans its queries on it): the read's
+            # first round trips need not wait for the target's schema and the state's lookups.
+            # It only reads, and is closed below if the run stops before using it.
+            reading.append(iter(pages(flow, result)))
+
         try:
-            ctx = self._context(flow, result, stages, steward)
-            self._run_all(ctx, pages, kind=kind, force=force)
+            ctx = self._context(flow, result, stages, steward, start_reading)
+            self._run_all(ctx, reading[0], kind=kind, force=force)
             result.status = "succeeded" if result.counts.quarantined == 0 else "partial"
         except KeyboardInterrupt:  # Ctrl-C: what is committed stays, the next run resumes
             result.status, result.error = "interrupted", STOPPED
@@ -214,6 +225,10 @@ class SyncEngine:
             result.error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
+            for read in reading:
+                close = getattr(read, "close", None)
+                if close is not None:
+                    close()
             if ctx is not None and ctx.ahead is not None:
                 ctx.ahead.close()  # forgets, never waits: a stop is not held up by a read
             result.seconds = time.perf_counter() - started
@@ -234,6 +249,7 @@ class SyncEngine:
         result: RunResult,
         stages: StageClock,
         steward: tuple[Owner, str] | None,
+        source_described: Callable[[], None],
     ) -> RunContext:
         spec = flow.mapping
         watch = SchemaWatch(
@@ -243,6 +259,7 @@ class SyncEngine:
             spec.target.object,
             every=flow.schema_recheck,
             clock=self._monotonic,
+            source_described=source_described,
         )
         # A target field the target lacks would refuse every record: refuse the run first.
         check_target_fields(spec, watch.target_schema)
@@ -261,7 +278,7 @@ class SyncEngine:
     def _run_all(
         self,
         ctx: RunContext,
-        pages: Callable[[RunContext], Iterable[list[Record]]],
+        iterator: Iterator[list[Record]],
         *,
         kind: str,
         force: bool,
@@ -277,7 +294,6 @@ class SyncEngine:
         if kind != "replay" and mode == "live":
             self._retry_waiting(ctx)
         ctx.progress = lambda records: self._progress("read", records)
-        iterator = iter(pages(ctx))
         ctx.upcoming = getattr(iterator, "peek", ctx.upcoming)
         try:
             while True:

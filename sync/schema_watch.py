@@ -81,21 +81,26 @@ class SchemaWatch:
         *,
         every: timedelta,
         clock: Callable[[], float],
+        source_described: Callable[[], None] = lambda: None,
     ) -> None:
         self._source, self._target = source, target
         self._source_obj, self._target_obj = source_obj, target_obj
         self._every = every.total_seconds()
         self._clock = clock
-        self.source_schema, self.target_schema = self._describe_both()
+        self.source_schema, self.target_schema = self._describe_both(source_described)
         self._baseline = {"source": self.source_schema, "target": self.target_schema}
         self._checked_at = clock()
         self.drifts: dict[tuple[Side, str], Drift] = {}
 
-    def _describe_both(self) -> tuple[ObjectSchema, ObjectSchema]:
+    def _describe_both(
+        self, source_described: Callable[[], None] = lambda: None
+    ) -> tuple[ObjectSchema, ObjectSchema]:
         """Both schemas, asked for side by side: two systems, two round trips that need not
-        follow one another (a run's start waits for them)."""
+        follow one another (a run's start waits for them). `source_described` is called once
+        the source's is in, before waiting for the target's (a run starts reading there)."""
         target = in_background(lambda: self._target.describe(self._target_obj), "describe")
         source = self._source.describe(self._source_obj)  # a failure here waits for nothing
+        source_described()
         return source, target.result()
 
     def maybe_recheck(self, *, now: bool = False) -> list[Drift]:
