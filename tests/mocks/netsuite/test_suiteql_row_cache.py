@@ -166,3 +166,23 @@ def test_rows_of_scalar_functions_are_built_once(
     execute._RESULTS.clear()  # the result set computed again: its rows come from the cache
     assert _body(client, FUNCTIONS_Q) == first
     assert len(built) == len(three)
+
+
+def test_literals_of_another_type_are_another_query(
+    client: TestClient, clock: Clock, three: list[str]
+) -> None:
+    """`1` and `1.0` compare equal in Python; as SuiteQL they are different text, and the
+    caches must not answer one with the other, before or after a write."""
+    as_int = "SELECT id, UPPER(1) AS one FROM customer ORDER BY id"
+    as_float = "SELECT id, UPPER(1.0) AS one FROM customer ORDER BY id"
+    for _ in range(2):
+        assert {row["one"] for row in _rows(client, as_int).values()} == {"1"}
+        assert {row["one"] for row in _rows(client, as_float).values()} == {"1.0"}
+        clock.now += timedelta(days=1)
+        patched = client.patch(f"{CUSTOMERS}/{three[0]}", json={"phone": "+1 555 0142"})
+        assert patched.status_code == 204, patched.text
+    _body(client, "SELECT id, TO_DATE(2024, 'YYYY') AS d FROM customer ORDER BY id")
+    refused = client.post(
+        SUITEQL, json={"q": "SELECT id, TO_DATE(2024.0, 'YYYY') AS d FROM customer ORDER BY id"}
+    )
+    assert refused.status_code == 400, refused.text
