@@ -11,7 +11,9 @@ from typing import Any, Literal
 from sync.mapping import TRANSFORMS, FieldRule, MappingSpec, TransformError, get_path
 from sync.mapping.paths import split_path
 
-_MEMO_MAX = 1 << 16  # texts a hinted rule's reader remembers before it starts again
+_MEMO_MAX = 1 << 15  # texts a hinted rule's reader remembers before it starts again
+_MEMO_TEXT_MAX = 512  # longer texts (notes, descriptions) are settled each time
+_UNSEEN = object()
 # A phone value with nothing but the number in it: digits and their punctuation, an optional
 # `tel:` and an optional extension. Text around a number ("Summit +1979...", "call ...") is a
 # different value, not the same number: phone parsers skip it, so it is checked first.
@@ -204,13 +206,13 @@ def _remembered(settle: Callable[[Any], Any]) -> Callable[[Any], Any]:
     memo: dict[str, Any] = {}
 
     def remembered(value: Any) -> Any:
-        if type(value) is not str:
+        if type(value) is not str or len(value) > _MEMO_TEXT_MAX:
             return settle(value)
-        if value in memo:
-            return memo[value]
-        if len(memo) >= _MEMO_MAX:
-            memo.clear()
-        answer = memo[value] = settle(value)
+        answer = memo.get(value, _UNSEEN)  # one step: the other side's thread may clear it
+        if answer is _UNSEEN:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            answer = memo[value] = settle(value)
         return answer
 
     return remembered
