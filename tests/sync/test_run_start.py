@@ -26,7 +26,10 @@ def _watched_read(
     def read(*args: Any, **kwargs: Any) -> Iterator[list[Record]]:
         started.set()
         try:
-            yield from real(*args, **kwargs)
+            for page in real(*args, **kwargs):
+                # A page a record: the read-ahead cannot drain the read on its own (it holds
+                # one page), so only the run's closing ends it.
+                yield from ([record] for record in page)
         finally:
             closed.set()
 
