@@ -18,7 +18,7 @@ Single-table queries run in `execute`; joins, groups, subqueries and `BUILTIN.DF
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 FUNCTIONS = {"TO_DATE": (1, 2), "TO_TIMESTAMP": (1, 2), "TO_CHAR": (1, 2), "UPPER": (1, 1),
@@ -45,15 +45,21 @@ class Column:
     qualifier: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Literal:
     value: Any  # str, int, float or None
-    # Part of equality, so two queries differing only in `1` and `1.0` are never taken for
-    # one another by the result and row caches (UPPER(1.0) is '1.0', TO_DATE(2024.0) fails).
-    kind: type = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", type(self.value))
+    # Equal only with the same type too: `1` and `1.0` are different SuiteQL (UPPER(1.0) is
+    # '1.0', TO_DATE(2024.0, 'YYYY') is refused), and the result and row caches key on queries.
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Literal)
+            and type(other.value) is type(self.value)
+            and other.value == self.value
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value))
 
 
 @dataclass(frozen=True)
