@@ -148,7 +148,9 @@ def canonical_values_equal(a: Any, b: Any, rule: FieldRuleView) -> bool:
 
 def signature(record: dict[str, Any], rules: Sequence[FieldRuleView]) -> tuple[Any, ...]:
     """The canonical values of every compared path: equal signatures mean equal records
-    (exact-match rules only; tolerant numeric rules fall back to per-field comparison)."""
+    (exact-match rules only; tolerant numeric rules fall back to per-field comparison).
+    The plain definition: the compare signs through `signer`, held equal to this by
+    `tests/reconcile/test_signer.py`."""
     return tuple(_sig_value(canonical(get_path(record, r.path), r)) for r in rules)
 
 
