@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,9 +13,9 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.sandbox import Sandbox, write_config
 from mocks.world.generator import WorldSettings
+from tests.children import HARNESS, child_env, interrupt, read_until, start_harness
 from tests.paths import INVALID_MAPPINGS
 
-HARNESS = [sys.executable, "-m", "harness.cli"]
 runner = CliRunner()
 
 
@@ -76,27 +72,15 @@ def test_sandbox_with_dirty_world_is_no_go_with_reasons(tmp_path: Path) -> None:
 def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    env = child_env()
     stale = tmp_path / ".harness" / "state.db"  # an earlier sandbox's crosswalk
     stale.parent.mkdir()
     stale.write_bytes(b"earlier sandbox")
-    proc = subprocess.Popen(
-        [*HARNESS, "mock-up", "--accounts", "25", "--seed", "9", "--workdir", ".harness",
-         "--config-out", "harness.yaml"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )  # fmt: skip
+    args = ["mock-up", "--accounts", "25", "--seed", "9", "--workdir", ".harness",
+            "--config-out", "harness.yaml"]  # fmt: skip
+    proc = start_harness(args, tmp_path)
     try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        assert proc.stdout is not None
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("ground truth:"):  # printed once the mocks are described
-                break
-        text = "".join(lines)
+        text = read_until(proc, "ground truth:")  # printed once the mocks are described
         urls = re.findall(r"https://127\.0\.0\.1:\d+", text)
         assert len(urls) == 2, text
         ca = tmp_path / ".harness" / "tls" / "ca.pem"
@@ -126,14 +110,7 @@ def test_mock_up_serves_until_interrupted_then_sync_and_reconcile_use_its_config
         for secret_line in env_file.read_text().splitlines():
             assert secret_line.split("=", 1)[1] not in reconcile.stdout + sync.stdout
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("mock-up did not stop on Ctrl-C")
-    assert proc.stdout is not None
-    proc.stdout.close()
+        interrupt(proc)
     assert proc.returncode == 0
     for url in urls:
         with pytest.raises(httpx.ConnectError):

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +9,17 @@ import orjson
 from typer.testing import CliRunner
 
 from harness.cli import app
-
-HARNESS = [sys.executable, "-m", "harness.cli"]
+from tests.children import interrupt, read_until, start_harness
 
 
 def _mock_up(tmp_path: Path, *args: str) -> dict[str, Any]:
     """Run `harness mock-up` until it has written its ground truth; return the manifest."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    proc = subprocess.Popen(
-        [*HARNESS, "mock-up", *args, "--http"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )  # fmt: skip
+    proc = start_harness(["mock-up", *args, "--http"], tmp_path)
     try:
-        assert proc.stdout is not None
-        deadline, text = time.monotonic() + 60, ""
-        while time.monotonic() < deadline and "ground truth:" not in text:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            text += line
+        text = read_until(proc, "ground truth:")
         assert "ground truth:" in text, text
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        assert proc.stdout is not None
-        proc.stdout.close()
+        interrupt(proc)
     manifest: dict[str, Any] = orjson.loads(
         (tmp_path / ".harness" / "ground-truth.json").read_bytes()
     )

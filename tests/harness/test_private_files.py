@@ -5,11 +5,6 @@ state file and the log file are created owner-only (0600), in owner-only folders
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +13,8 @@ import pytest
 from harness.config import load_config
 from harness.monitoring.logs import configure_logging
 from sync.state import StateStore
+from tests.children import interrupt, read_until, start_harness
 from tests.paths import CUSTOMERS_MAPPING
-
-HARNESS = [sys.executable, "-m", "harness.cli"]
 
 
 def _mode(path: Path) -> str:
@@ -29,27 +23,14 @@ def _mode(path: Path) -> str:
 
 def _mock_up(tmp_path: Path, *extra: str) -> str:
     """Run `harness mock-up` until it has described its mocks; return what it printed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    proc = subprocess.Popen(
-        [*HARNESS, "mock-up", "--accounts", "3", "--seed", "2", "--http", "--workdir",
-         ".harness", "--config-out", "harness.yaml", *extra],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )  # fmt: skip
-    lines: list[str] = []
+    args = ["mock-up", "--accounts", "3", "--seed", "2", "--http", "--workdir", ".harness",
+            "--config-out", "harness.yaml", *extra]  # fmt: skip
+    proc = start_harness(args, tmp_path)
     try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("ground truth:"):
-                break
+        text = read_until(proc, "ground truth:")
     finally:
-        proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=30)  # drains and closes the pipe
-    return "".join(lines) + rest
+        rest = interrupt(proc)
+    return text + rest
 
 
 def _secrets(env_file: Path) -> dict[str, str]:

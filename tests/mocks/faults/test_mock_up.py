@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,9 +13,9 @@ from harness.cli import app
 from harness.sandbox.mocks import apply_faults, load_fault_plan, start_mocks
 from mocks.world.generator import WorldSettings
 from sync.errors import ConfigError
+from tests.children import interrupt, read_until, start_harness
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "faults"
-HARNESS = [sys.executable, "-m", "harness.cli"]
 
 
 def test_start_mocks_applies_each_vendors_share_of_the_plan(tmp_path: Path) -> None:
@@ -52,20 +47,10 @@ def test_mock_up_refuses_a_bad_plan_before_starting(tmp_path: Path) -> None:
 
 
 def test_mock_up_serves_with_the_plan_active(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     plan = FIXTURES / "token_expiry.yaml"
-    proc = subprocess.Popen(
-        [*HARNESS, "mock-up", "--http", "--accounts", "5", "--faults", str(plan)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )  # fmt: skip
+    proc = start_harness(["mock-up", "--http", "--accounts", "5", "--faults", str(plan)], tmp_path)
     try:
-        assert proc.stdout is not None
-        deadline, text = time.monotonic() + 60, ""
-        while time.monotonic() < deadline and "ground truth:" not in text:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            text += line
+        text = read_until(proc, "ground truth:")
         flat = " ".join(text.split())  # rich wraps long lines
         assert "1 rule(s) on salesforce, 1 rule(s) on netsuite" in flat, text
         token = dict(
@@ -80,7 +65,4 @@ def test_mock_up_serves_with_the_plan_active(tmp_path: Path) -> None:
             assert status["active"] is True
             assert [r["effect"] for r in status["rules"]] == ["token_expiry"]
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        assert proc.stdout is not None
-        proc.stdout.close()
+        interrupt(proc)
