@@ -7,9 +7,11 @@ stamp range of the records (one aggregate query, beside the metadata-catalog req
 cuts that range into spans of whole seconds holding about 70% of a page each at the
 average density (`SPAN_FILL`), and reads the spans as chains of their own, several at
 once. The spans are handed out in stamp order, each span's pages in keyset order, so the
-pages come out exactly as one chain would give them (`dialect.strict_order` sees them
-whole). The count query costs one call a full read, and a round trip when the catalog is
-known already (nothing to run beside).
+records come out exactly as one chain would give them. Spans meet at whole seconds, so each
+is put in strict order on its own (`dialect.strict_order`): a span's last second is
+complete when its chain ends, and need not wait for the next span to be read. The count
+query costs one call a full read, and a round trip when the catalog is known already
+(nothing to run beside).
 
 A record edited during the read gets a stamp at or past the last second the count saw, so
 the last span (that second onwards) is open-ended. It is read from the start, beside the

@@ -139,19 +139,23 @@ class BodyReader:
         spans = plan_spans(counted, self._page) if counted is not None else None
         if spans is None:
             chain = self.pages(obj, plan, fields, since, counted=counted)
-            filled = ahead(chain, fill, name="netsuite-ahead")
+            filled = dialect.strict_order(ahead(chain, fill, name="netsuite-ahead"), key=_first)
         else:
 
             def read(span: Span, ended: threading.Event) -> Iterator[list[tuple[RowKey, Record]]]:
+                # In strict order span by span: a span ends at a whole second, so its last
+                # second is complete when its chain ends, and is handed out then, not held
+                # until the next span has been read and made into records too.
                 chain = self.pages(obj, plan, fields, span.since(since), span.conditions())
-                return ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
+                made = ahead(signalled(chain, ended), fill, depth=2, name="netsuite-span")
+                return dialect.strict_order(made, key=_first)
 
             tail_check = partial(check_tail, self._suiteql, obj, spans[-1].since(since))
             filled = read_spans(spans, read, depth=self._workers, tail_check=tail_check)
         # Re-cut into whole pages (the last one shorter): spans hold less than a page, and the
         # strict order holds each page's last second back, so the pages served vary; a
         # consumer's rounds (a write batch per 100 records downstream) stay full.
-        for batch in gathered(dialect.strict_order(filled, key=_first), self._page):
+        for batch in gathered(filled, self._page):
             yield [record for _, record in batch]
 
     @staticmethod

@@ -252,6 +252,42 @@ def test_a_read_in_spans_comes_in_whole_pages(
     assert sizes == [25] * (RECORDS // 25) + [RECORDS % 25]
 
 
+class HoldQuery(httpx.BaseTransport):
+    """Answers the body query holding `marker` only once `release` is set (or WAIT_S has
+    passed, which `timed_out` tells)."""
+
+    def __init__(self, inner: httpx.BaseTransport, marker: str, release: threading.Event) -> None:
+        self.inner, self.marker, self.release = inner, marker, release
+        self.timed_out = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        text = request.read().decode()
+        if "AS c0" in text and self.marker in text:
+            self.timed_out = not self.release.wait(WAIT_S)
+        return self.inner.handle_request(request)
+
+
+def test_a_page_is_handed_out_once_its_spans_are_read_not_after_the_next_one(
+    netsuite: tuple[Connector, TestClient, httpx.Client],
+) -> None:
+    """Spans meet at whole seconds: the first page (the first span and part of the second)
+    comes while the third span's answer is still held, not once it is read too."""
+    conn, _app, client = netsuite
+    stats = {"n": RECORDS, "lo": stamp(0), "hi": stamp(RECORDS // 2)}  # as the fixture seeds
+    spans = plan_spans(stats, 25)
+    assert spans is not None and spans[2].lower is not None
+    release = threading.Event()
+    held = HoldQuery(client._transport, f">= {dialect.suiteql_timestamp(spans[2].lower)}",
+                     release)  # fmt: skip
+    client._transport = held
+    pages = conn.read("customer", fields=["companyName"])
+    first = next(pages)
+    assert not held.timed_out and len(first) == 25
+    release.set()
+    records = first + [r for page in pages for r in page]
+    assert [r.id for r in records] == [str(n) for n in range(1, RECORDS + 1)]
+
+
 class EditBetweenSpans(httpx.BaseTransport):
     """The worst timing for an edit: the last closed span is answered, then a user saves
     record 3 (first span) in the second of the latest stamp, and only then is the first
