@@ -109,39 +109,37 @@ def _oracle_parts(fmt: str) -> tuple[tuple[str, str], ...]:
     return tuple(parts)
 
 
-# Each format element's text for a datetime.
-_ELEMENTS: dict[str, Callable[[datetime], str]] = {
-    "YYYY": lambda v: f"{v.year:04d}",
-    "MM": lambda v: f"{v.month:02d}",
-    "DD": lambda v: f"{v.day:02d}",
-    "HH24": lambda v: f"{v.hour:02d}",
-    "HH12": lambda v: f"{v.hour % 12 or 12:02d}",
-    "HH": lambda v: f"{v.hour % 12 or 12:02d}",
-    "MI": lambda v: f"{v.minute:02d}",
-    "SS": lambda v: f"{v.second:02d}",
+# Each format element as a `str.format` field of (the datetime, its hour on a 12-hour clock).
+_ELEMENTS: dict[str, str] = {
+    "YYYY": "{0.year:04d}",
+    "MM": "{0.month:02d}",
+    "DD": "{0.day:02d}",
+    "HH24": "{0.hour:02d}",
+    "HH12": "{1:02d}",
+    "HH": "{1:02d}",
+    "MI": "{0.minute:02d}",
+    "SS": "{0.second:02d}",
 }
 
 
 @lru_cache(maxsize=64)
-def _oracle_writer(fmt: str) -> Callable[[datetime], str]:
-    """TO_CHAR for one format model: its elements looked up once, then only filled in."""
-    pieces = [
-        _ELEMENTS[text] if kind == "tok" else _literal(text) for kind, text in _oracle_parts(fmt)
-    ]
+def oracle_writer(fmt: str) -> Callable[[datetime], str]:
+    """TO_CHAR for one format model: made once into one format string, then only filled in
+    (a page of timestamps calls it once a row)."""
+    template = "".join(
+        _ELEMENTS[text] if kind == "tok" else text.replace("{", "{{").replace("}", "}}")
+        for kind, text in _oracle_parts(fmt)
+    )
 
     def write(value: datetime) -> str:
-        return "".join([piece(value) for piece in pieces])
+        return template.format(value, value.hour % 12 or 12)
 
     return write
 
 
-def _literal(text: str) -> Callable[[datetime], str]:
-    return lambda _value: text
-
-
 def oracle_format(value: datetime, fmt: str) -> str:
     """TO_CHAR(datetime, fmt)."""
-    return _oracle_writer(fmt)(value)
+    return oracle_writer(fmt)(value)
 
 
 def oracle_parse(text: str, fmt: str) -> datetime:

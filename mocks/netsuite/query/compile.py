@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import partial
 from itertools import compress, repeat
 from operator import attrgetter, ge, is_, is_not, le, mod
 from typing import Any
 
-from mocks.netsuite.dates import user_date_formatter, user_date_template
-from mocks.netsuite.query.suiteql import Column, Literal, SelectItem
+from mocks.netsuite.dates import oracle_writer, second, user_date_formatter, user_date_template
+from mocks.netsuite.query.suiteql import Column, Func, Literal, SelectItem
 from mocks.netsuite.query.tables import Table, all_digits, plain_value
 from mocks.netsuite.query.values import compile_value, format_value, item_key
 from mocks.netsuite.render import timestamp_getter
@@ -81,6 +81,9 @@ def value_vector(node: Any, table: Table, date_format: str) -> Vector:
 
 def text_vector(node: Any, table: Table, date_format: str) -> TextVector:
     """Output strings (None: left out of the row) of a column for many rows."""
+    stamped = _stamp_format(node, table)
+    if stamped is not None:
+        return _stamp_texts(*stamped)
     field = _field(node, table)
     if field is None:
         get = compile_value(node, table, date_format)
@@ -142,6 +145,43 @@ def _day_texts(name: str, date_format: str) -> TextVector:
     return texts
 
 
+def _stamp_format(node: Any, table: Table) -> tuple[str, Callable[[datetime], str]] | None:
+    """(field, writer) of `TO_CHAR(<record timestamp>, '<format>')` with a format SuiteQL
+    knows; None for any other expression. Such a call cannot fail on any row (its format
+    is checked here, its value is a timestamp or NULL), so it may be computed a column at
+    a time like a plain column, in the same texts `call_function` gives."""
+    if not (isinstance(node, Func) and node.name == "TO_CHAR" and len(node.args) == 2):
+        return None
+    column, fmt = node.args
+    field = _field(column, table)
+    if field is None or field.kind != "datetime" or timestamp_getter(field.name) is None:
+        return None
+    if not (isinstance(fmt, Literal) and isinstance(fmt.value, str) and fmt.value):
+        return None
+    try:
+        return field.name, oracle_writer(fmt.value)
+    except ValueError:  # an unknown format element: refused row by row, as SQL reads
+        return None
+
+
+def _stamp_texts(name: str, write: Callable[[datetime], str]) -> TextVector:
+    moment = timestamp_getter(name)
+    assert moment is not None  # `_stamp_format` chose a field with a timestamp
+
+    def texts(recs: list[Any], _: list[dict[str, Any]]) -> list[str | None]:
+        seconds = [None if m is None else second(m) for m in map(moment, recs)]
+        # Each distinct second written once; an empty text is NULL, as `format_value` has it.
+        written = {s: write(s) or None for s in set(seconds) if s is not None}
+        return [None if s is None else written[s] for s in seconds]
+
+    return texts
+
+
+def _vectorised(node: Any, table: Table) -> bool:
+    """Whether a select item is filled a column at a time (`text_vector`)."""
+    return isinstance(node, Column | Literal) or _stamp_format(node, table) is not None
+
+
 def read_in_order(node: Any, table: Table, recs: list[Any]) -> bool:
     """Whether records as a table of records reads them (in `_id_order`, then filtered) are
     already in ascending order of `node`: its id column, every id ASCII digits."""
@@ -171,9 +211,10 @@ def compile_projection(
     Columns and literals are filled a column at a time (reading a column can fail only
     with a ValueError on a malformed stored value, whichever row comes first). A function
     can fail with a message about its row, so a query selecting one runs row by row, items
-    in order, as SQL reads."""
+    in order, as SQL reads; `TO_CHAR` of a record timestamp in a known format cannot, and
+    is filled a column at a time too (a span or key query selects it)."""
     keys = tuple(item_key(item, i) for i, item in enumerate(items, 1))
-    if all(isinstance(item.expr, Column | Literal) for item in items):
+    if all(_vectorised(item.expr, table) for item in items):
         vectors = [text_vector(item.expr, table, date_format) for item in items]
         # Rows are records when a column reads a record field: their dicts, once a page.
         records = any(_field(item.expr, table) is not None for item in items)

@@ -78,6 +78,28 @@ def test_to_char_keeps_the_time(client: TestClient, customers: None) -> None:
     assert rows == [{"id": "2", "modified": "2024-01-16T13:22:00", "expr3": "16/01/2024 13:22"}]
 
 
+def test_to_char_of_a_stamp_is_the_same_a_column_at_a_time_as_row_by_row(
+    client: TestClient, make_customer: Callable[..., str], clock: Clock
+) -> None:
+    """A page selecting only columns and `TO_CHAR` of a stamp is built a column at a time;
+    beside `UPPER`, which may fail on a row, it is built row by row: the texts are the same
+    (seconds cut, not rounded; 12-hour clock; quoted text kept as it is)."""
+    for moment in ((0, 0, 999_999), (13, 5, 500_000), (12, 59, 1)):
+        clock.now = clock.now.replace(hour=moment[0], minute=moment[1], microsecond=moment[2])
+        make_customer(companyName="Stamp Co")
+        clock.now += timedelta(days=1)
+    stamps = ("TO_CHAR(lastmodifieddate, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS a,"
+              " TO_CHAR(datecreated, 'HH12 \"{h}\" HH:MI DD/MM/YYYY') AS b")  # fmt: skip
+    by_column = _rows(client, f"SELECT id, {stamps} FROM customer ORDER BY id")
+    upper = "UPPER(companyname) AS u"
+    by_row = _rows(client, f"SELECT id, {stamps}, {upper} FROM customer ORDER BY id")
+    assert [{k: v for k, v in row.items() if k != "u"} for row in by_row] == by_column
+    assert [row["b"] for row in by_column] == [
+        "12 {h} 12:00 15/01/2024", "01 {h} 01:05 16/01/2024", "12 {h} 12:59 17/01/2024",
+    ]  # fmt: skip
+    assert by_column[0]["a"] == "2024-01-15T00:00:00"
+
+
 @pytest.mark.parametrize(
     ("where", "expected"),
     [
