@@ -11,12 +11,13 @@ Only this module sees httpx exceptions and HTTP status codes. Everything above i
 - any other 4xx -> `FatalVendorError`; an unexpected 1xx/3xx -> `VendorError`.
 
 Every error carries the status, the vendor's code and the parsed body. Secrets never reach the
-log: only the method, the path (no query string) and the status are logged.
+log: only the method, the path (no query string) and the status are logged. The shapes a pack
+hands in and gets back (`ErrorPolicy`, `AuthHook`, `HttpResponse`, ...) are defined in
+`http_contract` and exported from here too: packs import them from this module.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import socket
@@ -24,11 +25,8 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol
-from urllib.parse import urlsplit
+from typing import Any
 
 import httpx
 import orjson
@@ -36,6 +34,15 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from sync.connectors.base import ConnectionSettings
 from sync.connectors.circuit import DEFAULT_COOLDOWN, DEFAULT_THRESHOLD, CircuitBreaker
+from sync.connectors.http_contract import (
+    AuthHook,
+    CallStats,
+    ErrorPolicy,
+    HttpResponse,
+    VendorFault,
+    parse_retry_after,
+    url_path,
+)
 from sync.connectors.ratelimit import bucket_from_options
 from sync.errors import (
     AuthError,
@@ -69,117 +76,8 @@ _USER_AGENT = "crm-erp-harness-sync/0.1"
 SendGate = Callable[[str, str], Callable[[], None] | None]
 
 
-class VendorFault(NamedTuple):
-    """A vendor error body reduced to its code and message."""
-
-    code: str | None
-    message: str
-
-
-def _generic_fault(status: int, body: Any) -> VendorFault:
-    text = body if isinstance(body, str) else (orjson.dumps(body).decode() if body else "")
-    return VendorFault(None, text[:500] or f"HTTP {status}")
-
-
-def _unauthorized(response: HttpResponse) -> bool:
-    return response.status == 401
-
-
-@dataclass(frozen=True)
-class ErrorPolicy:
-    """How one vendor reports errors; the connector's dialect supplies `parse`.
-
-    `renew_session` says which answer means "your session is stale: renew it and send again"
-    (most vendors: 401; SAP: 403 with `x-csrf-token: Required` as well). Such an answer gets
-    one credential refresh and one retry; if it comes again, the run stops with `AuthError`."""
-
-    parse: Callable[[int, Any], VendorFault] = _generic_fault
-    retry_codes: frozenset[str] = frozenset()  # transient even on a 4xx: retry here
-    defer_codes: frozenset[str] = frozenset()  # transient, but retrying within seconds is futile
-    renew_session: Callable[[HttpResponse], bool] = _unauthorized
-
-
-class AuthHook(Protocol):
-    """Adds credentials to each request and may renew them once when the vendor says the
-    session is stale (`ErrorPolicy.renew_session`: a 401 unless the vendor says otherwise)."""
-
-    def headers(self, method: str, url: str) -> dict[str, str]:
-        """Headers to add to a request for the absolute `url` (query string included)."""
-        ...
-
-    def refresh(self, rejected: Mapping[str, str]) -> bool:
-        """Renew credentials after `rejected` (the headers the stale-session answer answered);
-        True to retry."""
-        ...
-
-
-_UNPARSED: Any = object()
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    """A successful answer, free of httpx types. Header names are lower-case."""
-
-    status: int
-    url: str
-    headers: Mapping[str, str]
-    content: bytes
-    # A JSON body is decoded once, inside the retry loop (a malformed one is retried).
-    parsed: Any = field(default=_UNPARSED, compare=False, repr=False)
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-    def json(self) -> Any:
-        """The body decoded with orjson; None for an empty body."""
-        if self.parsed is not _UNPARSED:
-            return self.parsed
-        if not self.content:
-            return None
-        try:
-            return orjson.loads(self.content)
-        except orjson.JSONDecodeError as exc:
-            raise VendorError(
-                f"{_path(self.url)} answered {self.status} with a body that is not JSON",
-                status=self.status,
-                body=self.content[:500].decode("utf-8", "replace"),
-            ) from exc
-
-
-@dataclass(frozen=True)
-class CallStats:
-    """Calls actually sent (retries and auth refreshes included), for the engine's metrics."""
-
-    total: int
-    by_method: Mapping[str, int]
-    retries: int
-    auth_refreshes: int
-
-
 class _Retryable(TransientVendorError):
     """One failed attempt worth retrying; becomes a plain TransientVendorError when retries end."""
-
-
-def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now())
-
-
-def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
 
 
 def _when_on_wire(callback: Callable[[], None]) -> Callable[[str, dict[str, Any]], None]:
@@ -333,7 +231,7 @@ class HttpSession:
         url = self._url(path)
         if self.read_only and method not in READ_METHODS and not read:
             raise ReadOnlyViolation(
-                f"{method} {_path(url)} refused: the {self.vendor} connection is read-only"
+                f"{method} {url_path(url)} refused: the {self.vendor} connection is read-only"
             )
         # `content` is a body sent as it is (a CSV upload); its Content-Type is the caller's.
         content = self._encode(json) if json is not None else content
@@ -446,7 +344,7 @@ class HttpSession:
             self._by_method[method] = self._by_method.get(method, 0) + 1
         for listener in self._listeners:
             listener(method, str(request.url), content)
-        where = f"{method} {_path(url)}"
+        where = f"{method} {url_path(url)}"
         try:
             with self._in_flight:
                 # Rate windows count a request as it goes out, once it holds its slot: one
@@ -499,7 +397,9 @@ class HttpSession:
             return self._decoded(method, response)
         body = self._error_body(response)
         code, message = self._errors.parse(status, body)
-        text = f"{method} {_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
+        text = (
+            f"{method} {url_path(response.url)} -> {status}{f' {code}' if code else ''}: {message}"
+        )
         if status == 401 or self._errors.renew_session(response):
             raise AuthError(f"{self.vendor} refused the credentials ({text}); check them")
         # A deferred answer first: a spent daily allowance comes as a 429 at some vendors
@@ -523,7 +423,7 @@ class HttpSession:
             parsed = orjson.loads(response.content)
         except orjson.JSONDecodeError as exc:
             raise _Retryable(
-                f"{method} {_path(response.url)} -> {response.status} with a malformed JSON "
+                f"{method} {url_path(response.url)} -> {response.status} with a malformed JSON "
                 f"body ({len(response.content)} bytes: {exc})",
                 status=response.status,
                 code="MALFORMED_RESPONSE",
@@ -560,7 +460,7 @@ class HttpSession:
         log.warning(
             "%s %s: %s; retry %d in %.2fs",
             method,
-            _path(url),
+            url_path(url),
             getattr(exc, "code", None) or type(exc).__name__,
             state.attempt_number,
             state.upcoming_sleep,
