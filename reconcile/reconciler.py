@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from reconcile.compare import compare_rules, differing_paths
-from reconcile.explain import (
-    MISSED_CAUSES,
-    SyncMemory,
-    field_cause,
-    missing_cause,
-    source_change,
-    unexpected_cause,
-)
-from reconcile.match import pair_records
+from reconcile import findings
+from reconcile.cascade import Link
+from reconcile.compare import FieldRuleView, compare_rules, differing_paths
+from reconcile.explain import MISSED_CAUSES, SyncMemory, field_cause, missing_cause, source_change
+from reconcile.findings import SourceProbe
+from reconcile.match import Pairing, pair_records
 from reconcile.model import FieldDiff, FieldScore, Finding, FlowScore
 from reconcile.prepared import Prepared
 from reconcile.reading import ProgressFn, snapshot_both
@@ -25,24 +21,18 @@ from reconcile.verdict import build_report, judge
 from sync.connectors.base import Connector, Record
 from sync.explode import explode
 from sync.hashing import content_hash
-from sync.mapping import MappingSpec, get_path
-from sync.state import CrosswalkEntry
+from sync.mapping import MappedRecord, MappingSpec, get_path
+from sync.state import CrosswalkEntry, QuarantineEntry
 
 if TYPE_CHECKING:
-    from reconcile.columnar.pairs import ColumnarOptions
+    from reconcile.columnar.pairs import ColumnarOptions, PairVerdict
 
-# Which of these source ids the source still holds, read by id (not through its queries).
-# For each source key asked: True when the source holds the record, False when it surely
-# does not, None when its absence proves nothing (asked through a query index that may lag).
-SourceProbe = Callable[[Sequence[str]], dict[str, bool | None]]
-PROBE_CAP = 2_000  # source records asked by id per flow: a reconcile stays a few calls
 # Pairs found without an id: the target lacks the external id, so the sync did not create it
 # (or lost the link) and its next upsert would create a duplicate.
 UNLINKED_CAUSE = {
     "business_key": "linked by business key only: the target lacks the external id",
     "fuzzy": "linked by fuzzy match only: the target lacks the external id",
 }
-AMBIGUOUS_CAUSE = "several equally good candidates: not paired"
 EXPLAIN_SAMPLE = 25  # deepdiff is ~1 ms a pair: explain a sample, never the whole population
 
 
@@ -178,130 +168,121 @@ def compare_snapshots(
         # the paired ones when it finds a candidate).
         predict=lambda record: prepared.mapped(record).payload,
     )
-    findings: list[Finding] = []
-    field_equal: Counter[str] = Counter()
-    field_compared: Counter[str] = Counter()
-    all_equal = 0
-    equal = 0
-    quarantined = 0
-    explanations: list[str] = []
-    flags: Counter[str] = Counter()
-    lags: list[float] = []
-
-    verdicts: list[PairVerdict] | None = None
+    tally = _Tally(spec, rules, memory, prepared)
+    verdicts = None
     if columnar.applies(len(pairing.pairs)):
         verdicts = judge_pairs(spec, rules, pairing.pairs, columnar, refs=memory.refs)
     for index, (src, tgt) in enumerate(pairing.pairs):
-        key = _key(spec, src)
         link = pairing.links[src.id]
-        unlinked = link.matched_by in ("business_key", "fuzzy")
         if verdicts is None:
             mapped, same = prepared.judged(src, tgt)
-            verdict = PairVerdict(
-                mapped.ok, tuple(f"{flag.code} {flag.target}" for flag in mapped.flags), same
-            )
-        else:
-            verdict = verdicts[index]
-        flags.update(verdict.flags)
-        held = memory.quarantine.get(key)
-        quarantined += held is not None or not verdict.ok
+            flags = tuple(f"{flag.code} {flag.target}" for flag in mapped.flags)
+            tally.pair(src, tgt, link, PairVerdict(mapped.ok, flags, same), mapped)
+        else:  # the engine kept no payload: `pair` maps an unequal pair again
+            tally.pair(src, tgt, link, verdicts[index])
+    tally.findings += findings.ambiguous(spec, pairing.ambiguous)
+    missing, held_back = findings.missing(spec, pairing.missing, prepared, memory)
+    tally.findings += missing
+    tally.quarantined += held_back
+    tally.findings += findings.unexpected(spec, pairing.unexpected, memory, probe)
+    tally.findings += findings.duplicates(pairing)
+    return _score(name, spec, sources, targets, pairing, tally)
+
+
+class _Tally:
+    """What a compare's matched pairs add up to, one pair at a time (`pair`), and the
+    findings the rest of the pairing adds."""
+
+    def __init__(
+        self, spec: MappingSpec, rules: Sequence[FieldRuleView], memory: SyncMemory,
+        prepared: Prepared,
+    ) -> None:  # fmt: skip
+        self.spec, self.rules, self.memory, self.prepared = spec, rules, memory, prepared
+        self.findings: list[Finding] = []
+        self.field_equal: Counter[str] = Counter()
+        self.all_equal = 0  # pairs equal in every field: counted per field by `_score`
+        self.equal = 0
+        self.quarantined = 0
+        self.explanations: list[str] = []
+        self.flags: Counter[str] = Counter()
+        self.lags: list[float] = []
+
+    def pair(self, src: Record, tgt: Record, link: Link, verdict: PairVerdict,
+             mapped: MappedRecord | None = None) -> None:  # fmt: skip
+        """Judge one matched pair: equal (with its sync lag) or a finding. `mapped` is the
+        source's mapping when it was kept (not by the columnar engine): made again if needed."""
+        key = findings.source_key(self.spec, src)
+        unlinked = link.matched_by in UNLINKED_CAUSE
+        self.flags.update(verdict.flags)
+        held = self.memory.quarantine.get(key)
+        self.quarantined += held is not None or not verdict.ok
+        entry = self.memory.crosswalk.get(key)
         if not unlinked and verdict.same:
-            equal += 1
-            all_equal += 1  # every field equal: counted per field after the loop
-            lags += _sync_lag(memory.crosswalk.get(key), memory.live_since)
-            continue
-        if verdicts is not None:  # the engine kept no payload: map the few unequal pairs again
-            mapped = prepared.mapped(src)
-        expected = mapped.payload
-        diffs = differing_paths(expected, tgt.fields, rules)
+            self.all_equal += 1
+            self._equal(entry)
+            return
+        mapped = mapped if mapped is not None else self.prepared.mapped(src)
+        diffs = differing_paths(mapped.payload, tgt.fields, self.rules)
         different = {rule.path for rule, _, _ in diffs}
-        for rule in rules:
-            if rule.path not in different:
-                field_equal[rule.path] += 1
+        self.field_equal.update(r.path for r in self.rules if r.path not in different)
         if not diffs and mapped.ok and not unlinked:  # tolerant numeric rules: equal after all
-            equal += 1
-            lags += _sync_lag(memory.crosswalk.get(key), memory.live_since)
-            continue
-        entry = memory.crosswalk.get(key)
-        changed = source_change(src, entry, content_hash(expected), memory)
+            self._equal(entry)
+            return
+        finding = self._finding(src, tgt, link, mapped, diffs, held, entry)
+        self.findings.append(finding)
+        if len(self.explanations) < EXPLAIN_SAMPLE and finding.diffs:
+            self.explanations.append(_explain(key, finding.diffs))
+
+    def _equal(self, entry: CrosswalkEntry | None) -> None:
+        self.equal += 1
+        self.lags += _sync_lag(entry, self.memory.live_since)
+
+    def _finding(
+        self, src: Record, tgt: Record, link: Link, mapped: MappedRecord,
+        diffs: list[tuple[FieldRuleView, Any, Any]], held: QuarantineEntry | None,
+        entry: CrosswalkEntry | None,
+    ) -> Finding:  # fmt: skip
+        """A pair that differs (or is linked without the external id), with each field's
+        cause and the pair's."""
+        key = findings.source_key(self.spec, src)
+        changed = source_change(src, entry, content_hash(mapped.payload), self.memory)
         field_diffs = tuple(
             FieldDiff(rule.path, exp, act,
                       field_cause(exp, act, src, tgt, entry, held, rule.path, changed))
             for rule, exp, act in diffs
         )  # fmt: skip
         if not mapped.ok:
-            cause = missing_cause(src, key, memory, [i.message for i in mapped.issues])
+            cause = missing_cause(src, key, self.memory, [i.message for i in mapped.issues])
             detail = "; ".join(i.message for i in mapped.issues)
         else:
-            cause = Counter(d.cause for d in field_diffs).most_common(1)[0][0]
+            causes = Counter(d.cause for d in field_diffs).most_common(1)
+            cause = causes[0][0] if causes else ""  # no diff: an unlinked pair, named below
             detail = ", ".join(d.path for d in field_diffs)
+        unlinked = link.matched_by in UNLINKED_CAUSE
         if unlinked:
             cause = UNLINKED_CAUSE[link.matched_by]
-            detail = f"confidence {link.confidence:.2f}" + (
-                f"; differs: {detail}" if detail else ""
-            )
-        findings.append(
-            Finding(
-                "unlinked" if unlinked else "different",
-                key,
-                tgt.id,
-                _ext(spec, tgt) if unlinked else key,
-                cause,
-                detail,
-                field_diffs,
-                matched_by=link.matched_by,
-                confidence=link.confidence,
-            )
-        )
-        if len(explanations) < EXPLAIN_SAMPLE and field_diffs:
-            explanations.append(_explain(key, field_diffs))
+            differs = f"; differs: {detail}" if detail else ""
+            detail = f"confidence {link.confidence:.2f}{differs}"
+        return Finding(
+            "unlinked" if unlinked else "different", key, tgt.id,
+            findings.external_id(self.spec, tgt) if unlinked else key, cause, detail,
+            field_diffs, matched_by=link.matched_by, confidence=link.confidence,
+        )  # fmt: skip
 
-    for rule in rules:
-        field_compared[rule.path] += len(pairing.pairs)
-        field_equal[rule.path] += all_equal
-    for proposal in pairing.ambiguous:
-        key = _key(spec, proposal.source)
-        ids = tuple(t.id for t in proposal.targets)
-        findings.append(
-            Finding(
-                "ambiguous",
-                key,
-                None,
-                key,
-                AMBIGUOUS_CAUSE,
-                f"{proposal.link.matched_by} candidates: {', '.join(ids)}"
-                + (" (also wanted by another source)" if proposal.contested else ""),
-                candidates=ids,
-            )
-        )
-    for src in pairing.missing:
-        key = _key(spec, src)
-        mapped = prepared.mapped(src)
-        issues = [i.message for i in mapped.issues]
-        held = memory.quarantine.get(key)
-        quarantined += held is not None or bool(issues)
-        detail = held.message if held is not None else "; ".join(issues) or "no target record"
-        cause = missing_cause(src, key, memory, issues)
-        findings.append(Finding("missing_in_target", key, None, key, cause, detail))
-    findings += _unexpected(spec, pairing.unexpected, memory, probe)
-    paired = {tgt.id for _src, tgt in pairing.pairs}
-    for ext, dupes in pairing.duplicates.items():
-        # Name the extra record, not the one the source is paired (and compared) with.
-        extras = [t.id for t in dupes if t.id not in paired] or [t.id for t in dupes[1:]]
-        kept = next((t.id for t in dupes if t.id in paired), dupes[0].id)
-        findings.append(
-            Finding(
-                "duplicate",
-                ext,
-                extras[0],
-                ext,
-                "several target records carry one external id",
-                f"{', '.join(extras)} besides {kept}, which is paired with the source",
-            )
-        )
 
+def _score(
+    name: str, spec: MappingSpec, sources: dict[str, Record], targets: dict[str, Record],
+    pairing: Pairing, tally: _Tally,
+) -> FlowScore:  # fmt: skip
+    """The flow's score from its pairing and what its records added up to."""
+    found = sorted(tally.findings, key=lambda f: (f.kind, f.source_id or "", f.target_id or ""))
+    compared: Counter[str] = Counter()
+    equal = Counter(tally.field_equal)
+    for rule in tally.rules:
+        compared[rule.path] += len(pairing.pairs)
+        equal[rule.path] += tally.all_equal
     extra = sum(len(dupes) - 1 for dupes in pairing.duplicates.values())
-    findings.sort(key=lambda f: (f.kind, f.source_id or "", f.target_id or ""))
+    lags = tally.lags
     return FlowScore(
         flow=name,
         source_object=spec.source.object,
@@ -309,54 +290,29 @@ def compare_snapshots(
         source_records=len(sources),
         target_records=len(targets),
         matched=len(pairing.pairs),
-        equal=equal,
-        different=sum(1 for f in findings if f.kind == "different"),
+        equal=tally.equal,
+        different=sum(1 for f in found if f.kind == "different"),
         missing_in_target=len(pairing.missing),
         unexpected_in_target=len(pairing.unexpected),
         duplicates=len(pairing.duplicates),
-        quarantined=quarantined,
-        fields_compared=sum(field_compared.values()),
-        fields_equal=sum(field_equal.values()),
-        fields=tuple(
-            FieldScore(r.path, field_compared[r.path], field_equal[r.path]) for r in rules
-        ),
-        root_causes=dict(Counter(f.root_cause for f in findings).most_common()),
-        findings=tuple(findings),
-        explanations=tuple(explanations),
-        policy_flags=dict(sorted(flags.items())),
+        quarantined=tally.quarantined,
+        fields_compared=sum(compared.values()),
+        fields_equal=sum(equal.values()),
+        fields=tuple(FieldScore(r.path, compared[r.path], equal[r.path]) for r in tally.rules),
+        root_causes=dict(Counter(f.root_cause for f in found).most_common()),
+        findings=tuple(found),
+        explanations=tuple(tally.explanations),
+        policy_flags=dict(sorted(tally.flags.items())),
         matched_by=dict(Counter(link.matched_by for link in pairing.links.values())),
-        unlinked=sum(1 for f in findings if f.kind == "unlinked"),
+        unlinked=sum(1 for f in found if f.kind == "unlinked"),
         ambiguous=len(pairing.ambiguous),
         completeness=len(pairing.pairs) / len(sources) if sources else 1.0,
         uniqueness=1 - extra / len(targets) if targets else 1.0,
-        missed_changes=sum(1 for f in findings if f.root_cause in MISSED_CAUSES),
+        missed_changes=sum(1 for f in found if f.root_cause in MISSED_CAUSES),
         lag_changes=len(lags),
         lag_median_seconds=_percentile(lags, 0.5),
         lag_p95_seconds=_percentile(lags, 0.95),
     )
-
-
-def _unexpected(
-    spec: MappingSpec, unpaired: Sequence[Record], memory: SyncMemory, probe: SourceProbe | None
-) -> list[Finding]:
-    """Target records no source of the snapshot pairs with. One whose crosswalked source is
-    missing from the snapshot is asked of the source by id (capped): deleted there, or only
-    not yet visible to its queries."""
-    by_target = memory.target_ids  # built over the whole crosswalk: once
-    claims = {t.id: by_target.get(t.id) for t in unpaired}
-    asked = set(sorted({s for s in claims.values() if s is not None})[:PROBE_CAP])
-    answers = probe(sorted(asked)) if probe is not None and asked else {}
-    findings = []
-    for tgt in unpaired:
-        source_id = claims[tgt.id]
-        still = answers.get(source_id) if source_id is not None else None
-        cause = unexpected_cause(source_id, still)
-        detail = ("created outside this flow, or by another integration" if source_id is None
-                  else f"crosswalked from source record {source_id}")  # fmt: skip
-        findings.append(
-            Finding("unexpected_in_target", source_id, tgt.id, _ext(spec, tgt), cause, detail)
-        )
-    return findings
 
 
 def _sync_lag(entry: CrosswalkEntry | None, live_since: datetime | None) -> list[float]:
@@ -377,15 +333,6 @@ def _percentile(values: list[float], share: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def _key(spec: MappingSpec, record: Record) -> str:
-    return str(record.fields.get(spec.source_key) or record.id)
-
-
-def _ext(spec: MappingSpec, record: Record) -> str | None:
-    value = get_path(record.fields, spec.external_id_field)
-    return None if value is None else str(value)
 
 
 def _explain(key: str, diffs: tuple[FieldDiff, ...]) -> str:
