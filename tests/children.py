@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,15 @@ from pathlib import Path
 import pytest
 
 HARNESS = [sys.executable, "-m", "harness.cli"]
+# `python -m harness.cli`, with Ctrl-C made to raise KeyboardInterrupt first. A child starts
+# with SIGINT ignored when its parent ignored it as it forked (C's system() ignores SIGINT
+# and SIGQUIT while it waits, and a pytest worker runs many threads), and Python then keeps
+# it ignored: one such mock-up child outlived its Ctrl-C by an hour in the suite. Without
+# the test's parent, `harness` keeps an ignored SIGINT ignored, as a background job expects.
+_INTERRUPTIBLE = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
+    " runpy.run_module('harness.cli', run_name='__main__', alter_sys=True)"
+)
 
 
 def child_env() -> dict[str, str]:
@@ -25,16 +35,18 @@ def child_env() -> dict[str, str]:
 
 
 def start_harness(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
-    """`harness ARGS` in `cwd`, stdout and stderr on one pipe."""
+    """`harness ARGS` in `cwd`, stdout and stderr on one pipe, stopped by Ctrl-C whatever
+    the test's process was doing as it started it."""
     return subprocess.Popen(
-        [*HARNESS, *args],
+        [sys.executable, "-c", _INTERRUPTIBLE, *args],
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env(),
     )  # fmt: skip
 
 
 def read_until(proc: subprocess.Popen[str], marker: str, timeout: float = 60) -> str:
-    """What the child printed up to the line starting with `marker` (or until it ended, or
-    `timeout` seconds passed)."""
+    """What the child printed up to the line starting with `marker`, or until it ended, or
+    until a line arrived `timeout` seconds after the start (a child silent without ending
+    blocks the read: the test's own timeout ends that)."""
     assert proc.stdout is not None
     deadline, lines = time.monotonic() + timeout, []
     while time.monotonic() < deadline:
@@ -48,20 +60,29 @@ def read_until(proc: subprocess.Popen[str], marker: str, timeout: float = 60) ->
 
 
 def interrupt(proc: subprocess.Popen[str], timeout: float = 30) -> str:
-    """Ctrl-C the child and wait for it, draining its pipe; what it printed meanwhile.
+    """Ctrl-C the child and wait for it; everything it printed after `read_until` stopped.
 
-    A child still running after `timeout` fails the test with every thread's stack (the
+    The rest is read through the same buffered pipe `read_until` used, on a thread of its
+    own. A child still running after `timeout` fails the test with every thread's stack (the
     fault handler prints them on SIGABRT), then is killed: a hang is a defect to see, and
     never a process left behind for the next test."""
+    assert proc.stdout is not None
+    stdout, rest = proc.stdout, []
+    reader = threading.Thread(target=lambda: rest.append(stdout.read()), daemon=True)
+    reader.start()
     proc.send_signal(signal.SIGINT)
     try:
-        rest, _ = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGABRT)
         try:
-            stacks, _ = proc.communicate(timeout=10)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-            stacks, _ = proc.communicate()
+            proc.wait()
+        reader.join(10)
+        stacks = "".join(rest)
         pytest.fail(f"the child did not stop {timeout:.0f} s after Ctrl-C:\n{stacks[-8000:]}")
-    return rest
+    reader.join(10)
+    stdout.close()
+    return "".join(rest)
