@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from reconcile import findings
+from reconcile import findings as unpaired
 from reconcile.cascade import Link
 from reconcile.compare import FieldRuleView, compare_rules, differing_paths
 from reconcile.explain import MISSED_CAUSES, SyncMemory, field_cause, missing_cause, source_change
@@ -180,12 +180,12 @@ def compare_snapshots(
             tally.pair(src, tgt, link, PairVerdict(mapped.ok, flags, same), mapped)
         else:  # the engine kept no payload: `pair` maps an unequal pair again
             tally.pair(src, tgt, link, verdicts[index])
-    tally.findings += findings.ambiguous(spec, pairing.ambiguous)
-    missing, held_back = findings.missing(spec, pairing.missing, prepared, memory)
+    tally.findings += unpaired.ambiguous(spec, pairing.ambiguous)
+    missing, held_back = unpaired.missing(spec, pairing.missing, prepared, memory)
     tally.findings += missing
     tally.quarantined += held_back
-    tally.findings += findings.unexpected(spec, pairing.unexpected, memory, probe)
-    tally.findings += findings.duplicates(pairing)
+    tally.findings += unpaired.unexpected(spec, pairing.unexpected, memory, probe)
+    tally.findings += unpaired.duplicates(pairing)
     return _score(name, spec, sources, targets, pairing, tally)
 
 
@@ -211,7 +211,7 @@ class _Tally:
              mapped: MappedRecord | None = None) -> None:  # fmt: skip
         """Judge one matched pair: equal (with its sync lag) or a finding. `mapped` is the
         source's mapping when it was kept (not by the columnar engine): made again if needed."""
-        key = findings.source_key(self.spec, src)
+        key = unpaired.source_key(self.spec, src)
         unlinked = link.matched_by in UNLINKED_CAUSE
         self.flags.update(verdict.flags)
         held = self.memory.quarantine.get(key)
@@ -228,7 +228,7 @@ class _Tally:
         if not diffs and mapped.ok and not unlinked:  # tolerant numeric rules: equal after all
             self._equal(entry)
             return
-        finding = self._finding(src, tgt, link, mapped, diffs, held, entry)
+        finding = self._finding(key, src, tgt, link, mapped, diffs, held, entry)
         self.findings.append(finding)
         if len(self.explanations) < EXPLAIN_SAMPLE and finding.diffs:
             self.explanations.append(_explain(key, finding.diffs))
@@ -238,13 +238,12 @@ class _Tally:
         self.lags += _sync_lag(entry, self.memory.live_since)
 
     def _finding(
-        self, src: Record, tgt: Record, link: Link, mapped: MappedRecord,
+        self, key: str, src: Record, tgt: Record, link: Link, mapped: MappedRecord,
         diffs: list[tuple[FieldRuleView, Any, Any]], held: QuarantineEntry | None,
         entry: CrosswalkEntry | None,
     ) -> Finding:  # fmt: skip
         """A pair that differs (or is linked without the external id), with each field's
         cause and the pair's."""
-        key = findings.source_key(self.spec, src)
         changed = source_change(src, entry, content_hash(mapped.payload), self.memory)
         field_diffs = tuple(
             FieldDiff(rule.path, exp, act,
@@ -265,7 +264,7 @@ class _Tally:
             detail = f"confidence {link.confidence:.2f}{differs}"
         return Finding(
             "unlinked" if unlinked else "different", key, tgt.id,
-            findings.external_id(self.spec, tgt) if unlinked else key, cause, detail,
+            unpaired.external_id(self.spec, tgt) if unlinked else key, cause, detail,
             field_diffs, matched_by=link.matched_by, confidence=link.confidence,
         )  # fmt: skip
 

@@ -3,7 +3,7 @@ the answer a request gets (`HttpResponse`), how a vendor reports errors (`ErrorP
 `VendorFault`), how it authenticates (`AuthHook`), and what was sent (`CallStats`).
 
 Free of httpx types, so a pack's dialect and auth can be written and tested against them
-alone; `sync.connectors.http` re-exports every name, which stays the one import for packs.
+alone; `sync.connectors.http` re-exports the names packs use: their one import.
 """
 
 from __future__ import annotations

@@ -82,8 +82,8 @@ def test_to_char_of_a_stamp_is_the_same_a_column_at_a_time_as_row_by_row(
     client: TestClient, make_customer: Callable[..., str], clock: Clock
 ) -> None:
     """A page selecting only columns and `TO_CHAR` of a stamp is built a column at a time;
-    beside `UPPER`, which may fail on a row, it is built row by row: the texts are the same
-    (seconds cut, not rounded; 12-hour clock; quoted text kept as it is)."""
+    with `UPPER` beside them, row by row: the texts are the same (seconds cut, not rounded;
+    12-hour clock; quoted text kept as it is)."""
     for moment in ((0, 0, 999_999), (13, 5, 500_000), (12, 59, 1)):
         clock.now = clock.now.replace(hour=moment[0], minute=moment[1], microsecond=moment[2])
         make_customer(companyName="Stamp Co")
