@@ -15,8 +15,9 @@ def test_batches_in_flight_together_answer_in_input_order(sandbox: Sandbox) -> N
     records = [{"erp_item_id": f"ITEM-{n:04d}", "erp_item_code": f"W-{n:04d}",
                 "name": f"Widget {n:04d}"} for n in range(COUNT)]  # fmt: skip
     keys = [r["erp_item_id"] for r in records]
-    # Each write takes a while, as HubSpot's do: slices sent together then overlap on the wire.
-    slow = {"match": {"kind": ["write"]}, "effect": {"type": "latency", "ms": 300}}
+    # Each write takes a while, as HubSpot's do: slices sent together then overlap on the wire
+    # (a second, so that a loaded machine starting the second slice late still overlaps).
+    slow = {"match": {"kind": ["write"]}, "effect": {"type": "latency", "ms": 1000}}
     sandbox.set_faults("crm", {"version": 1, "seed": 44, "rules": [slow]})
     portal.clear_journal()
     with sandbox.connectors() as connectors:
