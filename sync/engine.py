@@ -65,8 +65,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int], None]
-# A run's pages, given the flow sized for its target and the run's result: asked for as the
-# run starts (`SyncEngine._locked_run`).
+# A run's pages, given the flow sized for its target and the run's result: asked for once
+# the source's schema is in, before the target's and the state's lookups (`_locked_run`).
 Pages = Callable[[Flow, RunResult], Iterable[list[Record]]]
 STOPPED = "interrupted: stopped by the user (Ctrl-C); the next run resumes from the watermark"
 

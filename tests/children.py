@@ -16,10 +16,11 @@ import pytest
 
 HARNESS = [sys.executable, "-m", "harness.cli"]
 # `python -m harness.cli`, with Ctrl-C made to raise KeyboardInterrupt first. A child starts
-# with SIGINT ignored when its parent ignored it as it forked (C's system() ignores SIGINT
-# and SIGQUIT while it waits, and a pytest worker runs many threads), and Python then keeps
-# it ignored: one such mock-up child outlived its Ctrl-C by an hour in the suite. Without
-# the test's parent, `harness` keeps an ignored SIGINT ignored, as a background job expects.
+# with SIGINT ignored when its parent ignored it as it forked, and Python then keeps it
+# ignored: one mock-up child in the suite had SIGINT and SIGQUIT ignored (the pair C's
+# system() ignores while it waits; which thread of the pytest worker did so is not known)
+# and outlived its Ctrl-C by an hour. Outside tests, `harness` keeps an ignored SIGINT
+# ignored, as a background job expects (`bench/sync_bench.mockup` stops it with SIGTERM).
 _INTERRUPTIBLE = (
     "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
     " runpy.run_module('harness.cli', run_name='__main__', alter_sys=True)"
