@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, ge, is_, is_not, le, mod
+from operator import attrgetter, eq, ge, is_, is_not, le, mod
 from typing import Any
 
 from mocks.netsuite.dates import oracle_writer, second, user_date_formatter, user_date_template
-from mocks.netsuite.query.suiteql import Column, Func, Literal, SelectItem
+from mocks.netsuite.query.suiteql import Column, Compare, Func, Literal, SelectItem
 from mocks.netsuite.query.tables import Table, all_digits, plain_value
 from mocks.netsuite.query.values import compile_value, format_value, item_key
 from mocks.netsuite.render import timestamp_getter
@@ -175,6 +175,38 @@ def _stamp_texts(name: str, write: Callable[[datetime], str]) -> TextVector:
         return [None if s is None else written[s] for s in seconds]
 
     return texts
+
+
+def equal_texts(conditions: list[Any], table: Table, date_format: str, recs: list[Any]
+                ) -> tuple[list[Any], list[Any]]:  # fmt: skip
+    """`recs` narrowed by the ANDed `conditions` of the form `column = 'text'`, tested a
+    column at a time, and the conditions left to test row by row.
+
+    Such a test is plain string equality when the column holds only text and NULL in
+    `recs` (a NULL equals nothing), as the row-by-row comparison decides it; a column
+    holding anything else (numbers, dates) keeps its condition for the row test, which
+    converts or refuses as before. Which conditions run first is the planner's choice, as
+    in Oracle: a row an equality drops is not tested by the others."""
+    rest: list[Any] = []
+    for condition in conditions:
+        pair = _column_text(condition)
+        values = value_vector(pair[0], table, date_format)(recs) if pair else None
+        if pair is None or values is None or not set(map(type, values)) <= _TEXT:
+            rest.append(condition)
+            continue
+        recs = list(compress(recs, map(eq, values, repeat(pair[1]))))
+    return recs, rest
+
+
+def _column_text(node: Any) -> tuple[Column, str] | None:
+    """(column, text) of a `column = 'text'` condition (either way round), else None."""
+    if not isinstance(node, Compare) or node.op != "=":
+        return None
+    for column, text in ((node.left, node.right), (node.right, node.left)):
+        if isinstance(column, Column) and isinstance(text, Literal):
+            value = text.value
+            return (column, value) if isinstance(value, str) and value != "" else None
+    return None
 
 
 def _vectorised(node: Any, table: Table) -> bool:

@@ -18,11 +18,13 @@ from typing import Any
 from mocks.like import like
 from mocks.netsuite.query.compile import (
     compile_projection,
+    equal_texts,
     ordered,
     read_in_order,
     value_vector,
 )
 from mocks.netsuite.query.keyset import Seek, find_seek, rows_after, stable
+from mocks.netsuite.query.nodes import conjuncts
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
 from mocks.netsuite.query.suiteql import (
     Between,
@@ -138,9 +140,21 @@ class Executor:
             if after is not None:  # the index holds the rows meeting the other conditions
                 return after
             records = list(table.rows(self.store))
-        if query.where is None:
+        return self._filtered(query.where, table, env, records)
+
+    def _filtered(self, where: Any, table: Table, env: SqlEnv, records: list[Any]) -> list[Any]:
+        """The records meeting `where`: its `column = 'text'` conditions a column at a time
+        (`equal_texts`), the rest row by row."""
+        if where is None:
             return records
-        return [r for r in records if env.truth(query.where, r) is True]
+        parts = conjuncts(where)
+        records, rest = equal_texts(parts, table, self.date_format, records)
+        if len(rest) == len(parts):
+            return [r for r in records if env.truth(where, r) is True]
+        if not rest:
+            return records
+        left = rest[0] if len(rest) == 1 else Logical("AND", tuple(rest))
+        return [r for r in records if env.truth(left, r) is True]
 
     def _parents(self, query: Query, table: Table) -> list[Any] | None:
         """A line table's rows of the parents `<parent> IN (...)` pins, else None."""
@@ -163,8 +177,9 @@ class Executor:
             return None  # the row-by-row test reports it as it always did
 
         def rows() -> list[Any]:  # read only when the index is (re)built
-            return [r for r in table.rows(self.store)
-                    if all(env.truth(c, r) is True for c in seek.rest)]  # fmt: skip
+            every = list(table.rows(self.store))
+            kept, rest = equal_texts(list(seek.rest), table, self.date_format, every)
+            return [r for r in kept if all(env.truth(c, r) is True for c in rest)]
 
         after = None if stamp is None else (stamp, seek.last_id)
         return rows_after(self.store, (table.name, seek.column, seek.rest), rows,

@@ -22,6 +22,7 @@ from datetime import datetime
 from math import inf
 from typing import Any
 
+from mocks.netsuite.query.nodes import conjuncts
 from mocks.netsuite.query.suiteql import Column, Compare, Func, Literal, Logical, Query
 from mocks.store import RecordStore
 
@@ -80,7 +81,7 @@ def find_seek(query: Query) -> Seek | None:
         return None
     stamp, last_id, rest = None, 0, []
     bounds: dict[str, Bound] = {}
-    for part in _conjuncts(query.where):
+    for part in conjuncts(query.where):
         found = _keyset(part, first.name) if stamp is None else None
         bound = _bound(part, first.name)
         if found is not None:
@@ -180,12 +181,6 @@ def _nodes(node: Any) -> Iterator[Any]:
         for item in value if isinstance(value, tuple) else (value,):
             if hasattr(item, "__dataclass_fields__"):
                 yield from _nodes(item)
-
-
-def _conjuncts(node: Any) -> list[Any]:
-    if isinstance(node, Logical) and node.op == "AND":
-        return [c for item in node.items for c in _conjuncts(item)]
-    return [node]
 
 
 def _is_id(node: Any) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mocks.netsuite.query.suiteql import InQuery
+from mocks.netsuite.query.suiteql import InQuery, Logical
 
-__all__ = ["children", "walk"]
+__all__ = ["children", "conjuncts", "walk"]
 
 
 def children(node: Any) -> list[Any]:
@@ -29,3 +29,10 @@ def walk(node: Any) -> Iterator[Any]:
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def conjuncts(node: Any) -> list[Any]:
+    """The conditions a WHERE ANDs together (`node` itself when it is no AND)."""
+    if isinstance(node, Logical) and node.op == "AND":
+        return [c for item in node.items for c in conjuncts(item)]
+    return [node]

@@ -22,7 +22,7 @@ from typing import Any
 
 __all__ = ["evaluate", "needs_relational", "output_rows"]
 
-from mocks.netsuite.query.compile import ordered
+from mocks.netsuite.query.compile import equal_texts, ordered
 from mocks.netsuite.query.display import display_value
 from mocks.netsuite.query.execute import Executor, SqlEnv
 from mocks.netsuite.query.joins import columns_of, hash_key, join
@@ -44,6 +44,7 @@ from mocks.netsuite.query.tables import TABLES, Getter, Table, find_table
 from mocks.netsuite.query.values import format_value, internal_ids, item_key, pinned_ids
 
 _NO_LINKS = ()  # a SuiteQL row's `links`: always an empty array
+_ARGUMENTS = object()  # marks an aggregate argument's values among a group's done values
 
 
 def _is_aggregate(node: Any) -> bool:
@@ -166,12 +167,27 @@ class JoinEnv(SqlEnv):
         if isinstance(node, CountStar):
             result: Any = len(row.rows)
         else:
-            values = [v for v in (self.value(node.arg, r) for r in row.rows) if v is not None]
+            values = [v for v in self._arguments(node.arg, row) if v is not None]
             if node.distinct:
                 values = list(dict.fromkeys(values))
             result = _fold(node.name, values)
         row.done[node] = result
         return result
+
+    def _arguments(self, arg: Any, group: _Group) -> list[Any]:
+        """`arg` over the group's rows, computed once for all the aggregates that take it
+        (`MIN(x)` and `MAX(x)` side by side); a plain column a column at a time."""
+        key = (_ARGUMENTS, arg)
+        if key in group.done:
+            return group.done[key]  # type: ignore[no-any-return]
+        if isinstance(arg, Column):
+            index, getter = self.locate(arg)
+            bases = [row[index] for row in group.rows]
+            values = [None if base is None else getter(base) for base in bases]
+        else:
+            values = [self.value(arg, r) for r in group.rows]
+        group.done[key] = values
+        return values
 
     def _subquery(self, query: Query) -> tuple[frozenset[Any], bool]:
         """The values an uncorrelated subquery selects (as keys), and whether one is NULL."""
@@ -211,12 +227,12 @@ def _star(sources: list[_Source]) -> tuple[SelectItem, ...]:
 
 
 def _group(env: JoinEnv, query: Query, items: tuple[SelectItem, ...], rows: list[Any]) -> list[Any]:
-    groups: dict[tuple[Any, ...], list[Any]] = {}
-    for row in rows:
-        key = tuple(hash_key(env.value(expr, row)) for expr in query.group_by)
-        groups.setdefault(key, []).append(row)
-    if not query.group_by:
-        groups = {(): rows}  # an aggregate over no GROUP BY: one row, even for no rows
+    groups: dict[tuple[Any, ...], list[Any]] = {(): rows}  # no GROUP BY: one row, even for none
+    if query.group_by:
+        groups = {}
+        for row in rows:
+            key = tuple(hash_key(env.value(expr, row)) for expr in query.group_by)
+            groups.setdefault(key, []).append(row)
     for item in items:
         _check_grouped(env, item.expr, query.group_by)
     out = [_Group(members[0] if members else None, members) for members in groups.values()]
@@ -303,9 +319,12 @@ def _ordered(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectIte
     env, items = _prepare(executor, query)
     early, late = _split_where(query, env)
     first = env.sources[0].table
-    records = _first_rows(executor, first, env.sources[0].name, early)
+    records = list(_first_rows(executor, first, env.sources[0].name, early))
+    # Conditions on the first table alone filter before the joins, as a planner would: its
+    # `column = 'text'` ones a column at a time, the rest row by row.
+    records, early = equal_texts(early, first, executor.date_format, records)
     rows: list[Any] = [(rec,) for rec in records]
-    if early:  # conditions on the first table alone filter before the joins, as a planner
+    if early:
         rows = [row for row in rows if all(env.truth(c, row) is True for c in early)]
     for new, clause in enumerate(query.joins, start=1):
         rows = join(env, rows, new, clause.on, clause.outer)
