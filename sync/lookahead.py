@@ -7,9 +7,11 @@ a round into slices and running slice k+1's lookup beside slice k's writes keeps
 busy: the lookup is a read, and the writes are still recorded as intents, sent and settled
 one slice after another, in order. A full run also looks up the next page's first slice
 while this page's last one is written, when that page is already read and the mapping keeps
-the source id as the external id (so the guess is exact and no call is wasted); and a page
-with nothing carried for it starts its first slice's lookup as soon as that slice is mapped,
-not after the whole page.
+the source id as the external id (so the guess is exact); a page with nothing carried for it
+starts its first slice's lookup as soon as its first record is mapped, from the same guess
+(or, when the guess cannot be made, once that slice is mapped), not after the whole page. A
+guess that covers only part of the slice it was made for (a record held back by validation)
+is used for that part, and the rest looked up after it: no call of it is wasted.
 
 Opt-in, outside the `Connector` protocol: a target sets `lookup_ahead_slice` (records per
 slice) when its connector may run a lookup on one thread while it writes on another.
@@ -79,13 +81,21 @@ class LookAhead:
             self._carried = (frozenset(ids), self._start(ids))
 
     def _first(self, batch: Slice) -> Future[Lookup]:
-        """The page's first lookup: the one carried from the previous page when it covers
-        the slice, else a new one."""
+        """The page's first lookup: the one carried (from the previous page, or primed from
+        a guess) when it covers the slice; when it covers part of it, that one with the
+        rest looked up after it; else a new one."""
         carried, self._carried = self._carried, None
-        if carried is not None and _ids(batch) <= carried[0]:
-            return carried[1]
+        missing = [c.external_id for c in batch]
+        if carried is not None:
+            covered, future = carried
+            missing = [i for i in missing if i not in covered]
+            if not missing:
+                return future
+            if len(missing) < len(batch):  # nothing is written while the rest is looked up
+                return in_background(lambda: {**future.result(), **self._lookup(missing)},
+                                     "lookup-ahead")  # fmt: skip
         self._beside = frozenset()  # nothing is written while this one runs
-        return self._start([c.external_id for c in batch])
+        return self._start(missing)
 
     def slices(
         self, slices: Sequence[Slice], upcoming: Upcoming

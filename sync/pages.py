@@ -26,7 +26,7 @@ from sync.governance import Owner
 from sync.hashing import content_hash
 from sync.lookahead import LookAhead, Lookup, lookahead_slice
 from sync.mapping import MappedRecord as Mapped
-from sync.mapping import apply_mapping, get_path, validate_against_schema
+from sync.mapping import MappingSpec, apply_mapping, get_path, validate_against_schema
 from sync.references import CrosswalkResolver
 from sync.schema_watch import Drift, SchemaWatch
 from sync.state import CrosswalkEntry, QuarantineEntry, StateStore
@@ -122,13 +122,12 @@ class PageRunner:
         deleted: list[CrosswalkEntry] = []
         now = self._clock()
         looking = self._look_ahead(ctx)
-        for record in page:
+        for index, record in enumerate(page):
             found = self._candidate(ctx, record, page_out, deleted, force=force, now=now)
             if found is not None:
                 candidates.append(found)
-                if looking is not None and len(candidates) == looking[1]:
-                    # The first slice is known: its lookup need not wait for the rest.
-                    looking[0].prime([c.external_id for c in candidates])
+                if looking is not None:
+                    self._prime(ctx, looking, page[index:], candidates, force=force)
         planned_before = len(ctx.result.planned)
         size = max(1, ctx.flow.batch_size)
         if len(page) > len(candidates):  # unchanged, held or skipped: done already
@@ -155,6 +154,19 @@ class PageRunner:
         if ctx.ahead is None:
             ctx.ahead = LookAhead(lambda ids: self._writer.lookup(ctx, ids), ctx.stages)
         return ctx.ahead, min(max(1, ctx.flow.batch_size), ahead)  # batch_size still caps
+
+    def _prime(self, ctx: RunContext, looking: tuple[LookAhead, int], rest: Sequence[Record],
+               candidates: list[Candidate], *, force: bool) -> None:  # fmt: skip
+        """Start the page's first lookup before the page is mapped (`LookAhead.prime`; a
+        no-op when one is carried): at its first candidate, from the next records' source
+        ids, in a full run whose mapping keeps the source id as the external id; else once
+        the first slice is mapped. `rest`: the page from the newest candidate's record on."""
+        ahead, step = looking
+        first = candidates[0]
+        if len(candidates) == 1 and force and first.external_id == first.source_id:
+            ahead.prime([_source_id(ctx.flow.mapping, r) for r in rest[:step]])
+        elif len(candidates) == step:  # the first slice is known: its lookup need not wait
+            ahead.prime([c.external_id for c in candidates])
 
     def _slices(self, ctx: RunContext, candidates: list[Candidate], size: int,
                 looking: tuple[LookAhead, int] | None, *, force: bool
@@ -195,7 +207,7 @@ class PageRunner:
         if spec.target.update_only and record.fields.get(spec.source_key) in (None, ""):
             result.counts.skipped += 1  # not linked to a target record: not this flow's
             return None
-        source_id = str(record.fields.get(spec.source_key) or record.id)
+        source_id = _source_id(spec, record)
         if record.deleted:
             if source_id in ctx.crosswalk:
                 deleted.append(ctx.crosswalk[source_id])
@@ -311,3 +323,8 @@ class PageRunner:
             message=f"schema changed mid-run: {what}; fix the mapping, then "
             "`harness quarantine replay`",
         )
+
+
+def _source_id(spec: MappingSpec, record: Record) -> str:
+    """The id a source record is known by in the crosswalk: its source key, else its id."""
+    return str(record.fields.get(spec.source_key) or record.id)

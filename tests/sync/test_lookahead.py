@@ -130,6 +130,20 @@ def test_a_primed_lookup_serves_the_pages_first_slice() -> None:
     assert found[0] is not None and found[0]["a"].fields["lookup"] == 1
 
 
+def test_a_guess_covering_part_of_the_first_slice_serves_that_part() -> None:
+    """A guess missing a record of the slice (one held back shifts the slice along) is not
+    thrown away: only the ids it lacks are looked up, after it, and both answers serve."""
+    target = Target()
+    ahead = LookAhead(target.lookup, StageClock())
+    ahead.prime(["a", "b", "c"])  # "b" will be held back: the slice is a, c, d
+    found = run(ahead, [[cand("a"), cand("c"), cand("d")], [cand("e")]])
+    ahead.close()
+    assert target.asked == [["a", "b", "c"], ["d"], ["e"]]
+    first = found[0]
+    assert first is not None and {i: first[i].fields["lookup"] for i in "acd"} == {
+        "a": 1, "c": 1, "d": 2}  # fmt: skip
+
+
 def test_priming_leaves_a_carried_lookup_alone() -> None:
     target = Target()
     ahead = LookAhead(target.lookup, StageClock())
@@ -172,3 +186,41 @@ def test_the_first_slices_lookup_starts_before_the_page_is_mapped(
     result = SyncEngine(rig.crm, rig.erp, rig.state).run(rig.flow, full=True)
     assert result.status == "succeeded" and result.counts.written == ACCOUNTS
     assert len(mapped) == ACCOUNTS and all(mapped)
+
+
+def test_a_full_run_guesses_the_first_slice_from_its_first_mapped_record(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full run whose external ids are the source ids: the first slice is looked up once
+    the first account is mapped (the second waits for it), from the source ids of the
+    next five, and the guess is exact: one lookup per slice, none wasted."""
+    import sync.pages
+    from sync.engine import SyncEngine
+
+    target = cast(Any, rig.erp)
+    target.lookup_ahead_slice = 5
+    asked: list[list[str]] = []
+    first_asked = threading.Event()
+    lookup = target.get_by_external_id
+
+    def noted(obj: str, field: str, values: Sequence[str], **kwargs: Any) -> Any:
+        asked.append(list(values))
+        first_asked.set()
+        return lookup(obj, field, values, **kwargs)
+
+    target.get_by_external_id = noted
+    mapping = sync.pages.apply_mapping
+    waited: list[bool] = []
+
+    def second_waits_for_the_lookup(*args: Any, **kwargs: Any) -> Any:
+        if len(waited) == 1:
+            waited.append(first_asked.wait(WAIT_S))
+        else:
+            waited.append(True)
+        return mapping(*args, **kwargs)
+
+    monkeypatch.setattr(sync.pages, "apply_mapping", second_waits_for_the_lookup)
+    result = SyncEngine(rig.crm, rig.erp, rig.state).run(rig.flow, full=True)
+    assert result.status == "succeeded" and result.counts.written == ACCOUNTS
+    assert all(waited) and len(asked) == ACCOUNTS // 5  # one lookup per slice
+    assert sorted(i for ids in asked for i in ids) == sorted(rig.state.crosswalk_all("customers"))
