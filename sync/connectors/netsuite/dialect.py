@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -231,13 +232,33 @@ def record_from_wire(
     (`terms_refName`) its reference."""
     plain = plain_from_wire(wire)
     if fields is not None:
-        keep = {"id", *(wire_field(f.split(".")[0]) for f in fields)}
-        plain = {k: v for k, v in plain.items() if wire_field(k) in keep}
+        keeps = _keeps(tuple(fields))
+        plain = {k: v for k, v in plain.items() if keeps[k]}
     when = modified_at
     if when is None:
         stamp = wire.get(MODIFIED_FIELD)
         when = parse_datetime(stamp) if stamp else datetime.fromtimestamp(0, UTC)
     return Record(id=str(wire["id"]), fields=plain, modified_at=when)
+
+
+class _Keeps(dict[str, bool]):
+    """Whether a read keeps a plain field: its wire field is among `wires`. Each field
+    name is decided once, then looked up (every record of a read has the same names)."""
+
+    def __init__(self, wires: frozenset[str]) -> None:
+        super().__init__()
+        self._wires = wires
+
+    def __missing__(self, name: str) -> bool:
+        kept = self[name] = wire_field(name) in self._wires
+        return kept
+
+
+@lru_cache(maxsize=64)
+def _keeps(fields: tuple[str, ...]) -> _Keeps:
+    """Which plain fields a read of `fields` keeps (`id` always): a dotted path keeps its
+    top-level field, a display name its reference."""
+    return _Keeps(frozenset({"id", *(wire_field(f.split(".")[0]) for f in fields)}))
 
 
 def to_wire_value(value: Any) -> Any:

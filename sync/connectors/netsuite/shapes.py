@@ -18,6 +18,7 @@ REF_NAME_SUFFIX = "_refName"
 # Keys a reference object carries; anything else makes the object a subrecord.
 _REF_KEYS = frozenset({"id", "refName", "externalId"})
 _LINKS = "links"  # hypermedia, not data: dropped everywhere
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON's plain values
 Kind = Literal["ref", "sublist", "object"]
 
 
@@ -33,7 +34,9 @@ def plain_from_wire(fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         if name == _LINKS:
             continue
-        if is_reference(value):
+        if type(value) in _SCALARS:  # most of a body: copied as it is, no further tests
+            plain[name] = value
+        elif is_reference(value):
             plain[name] = None if value["id"] is None else str(value["id"])
             if value.get("refName") is not None:
                 plain[name + REF_NAME_SUFFIX] = value["refName"]

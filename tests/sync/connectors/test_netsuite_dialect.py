@@ -209,6 +209,19 @@ def test_record_from_wire_filters_plain_fields_by_path_and_display_name() -> Non
     assert by_reference.fields == {"id": "5", "terms": "7", "terms_refName": "Net 60"}
 
 
+def test_one_field_list_filters_every_record_by_its_own_fields() -> None:
+    """A read's records share its field list, not their fields: a field only a later record
+    carries is decided for that record (kept or dropped), and `links` is dropped whatever
+    its value."""
+    fields = ["email", "terms"]
+    first = dialect.record_from_wire({"id": "1", "email": "a@b.c", "phone": "1"}, fields=fields)
+    later = dialect.record_from_wire(
+        {"id": "2", "terms": {"id": "7"}, "fax": "2", "links": "x", "email": None}, fields=fields
+    )
+    assert first.fields == {"id": "1", "email": "a@b.c"}
+    assert later.fields == {"id": "2", "terms": "7", "email": None}
+
+
 # -- shapes: wire JSON <-> plain records -----------------------------------------------------
 
 _REF = {"type": "object", "properties": {
