@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from mocks.like import like
 from mocks.netsuite.query.compile import (
     compile_projection,
     equal_texts,
@@ -26,26 +23,19 @@ from mocks.netsuite.query.compile import (
 from mocks.netsuite.query.keyset import Seek, find_seek, rows_after, stable
 from mocks.netsuite.query.nodes import conjuncts
 from mocks.netsuite.query.rowcache import ROW_CACHE, cacheable
+from mocks.netsuite.query.rownum import ROWNUM, is_rownum, mentions_rownum
+from mocks.netsuite.query.sqlenv import SqlEnv
 from mocks.netsuite.query.suiteql import (
-    Between,
     Column,
-    Compare,
     CountStar,
-    Func,
-    InList,
-    IsNull,
-    Like,
     Literal,
     Logical,
-    Not,
     Query,
     SelectItem,
     SuiteQLError,
 )
-from mocks.netsuite.query.tables import TABLES, Getter, Table, column_value, find_table
+from mocks.netsuite.query.tables import TABLES, Table, column_value, find_table
 from mocks.netsuite.query.values import (
-    as_date,
-    call_function,
     contains_count,
     external_ids,
     format_value,
@@ -135,7 +125,8 @@ class Executor:
         elif (parents := self._parents(query, table)) is not None:  # a page's lines: likewise
             records = parents
         else:
-            seek = find_seek(query)
+            # An index keeps the rows its conditions select; ROWNUM depends on the others.
+            seek = None if mentions_rownum(query.where) else find_seek(query)
             after = self._seek(seek, table, env) if seek is not None else None
             if after is not None:  # the index holds the rows meeting the other conditions
                 return after
@@ -149,6 +140,8 @@ class Executor:
             return records
         parts = conjuncts(where)
         records, rest = equal_texts(parts, table, self.date_format, records)
+        if mentions_rownum(where):
+            return env.numbered(Logical("AND", tuple(rest)), records)
         if len(rest) == len(parts):
             return [r for r in records if env.truth(where, r) is True]
         if not rest:
@@ -203,7 +196,9 @@ class Executor:
         allowed_qualifiers = {table.name, query.table, query.alias}
         columns = table.columns
 
-        def visit(node: Any, in_order: bool) -> None:
+        def visit(node: Any, in_order: bool, in_where: bool = False) -> None:
+            if in_where and is_rownum(node) and ROWNUM not in columns:
+                return
             if isinstance(node, Column):
                 if node.qualifier is not None and node.qualifier not in allowed_qualifiers:
                     raise SuiteQLError(f"unknown table or alias '{node.qualifier}'")
@@ -215,14 +210,14 @@ class Executor:
             for child in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
                 for part in child if isinstance(child, tuple) else (child,):
                     if hasattr(part, "__dataclass_fields__"):
-                        visit(part, in_order)
+                        visit(part, in_order, in_where)
 
         for item in query.items or ():
             visit(item.expr, False)
         if query.where is not None:
             if contains_count(query.where):
                 raise SuiteQLError("COUNT(*) is not allowed in WHERE")
-            visit(query.where, False)
+            visit(query.where, False, True)
         for order in query.order_by:
             visit(order.expr, True)
 
@@ -269,137 +264,3 @@ def _cache_key(query: Query, store: RecordStore, date_format: str) -> tuple[Any,
     except TypeError:
         return None
     return (query, store.state_token, date_format)
-
-
-class SqlEnv:
-    """Evaluates conditions and values over rows of one table (`relational` extends it)."""
-
-    def __init__(self, executor: Executor, columns: dict[str, Getter]) -> None:
-        self.date_format = executor.date_format
-        self.columns = columns
-        self._sets: dict[int, frozenset[str] | None] = {}
-        self._numbers: dict[int, frozenset[int | float] | None] = {}
-        # Functions of literals only (the keyset query's TO_TIMESTAMP('...', '...')), by node
-        # id: computed for the first row, then reused. A failing one is not kept, so it
-        # fails again the same way on every row, as before.
-        self._constants: dict[int, Any] = {}
-
-    def value(self, node: Any, rec: Any) -> Any:
-        if isinstance(node, Column):
-            return self.columns[node.name](rec)
-        if isinstance(node, Literal):
-            return None if node.value == "" else node.value
-        if isinstance(node, Func):
-            key = id(node)
-            if key in self._constants:
-                return self._constants[key]
-            args = [self.value(a, rec) for a in node.args]
-            result = call_function(node.name, args, self.date_format)
-            if all(isinstance(a, Literal) or id(a) in self._constants for a in node.args):
-                self._constants[key] = result
-            return result
-        raise SuiteQLError("a condition cannot be used as a value")
-
-    def _as_date(self, text: str) -> datetime:
-        return as_date(text, self.date_format)
-
-    def compare(self, a: Any, b: Any) -> int | None:
-        if a is None or b is None:
-            return None
-        if isinstance(a, datetime) or isinstance(b, datetime):
-            a, b = (self._as_date(x) if isinstance(x, str) else x for x in (a, b))
-        elif isinstance(a, int | float) != isinstance(b, int | float):
-            a, b = (_number(x) if isinstance(x, str) else x for x in (a, b))
-        if type(a) is not type(b) and not (
-            isinstance(a, int | float) and isinstance(b, int | float)
-        ):
-            raise SuiteQLError(f"cannot compare {a!r} with {b!r}")
-        return (a > b) - (a < b)
-
-    def truth(self, node: Any, rec: Any) -> bool | None:
-        if isinstance(node, Logical):
-            results = [self.truth(item, rec) for item in node.items]
-            decisive = node.op == "OR"  # OR is decided by a True, AND by a False
-            if decisive in results:
-                return decisive
-            return None if None in results else not decisive
-        if isinstance(node, Not):
-            inner = self.truth(node.expr, rec)
-            return None if inner is None else not inner
-        if isinstance(node, IsNull):
-            return (self.value(node.expr, rec) is None) != node.negated
-        if isinstance(node, Compare):
-            sign = self.compare(self.value(node.left, rec), self.value(node.right, rec))
-            return None if sign is None else _SIGN_TESTS[node.op](sign)
-        if isinstance(node, InList):
-            left = self.value(node.expr, rec)
-            literals = self._string_set(node)
-            if literals is not None and isinstance(left, str):
-                # An external-id lookup lists hundreds of strings: test membership once.
-                return (left in literals) != node.negated
-            numbers = self._number_set(node)
-            if numbers is not None and _is_number(left):
-                # A page of internal ids (`parent IN (...)`): the same, by number.
-                return (left in numbers) != node.negated
-            signs = [self.compare(left, self.value(i, rec)) for i in node.items]
-            found = True if 0 in signs else (None if None in signs else False)
-            return None if found is None else found != node.negated
-        if isinstance(node, Like):
-            return self._like(node, rec)
-        if isinstance(node, Between):
-            value = self.value(node.expr, rec)
-            low = self.compare(value, self.value(node.low, rec))
-            high = self.compare(value, self.value(node.high, rec))
-            if low is None or high is None:
-                return None
-            return (low >= 0 and high <= 0) != node.negated
-        raise SuiteQLError("expected a condition")
-
-    def _number_set(self, node: InList) -> frozenset[int | float] | None:
-        """The IN list as a set when every item is a number literal (else None)."""
-        key = id(node)
-        if key not in self._numbers:
-            items = node.items
-            plain = all(isinstance(i, Literal) and _is_number(i.value) for i in items)
-            self._numbers[key] = frozenset(i.value for i in items) if plain else None
-        return self._numbers[key]
-
-    def _string_set(self, node: InList) -> frozenset[str] | None:
-        """The IN list as a set when every item is a non-empty string literal (else None)."""
-        key = id(node)
-        if key not in self._sets:
-            items = node.items
-            plain = all(isinstance(i, Literal) and isinstance(i.value, str) and i.value
-                        for i in items)  # fmt: skip
-            self._sets[key] = frozenset(str(i.value) for i in items) if plain else None
-        return self._sets[key]
-
-    def _like(self, node: Like, rec: Any) -> bool | None:
-        value = format_value(self.value(node.expr, rec), self.date_format)
-        pattern = self.value(node.pattern, rec)
-        if value is None or pattern is None:
-            return None
-        # Linear whatever the pattern (a `.*` regex backtracks for minutes on many `%`).
-        matched = like(value, str(pattern), ignore_case=False, backslash_escapes=False)
-        return matched != node.negated
-
-
-_SIGN_TESTS: dict[str, Callable[[int], bool]] = {
-    "=": lambda s: s == 0,
-    "<>": lambda s: s != 0,
-    "<": lambda s: s < 0,
-    "<=": lambda s: s <= 0,
-    ">": lambda s: s > 0,
-    ">=": lambda s: s >= 0,
-}
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise SuiteQLError(f"invalid number {text!r}") from None

@@ -27,6 +27,7 @@ from mocks.netsuite.query.display import display_value
 from mocks.netsuite.query.execute import Executor, SqlEnv
 from mocks.netsuite.query.joins import columns_of, hash_key, join
 from mocks.netsuite.query.nodes import children, walk
+from mocks.netsuite.query.rownum import is_rownum, mentions_rownum
 from mocks.netsuite.query.suiteql import (
     DISPLAY,
     Aggregate,
@@ -127,6 +128,8 @@ class JoinEnv(SqlEnv):
 
     def value(self, node: Any, row: Any) -> Any:
         if isinstance(node, Column):
+            if self.rownum is not None and is_rownum(node):
+                return self.rownum
             index, getter = self.locate(node)
             part = _plain_row(row)
             base = None if part is None else part[index]
@@ -279,8 +282,11 @@ def _prepare(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectIte
     aliases = {item.alias for item in items if item.alias}
     last = len(sources) - 1
 
-    def check(node: Any, visible: int, *, aggregates: bool = False, order: bool = False) -> None:
+    def check(node: Any, visible: int, *, aggregates: bool = False, order: bool = False,
+              where: bool = False) -> None:  # fmt: skip
         for part in walk(node):
+            if where and is_rownum(part):
+                continue  # Oracle's row number, not a column
             if isinstance(part, Column) and not (order and part.name in aliases):
                 if env.locate(part)[0] > visible:
                     raise SuiteQLError(
@@ -298,7 +304,8 @@ def _prepare(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectIte
         check(item.expr, last, aggregates=True)
     for visible, clause in enumerate(query.joins, start=1):
         check(clause.on, visible)
-    for part in (query.where, *query.group_by):
+    check(query.where, last, where=True)
+    for part in query.group_by:
         check(part, last)
     check(query.having, last, aggregates=True)
     for order_item in query.order_by:
@@ -317,7 +324,7 @@ def evaluate(executor: Executor, query: Query) -> tuple[list[str], list[list[Any
 def _ordered(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectItem, ...], list[Any]]:
     """The query's rows (joined, filtered, grouped, sorted), not yet projected."""
     env, items = _prepare(executor, query)
-    early, late = _split_where(query, env)
+    early, late, by_number = _split_where(query, env)
     first = env.sources[0].table
     records = list(_first_rows(executor, first, env.sources[0].name, early))
     # Conditions on the first table alone filter before the joins, as a planner would: its
@@ -330,6 +337,8 @@ def _ordered(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectIte
         rows = join(env, rows, new, clause.on, clause.outer)
     if late:
         rows = [row for row in rows if all(env.truth(c, row) is True for c in late)]
+    if by_number:  # ROWNUM numbers the rows every other condition kept, before grouping
+        rows = env.numbered(Logical("AND", tuple(by_number)), rows)
     grouped = (
         query.group_by
         or query.having is not None
@@ -357,18 +366,21 @@ def _first_rows(executor: Executor, first: Table, name: str, early: list[Any]) -
     return first.rows(store)
 
 
-def _split_where(query: Query, env: JoinEnv) -> tuple[list[Any], list[Any]]:
+def _split_where(query: Query, env: JoinEnv) -> tuple[list[Any], list[Any], list[Any]]:
     """The WHERE's ANDed conditions that read only the first table (safe to apply before
-    its joins: inner and left joins keep or repeat its rows, never change them), and the
-    rest. Without joins every condition is early."""
+    its joins: inner and left joins keep or repeat its rows, never change them), the rest,
+    and those naming ROWNUM (tested last, as rows are numbered). Without joins every
+    condition but those is early."""
     if query.where is None:
-        return [], []
+        return [], [], []
     where = query.where
     parts = list(where.items) if isinstance(where, Logical) and where.op == "AND" else [where]
+    by_number = [p for p in parts if mentions_rownum(p)]
+    parts = [p for p in parts if not mentions_rownum(p)]
     if not query.joins:
-        return parts, []
+        return parts, [], by_number
     early = [p for p in parts if columns_of(p, env) <= {0}]
-    return early, [p for p in parts if all(p is not e for e in early)]
+    return early, [p for p in parts if all(p is not e for e in early)], by_number
 
 
 def _distinct(rows: list[list[Any]]) -> list[list[Any]]:
