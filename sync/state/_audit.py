@@ -60,6 +60,19 @@ def settle_rows(run: RunInfo, now: str, settlements: Sequence[IntentSettlement]
     return rows
 
 
+def _inserted(conn: sqlite3.Connection, params: Sequence[tuple[Any, ...]]) -> list[int]:
+    """Insert intent rows in one statement run many times; their `seq`s, in order. The
+    transaction holds the write lock, so the new rows are exactly those past the largest
+    `seq` before it, numbered in insertion order (checked, not assumed)."""
+    before = conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
+    conn.executemany(_INSERT_INTENT, params)
+    seqs = [seq for (seq,) in conn.execute(
+        "SELECT seq FROM audit WHERE seq > ? ORDER BY seq", (before,))]  # fmt: skip
+    if len(seqs) != len(params):
+        raise StateError(f"recorded {len(params)} intents but found {len(seqs)} new audit rows")
+    return seqs
+
+
 def write_settlements(conn: sqlite3.Connection, rows: Sequence[SettleRow]) -> None:
     if rows:
         conn.executemany(_SETTLE, rows)
@@ -81,7 +94,7 @@ class AuditLog(Database):
             stray = {e.flow for e in entries} - {run.flow}
             if stray:
                 raise StateError(f"intents for flow {sorted(stray)} in run {run_id} ({run.flow})")
-            seqs = [int(conn.execute(_INSERT_INTENT, row).lastrowid or 0) for row in params]
+            seqs = _inserted(conn, params)
         pairs = zip(entries, seqs, strict=True)
         return [replace(entry, seq=seq, outcome="pending") for entry, seq in pairs]
 

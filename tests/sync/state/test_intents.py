@@ -46,6 +46,20 @@ def test_intents_are_pending_until_the_page_commit_settles_them(
     assert rows["A"].settled_at is not None and store.pending_intents("customers") == []
 
 
+def test_each_intent_gets_the_seq_of_its_own_row(store: StateStore, make: Make) -> None:
+    """Intents are inserted together and their seqs read back after: every returned seq
+    names the row holding that intent, batch after batch and run after run."""
+    first = store.start_run("customers", "live", "full")
+    store.record_intents(first.run_id, [make.audit(first, s) for s in "ABC"])
+    store.commit_page(first.run_id, "customers")
+    store.finish_run(first.run_id, "succeeded", {})
+    second = store.start_run("customers", "live", "full")
+    intents = store.record_intents(second.run_id, [make.audit(second, s) for s in "DEFG"])
+    rows = {r.seq: r for r in store.audit_for_run(second.run_id)}
+    assert [rows[i.seq].source_id for i in intents if i.seq is not None] == list("DEFG")
+    assert [i.seq for i in intents] == sorted(i.seq for i in intents if i.seq is not None)
+
+
 def test_a_settled_intent_is_not_settled_again(store: StateStore, make: Make) -> None:
     run = store.start_run("customers", "live", "full")
     (intent,) = store.record_intents(run.run_id, [make.audit(run, "A")])
