@@ -11,6 +11,7 @@ from typing import Any
 
 from mocks.hubspot.associations import associate, check_type, move_all
 from mocks.hubspot.errors import HubSpotError, not_found, validation
+from mocks.hubspot.history import Source
 from mocks.hubspot.schema import ObjectSpec
 from mocks.hubspot.schema.objects import OBJECTS
 from mocks.hubspot.schema.values import check_properties
@@ -117,6 +118,11 @@ def parse_links(state: HubSpotState, spec: ObjectSpec, raw: Any) -> list[Link]:
     return links
 
 
+def api_source(state: HubSpotState) -> Source:
+    """An API write: `INTEGRATION`, the app's id as `sourceId` (as webhooks name it)."""
+    return Source("INTEGRATION", str(state.config.app_id))
+
+
 def create(
     state: HubSpotState,
     spec: ObjectSpec,
@@ -126,16 +132,25 @@ def create(
     """Insert a checked record (unique values already checked by the caller)."""
     values = {k: v for k, v in props.items() if v is not None}
     rec = state.store.insert(spec.name, state.ids.new_id(spec.name), values)
+    state.versions.record(spec, rec, values, api_source(state))
     for target, target_id, types in links or ():
         associate(state.store, spec.name, rec.id, target, target_id, types)
     return rec
 
 
 def update(
-    state: HubSpotState, spec: ObjectSpec, rec: StoredRecord, props: dict[str, str | None]
+    state: HubSpotState,
+    spec: ObjectSpec,
+    rec: StoredRecord,
+    props: dict[str, str | None],
+    source: Source | None = None,
 ) -> StoredRecord:
+    """Write checked properties; `source` names who wrote them (the API by default)."""
     state.history.remember(rec)
-    return state.store.update(spec.name, rec.id, props)
+    before = rec.fields  # copy-on-write: the store gives the record a new dict
+    rec = state.store.update(spec.name, rec.id, props)
+    state.versions.record(spec, rec, props, source or api_source(state), before)
+    return rec
 
 
 def archive(state: HubSpotState, spec: ObjectSpec, rec: StoredRecord) -> None:
@@ -170,6 +185,7 @@ def merge(state: HubSpotState, spec: ObjectSpec, body: Any) -> StoredRecord:
 
 
 __all__ = [
+    "api_source",
     "archive",
     "check_unique",
     "checked",

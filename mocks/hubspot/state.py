@@ -1,5 +1,6 @@
 """What one HubSpot app keeps besides the store: its configuration, property book, id
-counters, search history, issued tokens and rate-limit windows (`app.state.hubspot`)."""
+counters, search history, property versions, issued tokens and rate-limit windows
+(`app.state.hubspot`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.requests import Request
 
 from mocks.context import MockContext
 from mocks.hubspot.config import HubSpotMockConfig
+from mocks.hubspot.history import PropertyHistory
 from mocks.hubspot.ids import IdBook
 from mocks.hubspot.paging import ListIndex
 from mocks.hubspot.schema import PropertyBook
@@ -25,12 +27,14 @@ class HubSpotState:
     book: PropertyBook = field(default_factory=PropertyBook)
     ids: IdBook = field(init=False)
     history: SearchHistory = field(init=False)
+    versions: PropertyHistory = field(init=False)  # propertiesWithHistory
     lists: ListIndex = field(init=False)
     searches: SearchCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.ids = IdBook(self.ctx.store)
         self.history = SearchHistory(self.ctx.store)
+        self.versions = PropertyHistory(self.ctx.store)
         self.lists = ListIndex(self.ctx.store)
         self.searches = SearchCache()
 

@@ -18,6 +18,7 @@ from mocks.hubspot import records
 from mocks.hubspot.errors import validation
 from mocks.hubspot.render import render, wanted
 from mocks.hubspot.routes.common import add_route, answer, flag, json_body, no_content
+from mocks.hubspot.routes.objects import read_names, with_history
 from mocks.hubspot.schema import ObjectSpec, object_spec
 from mocks.hubspot.schema.values import iso
 from mocks.hubspot.state import HubSpotState, hubspot
@@ -81,13 +82,21 @@ def _rendered(
     return render(spec, rec, names, state.book.all(spec.name))
 
 
+def _names(raw: Any) -> list[str]:
+    """A list of property names from a batch body (comma lists split)."""
+    if not isinstance(raw, list):
+        return []
+    return [n.strip() for item in raw for n in str(item).split(",") if n.strip()]
+
+
 async def batch_read(request: Request) -> Response:
     state, spec = hubspot(request), object_spec(request.path_params["object_type"])
     started = state.store.now()
     body = await json_body(request)
     inputs = inputs_of(body)
     id_property = body.get("idProperty")
-    names = wanted(spec, body.get("properties") or None)
+    history = _names(body.get("propertiesWithHistory"))
+    names = read_names(spec, _names(body.get("properties")), history)
     archived = flag(request, "archived")
     results, missing = [], []
     for item in inputs:
@@ -96,7 +105,9 @@ async def batch_read(request: Request) -> Response:
         if rec is None:
             missing.append(object_id)
         else:
-            results.append(_rendered(state, spec, rec, names))
+            results.append(
+                with_history(state, spec, rec, _rendered(state, spec, rec, names), history)
+            )
     out, partial = envelope(started, state.store.now(), results, missing, spec.label)
     return answer(out, 207 if partial else 200)
 

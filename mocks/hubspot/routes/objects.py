@@ -11,8 +11,9 @@ from starlette.responses import Response
 from mocks.hubspot import records
 from mocks.hubspot.associations import targets, v3_results
 from mocks.hubspot.errors import not_found, validation
+from mocks.hubspot.history import HISTORY_PAGE_MAX
 from mocks.hubspot.paging import LIST_MAX
-from mocks.hubspot.render import render, wanted
+from mocks.hubspot.render import properties, render, wanted
 from mocks.hubspot.routes.common import (
     add_route,
     answer,
@@ -46,22 +47,64 @@ def with_associations(
     return body
 
 
+def with_history(
+    state: HubSpotState, spec: ObjectSpec, rec: StoredRecord, body: dict[str, Any], names: list[str]
+) -> dict[str, Any]:
+    """Add `propertiesWithHistory: {name: [versions, newest first]}` for the names asked
+    (unknown ones ignored, as the SDK's docstring says HubSpot does)."""
+    if names:
+        known = state.book.all(spec.name)
+        asked = tuple(dict.fromkeys(names))
+        current = properties(
+            spec, rec.fields, rec.id, rec.created_at, rec.modified_at, asked, known
+        )
+        body["propertiesWithHistory"] = state.versions.of(rec, current)
+    return body
+
+
+def read_names(spec: ObjectSpec, names: list[str], history: list[str]) -> tuple[str, ...]:
+    """The `properties` of a read: those asked; with none asked but `propertiesWithHistory`
+    given, those (HubSpot then leaves the defaults out, HubSpot/hubspot-api-nodejs#154)."""
+    return wanted(spec, names or history or None)
+
+
+def _list_limit(request: Request, history: list[str]) -> int:
+    """1-100, or 1-50 with `propertiesWithHistory`: HubSpot refuses a larger page with 400
+    (HubSpot/hubspot-api-python#143, `get_all` asking 100; the SDK's `fetch_all` now asks 50,
+    `hubspot.utils.objects.PROPERTY_HISTORY_MAX_SIZE`)."""
+    high = HISTORY_PAGE_MAX if history else LIST_MAX
+    limit = whole(request.query_params.get("limit"), "limit", 10, 1, LIST_MAX)
+    if limit > high:
+        raise validation(
+            f"limit must be at most {high} when propertiesWithHistory is requested, got {limit}",
+            context={"limit": [str(high)]},
+        )
+    return limit
+
+
 async def list_objects(request: Request) -> Response:
     state = hubspot(request)
     spec = object_spec(request.path_params["object_type"])
-    limit = whole(request.query_params.get("limit"), "limit", 10, 1, LIST_MAX)
-    limit = min(limit, state.page_cap(LIST_MAX))
+    history = listed(request, "propertiesWithHistory")
+    limit = min(_list_limit(request, history), state.page_cap(LIST_MAX))
     rows, after = state.lists.page(
         spec.name,
         limit=limit,
         after=request.query_params.get("after"),
         archived=flag(request, "archived"),
     )
-    names = wanted(spec, listed(request, "properties"))
+    names = read_names(spec, listed(request, "properties"), history)
     known = state.book.all(spec.name)
     kinds = listed(request, "associations")
     results = [
-        with_associations(state, spec, r, render(spec, r, names, known), kinds) for r in rows
+        with_history(
+            state,
+            spec,
+            r,
+            with_associations(state, spec, r, render(spec, r, names, known), kinds),
+            history,
+        )
+        for r in rows
     ]
     body: dict[str, Any] = {"results": results}
     if after is not None:
@@ -83,8 +126,11 @@ async def get_object(request: Request) -> Response:
     )
     if rec is None:
         raise not_found(spec.name, object_id)
-    body = render(spec, rec, wanted(spec, listed(request, "properties")), state.book.all(spec.name))
-    return answer(with_associations(state, spec, rec, body, listed(request, "associations")))
+    history = listed(request, "propertiesWithHistory")
+    names = read_names(spec, listed(request, "properties"), history)
+    body = render(spec, rec, names, state.book.all(spec.name))
+    body = with_associations(state, spec, rec, body, listed(request, "associations"))
+    return answer(with_history(state, spec, rec, body, history))
 
 
 async def create_object(request: Request) -> Response:
@@ -154,4 +200,4 @@ def build_router() -> APIRouter:
     return router
 
 
-__all__ = ["build_router", "with_associations"]
+__all__ = ["build_router", "read_names", "with_associations", "with_history"]

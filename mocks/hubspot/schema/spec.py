@@ -27,9 +27,10 @@ class PropertySpec:
     read_only: bool = False  # set by HubSpot itself (ids, stamps)
     integer: bool = False  # a number property that only takes whole numbers
     created_at: datetime = CREATED
+    archived_at: datetime | None = None  # archived through the properties API
 
     def to_json(self) -> dict[str, Any]:
-        stamp = self.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        stamp = _iso(self.created_at)
         out: dict[str, Any] = {
             "name": self.name,
             "label": self.label,
@@ -55,14 +56,20 @@ class PropertySpec:
             "formField": not self.read_only,
             "createdAt": stamp,
             "updatedAt": stamp,
-            "archived": False,
+            "archived": self.archived_at is not None,
         }
+        if self.archived_at is not None:
+            out["archivedAt"] = _iso(self.archived_at)
         if self.type == "bool":
             out["options"] = [
                 {"label": "Yes", "value": "true", "displayOrder": 0, "hidden": False},
                 {"label": "No", "value": "false", "displayOrder": 1, "hidden": False},
             ]
         return out
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def text(name: str, label: str, **kw: Any) -> PropertySpec:

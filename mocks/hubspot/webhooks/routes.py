@@ -30,6 +30,7 @@ from starlette.responses import Response
 from mocks.admin import ADMIN_PREFIX, TOKEN_HEADER
 from mocks.hubspot import records
 from mocks.hubspot.errors import HubSpotError, validation
+from mocks.hubspot.history import Source
 from mocks.hubspot.routes.common import add_route, answer, json_body, no_content, whole
 from mocks.hubspot.schema import object_spec
 from mocks.hubspot.state import hubspot
@@ -38,6 +39,8 @@ from mocks.hubspot.webhooks.events import UI_SOURCE, Written, capture
 from mocks.store import WRITE_OBSERVER, Change
 
 PREFIX = "/webhooks/v3/{app_id}"
+# A user's edit, as property history shows it (user 1, the `sourceId` its events carry).
+USER_EDIT = Source(UI_SOURCE, "userId:1", 1)
 
 
 def webhook_hub(request: Request) -> WebhookHub:
@@ -169,7 +172,7 @@ async def admin_edit(request: Request) -> Response:
 
     token = WRITE_OBSERVER.set(observe)
     try:
-        records.update(state, spec, rec, props)
+        records.update(state, spec, rec, props, USER_EDIT)
     finally:
         WRITE_OBSERVER.reset(token)
     ids = hub.publish(written, UI_SOURCE)

@@ -1,7 +1,10 @@
 """The properties API: definitions with type, fieldType, options and hasUniqueValue, and a
-custom property created at runtime that writes and unique upserts then accept."""
+custom property created at runtime that writes and unique upserts then accept; HubSpot's
+refusals of bad definitions, and archived properties."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.mocks.hubspot.conftest import Portal
 
@@ -57,3 +60,99 @@ def test_an_enumeration_needs_options(portal: Portal) -> None:
         "groupName": "erp_integration",
     }
     assert portal.post("/crm/v3/properties/companies", json=body).status_code == 400
+
+
+def _definition(**overrides: object) -> dict[str, object]:
+    return {
+        "name": "legacy_code",
+        "label": "Legacy code",
+        "type": "string",
+        "fieldType": "text",
+        "groupName": "contactinformation",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": "Bad Name!"}, "name"),
+        ({"name": "LegacyCode"}, "name"),
+        ({"name": "1st_code"}, "name"),
+        ({"name": "a" * 101}, "name"),
+        ({"groupName": "no_such_group"}, "groupName"),
+        ({"type": "number", "fieldType": "booleancheckbox"}, "fieldType"),
+        ({"type": "string", "fieldType": "select"}, "fieldType"),
+        ({"type": "bool", "fieldType": "radio"}, "fieldType"),
+        ({"type": "datetime", "fieldType": "text"}, "fieldType"),
+    ],
+    ids=[
+        "punctuation",
+        "capitals",
+        "leading-digit",
+        "over-100",
+        "unknown-group",
+        "number-booleancheckbox",
+        "string-select",
+        "bool-radio",
+        "datetime-text",
+    ],
+)
+def test_a_definition_hubspot_refuses_is_400(
+    portal: Portal, overrides: dict[str, object], field: str
+) -> None:
+    """HubSpot's properties guide lists each type's valid fieldType values, enforced on v3
+    since Feb 2021 (developers.hubspot.com/changelog/crm-object-property-validattion);
+    names are lowercase letters, digits and underscores from a letter (v1 property docs)."""
+    response = portal.post("/crm/v3/properties/contacts", json=_definition(**overrides))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["category"] == "VALIDATION_ERROR" and body["correlationId"]
+    assert [e["in"] for e in body["errors"]] == [field]
+    assert portal.get("/crm/v3/properties/contacts/legacy_code").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "good", "bad"),
+    [
+        ("enumeration", "booleancheckbox", "text"),
+        ("bool", "booleancheckbox", "select"),
+        ("string", "phonenumber", "number"),
+        ("number", "number", "text"),
+        ("date", "date", "datetime"),
+        ("datetime", "date", "booleancheckbox"),
+    ],
+)
+def test_each_type_takes_its_own_field_types(
+    portal: Portal, kind: str, good: str, bad: str
+) -> None:
+    """Both halves of the guide's table: the valid pair is 201, another fieldType is 400."""
+    options = [{"label": "Yes", "value": "true"}, {"label": "No", "value": "false"}]
+    wrong = _definition(name="wrong_pair", type=kind, fieldType=bad, options=options)
+    assert portal.post("/crm/v3/properties/contacts", json=wrong).status_code == 400
+    right = _definition(type=kind, fieldType=good, options=options)
+    assert portal.post("/crm/v3/properties/contacts", json=right).status_code == 201
+
+
+def test_archived_true_lists_the_archived_properties_only(portal: Portal) -> None:
+    made = portal.post("/crm/v3/properties/deals", json=_definition(groupName="dealinformation"))
+    assert made.status_code == 201, made.text
+    assert portal.get("/crm/v3/properties/deals", params={"archived": "true"}).json() == {
+        "results": []
+    }
+    assert portal.delete("/crm/v3/properties/deals/legacy_code").status_code == 204
+    archived = portal.get("/crm/v3/properties/deals", params={"archived": "true"}).json()
+    assert [(p["name"], p["archived"]) for p in archived["results"]] == [("legacy_code", True)]
+    assert archived["results"][0]["archivedAt"]
+    live = {p["name"] for p in portal.get("/crm/v3/properties/deals").json()["results"]}
+    assert "legacy_code" not in live and "dealname" in live
+    assert portal.get("/crm/v3/properties/deals/legacy_code").status_code == 404
+    one = portal.get("/crm/v3/properties/deals/legacy_code", params={"archived": "true"})
+    assert one.json()["archived"] is True
+    write = portal.post("/crm/v3/objects/deals", json={"properties": {"legacy_code": "x"}})
+    assert write.status_code == 400
+
+
+def test_a_hubspot_defined_property_cannot_be_archived(portal: Portal) -> None:
+    assert portal.delete("/crm/v3/properties/deals/dealname").status_code == 400
+    assert portal.delete("/crm/v3/properties/deals/no_such_property").status_code == 404
