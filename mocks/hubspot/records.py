@@ -36,6 +36,9 @@ def find(
     """The record `object_id` names: by id, or by a unique property given as `idProperty`
     (400 when that property is not unique). `archived`: only archived records."""
     if id_property in (None, "", "hs_object_id"):
+        merged_into = state.merged.resolve(spec.name, str(object_id))
+        if merged_into is not None:  # merged away: the merged record answers, never archived
+            return None if archived else find(state, spec, merged_into)
         rec = state.store.get(spec.name, str(object_id), include_deleted=archived)
         return rec if rec is None or rec.deleted == archived else None
     assert id_property is not None
@@ -159,8 +162,10 @@ def archive(state: HubSpotState, spec: ObjectSpec, rec: StoredRecord) -> None:
 
 
 def merge(state: HubSpotState, spec: ObjectSpec, body: Any) -> StoredRecord:
-    """`{primaryObjectId, objectIdToMerge}`: the primary keeps its values, takes the other's
-    where it has none and every association; the other is archived."""
+    """`{primaryObjectId, objectIdToMerge}`: a new record, with a new id, holding the
+    primary's values and the other's where the primary has none (unique values only from
+    the primary), and the associations of both (the primary's first); both old records go,
+    and both old ids lead to the new one (`merged`)."""
     if (
         not isinstance(body, dict)
         or not body.get("primaryObjectId")
@@ -172,16 +177,22 @@ def merge(state: HubSpotState, spec: ObjectSpec, body: Any) -> StoredRecord:
     if primary.id == other.id:
         raise validation("A record cannot be merged into itself")
     unique = set(state.book.unique(spec.name))
-    filled = {
-        k: v
-        for k, v in other.fields.items()
-        if v is not None and primary.fields.get(k) is None and k not in unique
-    }
-    merged_ids = [i for i in str(primary.fields.get("hs_merged_object_ids") or "").split(";") if i]
-    filled["hs_merged_object_ids"] = ";".join([*merged_ids, other.id])
-    archive(state, spec, other)
-    move_all(state.store, spec.name, other.id, primary.id, list(OBJECTS))
-    return update(state, spec, primary, filled)
+    values = {k: v for k, v in other.fields.items() if v is not None and k not in unique}
+    values.update((k, v) for k, v in primary.fields.items() if v is not None)
+    earlier = [
+        i
+        for rec in (primary, other)
+        for i in str(rec.fields.get("hs_merged_object_ids") or "").split(";")
+        if i
+    ]
+    values["hs_merged_object_ids"] = ";".join([*earlier, primary.id, other.id])
+    for old in (primary, other):
+        archive(state, spec, old)
+    made = create(state, spec, values)
+    for old in (primary, other):  # the primary's associations first
+        move_all(state.store, spec.name, old.id, made.id, list(OBJECTS))
+    state.merged.point(spec.name, [primary.id, other.id], made.id)
+    return made
 
 
 __all__ = [

@@ -1,5 +1,5 @@
 """What one HubSpot app keeps besides the store: its configuration, property book, id
-counters, search history, property versions, issued tokens and rate-limit windows
+counters, search history, property versions, merged ids, issued tokens and rate-limit windows
 (`app.state.hubspot`)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from mocks.context import MockContext
 from mocks.hubspot.config import HubSpotMockConfig
 from mocks.hubspot.history import PropertyHistory
 from mocks.hubspot.ids import IdBook
+from mocks.hubspot.merged import MergedIds
 from mocks.hubspot.paging import ListIndex
 from mocks.hubspot.schema import PropertyBook
 from mocks.hubspot.search import SearchCache
@@ -28,6 +29,7 @@ class HubSpotState:
     ids: IdBook = field(init=False)
     history: SearchHistory = field(init=False)
     versions: PropertyHistory = field(init=False)  # propertiesWithHistory
+    merged: MergedIds = field(init=False)  # ids a merge replaced, and by what
     lists: ListIndex = field(init=False)
     searches: SearchCache = field(init=False)
 
@@ -35,6 +37,7 @@ class HubSpotState:
         self.ids = IdBook(self.ctx.store)
         self.history = SearchHistory(self.ctx.store)
         self.versions = PropertyHistory(self.ctx.store)
+        self.merged = MergedIds(self.ctx.store)
         self.lists = ListIndex(self.ctx.store)
         self.searches = SearchCache()
 

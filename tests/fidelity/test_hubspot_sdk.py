@@ -96,14 +96,18 @@ def test_create_update_archive_and_merge(api: HubSpot) -> None:
         )
     )
     merged = basic.merge(PublicMergeInput(primary_object_id=made.id, object_id_to_merge=twin.id))
-    assert merged.id == made.id
-    assert basic.archive(twin.id) is None  # archiving an archived id is still 204
-    assert basic.archive(made.id) is None
+    assert merged.id not in (made.id, twin.id)  # a merge makes a record with a new id
+    assert basic.get_by_id(twin.id, properties=["name", "website"]).properties == {
+        **basic.get_by_id(merged.id, properties=["name", "website"]).properties
+    }
+    assert basic.get_by_id(made.id).id == merged.id  # both old ids lead to it
+    assert basic.archive(merged.id) is None
+    assert basic.archive(merged.id) is None  # archiving an archived id is still 204
     with pytest.raises(ApiException) as gone:
         basic.get_by_id(made.id)
     assert gone.value.status == 404 and "OBJECT_NOT_FOUND" in gone.value.body
     archived = basic.get_page(archived=True, limit=100)
-    assert made.id in {c.id for c in archived.results}
+    assert merged.id in {c.id for c in archived.results}
 
 
 def test_batch_read_create_update_upsert_and_archive(api: HubSpot) -> None:

@@ -3,6 +3,8 @@ and by a unique property; create, update, archive and merge with HubSpot's statu
 
 from __future__ import annotations
 
+from typing import Any
+
 from mocks.hubspot.ids import make_id
 from tests.mocks.hubspot.conftest import Portal
 
@@ -98,22 +100,52 @@ def test_create_with_associations_update_and_archive(portal: Portal) -> None:
     assert portal.get("/crm/v3/objects/companies").json()["results"] == []
 
 
-def test_merge_keeps_the_primary_and_archives_the_other(portal: Portal) -> None:
+def test_merge_makes_a_new_record_that_both_old_ids_lead_to(portal: Portal) -> None:
+    """HubSpot's merge of contacts and companies makes a record with a new id, the primary's
+    values current and the other's filling the gaps; a read by either old id answers the
+    merged record under its new id (developers.hubspot.com/changelog/
+    updated-merge-functionality-for-contacts-and-companies)."""
     first = portal.create("companies", name="Acme", domain="acme.example")
     second = portal.create("companies", name="ACME Inc", phone="+1 555 0100")
-    merged = portal.post(
+    answer = portal.post(
         "/crm/v3/objects/companies/merge",
         json={"primaryObjectId": first["id"], "objectIdToMerge": second["id"]},
     )
-    assert merged.status_code == 200
-    kept = portal.get(
-        f"/crm/v3/objects/companies/{first['id']}",
-        params={"properties": "name,phone,hs_merged_object_ids"},
+    assert answer.status_code == 200
+    merged = answer.json()
+    assert merged["id"] not in (first["id"], second["id"])
+    for old in (first["id"], second["id"]):
+        read = portal.get(
+            f"/crm/v3/objects/companies/{old}",
+            params={"properties": "name,phone,domain,hs_merged_object_ids"},
+        ).json()
+        assert read["id"] == merged["id"]
+        assert (read["properties"]["name"], read["properties"]["phone"]) == (
+            "Acme", "+1 555 0100")  # fmt: skip
+        assert read["properties"]["domain"] == "acme.example"
+        assert read["properties"]["hs_merged_object_ids"] == f"{first['id']};{second['id']}"
+    listed = portal.get("/crm/v3/objects/companies").json()["results"]
+    assert [r["id"] for r in listed] == [merged["id"]]
+    batch = portal.post(
+        "/crm/v3/objects/companies/batch/read", json={"inputs": [{"id": second["id"]}]}
     ).json()
-    assert kept["properties"]["name"] == "Acme"
-    assert kept["properties"]["phone"] == "+1 555 0100"
-    assert kept["properties"]["hs_merged_object_ids"] == second["id"]
-    assert portal.get(f"/crm/v3/objects/companies/{second['id']}").status_code == 404
+    assert [r["id"] for r in batch["results"]] == [merged["id"]]
+
+
+def test_a_merged_record_merged_again_keeps_every_old_id_working(portal: Portal) -> None:
+    a, b, c = (portal.create("companies", name=n) for n in ("A", "B", "C"))
+
+    def merge(primary: str, other: str) -> dict[str, Any]:
+        body = {"primaryObjectId": primary, "objectIdToMerge": other}
+        return dict(portal.post("/crm/v3/objects/companies/merge", json=body).json())
+
+    first = merge(a["id"], b["id"])
+    second = merge(c["id"], first["id"])
+    for old in (a["id"], b["id"], c["id"], first["id"]):
+        read = portal.get(f"/crm/v3/objects/companies/{old}").json()
+        assert read["id"] == second["id"] and read["properties"]["name"] == "C"
+    archived = portal.get(f"/crm/v3/objects/companies/{a['id']}", params={"archived": "true"})
+    assert archived.status_code == 404  # merged away, not archived
 
 
 def test_validation_lists_every_bad_property(portal: Portal) -> None:
