@@ -9,18 +9,23 @@ lock from the first plan to the commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mocks.salesforce import commerce_rules, lookup_index
 from mocks.salesforce.errors import NOT_FOUND_MESSAGE
 from mocks.salesforce.ids import IdAllocator, InvalidId, normalize_id
+from mocks.salesforce.owners import check_owner
 from mocks.salesforce.query.plan import object_size
 from mocks.salesforce.schema import SOBJECTS, STRING_TYPES, FieldDef, SObjectDef, compound_name
 from mocks.salesforce.values import Problem, RecordError, coerce_value, prepare_fields
 from mocks.store import RecordStore, StoredRecord
 
 OpKind = Literal["create", "update", "delete"]
+# Puts the org's directory (users, ...) in the store when any of the objects is one of its
+# types (`seed.directory.ensure_directory` bound to the store and the org's config).
+Directory = Callable[[Iterable[str]], None]
 
 
 @dataclass
@@ -79,9 +84,12 @@ def folded_holders(
 
 
 class UnitOfWork:
-    def __init__(self, store: RecordStore, allocator: IdAllocator) -> None:
+    def __init__(
+        self, store: RecordStore, allocator: IdAllocator, directory: Directory | None = None
+    ) -> None:
         self._store = store
         self._allocator = allocator
+        self._directory = directory  # None: the users are whatever the store holds
         self.ops: list[Planned] = []
         self._claimed: dict[tuple[str, str, Any], str] = {}
         self._created: set[str] = set()
@@ -159,6 +167,8 @@ class UnitOfWork:
             if fd is None or fd.type != "reference" or value is None:
                 continue
             targets = [SOBJECTS[t] for t in fd.reference_to if t in SOBJECTS]
+            if self._directory is not None:  # a user exists before any data is loaded
+                self._directory(fd.reference_to)
             exists = value in self._created or any(
                 self._store.get(t.name, value) is not None for t in targets
             )
@@ -166,6 +176,7 @@ class UnitOfWork:
                 raise RecordError.one(
                     "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [fd.name]
                 )
+        check_owner(sobject, values, lambda user_id: self.lookup("User", user_id))
 
     def _claim(self, sobject: SObjectDef, values: dict[str, Any], record_id: str) -> None:
         for fd in sobject.unique_fields:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -14,6 +16,7 @@ from mocks.salesforce.config import SalesforceMockConfig
 from mocks.salesforce.ids import IdAllocator
 from mocks.salesforce.paging import QueryCursors
 from mocks.salesforce.render_cache import RenderCache
+from mocks.salesforce.seed.directory import ensure_directory
 
 OLDEST_VERSION = 31
 DATA_ROOT = "/services/data"  # the versions root: open, uncounted
@@ -68,3 +71,9 @@ def mock_context(request: Request) -> MockContext:
 
 def api_version(request: Request) -> str:
     return str(request.path_params["version"])
+
+
+def org_directory(request: Request) -> Callable[[Iterable[str]], None]:
+    """Puts the org's users, organization and record types in the store on first use of
+    any of those objects (`seed.directory`): what a write naming a user calls first."""
+    return partial(ensure_directory, mock_context(request).store, sf_state(request).config)

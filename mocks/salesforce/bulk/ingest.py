@@ -17,7 +17,7 @@ from typing import Any
 
 from mocks.salesforce.bulk.csvio import DELIMITERS, CsvProblem, parse_upload, upload_values
 from mocks.salesforce.bulk.jobs import IngestOutcome, Job
-from mocks.salesforce.dml import Planned, UnitOfWork
+from mocks.salesforce.dml import Directory, Planned, UnitOfWork
 from mocks.salesforce.ids import IdAllocator
 from mocks.salesforce.schema import FieldDef, SObjectDef, get_sobject
 from mocks.salesforce.values import RecordError
@@ -34,6 +34,7 @@ class Org:
     allocator: IdAllocator
     write_lock: threading.RLock
     settings: dict[str, Any]
+    directory: Directory  # the org's users and record types, put in the store on first use
 
 
 class JobFailure(Exception):
@@ -98,7 +99,7 @@ def _save_chunk(
 ) -> list[IngestOutcome]:
     outcomes: list[IngestOutcome] = []
     with org.write_lock:
-        uow = UnitOfWork(org.store, org.allocator)
+        uow = UnitOfWork(org.store, org.allocator, org.directory)
         for row in rows:
             body = upload_values(header, row)
             try:

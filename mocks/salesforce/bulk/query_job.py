@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import time
 from functools import partial
-from typing import Any
 
 from mocks.salesforce.bulk.csvio import DELIMITERS, LINE_ENDINGS, CsvWriter, zulu
 from mocks.salesforce.bulk.ingest import Org
@@ -19,11 +18,10 @@ from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.errors import ApiError
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
-from mocks.salesforce.query.paths import FieldPath
+from mocks.salesforce.query.paths import path_getter
 from mocks.salesforce.query.plan import query_rows
 from mocks.salesforce.records import Getter, native_getter, wire_getter
 from mocks.salesforce.schema import FieldDef
-from mocks.store import StoredRecord
 
 LAST_PAGE = "null"
 
@@ -40,6 +38,7 @@ def compile_job_query(org: Org, source: str, user_id: str) -> BoundQuery:
         raise ApiError(400, "API_ERROR", "Aggregate queries are not supported by Bulk API 2.0")
     if query.children:
         raise ApiError(400, "API_ERROR", "Nested queries are not supported by Bulk API 2.0")
+    ensure_org_records(org, query)
     return query
 
 
@@ -70,27 +69,22 @@ def run_query(org: Org, job: Job, query: BoundQuery, user_id: str) -> None:
 
 
 def csv_columns(org: Org, query: BoundQuery, user_id: str) -> list[tuple[str, Getter]]:
-    """(header, getter) per selected column: a parent field (`Account.Name`) is a column of
-    its own, read through the references (empty when a parent is missing)."""
+    """(header, getter) per selected column: a parent field (`Owner.Name`) is a column of
+    its own, read through the references by the REST query's own path reader
+    (`paths.path_getter`: system fields such as OwnerId included), empty where a parent is
+    missing."""
+    getter_for = partial(_csv_getter, user_id=user_id)
     if not query.paths:
-        return [(fd.name, _csv_getter(fd, user_id)) for fd in query.fields]
-    return [(path.key, _path_getter(org, path, user_id)) for path in query.paths]
+        return [(fd.name, getter_for(fd)) for fd in query.fields]
+    return [(path.key, path_getter(path, getter_for, org.store)) for path in query.paths]
 
 
-def _path_getter(org: Org, path: FieldPath, user_id: str) -> Getter:
-    leaf = _csv_getter(path.leaf, user_id)
-    if not path.steps:
-        return leaf
-    store = org.store
-
-    def walk(rec: StoredRecord) -> Any:
-        current: StoredRecord | None = rec
-        for reference, target in path.steps:
-            parent_id = current.fields.get(reference.name) if current else None
-            current = store.get(target.name, str(parent_id)) if parent_id else None
-        return leaf(current) if current is not None else None
-
-    return walk
+def ensure_org_records(org: Org, query: BoundQuery) -> None:
+    """Make sure the org records the query reads exist, as a REST query does: the standard
+    price book, and the directory of users and record types (`Owner.Name`)."""
+    for name in query.objects:
+        ensure_standard_pricebook(org.store, name)
+    org.directory(query.objects)
 
 
 def _csv_getter(fd: FieldDef, user_id: str) -> Getter:

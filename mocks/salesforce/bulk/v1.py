@@ -16,7 +16,7 @@ from typing import Any
 from mocks.salesforce.bulk.csvio import CsvProblem, CsvWriter, parse_upload, upload_values
 from mocks.salesforce.bulk.ingest import JobFailure, Org, check_header, plan_row
 from mocks.salesforce.bulk.jobs import Job
-from mocks.salesforce.bulk.query_job import csv_columns
+from mocks.salesforce.bulk.query_job import csv_columns, ensure_org_records
 from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.dml import UnitOfWork
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
@@ -94,7 +94,7 @@ def run_dml(org: Org, job: Job, sobject: SObjectDef, records: list[Any]) -> list
     results: list[dict[str, Any]] = []
     for start in range(0, len(records), 200):
         with org.write_lock:
-            uow = UnitOfWork(org.store, org.allocator)
+            uow = UnitOfWork(org.store, org.allocator, org.directory)
             for record in records[start : start + 200]:
                 if not isinstance(record, dict):
                     err = RecordError.one("INVALID_FIELD", "each record must be a JSON object")
@@ -136,6 +136,7 @@ def _compile(org: Org, job: Job, soql: str, user_id: str) -> BoundQuery:
         raise Bulk1Error("InvalidBatch", f"The query is not on the job's object {job.object}")
     if query.count or query.children or query.grouping is not None:
         raise Bulk1Error("InvalidBatch", "Aggregate and nested queries are not supported")
+    ensure_org_records(org, query)
     return query
 
 

@@ -10,7 +10,7 @@ from mocks.salesforce.bulk.ingest import Org
 from mocks.salesforce.bulk.jobs import BulkJobs, Job, JobKind
 from mocks.salesforce.errors import not_found
 from mocks.salesforce.records import format_datetime
-from mocks.salesforce.state import mock_context, sf_state
+from mocks.salesforce.state import mock_context, org_directory, sf_state
 
 
 def bulk_jobs(request: Request) -> BulkJobs:
@@ -20,7 +20,7 @@ def bulk_jobs(request: Request) -> BulkJobs:
 
 def org_of(request: Request) -> Org:
     state, ctx = sf_state(request), mock_context(request)
-    return Org(ctx.store, state.ids, state.write_lock, ctx.settings)
+    return Org(ctx.store, state.ids, state.write_lock, ctx.settings, org_directory(request))
 
 
 def job_or_404(request: Request, kind: JobKind) -> Job:

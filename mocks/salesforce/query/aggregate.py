@@ -55,6 +55,28 @@ def is_aggregate_query(query: Query) -> bool:
     return bool(query.group_by) or any(a.field is not None for a in query.aggregates)
 
 
+def check_clauses(query: Query, binder: Binder) -> None:
+    """Refuse the clauses Salesforce refuses beside aggregates (SOQL and SOSL Reference):
+
+    - COUNT() with GROUP BY (API 19.0 and later) or with ORDER BY: "COUNT() and
+      COUNT(fieldName)", developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/
+      sforce_api_calls_soql_select_count.htm ("Use COUNT(fieldName) instead"); COUNT() with
+      LIMIT is allowed there.
+    - LIMIT on a query with an aggregate function but no GROUP BY: "LIMIT",
+      .../sforce_api_calls_soql_select_limit.htm (`SELECT MAX(CreatedDate) FROM Account
+      LIMIT 1` is its example of an invalid query), and "Considerations for GROUP BY".
+    """
+    if query.count and query.group_by:
+        raise binder.error("MALFORMED_QUERY", "COUNT() can not be used with GROUP BY; use"
+                           " COUNT(fieldName) instead", query.group_by[0].pos)  # fmt: skip
+    if query.count and query.order_by:
+        raise binder.error("MALFORMED_QUERY", "COUNT() can not be used with ORDER BY; use"
+                           " COUNT(fieldName) instead", query.order_by[0].field.pos)  # fmt: skip
+    if query.limit is not None and not query.group_by and is_aggregate_query(query):
+        raise binder.error("MALFORMED_QUERY", "LIMIT can not be used in a query with an"
+                           " aggregate function and no GROUP BY", query.limit_pos)  # fmt: skip
+
+
 def _expression_key(item: FieldRef | Aggregate, binder: Binder) -> tuple[str, FieldPath | None]:
     if isinstance(item, FieldRef):
         field_path = binder.resolve(item)
@@ -220,4 +242,4 @@ def _row_getter(key: str) -> Callable[[Row], Any]:
     return lambda row: row[key]
 
 
-__all__ = ["Grouping", "bind_grouping", "is_aggregate_query"]
+__all__ = ["Grouping", "bind_grouping", "check_clauses", "is_aggregate_query"]

@@ -17,7 +17,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mocks.like import compile_like
-from mocks.salesforce.query.aggregate import Grouping, bind_grouping, is_aggregate_query
+from mocks.salesforce.query.aggregate import (
+    Grouping,
+    bind_grouping,
+    check_clauses,
+    is_aggregate_query,
+)
 from mocks.salesforce.query.lexer import SoqlError
 from mocks.salesforce.query.literals import literal_operand, membership_test, value_test
 from mocks.salesforce.query.paths import (
@@ -327,6 +332,7 @@ def _bind(binder: _Binder) -> BoundQuery:
         bare = next(a for a in query.aggregates if a.field is None)
         raise binder.error("MALFORMED_QUERY", "COUNT() must be the only element in the SELECT"
                            " list", bare.pos)  # fmt: skip
+    check_clauses(query, binder)
     predicate = binder.condition(query.where) if query.where is not None else None
     seek = find_seek(query.where, binder)
     if is_aggregate_query(query):

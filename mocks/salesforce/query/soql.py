@@ -116,6 +116,7 @@ class Query:
     group_by: tuple[FieldRef, ...] = ()
     having: Condition | None = None
     pos: int = 0  # where SELECT starts
+    limit_pos: int = 0  # where LIMIT starts (when there is one)
 
 
 SelectItem = FieldRef | Aggregate | FieldsMacro | Query
@@ -229,6 +230,7 @@ class _Parser:
             group_by = self.comma_list(self.field)
             having = self.condition() if self.keyword("HAVING") else None
         order = self.comma_list(self.order_item) if self.keyword("ORDER", then="BY") else []
+        limit_pos = self.tok.pos
         limit = self.integer() if self.keyword("LIMIT") else None
         offset = self.integer() if self.keyword("OFFSET") else None
         count = any(isinstance(i, Aggregate) and i.field is None for i in items)
@@ -249,6 +251,7 @@ class _Parser:
             group_by=tuple(group_by),
             having=having,
             pos=start.pos,
+            limit_pos=limit_pos,
         )
 
     def keyword(self, word: str, then: str | None = None) -> bool:

@@ -23,7 +23,7 @@ from mocks.salesforce.routes.routing import (
 )
 from mocks.salesforce.routes.sobjects import select_fields
 from mocks.salesforce.schema import FieldDef, SObjectDef, get_sobject, sobject_for_id
-from mocks.salesforce.state import api_version, mock_context, sf_state
+from mocks.salesforce.state import api_version, mock_context, org_directory, sf_state
 from mocks.salesforce.values import Problem, RecordError
 
 ROLLED_BACK = Problem(
@@ -83,7 +83,7 @@ def _value_of_key(record: dict[str, Any], name: str) -> Any:
 def _run(request: Request, items: list[Any], plan_one: PlanOne, all_or_none: bool) -> Response:
     state, ctx = sf_state(request), mock_context(request)
     with state.write_lock:
-        uow = UnitOfWork(ctx.store, state.ids)
+        uow = UnitOfWork(ctx.store, state.ids, org_directory(request))
         outcomes = [plan_one(uow, item) for item in items]
         if all_or_none and any(not result["success"] for result, _ in outcomes):
             rolled = {"success": False, "errors": [ROLLED_BACK.to_wire()]}

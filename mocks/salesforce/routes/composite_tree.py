@@ -21,7 +21,7 @@ from mocks.salesforce.errors import ApiError, json_response, read_json
 from mocks.salesforce.routes.routing import DATA_PREFIX, add_route, sobject_or_404
 from mocks.salesforce.routes.subrequest import REFERENCE_ID
 from mocks.salesforce.schema import SObjectDef, get_sobject
-from mocks.salesforce.state import mock_context, sf_state
+from mocks.salesforce.state import mock_context, org_directory, sf_state
 from mocks.salesforce.values import RecordError
 
 MAX_RECORDS = 200
@@ -113,7 +113,7 @@ async def create_tree(request: Request) -> Response:
         raise ApiError(400, "LIMIT_EXCEEDED", message)
     state, store = sf_state(request), mock_context(request).store
     with state.write_lock:
-        tree = _Tree(UnitOfWork(store, state.ids))
+        tree = _Tree(UnitOfWork(store, state.ids, org_directory(request)))
         _plan(tree, sobject, records, None)
         if tree.errors:
             return json_response({"hasErrors": True, "results": tree.errors}, 400)

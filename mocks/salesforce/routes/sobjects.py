@@ -23,7 +23,7 @@ from mocks.salesforce.routes.routing import (
 )
 from mocks.salesforce.schema import FieldDef, SObjectDef
 from mocks.salesforce.seed.directory import ensure_directory
-from mocks.salesforce.state import api_version, mock_context, sf_state
+from mocks.salesforce.state import api_version, mock_context, org_directory, sf_state
 from mocks.salesforce.values import RecordError
 
 CREATED_FALSE_SINCE = 46  # API version from which an upsert update answers 200, not 204
@@ -81,7 +81,7 @@ def _write(request: Request, plan: Callable[[UnitOfWork], Planned]) -> Planned:
     `MultipleMatches`, which an upsert answers with 300."""
     state, ctx = sf_state(request), mock_context(request)
     with state.write_lock:
-        uow = UnitOfWork(ctx.store, state.ids)
+        uow = UnitOfWork(ctx.store, state.ids, org_directory(request))
         try:
             result = plan(uow)
         except MultipleMatches:

@@ -18,6 +18,7 @@ from mocks.salesforce.schema.base import (
     SObjectDef,
     audit_fields,
     full_name_field,
+    owner_field,
     system_field,
     text_field,
 )
@@ -105,14 +106,7 @@ ACCOUNT = SObjectDef(
             filterable=False,
             sortable=False,
         ),
-        _system(
-            "OwnerId",
-            "Owner ID",
-            "reference",
-            "user",
-            reference_to=("User",),
-            relationship_name="Owner",
-        ),
+        owner_field(),
         _system("CreatedDate", "Created Date", "datetime", "created"),
         _system(
             "CreatedById",

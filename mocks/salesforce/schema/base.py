@@ -13,8 +13,9 @@ FieldType = Literal[
     "id", "reference", "string", "textarea", "email", "phone", "url", "picklist",
     "boolean", "int", "double", "currency", "percent", "date", "datetime",
 ]  # fmt: skip
-# Where a system field's value comes from: the store's bookkeeping, not the record's fields.
-SystemSource = Literal["id", "deleted", "created", "modified", "user"]
+# Where a system field's value comes from: the store's bookkeeping, not the record's fields
+# ("user": the session's user; "owner": the stored `OwnerId`, else the session's user).
+SystemSource = Literal["id", "deleted", "created", "modified", "user", "owner"]
 
 _SOAP_TYPES: dict[str, str] = {
     "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "int": "xsd:int",
@@ -132,6 +133,18 @@ def full_name_field(*, id_lookup: bool = True) -> FieldDef:
                       updateable=False, id_lookup=id_lookup, name_field=True)  # fmt: skip
 
 
+def owner_field() -> FieldDef:
+    """`OwnerId`: a User the client may set on create and change on update ("Properties:
+    Create, Defaulted on create, Filter, Group, Sort, Update", Account in the Object
+    Reference: developer.salesforce.com/docs/atlas.en-us.object_reference.meta/
+    object_reference/sforce_api_objects_account.htm); a record saved without one is owned by
+    the user who saved it."""
+    return FieldDef(
+        "OwnerId", "Owner ID", "reference", nillable=False, defaulted_on_create=True,
+        system="owner", reference_to=("User",), relationship_name="Owner",
+    )  # fmt: skip
+
+
 def audit_fields(*, owner: bool = True) -> tuple[FieldDef, ...]:
     """Owner, created and modified stamps: the system fields every standard object carries."""
 
@@ -140,7 +153,7 @@ def audit_fields(*, owner: bool = True) -> tuple[FieldDef, ...]:
                        relationship_name=rel)  # fmt: skip
 
     return (
-        *((user("OwnerId", "Owner ID", "Owner"),) if owner else ()),
+        *((owner_field(),) if owner else ()),
         system_field("CreatedDate", "Created Date", "datetime", "created"),
         user("CreatedById", "Created By ID", "CreatedBy"),
         system_field("LastModifiedDate", "Last Modified Date", "datetime", "modified"),

@@ -196,8 +196,12 @@ def test_describe_reports_field_metadata(api: Api) -> None:
     assert "Banking" in industries and "Technology" in industries
     assert fields["Type"]["picklistValues"][0]["value"] == "Prospect"
     for system in ("Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp",
-                   "OwnerId", "CreatedById", "LastModifiedById"):  # fmt: skip
+                   "CreatedById", "LastModifiedById"):  # fmt: skip
         assert not fields[system]["createable"] and not fields[system]["updateable"], system
+    owner = fields["OwnerId"]  # Account in the Object Reference: Create, Defaulted on create
+    assert (owner["createable"], owner["updateable"], owner["defaultedOnCreate"]) == (
+        True, True, True,
+    )  # fmt: skip
     assert fields["Id"]["soapType"] == "tns:ID"
     assert fields["CreatedDate"]["type"] == "datetime"
     required = [

@@ -30,11 +30,11 @@ def _error(response: httpx.Response, status: int) -> dict[str, Any]:
         pytest.param({"Name": "a", "Nope__c": 1}, "INVALID_FIELD",
                      "No such column 'Nope__c' on sobject of type Account", [],
                      id="unknown-field"),
-        pytest.param({"Name": "a", "CreatedDate": "2024-01-01T00:00:00Z", "OwnerId": "x"},
+        pytest.param({"Name": "a", "CreatedDate": "2024-01-01T00:00:00Z", "CreatedById": "x"},
                      "INVALID_FIELD_FOR_INSERT_UPDATE",
-                     "Unable to create/update fields: CreatedDate, OwnerId. Please check the "
+                     "Unable to create/update fields: CreatedDate, CreatedById. Please check the "
                      "security settings of this field and verify that it is read/write for "
-                     "your profile or permission set.", ["CreatedDate", "OwnerId"],
+                     "your profile or permission set.", ["CreatedDate", "CreatedById"],
                      id="read-only"),
         pytest.param({"Phone": "1"}, "REQUIRED_FIELD_MISSING",
                      "Required fields are missing: [Name]", ["Name"], id="required"),
