@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mocks.hubspot.schema.common import ADDRESS, LIFECYCLE_STAGES, OWNER
+from mocks.hubspot.schema.industries import INDUSTRY_LABELS, INDUSTRY_VALUES
 from mocks.hubspot.schema.spec import (
     ObjectSpec,
     custom,
@@ -11,7 +12,6 @@ from mocks.hubspot.schema.spec import (
     stamp_properties,
     text,
 )
-from mocks.world.pools import INDUSTRIES
 
 COMPANIES = ObjectSpec(
     name="companies",
@@ -27,7 +27,7 @@ COMPANIES = ObjectSpec(
         ADDRESS[0],
         text("address2", "Street Address 2"),
         *ADDRESS[1:],
-        enum("industry", "Industry", INDUSTRIES),
+        enum("industry", "Industry", INDUSTRY_VALUES, option_labels=INDUSTRY_LABELS),
         number("numberofemployees", "Number of Employees", integer=True),
         number("annualrevenue", "Annual Revenue"),
         text("description", "Description", field_type="textarea"),

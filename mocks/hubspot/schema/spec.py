@@ -21,6 +21,7 @@ class PropertySpec:
     type: PropertyType = "string"
     field_type: str = "text"
     options: tuple[str, ...] = ()
+    option_labels: tuple[str, ...] = ()  # what the app shows for each option (default: it)
     has_unique_value: bool = False
     hubspot_defined: bool = True
     group: str = "information"
@@ -28,6 +29,9 @@ class PropertySpec:
     integer: bool = False  # a number property that only takes whole numbers
     created_at: datetime = CREATED
     archived_at: datetime | None = None  # archived through the properties API
+
+    def _labels(self) -> tuple[str, ...]:
+        return self.option_labels or self.options
 
     def to_json(self) -> dict[str, Any]:
         stamp = _iso(self.created_at)
@@ -39,8 +43,8 @@ class PropertySpec:
             "description": "",
             "groupName": self.group,
             "options": [
-                {"label": o, "value": o, "displayOrder": i, "hidden": False}
-                for i, o in enumerate(self.options)
+                {"label": label, "value": o, "displayOrder": i, "hidden": False}
+                for i, (o, label) in enumerate(zip(self.options, self._labels(), strict=True))
             ],
             "displayOrder": -1,
             "calculated": False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mocks.hubspot.schema.industries import hubspot_industry
 from mocks.hubspot.schema.values import iso
 from mocks.world.entities import Contact, OrderLine, Product, SalesOrder
 from mocks.world.generator import Company
@@ -79,7 +80,7 @@ def company_properties(company: Company, erp_id: str | None, customer: bool) -> 
         "state": company.state,
         "zip": company.postal_code,
         "country": company.country,
-        "industry": company.industry,
+        "industry": hubspot_industry(company.industry),
         "numberofemployees": company.employees,
         "annualrevenue": company.annual_revenue,
         "description": company.description,

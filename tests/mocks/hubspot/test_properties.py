@@ -156,3 +156,28 @@ def test_archived_true_lists_the_archived_properties_only(portal: Portal) -> Non
 def test_a_hubspot_defined_property_cannot_be_archived(portal: Portal) -> None:
     assert portal.delete("/crm/v3/properties/deals/dealname").status_code == 400
     assert portal.delete("/crm/v3/properties/deals/no_such_property").status_code == 404
+
+
+def test_industry_takes_hubspots_internal_values_not_their_labels(portal: Portal) -> None:
+    """HubSpot's company `industry` is an enumeration of internal values (`COMPUTER_SOFTWARE`,
+    shown as "Computer Software"); the API writes the value, and a label is an unknown
+    option (a sync writing "Technology" fails in production)."""
+    industry = portal.get("/crm/v3/properties/companies/industry").json()
+    options = {o["value"]: o["label"] for o in industry["options"]}
+    assert options["COMPUTER_SOFTWARE"] == "Computer Software"
+    assert options["INFORMATION_TECHNOLOGY_AND_SERVICES"] == "Information Technology and Services"
+    assert len(options) > 140 and all(v == v.upper() for v in options)
+    made = portal.create("companies", name="Soft Co", industry="COMPUTER_SOFTWARE")
+    assert made["properties"]["industry"] == "COMPUTER_SOFTWARE"
+    refused = portal.post(
+        "/crm/v3/objects/companies", json={"properties": {"name": "X", "industry": "Technology"}}
+    )
+    assert refused.status_code == 400 and "INVALID_OPTION" in refused.text
+
+
+def test_seeded_companies_hold_industry_values_hubspot_knows(seeded: Portal) -> None:
+    values = {o["value"] for o in seeded.get("/crm/v3/properties/companies/industry").json()[
+        "options"]}  # fmt: skip
+    page = seeded.get("/crm/v3/objects/companies", params={"properties": "industry", "limit": 100})
+    held = [r["properties"].get("industry") for r in page.json()["results"]]
+    assert any(held) and {h for h in held if h} <= values
