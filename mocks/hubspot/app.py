@@ -16,7 +16,7 @@ from mocks.hubspot.config import HubSpotMockConfig
 from mocks.hubspot.errors import install_error_handlers
 from mocks.hubspot.faults import DIALECT
 from mocks.hubspot.limits import RateGate
-from mocks.hubspot.routes import associations, batch, objects, properties, search
+from mocks.hubspot.routes import associations, batch, objects, owners, properties, search
 from mocks.hubspot.seed import seed_hubspot
 from mocks.hubspot.state import HubSpotState
 from mocks.hubspot.webhooks import WebhookHub, WebhookTap
@@ -41,7 +41,7 @@ def _lifespan(hub: WebhookHub) -> Callable[[FastAPI], AbstractAsyncContextManage
 def create_app(
     config: HubSpotMockConfig | None = None, store: RecordStore | None = None
 ) -> FastAPI:
-    """Build the portal: objects, batches, search, associations, properties, OAuth,
+    """Build the portal: objects, batches, search, associations, properties, owners, OAuth,
     webhooks, the admin API and fault injection. Runtime knobs
     (`HubSpotMockConfig.initial_settings`) change through `PATCH /__harness/settings`."""
     config = config or HubSpotMockConfig()
@@ -74,6 +74,7 @@ def create_app(
     app.include_router(batch.build_router())
     app.include_router(objects.build_router())
     app.include_router(associations.build_router())
+    app.include_router(owners.build_router())
     app.include_router(webhook_routes.build_router())
     app.include_router(webhook_routes.build_admin_router())
     install_error_handlers(app)

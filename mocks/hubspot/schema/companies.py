@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mocks.hubspot.schema.common import ADDRESS, LIFECYCLE_STAGES, OWNER
 from mocks.hubspot.schema.industries import INDUSTRY_LABELS, INDUSTRY_VALUES
 from mocks.hubspot.schema.spec import (
@@ -32,7 +34,7 @@ COMPANIES = ObjectSpec(
         number("annualrevenue", "Annual Revenue"),
         text("description", "Description", field_type="textarea"),
         enum("lifecyclestage", "Lifecycle Stage", LIFECYCLE_STAGES, field_type="radio"),
-        OWNER,
+        replace(OWNER, label="Company owner"),
         text("hs_merged_object_ids", "Merged Company IDs", read_only=True),
         custom(text("erp_customer_id", "ERP customer id"), unique=True),
         custom(number("erp_credit_limit", "ERP credit limit")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mocks.hubspot.schema.common import CURRENCIES, DEAL_STAGES, OWNER
 from mocks.hubspot.schema.spec import (
     ObjectSpec,
@@ -26,7 +28,7 @@ DEALS = ObjectSpec(
         enum("pipeline", "Pipeline", ("default",), field_type="radio"),
         when("closedate", "Close Date"),
         enum("deal_currency_code", "Currency", CURRENCIES),
-        OWNER,
+        replace(OWNER, label="Deal owner"),
         text("description", "Deal Description", field_type="textarea"),
         text("hs_merged_object_ids", "Merged Deal IDs", read_only=True),
         custom(text("erp_order_id", "ERP order id"), unique=True),

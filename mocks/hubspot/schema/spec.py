@@ -29,6 +29,8 @@ class PropertySpec:
     integer: bool = False  # a number property that only takes whole numbers
     created_at: datetime = CREATED
     archived_at: datetime | None = None  # archived through the properties API
+    # "OWNER" for an owner property: HubSpot fills its options from the portal's owners
+    referenced_object_type: str | None = None
 
     def _labels(self) -> tuple[str, ...]:
         return self.option_labels or self.options
@@ -64,6 +66,9 @@ class PropertySpec:
         }
         if self.archived_at is not None:
             out["archivedAt"] = _iso(self.archived_at)
+        if self.referenced_object_type is not None:
+            out["referencedObjectType"] = self.referenced_object_type
+            out["externalOptions"] = True  # the options come from the referenced objects
         if self.type == "bool":
             out["options"] = [
                 {"label": "Yes", "value": "true", "displayOrder": 0, "hidden": False},
