@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mocks.salesforce import commerce_rules, lookup_index
+from mocks.salesforce import commerce_rules, lookup_index, parent_refs
 from mocks.salesforce.errors import NOT_FOUND_MESSAGE
 from mocks.salesforce.ids import IdAllocator, InvalidId, normalize_id
 from mocks.salesforce.owners import check_owner
@@ -188,6 +188,7 @@ class UnitOfWork:
 
     def create(self, sobject: SObjectDef, body: dict[str, Any]) -> Planned:
         commerce_rules.ensure_standard_pricebook(self._store, sobject.name)
+        body = parent_refs.resolve(sobject, body, self.holders)
         values = compound_name(sobject, prepare_fields(sobject, body, creating=True))
         self._check_references(sobject, values)
         self._check_unique(sobject, values, "")
@@ -213,6 +214,7 @@ class UnitOfWork:
     def update(self, sobject: SObjectDef, raw_id: Any, body: dict[str, Any]) -> Planned:
         commerce_rules.ensure_standard_pricebook(self._store, sobject.name)
         rec = self._existing(sobject, raw_id)
+        body = parent_refs.resolve(sobject, body, self.holders)
         values = prepare_fields(sobject, body, creating=False)
         if sobject.compound_name and any(p in values for p in sobject.compound_name[1]):
             target = sobject.compound_name[0]

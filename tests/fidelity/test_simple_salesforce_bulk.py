@@ -129,3 +129,17 @@ def test_bulk1_dml_and_query(sf: Salesforce) -> None:
         is True
     )
     assert sf.bulk.Account.hard_delete([{"Id": upserted[1]["id"]}])[0]["success"] is True
+
+
+def test_bulk2_csv_file_names_parents_by_external_id(sf: Salesforce, tmp_path: Path) -> None:
+    parent = sf.Account.create({"Name": "Rel Parent", "External_Id__c": "REL-1"})["id"]
+    data = tmp_path / "contacts.csv"
+    data.write_text("LastName,Account.External_Id__c\nLinked,REL-1\nOrphan,REL-404\n")
+    [result] = sf.bulk2.Contact.insert(csv_file=str(data), wait=WAIT)
+    assert result["numberRecordsProcessed"] == 2 and result["numberRecordsFailed"] == 1
+    [ok] = _rows(sf.bulk2.Contact.get_successful_records(result["job_id"]))
+    assert sf.Contact.get(ok["sf__Id"])["AccountId"] == parent
+    [failed] = _rows(sf.bulk2.Contact.get_failed_records(result["job_id"]))
+    assert failed["LastName"] == "Orphan" and failed["sf__Error"].startswith(
+        "INVALID_FIELD:Foreign key external ID: REL-404 not found"
+    )

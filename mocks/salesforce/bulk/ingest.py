@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mocks.salesforce import parent_refs
 from mocks.salesforce.bulk.csvio import DELIMITERS, CsvProblem, parse_upload, upload_values
 from mocks.salesforce.bulk.jobs import IngestOutcome, Job
 from mocks.salesforce.dml import Directory, Planned, UnitOfWork
@@ -56,9 +57,10 @@ def _key_column(job: Job) -> str | None:
 
 
 def check_header(job: Job, sobject: SObjectDef, header: Sequence[str]) -> None:
-    """Every column must name a field; the operation's key column must be there."""
+    """Every column must name a field, or a parent by its external id or idLookup field
+    (`Account.External_Id__c`); the operation's key column must be there."""
     for name in header:
-        if sobject.field(name) is None:
+        if sobject.field(name) is None and parent_refs.header_key(sobject, name) is None:
             raise JobFailure(f"InvalidBatch : Field name not found : {name}")
     key = _key_column(job)
     if key is not None and not any(name.lower() == key.lower() for name in header):
@@ -96,12 +98,17 @@ def _save_chunk(
     header: list[str],
     rows: list[list[str]],
     duplicates: Counter[str],
-) -> list[IngestOutcome]:
+) -> bool:
+    """Save one chunk and record its results in the job, both under the write lock that an
+    abort takes too (`abort`): a job's results always list what the store holds, and a
+    job aborted before this chunk saves none of it (False)."""
     outcomes: list[IngestOutcome] = []
     with org.write_lock:
+        if job.state == "Aborted":
+            return False
         uow = UnitOfWork(org.store, org.allocator, org.directory)
         for row in rows:
-            body = upload_values(header, row)
+            body = parent_refs.nest_columns(upload_values(header, row))
             try:
                 op = plan_row(uow, job, sobject, body, duplicates)
             except RecordError as err:
@@ -115,7 +122,15 @@ def _save_chunk(
         uow.commit()
         for op in purged:
             org.store.purge(op.sobject.name, op.record_id)
-    return outcomes
+        job.outcomes += outcomes
+    return True
+
+
+def abort(org: Org, job: Job) -> None:
+    """Abort a job between two of its chunks (taking the lock a chunk saves under), so no
+    chunk is half recorded when a client reads the aborted job's results."""
+    with org.write_lock:
+        job.state = "Aborted"
 
 
 def duplicate_keys(job: Job, header: list[str], rows: list[list[str]]) -> Counter[str]:
@@ -151,12 +166,10 @@ def run_ingest(org: Org, job: Job) -> None:
         job.header = header
         duplicates = duplicate_keys(job, header, rows)
         for start in range(0, len(rows), CHUNK):
-            if job.state == "Aborted":
-                job.unprocessed = rows[start:]
+            chunk = rows[start : start + CHUNK]
+            if not _save_chunk(org, job, sobject, header, chunk, duplicates):
+                job.unprocessed = rows[start:]  # aborted: this chunk and the rest wait
                 break
-            job.outcomes += _save_chunk(
-                org, job, sobject, header, rows[start : start + CHUNK], duplicates
-            )
     except (JobFailure, CsvProblem) as exc:
         job.state, job.error_message = "Failed", str(exc)
     else:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from mocks.salesforce import parent_refs
 from mocks.salesforce.bulk.csvio import CsvProblem, CsvWriter, parse_upload, upload_values
 from mocks.salesforce.bulk.ingest import JobFailure, Org, check_header, plan_row
 from mocks.salesforce.bulk.jobs import Job
@@ -170,7 +171,8 @@ def run_csv_dml(org: Org, job: Job, sobject: SObjectDef, data: bytes) -> list[di
     except (CsvProblem, JobFailure) as exc:
         code, _, message = str(exc).partition(" : ")
         raise Bulk1Error(code.strip() or "InvalidBatch", message or str(exc)) from exc
-    return run_dml(org, job, sobject, [upload_values(header, row) for row in rows])
+    bodies = [parent_refs.nest_columns(upload_values(header, row)) for row in rows]
+    return run_dml(org, job, sobject, bodies)
 
 
 def results_csv(results: list[dict[str, Any]]) -> str:

@@ -13,6 +13,7 @@ from contextlib import suppress
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mocks.salesforce.bulk.csvio import (
@@ -22,7 +23,7 @@ from mocks.salesforce.bulk.csvio import (
     CsvWriter,
     parse_upload,
 )
-from mocks.salesforce.bulk.ingest import run_ingest
+from mocks.salesforce.bulk.ingest import abort, run_ingest
 from mocks.salesforce.bulk.jobs import TERMINAL, Job, JobKind
 from mocks.salesforce.bulk.query_job import compile_job_query, page, run_query
 from mocks.salesforce.bulk.wire import bulk_jobs, job_info, job_or_404, org_of
@@ -121,6 +122,8 @@ async def change_state(request: Request) -> Response:
     elif wanted == "Aborted" and job.state not in TERMINAL:
         if job.state == "Open":
             _keep_unprocessed(job)
+        if kind == "ingest":  # between two chunks, off the event loop (a chunk may be saving)
+            await run_in_threadpool(abort, org_of(request), job)
         job.state = "Aborted"
     else:
         raise ApiError(400, "INVALIDJOBSTATE", f"Cannot change a job in state {job.state} to"
