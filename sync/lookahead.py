@@ -11,7 +11,8 @@ the source id as the external id (so the guess is exact); a page with nothing ca
 starts its first slice's lookup as soon as its first record is mapped, from the same guess
 (or, when the guess cannot be made, once that slice is mapped), not after the whole page. A
 guess that covers only part of the slice it was made for (a record held back by validation)
-is used for that part, and the rest looked up after it: no call of it is wasted.
+is used for that part, and only the ids it lacks are looked up after it (the guess's own
+calls then also read the held-back ids: at most a slice's worth).
 
 Opt-in, outside the `Connector` protocol: a target sets `lookup_ahead_slice` (records per
 slice) when its connector may run a lookup on one thread while it writes on another.

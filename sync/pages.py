@@ -185,7 +185,7 @@ class PageRunner:
             # are their external ids (as on this page): its first slice, looked up early.
             exact = all(c.external_id == c.source_id for c in candidates)
             page = ctx.upcoming() if force and candidates and exact else None
-            return [str(r.id) for r in page[:step]] if page else None
+            return [_source_id(ctx.flow.mapping, r) for r in page[:step]] if page else None
 
         return ahead.slices(slices, upcoming)
 

@@ -161,11 +161,18 @@ def archive(state: HubSpotState, spec: ObjectSpec, rec: StoredRecord) -> None:
     state.store.delete(spec.name, rec.id)
 
 
+# HubSpot's changelog on merges makes a new record only for these; other objects' merges
+# keep the primary (and its id), as all merges did before.
+NEW_ID_MERGES = frozenset({"contacts", "companies"})
+
+
 def merge(state: HubSpotState, spec: ObjectSpec, body: Any) -> StoredRecord:
-    """`{primaryObjectId, objectIdToMerge}`: a new record, with a new id, holding the
-    primary's values and the other's where the primary has none (unique values only from
-    the primary), and the associations of both (the primary's first); both old records go,
-    and both old ids lead to the new one (`merged`)."""
+    """`{primaryObjectId, objectIdToMerge}`: for contacts and companies a new record, with a
+    new id, holding the primary's values and the other's where the primary has none (unique
+    values only from the primary), and the associations of both (the primary's first);
+    both old records go, and both old ids lead to the new one (`merged`). Other objects:
+    the primary takes the other's values where it has none and its associations, and the
+    other's id leads to it."""
     if (
         not isinstance(body, dict)
         or not body.get("primaryObjectId")
@@ -186,6 +193,12 @@ def merge(state: HubSpotState, spec: ObjectSpec, body: Any) -> StoredRecord:
         if i
     ]
     values["hs_merged_object_ids"] = ";".join([*earlier, primary.id, other.id])
+    if spec.name not in NEW_ID_MERGES:  # the primary absorbs the other, keeping its id
+        archive(state, spec, other)
+        move_all(state.store, spec.name, other.id, primary.id, list(OBJECTS))
+        state.merged.point(spec.name, [other.id], primary.id)
+        return update(state, spec, primary, {k: v for k, v in values.items()
+                                             if primary.fields.get(k) is None})  # fmt: skip
     for old in (primary, other):
         archive(state, spec, old)
     made = create(state, spec, values)

@@ -30,9 +30,10 @@ class SalesforceMockConfig:
     # refuses every assertion.
     jwt_certificate: str = ""
     admin_token: str = "harness-admin"
-    # The newest API version the org serves (Summer '26); every version down to OLDEST_VERSION
+    # The newest API version the org serves: Winter '27 (v68.0), out since October 2026 by
+    # Salesforce's three-releases-a-year cadence; every version down to OLDEST_VERSION
     # answers. Clients pin older ones (simple-salesforce 1.12 defaults to 59.0).
-    api_version: str = "67.0"
+    api_version: str = "68.0"
     daily_api_limit: int = 100_000
     token_ttl_seconds: float | None = None
     org_id: str = DEFAULT_ORG_ID

@@ -4,11 +4,12 @@
 owned objects ("Properties: Create, Defaulted on create, Filter, Group, Sort, Update" in the
 Object Reference, e.g. developer.salesforce.com/docs/atlas.en-us.object_reference.meta/
 object_reference/sforce_api_objects_account.htm). A record saved without one is owned by
-the user who saved it (`records`' "owner" source). The id itself is checked as any lookup is
-(`values.coerce_value`: MALFORMED_ID for no id at all, FIELD_INTEGRITY_EXCEPTION for an id of
-another object; `dml.UnitOfWork`: INVALID_CROSS_REFERENCE_KEY for a user that does not
-exist); this module adds what only an owner needs: a value (an owner cannot be cleared) and
-an active user (INACTIVE_OWNER_OR_USER).
+the org's integration user, the mock's one API user (`records`' "owner" source). The id
+itself is checked as any lookup is (`values.coerce_value`: MALFORMED_ID for no id at all,
+FIELD_INTEGRITY_EXCEPTION for an id of another object; `dml.UnitOfWork`:
+INVALID_CROSS_REFERENCE_KEY for a user that does not exist); this module adds what only an
+owner needs: a value (an owner cannot be cleared) and an active user
+(INACTIVE_OWNER_OR_USER).
 """
 
 from __future__ import annotations

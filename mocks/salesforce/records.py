@@ -55,7 +55,7 @@ def _system_getter(fd: FieldDef, user_id: str) -> Getter:
         return attrgetter("created_at")
     if source == "modified":
         return attrgetter("modified_at")
-    if source == "owner":  # set on create or update, else the user who saved the record
+    if source == "owner":  # set on create or update, else the org's integration user
         return lambda rec: rec.fields.get("OwnerId") or user_id
     return lambda rec: user_id
 

@@ -185,11 +185,15 @@ def equal_texts(conditions: list[Any], table: Table, date_format: str, recs: lis
     Such a test is plain string equality when the column holds only text and NULL in
     `recs` (a NULL equals nothing), as the row-by-row comparison decides it; a column
     holding anything else (numbers, dates) keeps its condition for the row test, which
-    converts or refuses as before. Which conditions run first is the planner's choice, as
-    in Oracle: a row an equality drops is not tested by the others."""
+    converts or refuses as before. A row an equality drops is not tested by the other
+    conditions, so one that cannot compare its values (`lastmodifieddate > 5`) is refused
+    only when some row reaches it: Oracle refuses it whatever the rows (a known gap, as
+    for a table with no rows at all)."""
     rest: list[Any] = []
     for condition in conditions:
         pair = _column_text(condition)
+        if pair is not None and pair[0].name not in table.columns:
+            pair = None  # not a column (ROWNUM): the row test reads it
         values = value_vector(pair[0], table, date_format)(recs) if pair else None
         if pair is None or values is None or not set(map(type, values)) <= _TEXT:
             rest.append(condition)

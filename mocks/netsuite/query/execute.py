@@ -140,13 +140,11 @@ class Executor:
             return records
         parts = conjuncts(where)
         records, rest = equal_texts(parts, table, self.date_format, records)
-        if mentions_rownum(where):
-            return env.numbered(Logical("AND", tuple(rest)), records)
-        if len(rest) == len(parts):
-            return [r for r in records if env.truth(where, r) is True]
         if not rest:
             return records
         left = rest[0] if len(rest) == 1 else Logical("AND", tuple(rest))
+        if mentions_rownum(where):
+            return env.numbered(left, records)
         return [r for r in records if env.truth(left, r) is True]
 
     def _parents(self, query: Query, table: Table) -> list[Any] | None:

@@ -15,7 +15,6 @@ and key-lookup queries keep the columnar fast path of `execute` and `compile`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +24,9 @@ __all__ = ["evaluate", "needs_relational", "output_rows"]
 from mocks.netsuite.query.compile import equal_texts, ordered
 from mocks.netsuite.query.display import display_value
 from mocks.netsuite.query.execute import Executor, SqlEnv
+from mocks.netsuite.query.folds import distinct_rows, fold
 from mocks.netsuite.query.joins import columns_of, hash_key, join
-from mocks.netsuite.query.nodes import children, walk
+from mocks.netsuite.query.nodes import children, conjuncts, walk
 from mocks.netsuite.query.rownum import is_rownum, mentions_rownum
 from mocks.netsuite.query.suiteql import (
     DISPLAY,
@@ -173,7 +173,7 @@ class JoinEnv(SqlEnv):
             values = [v for v in self._arguments(node.arg, row) if v is not None]
             if node.distinct:
                 values = list(dict.fromkeys(values))
-            result = _fold(node.name, values)
+            result = fold(node.name, values)
         row.done[node] = result
         return result
 
@@ -203,22 +203,6 @@ class JoinEnv(SqlEnv):
 
 def _plain_row(row: Any) -> tuple[Any, ...] | None:
     return row.first if isinstance(row, _Group) else row
-
-
-def _fold(name: str, values: list[Any]) -> Any:
-    if name == "COUNT":
-        return len(values)
-    if not values:
-        return None
-    try:
-        if name in ("SUM", "AVG"):
-            numbers = [v if isinstance(v, int | float) else float(v) for v in values]
-            # fsum, rounded past binary noise: NetSuite sums decimals, not binary floats.
-            total = round(math.fsum(numbers), 9)
-            return total if name == "SUM" else round(total / len(numbers), 9)
-        return min(values) if name == "MIN" else max(values)
-    except (TypeError, ValueError) as exc:
-        raise SuiteQLError(f"{name} cannot combine these values: {exc}") from None
 
 
 def _star(sources: list[_Source]) -> tuple[SelectItem, ...]:
@@ -318,7 +302,7 @@ def evaluate(executor: Executor, query: Query) -> tuple[list[str], list[list[Any
     env, items, rows = _ordered(executor, query)
     keys = [item_key(item, i) for i, item in enumerate(items, 1)]
     values = [[env.value(item.expr, row) for item in items] for row in rows]
-    return keys, _distinct(values) if query.distinct else values
+    return keys, distinct_rows(values) if query.distinct else values
 
 
 def _ordered(executor: Executor, query: Query) -> tuple[JoinEnv, tuple[SelectItem, ...], list[Any]]:
@@ -373,26 +357,13 @@ def _split_where(query: Query, env: JoinEnv) -> tuple[list[Any], list[Any], list
     condition but those is early."""
     if query.where is None:
         return [], [], []
-    where = query.where
-    parts = list(where.items) if isinstance(where, Logical) and where.op == "AND" else [where]
+    parts = conjuncts(query.where)
     by_number = [p for p in parts if mentions_rownum(p)]
     parts = [p for p in parts if not mentions_rownum(p)]
     if not query.joins:
         return parts, [], by_number
     early = [p for p in parts if columns_of(p, env) <= {0}]
     return early, [p for p in parts if all(p is not e for e in early)], by_number
-
-
-def _distinct(rows: list[list[Any]]) -> list[list[Any]]:
-    """The first of each set of equal rows, in order (so ORDER BY still holds)."""
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for row in rows:
-        key = tuple(hash_key(v) for v in row)
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
 
 
 def output_rows(executor: Executor, query: Query) -> list[dict[str, Any]]:

@@ -138,7 +138,7 @@ def owner_field() -> FieldDef:
     Create, Defaulted on create, Filter, Group, Sort, Update", Account in the Object
     Reference: developer.salesforce.com/docs/atlas.en-us.object_reference.meta/
     object_reference/sforce_api_objects_account.htm); a record saved without one is owned by
-    the user who saved it."""
+    the org's integration user (the mock's one API user, who saves every record)."""
     return FieldDef(
         "OwnerId", "Owner ID", "reference", nillable=False, defaulted_on_create=True,
         system="owner", reference_to=("User",), relationship_name="Owner",

@@ -195,3 +195,15 @@ def test_a_duplicate_unique_custom_property_is_409(portal: Portal) -> None:
     )
     assert clash.status_code == 409
     assert clash.json()["message"].endswith(f"Existing ID: {first['id']}")
+
+
+def test_a_deal_merge_keeps_the_primary_and_its_id(portal: Portal) -> None:
+    """HubSpot's new-id merge covers contacts and companies; a deal merge keeps the primary."""
+    first = portal.create("deals", dealname="Big deal", pipeline="default", dealstage="closedwon")
+    second = portal.create("deals", dealname="Big deal twin", pipeline="default",
+                           dealstage="closedwon", amount="100")  # fmt: skip
+    body = {"primaryObjectId": first["id"], "objectIdToMerge": second["id"]}
+    merged = portal.post("/crm/v3/objects/deals/merge", json=body).json()
+    assert merged["id"] == first["id"]
+    read = portal.get(f"/crm/v3/objects/deals/{second['id']}", params={"properties": "amount"})
+    assert read.json()["id"] == first["id"] and read.json()["properties"]["amount"] == "100"

@@ -18,6 +18,7 @@ def test_rownum_keeps_the_first_rows_in_id_order(business: TestClient) -> None:
     assert _ids(business, "SELECT id FROM customer WHERE ROWNUM <= 3") == every[:3]
     assert _ids(business, "SELECT id FROM customer WHERE rownum < 3") == every[:2]
     assert _ids(business, "SELECT id FROM customer WHERE ROWNUM = 1") == every[:1]
+    assert _ids(business, "SELECT id FROM customer WHERE ROWNUM = '1'") == every[:1]  # as Oracle
 
 
 @pytest.mark.parametrize("condition", ["ROWNUM > 1", "ROWNUM = 2", "ROWNUM >= 2"])

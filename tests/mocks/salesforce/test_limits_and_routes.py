@@ -64,7 +64,7 @@ def test_versions_root_is_open_and_uncounted(client: TestClient) -> None:
         assert response.status_code == 200
         assert "sforce-limit-info" not in response.headers
         newest = response.json()[-1]
-        assert newest == {"label": "Summer '26", "url": "/services/data/v67.0", "version": "67.0"}
+        assert newest == {"label": "Winter '27", "url": "/services/data/v68.0", "version": "68.0"}
 
 
 def test_unknown_api_version_is_not_found(api: Api) -> None:
