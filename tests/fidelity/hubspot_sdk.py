@@ -111,12 +111,29 @@ def sdk_client(
     )
 
 
+@contextmanager
+def fresh_clients(running: RunningServer, tls: TlsMaterial, **settings: Any
+                  ) -> Iterator[ApiClients]:  # fmt: skip
+    """A test's own SDK API objects on a portal whose settings are back to the mock's
+    defaults (then `settings`, e.g. `search_per_second=0`); closed after the test."""
+    with admin_client(running, tls) as admin:  # every test starts with fresh limits
+        admin.delete("/__harness/settings")
+        if settings:
+            admin.patch("/__harness/settings", json=settings)
+    clients = ApiClients()
+    try:
+        yield clients
+    finally:
+        clients.close()
+
+
 __all__ = [
     "MOCK",
     "SDK_MARKS",
     "WORLD",
     "ApiClients",
     "admin_client",
+    "fresh_clients",
     "hubspot_server",
     "sdk_client",
 ]

@@ -30,8 +30,8 @@ from mocks.tls import TlsMaterial
 from tests.fidelity.hubspot_sdk import (
     SDK_MARKS,
     WORLD,
-    ApiClients,
     admin_client,
+    fresh_clients,
     hubspot_server,
     sdk_client,
 )
@@ -48,13 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def api(server: Server) -> Iterator[HubSpot]:
-    running, tls = server
-    with admin_client(running, tls) as admin:  # every test starts with fresh limits
-        admin.delete("/__harness/settings")
-        admin.patch("/__harness/settings", json={"search_per_second": 0})
-    clients = ApiClients()
-    yield sdk_client(running, tls, clients)
-    clients.close()
+    with fresh_clients(*server, search_per_second=0) as clients:
+        yield sdk_client(*server, clients)
 
 
 def test_get_page_follows_after_and_get_all_stops_at_the_last_page(api: HubSpot) -> None:

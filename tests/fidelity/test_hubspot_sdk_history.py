@@ -20,8 +20,7 @@ from tests.fidelity.hubspot_sdk import (
     MOCK,
     SDK_MARKS,
     WORLD,
-    ApiClients,
-    admin_client,
+    fresh_clients,
     hubspot_server,
     sdk_client,
 )
@@ -38,11 +37,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def api(server: Server) -> Iterator[HubSpot]:
-    with admin_client(*server) as admin:
-        admin.delete("/__harness/settings")
-    made = ApiClients()
-    yield sdk_client(*server, made)
-    made.close()
+    with fresh_clients(*server) as clients:
+        yield sdk_client(*server, clients)
 
 
 def _renamed(api: HubSpot, email: str) -> str:

@@ -17,8 +17,7 @@ from mocks.server import RunningServer
 from mocks.tls import TlsMaterial
 from tests.fidelity.hubspot_sdk import (
     SDK_MARKS,
-    ApiClients,
-    admin_client,
+    fresh_clients,
     hubspot_server,
     sdk_client,
 )
@@ -35,11 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def api(server: Server) -> Iterator[HubSpot]:
-    with admin_client(*server) as admin:
-        admin.delete("/__harness/settings")
-    made = ApiClients()
-    yield sdk_client(*server, made)
-    made.close()
+    with fresh_clients(*server) as clients:
+        yield sdk_client(*server, clients)
 
 
 def test_get_page_deserializes_owners(api: HubSpot) -> None:

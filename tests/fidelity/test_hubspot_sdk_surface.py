@@ -41,6 +41,7 @@ from tests.fidelity.hubspot_sdk import (
     WORLD,
     ApiClients,
     admin_client,
+    fresh_clients,
     hubspot_server,
     sdk_client,
 )
@@ -58,11 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def clients(server: Server) -> Iterator[ApiClients]:
-    with admin_client(*server) as admin:
-        admin.delete("/__harness/settings")
-    made = ApiClients()
-    yield made
-    made.close()
+    with fresh_clients(*server) as made:
+        yield made
 
 
 @pytest.fixture
