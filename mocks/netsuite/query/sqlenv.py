@@ -53,9 +53,11 @@ class SqlEnv:
     def value(self, node: Any, rec: Any) -> Any:
         if isinstance(node, Column):
             get = self.columns.get(node.name)
-            if get is None and is_rownum(node) and self.rownum is not None:
+            if get is not None:
+                return get(rec)
+            if is_rownum(node) and self.rownum is not None:
                 return self.rownum
-            return self.columns[node.name](rec)
+            raise SuiteQLError(f"Field '{node.name}' was not found")
         if isinstance(node, Literal):
             return None if node.value == "" else node.value
         if isinstance(node, Func):
