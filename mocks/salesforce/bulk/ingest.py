@@ -12,12 +12,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from mocks.salesforce import parent_refs
 from mocks.salesforce.bulk.csvio import DELIMITERS, CsvProblem, parse_upload, upload_values
-from mocks.salesforce.bulk.jobs import IngestOutcome, Job
+from mocks.salesforce.bulk.jobs import TERMINAL, IngestOutcome, Job
 from mocks.salesforce.dml import Directory, Planned, UnitOfWork
 from mocks.salesforce.ids import IdAllocator
 from mocks.salesforce.schema import FieldDef, SObjectDef, get_sobject
@@ -126,11 +127,23 @@ def _save_chunk(
     return True
 
 
-def abort(org: Org, job: Job) -> None:
-    """Abort a job between two of its chunks (taking the lock a chunk saves under), so no
-    chunk is half recorded when a client reads the aborted job's results."""
+def abort(org: Org, job: Job) -> bool:
+    """Abort a queued or running job between two of its chunks (taking the lock a chunk
+    saves, and a job ends, under), so no chunk is half recorded when a client reads the
+    aborted job's results; False when the job ended first (Salesforce's INVALIDJOBSTATE)."""
     with org.write_lock:
+        if job.state in TERMINAL:
+            return False
         job.state = "Aborted"
+        return True
+
+
+def keep_unprocessed(job: Job) -> None:
+    """A job aborted before it ran: every row of its upload is an unprocessed record."""
+    if job.upload:
+        with suppress(CsvProblem):  # nothing readable was uploaded: nothing to list
+            job.header, job.unprocessed = parse_upload(job.upload, DELIMITERS[job.delimiter])
+    job.upload = None
 
 
 def duplicate_keys(job: Job, header: list[str], rows: list[list[str]]) -> Counter[str]:
@@ -154,8 +167,14 @@ def _reserve(org: Org, rows: int) -> None:
 def run_ingest(org: Org, job: Job) -> None:
     """Process an UploadComplete job to JobComplete or Failed (an abort stops it)."""
     started = time.monotonic()
-    if job.state != "Aborted":  # aborted while queued: every row stays unprocessed
-        job.state = "InProgress"
+    with org.write_lock:
+        queued_abort = job.state == "Aborted"
+        if not queued_abort:
+            job.state = "InProgress"
+    if queued_abort:  # aborted while queued: no quota spent, every row stays unprocessed
+        keep_unprocessed(job)
+        job.modified_at = org.store.now()
+        return
     try:
         sobject = get_sobject(job.object)
         if sobject is None:
@@ -171,10 +190,12 @@ def run_ingest(org: Org, job: Job) -> None:
                 job.unprocessed = rows[start:]  # aborted: this chunk and the rest wait
                 break
     except (JobFailure, CsvProblem) as exc:
-        job.state, job.error_message = "Failed", str(exc)
+        with org.write_lock:
+            job.state, job.error_message = "Failed", str(exc)
     else:
-        if job.state != "Aborted":
-            job.state = "JobComplete"
+        with org.write_lock:  # an abort either lands before this or finds the job ended
+            if job.state != "Aborted":
+                job.state = "JobComplete"
     finally:
         job.upload = None  # the data is processed; results keep what they need
         job.processing_ms = int((time.monotonic() - started) * 1000)

@@ -9,7 +9,6 @@ JobComplete or Failed across its polls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,11 +18,9 @@ from starlette.responses import Response
 from mocks.salesforce.bulk.csvio import (
     DELIMITERS,
     LINE_ENDINGS,
-    CsvProblem,
     CsvWriter,
-    parse_upload,
 )
-from mocks.salesforce.bulk.ingest import abort, run_ingest
+from mocks.salesforce.bulk.ingest import abort, keep_unprocessed, run_ingest
 from mocks.salesforce.bulk.jobs import TERMINAL, Job, JobKind
 from mocks.salesforce.bulk.query_job import compile_job_query, page, run_query
 from mocks.salesforce.bulk.wire import bulk_jobs, job_info, job_or_404, org_of
@@ -104,12 +101,9 @@ def _close(request: Request, job: Job) -> Callable[[], None]:
     return lambda: jobs.submit(job, lambda: run_ingest(org, job))
 
 
-def _keep_unprocessed(job: Job) -> None:
-    """An upload aborted before it was closed: every row is an unprocessed record."""
-    if job.upload:
-        with suppress(CsvProblem):  # nothing readable was uploaded: nothing to list
-            job.header, job.unprocessed = parse_upload(job.upload, DELIMITERS[job.delimiter])
-    job.upload = None
+def _invalid_state(job: Job, wanted: str) -> ApiError:
+    return ApiError(400, "INVALIDJOBSTATE", f"Cannot change a job in state {job.state} to"
+                    f" {wanted or 'null'}")  # fmt: skip
 
 
 async def change_state(request: Request) -> Response:
@@ -119,15 +113,18 @@ async def change_state(request: Request) -> Response:
     start: Callable[[], None] | None = None
     if wanted == "UploadComplete" and kind == "ingest" and job.state == "Open":
         start = _close(request, job)
-    elif wanted == "Aborted" and job.state not in TERMINAL:
-        if job.state == "Open":
-            _keep_unprocessed(job)
-        if kind == "ingest":  # between two chunks, off the event loop (a chunk may be saving)
-            await run_in_threadpool(abort, org_of(request), job)
+    elif wanted == "Aborted" and job.state == "Open":  # no worker yet: nothing to wait for
+        keep_unprocessed(job)
         job.state = "Aborted"
+    elif wanted == "Aborted" and kind == "query" and job.state not in TERMINAL:
+        job.state = "Aborted"
+    elif wanted == "Aborted" and kind == "ingest" and job.state not in TERMINAL:
+        # Between two chunks, off the event loop (a chunk may be saving); the job may end
+        # meanwhile, and then it is a finished job Salesforce refuses to abort.
+        if not await run_in_threadpool(abort, org_of(request), job):
+            raise _invalid_state(job, wanted)
     else:
-        raise ApiError(400, "INVALIDJOBSTATE", f"Cannot change a job in state {job.state} to"
-                       f" {wanted or 'null'}")  # fmt: skip
+        raise _invalid_state(job, wanted)
     job.modified_at = mock_context(request).store.now()
     reply = json_response(job_info(job, full=False))
     if start is not None:
