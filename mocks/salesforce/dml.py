@@ -90,6 +90,7 @@ class UnitOfWork:
         self._store = store
         self._allocator = allocator
         self._directory = directory  # None: the users are whatever the store holds
+        self._directory_for: set[tuple[str, ...]] = set()  # reference targets ensured
         self.ops: list[Planned] = []
         self._claimed: dict[tuple[str, str, Any], str] = {}
         self._created: set[str] = set()
@@ -167,8 +168,9 @@ class UnitOfWork:
             if fd is None or fd.type != "reference" or value is None:
                 continue
             targets = [SOBJECTS[t] for t in fd.reference_to if t in SOBJECTS]
-            if self._directory is not None:  # a user exists before any data is loaded
-                self._directory(fd.reference_to)
+            if self._directory is not None and fd.reference_to not in self._directory_for:
+                self._directory(fd.reference_to)  # a user exists before any data is loaded
+                self._directory_for.add(fd.reference_to)
             exists = value in self._created or any(
                 self._store.get(t.name, value) is not None for t in targets
             )

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from mocks.salesforce.ids import InvalidId, normalize_id
 from mocks.salesforce.schema import SOBJECTS, FieldDef, SObjectDef
 from mocks.salesforce.values import Problem, RecordError, coerce_value
 
@@ -38,15 +38,27 @@ class ParentKey:
 
 def relationship(sobject: SObjectDef, name: str) -> FieldDef | None:
     """The reference field whose relationship name is `name` (case-insensitive), if any."""
-    lowered = name.lower()
-    return next((fd for fd in sobject.fields if fd.type == "reference"
-                 and (fd.relationship_name or "").lower() == lowered), None)  # fmt: skip
+    return _relationships(sobject.name).get(name.lower())
+
+
+@cache
+def _relationships(object_name: str) -> dict[str, FieldDef]:
+    """An sObject's reference fields by lowercase relationship name, worked out once (a bulk
+    job asks for each row)."""
+    return {fd.relationship_name.lower(): fd for fd in SOBJECTS[object_name].fields
+            if fd.type == "reference" and fd.relationship_name}  # fmt: skip
 
 
 def parent_key(sobject: SObjectDef, rel_name: str, field_name: str) -> ParentKey | None:
     """The parent key `rel_name.field_name` names, or None when the relationship is not a
     child-to-parent one of `sobject` with a single parent type, or the field is not an
     external id or idLookup field of that parent."""
+    return _parent_key(sobject.name, rel_name.lower(), field_name)
+
+
+@cache
+def _parent_key(object_name: str, rel_name: str, field_name: str) -> ParentKey | None:
+    sobject = SOBJECTS[object_name]
     ref = relationship(sobject, rel_name)
     if ref is None or len(ref.reference_to) != 1 or ref.reference_to[0] not in SOBJECTS:
         return None
@@ -101,13 +113,8 @@ def _parent_id(found: ParentKey, raw: Any, holders: Holders) -> str | None:
     if raw is None:  # `#N/A` in a CSV cell: the reference is cleared
         return None
     key = found.key
-    if key.name == "Id":  # the id itself: the save's reference check tests that it exists
-        try:
-            return normalize_id(raw)
-        except InvalidId:
-            raise RecordError.one(
-                "MALFORMED_ID", f"{found.parent.label} ID: id value of incorrect type: {raw}"
-            ) from None
+    if key.name == "Id":  # the id itself: the save checks its form and that it exists
+        return raw
     try:
         value = coerce_value(key, raw)
     except Problem as problem:

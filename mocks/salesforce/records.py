@@ -56,7 +56,7 @@ def _system_getter(fd: FieldDef, user_id: str) -> Getter:
     if source == "modified":
         return attrgetter("modified_at")
     if source == "owner":  # set on create or update, else the org's integration user
-        return lambda rec: rec.fields.get("OwnerId") or user_id
+        return lambda rec: rec.fields.get(fd.name) or user_id
     return lambda rec: user_id
 
 

@@ -89,3 +89,21 @@ def test_rest_create_and_update_resolve_a_parent_by_external_id(
     assert missing.json() == [
         {"message": NOT_FOUND.format("ERP-Z"), "errorCode": "INVALID_FIELD", "fields": []}
     ]
+
+
+def test_a_parent_named_by_its_id_is_checked_as_the_reference_field_is(
+    api: Api, store: RecordStore
+) -> None:
+    """`{"Account": {"Id": ...}}` stores that id on AccountId, checked by the save as any
+    AccountId is: a malformed id and an id of no record are refused."""
+    account = _account(api, "ERP-ID")
+    made = api.post("sobjects/Contact", json={"LastName": "L", "Account": {"Id": account}})
+    assert made.status_code == 201, made.text
+    assert store.get("Contact", made.json()["id"]).fields["AccountId"] == account
+    bad = api.post("sobjects/Contact", json={"LastName": "L", "Account": {"Id": "nope"}})
+    missing = api.post(
+        "sobjects/Contact", json={"LastName": "L", "Account": {"Id": "001000000000099AAA"}}
+    )
+    assert (bad.status_code, bad.json()[0]["errorCode"]) == (400, "MALFORMED_ID")
+    assert missing.status_code == 400
+    assert missing.json()[0]["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
