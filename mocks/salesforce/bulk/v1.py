@@ -18,7 +18,6 @@ from mocks.salesforce.bulk.csvio import CsvProblem, CsvWriter, parse_upload, upl
 from mocks.salesforce.bulk.ingest import JobFailure, Org, check_header, plan_row
 from mocks.salesforce.bulk.jobs import Job
 from mocks.salesforce.bulk.query_job import csv_columns, ensure_org_records
-from mocks.salesforce.commerce_rules import ensure_standard_pricebook
 from mocks.salesforce.dml import UnitOfWork
 from mocks.salesforce.query.evaluate import BoundQuery, compile_query
 from mocks.salesforce.query.lexer import SoqlError
@@ -146,7 +145,6 @@ def run_query(org: Org, job: Job, soql: str, user_id: str) -> list[dict[str, Any
     query = _compile(org, job, soql, user_id)
     if query.has_parents:
         raise Bulk1Error("InvalidBatch", "This mock serves parent fields in CSV jobs only")
-    ensure_standard_pricebook(org.store, query.sobject.name)
     records = query_rows(org.store, query, include_deleted=job.operation == "queryAll")
     render = renderer(query.sobject, query.fields, job.api_version, user_id)
     timed = [(fd.name, "date" if fd.type == "date" else "datetime") for fd in query.fields
@@ -192,7 +190,6 @@ def results_csv(results: list[dict[str, Any]]) -> str:
 def query_csv(org: Org, job: Job, soql: str, user_id: str) -> tuple[str, int]:
     """A CSV job's query result: the header and one row per record, and the row count."""
     query = _compile(org, job, soql, user_id)
-    ensure_standard_pricebook(org.store, query.sobject.name)
     records = query_rows(org.store, query, include_deleted=job.operation == "queryAll")
     columns = csv_columns(org, query, user_id)
     out = CsvWriter()
