@@ -13,6 +13,7 @@ choice. A write of the value already held adds no version (a mock choice)."""
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,8 @@ from mocks.hubspot.schema.spec import ObjectSpec
 from mocks.hubspot.schema.values import iso
 from mocks.store import RecordStore, StoredRecord
 
-KEEP = 50  # versions kept per property (HubSpot publishes no bound; memory stays bounded)
+KEEP = 50  # versions shown per property (HubSpot publishes no bound)
+KEEP_WRITES = 500  # API writes kept per record, for those versions (memory stays bounded)
 HISTORY_PAGE_MAX = 50  # list pages with propertiesWithHistory (hubspot.utils.objects)
 
 
@@ -57,18 +59,48 @@ class Version:
         return out
 
 
+@dataclass(frozen=True)
+class _Write:
+    """One API write as it was made: what it set and what it replaced (both dicts the store
+    no longer changes: it copies a record's fields on every write), kept as they are, so a
+    write costs one append; its versions are worked out when a read asks."""
+
+    values: Mapping[str, str | None]
+    before: Mapping[str, Any] | None  # None: a create
+    at: datetime
+    created_at: datetime
+    record_id: str
+    modified: str  # the object's modified-stamp property
+    source: Source
+
+    def versions(self) -> dict[str, Version]:
+        """The version this write made of each property it changed."""
+        written: dict[str, str | None] = dict(self.values)
+        if self.before is None:
+            written.setdefault("createdate", iso(self.created_at))
+            written["hs_object_id"] = self.record_id
+        written[self.modified] = iso(self.at)
+        before = self.before
+        return {
+            name: Version("" if value is None else str(value), self.at, self.source)
+            for name, value in written.items()
+            if before is None or name == self.modified or before.get(name) != value
+        }
+
+
 class PropertyHistory:
-    """Versions of each property of each record, newest first, written through the API."""
+    """The API writes of each record, oldest first (the last `KEEP_WRITES`), read back as
+    versions of each property, newest first (at most `KEEP` a property)."""
 
     def __init__(self, store: RecordStore) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._versions: dict[tuple[str, str], dict[str, list[Version]]] = {}
+        self._writes: dict[tuple[str, str], deque[_Write]] = {}
         self._generation = store.generation
 
     def _fresh(self) -> None:
         if self._generation != self._store.generation:  # a reseed: older records are gone
-            self._versions.clear()
+            self._writes.clear()
             self._generation = self._store.generation
 
     def record(
@@ -79,32 +111,35 @@ class PropertyHistory:
         source: Source,
         before: Mapping[str, Any] | None = None,
     ) -> None:
-        """Versions for what one write set (`before`: the fields it replaced, None on a
-        create, which also versions the id and create date)."""
-        at = rec.modified_at
-        written = dict(values)
-        if before is None:
-            written.setdefault("createdate", iso(rec.created_at))
-            written["hs_object_id"] = rec.id
-        written[spec.modified] = iso(at)
+        """Keep one write (`values`, not changed by the caller after; `before`: the fields it
+        replaced, None on a create, which also versions the id and create date)."""
+        write = _Write(values, before, rec.modified_at, rec.created_at, rec.id,
+                       spec.modified, source)  # fmt: skip
         with self._lock:
             self._fresh()
-            book = self._versions.setdefault((rec.obj, rec.id), {})
-            for name, value in written.items():
-                if before is not None and name != spec.modified and before.get(name) == value:
-                    continue
-                versions = book.setdefault(name, [])
-                versions.insert(0, Version("" if value is None else str(value), at, source))
-                del versions[KEEP:]
+            log = self._writes.get((rec.obj, rec.id))
+            if log is None:
+                log = self._writes[(rec.obj, rec.id)] = deque(maxlen=KEEP_WRITES)
+            log.append(write)
+
+    def _book(self, rec: StoredRecord, names: set[str]) -> dict[str, list[Version]]:
+        """The versions of `names` the record's API writes made, newest first."""
+        with self._lock:
+            self._fresh()
+            writes = list(self._writes.get((rec.obj, rec.id), ()))
+        book: dict[str, list[Version]] = {}
+        for write in reversed(writes):
+            for name, version in write.versions().items():
+                if name in names and len(kept := book.setdefault(name, [])) < KEEP:
+                    kept.append(version)
+        return book
 
     def of(
         self, rec: StoredRecord, current: Mapping[str, str | None]
     ) -> dict[str, list[dict[str, Any]]]:
         """`propertiesWithHistory` for the properties in `current` (their values as the read
         renders them); one never set is left out."""
-        with self._lock:
-            self._fresh()
-            book = {k: list(v) for k, v in self._versions.get((rec.obj, rec.id), {}).items()}
+        book = self._book(rec, set(current))
         out: dict[str, list[dict[str, Any]]] = {}
         for name, value in current.items():
             versions = book.get(name, [])
@@ -112,10 +147,18 @@ class PropertyHistory:
             if (versions[0].value if versions else None) != now and (versions or value):
                 # Written behind the API since (or never through it): the value as it is now.
                 at = rec.modified_at if versions else rec.created_at
-                versions = [Version(now, at, IMPORTED), *versions]
+                versions = [Version(now, at, IMPORTED), *versions][:KEEP]
             if versions:
                 out[name] = [v.to_json() for v in versions]
         return out
 
 
-__all__ = ["HISTORY_PAGE_MAX", "IMPORTED", "KEEP", "PropertyHistory", "Source", "Version"]
+__all__ = [
+    "HISTORY_PAGE_MAX",
+    "IMPORTED",
+    "KEEP",
+    "KEEP_WRITES",
+    "PropertyHistory",
+    "Source",
+    "Version",
+]

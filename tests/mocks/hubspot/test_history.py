@@ -120,3 +120,20 @@ def test_a_list_page_over_50_with_history_is_400(portal: Portal) -> None:
     assert refused.json()["category"] == "VALIDATION_ERROR"
     assert portal.get("/crm/v3/objects/contacts", params={**asked, "limit": 50}).is_success
     assert portal.get("/crm/v3/objects/contacts", params={"limit": 100}).is_success
+
+
+def test_a_property_shows_at_most_the_newest_versions(portal: Portal) -> None:
+    """Versions are kept per write and shown newest first, `KEEP` at the most a property."""
+    from mocks.hubspot.history import KEEP
+
+    made = portal.create("companies", name="v0")
+    for n in range(1, KEEP + 5):
+        response = portal.patch(
+            f"/crm/v3/objects/companies/{made['id']}", json={"properties": {"name": f"v{n}"}}
+        )
+        assert response.status_code == 200, response.text
+    read = portal.get(
+        f"/crm/v3/objects/companies/{made['id']}", params={"propertiesWithHistory": "name"}
+    ).json()
+    values = [v["value"] for v in read["propertiesWithHistory"]["name"]]
+    assert values == [f"v{n}" for n in range(KEEP + 4, 4, -1)]

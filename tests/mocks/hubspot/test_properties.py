@@ -181,3 +181,12 @@ def test_seeded_companies_hold_industry_values_hubspot_knows(seeded: Portal) -> 
     page = seeded.get("/crm/v3/objects/companies", params={"properties": "industry", "limit": 100})
     held = [r["properties"].get("industry") for r in page.json()["results"]]
     assert any(held) and {h for h in held if h} <= values
+
+
+def test_every_world_industry_is_seeded_as_an_option_hubspot_has() -> None:
+    """`hubspot_industry` turns a name it does not know into no value: each industry the
+    world can draw must have an option, or seeded companies would lose it silently."""
+    from mocks.hubspot.schema.industries import INDUSTRY_VALUES, hubspot_industry
+    from mocks.world.pools import INDUSTRIES
+
+    assert all(hubspot_industry(name) in INDUSTRY_VALUES for name in INDUSTRIES)
