@@ -1,7 +1,7 @@
 """Ids merged away. HubSpot's merge of two contacts or companies makes a new record with a
 new id; both old ids keep working, a read by either returning the merged record under its
 new id (developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-
-companies). A merged record merged again points on: an old id follows the chain."""
+companies). A merged record merged again points on: its old ids follow it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import threading
 from mocks.store import RecordStore
 
 __all__ = ["MergedIds"]
-
-_MAX_HOPS = 1_000  # a chain longer than any run of merges; a cycle cannot form
 
 
 class MergedIds:
@@ -29,20 +27,19 @@ class MergedIds:
             self._generation = self._store.generation
 
     def point(self, obj: str, old_ids: list[str], new_id: str) -> None:
+        """`old_ids` now lead to `new_id`, and so does every id that led to one of them."""
         with self._lock:
             self._fresh()
+            gone = set(old_ids)
+            for key, to in self._to.items():
+                if key[0] == obj and to in gone:
+                    self._to[key] = new_id
             for old in old_ids:
                 self._to[(obj, old)] = new_id
 
     def resolve(self, obj: str, object_id: str) -> str | None:
-        """The id of the record `object_id` was merged into (following later merges), or
-        None when it was never merged away."""
+        """The id of the record `object_id` was merged into (at the end of any later
+        merges), or None when it was never merged away."""
         with self._lock:
             self._fresh()
-            found = self._to.get((obj, object_id))
-            for _ in range(_MAX_HOPS):
-                later = self._to.get((obj, found)) if found is not None else None
-                if later is None:
-                    return found
-                found = later
-            return found
+            return self._to.get((obj, object_id))
